@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs HimPortal locally: starts PostgreSQL, creates the database and its two roles (schema owner, application login),
+# migrates, creates one demo user per role, prints the URL and the demo sign-ins, and serves until Ctrl+C.
+set -euo pipefail
+source "$(dirname "$0")/lib/postgres.sh"
+cd "$HP_ROOT"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+hp_ensure_postgres
+
+secrets="$HP_STATE/secrets.env"
+if [ ! -f "$secrets" ]; then
+  umask 077
+  { echo "OWNER_PASSWORD=$(hp_random_secret)"; echo "APP_PASSWORD=$(hp_random_secret)"; } > "$secrets"
+fi
+# shellcheck disable=SC1090
+source "$secrets"
+
+hp_psql postgres -v owner_pw="$OWNER_PASSWORD" -v app_pw="$APP_PASSWORD" <<'SQL'
+SELECT format('CREATE ROLE himportal LOGIN PASSWORD %L', :'owner_pw') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'himportal') \gexec
+SELECT format('CREATE ROLE himportal_app LOGIN PASSWORD %L', :'app_pw') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'himportal_app') \gexec
+SELECT 'CREATE DATABASE himportal OWNER himportal' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'himportal') \gexec
+SQL
+
+base="Host=$HIMPORTAL_PG_HOST;Port=$HIMPORTAL_PG_PORT;Database=himportal"
+export ConnectionStrings__HimPortalAdmin="$base;Username=himportal;Password=$OWNER_PASSWORD"
+export ConnectionStrings__HimPortal="$base;Username=himportal_app;Password=$APP_PASSWORD"
+
+hp_log "building"
+dotnet build src/HimPortal.Web/HimPortal.Web.csproj -c Release -v quiet -nologo >&2
+dotnet build src/HimPortal.Cli/HimPortal.Cli.csproj -c Release -v quiet -nologo >&2
+himportal() { dotnet "$HP_ROOT/src/HimPortal.Cli/bin/Release/net10.0/himportal.dll" "$@"; }
+
+himportal migrate >&2
+
+# One demo user per role; each password is generated once and kept (with the database) under .himportal/.
+demo="$HP_STATE/demo-users.txt"
+touch "$demo"; chmod 600 "$demo"
+for role in Administrator HimManager HimClerk RoiSpecialist Physician ComplianceOfficer Patient; do
+  email="$(echo "$role" | tr '[:upper:]' '[:lower:]')@demo.himportal.test"
+  grep -q "^$email " "$demo" && continue
+  if out="$(himportal users add --email "$email" --role "$role" --name "Demo $role" 2>&1)"; then
+    echo "$email $(echo "$out" | sed -n 's/^Password: //p') $role" >> "$demo"
+  else
+    hp_log "$email: $out"
+  fi
+done
+
+port="$(hp_free_port "${HIMPORTAL_PORT:-5080}" 5081 5082 5083)"
+url="http://127.0.0.1:$port"
+echo
+echo "HimPortal is starting at $url"
+echo
+echo "Demo sign-ins (one per role):"
+awk '{ printf "  %-19s %-42s %s\n", $3, $1, $2 }' "$demo"
+echo
+cd src/HimPortal.Web
+export ASPNETCORE_ENVIRONMENT=Development
+exec dotnet bin/Release/net10.0/HimPortal.Web.dll --urls "$url"

@@ -1,0 +1,42 @@
+using FluentValidation;
+using HimPortal.Application.Accounts;
+using HimPortal.Application.Auditing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace HimPortal.Application;
+
+public static class ApplicationServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers every handler (a sealed class named *Handler with a HandleAsync method) and every validator of this
+    /// assembly, scoped. No mediator: pages and commands inject the handler they call (docs/adr/0001).
+    /// </summary>
+    public static IServiceCollection AddHimPortalApplication(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddScoped<AccessAudit>();
+        services.AddScoped<UserSessions>();
+
+        foreach (var type in typeof(ApplicationServiceCollectionExtensions).Assembly.GetTypes())
+        {
+            if (!type.IsClass || type.IsAbstract)
+            {
+                continue;
+            }
+
+            if (type.IsSealed && type.Name.EndsWith("Handler", StringComparison.Ordinal) && type.GetMethod("HandleAsync") is not null)
+            {
+                services.AddScoped(type);
+            }
+
+            foreach (var validator in type.GetInterfaces()
+                         .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IValidator<>)))
+            {
+                services.AddScoped(validator, type);
+            }
+        }
+
+        return services;
+    }
+}

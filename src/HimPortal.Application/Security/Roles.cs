@@ -1,0 +1,22 @@
+namespace HimPortal.Application.Security;
+
+/// <summary>The roles of the HIM department. Pages and handlers never ask for a role: they ask for a <see cref="Permissions"/> entry.</summary>
+public static class Roles
+{
+    public const string Administrator = "Administrator";
+    public const string HimManager = "HimManager";
+    public const string HimClerk = "HimClerk";
+    public const string RoiSpecialist = "RoiSpecialist";
+    public const string Physician = "Physician";
+    public const string ComplianceOfficer = "ComplianceOfficer";
+    public const string Patient = "Patient";
+
+    public static readonly IReadOnlyList<string> All =
+        [Administrator, HimManager, HimClerk, RoiSpecialist, Physician, ComplianceOfficer, Patient];
+
+    public static bool IsKnown(string role) => Normalize(role) is not null;
+
+    /// <summary>Returns the canonical spelling of a role name given in any case, or null when there is no such role.</summary>
+    public static string? Normalize(string role) =>
+        All.FirstOrDefault(r => string.Equals(r, role.Trim(), StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,45 @@
+using HimPortal.Application;
+using HimPortal.Application.Auditing;
+using HimPortal.Application.Security;
+using HimPortal.Data;
+using HimPortal.Data.Identity;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace HimPortal.Cli;
+
+/// <summary>The CLI's services: the same data and application layers as the web app, read from the same configuration keys.</summary>
+internal static class CliHost
+{
+    public static IConfiguration Configuration(IDictionary<string, string?>? overrides = null) =>
+        new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            // Not "appsettings.json": that name is the web app's, and both land in shared output folders (tests, containers).
+            .AddJsonFile("himportal.settings.json", optional: true)
+            .AddEnvironmentVariables()
+            .AddInMemoryCollection(overrides ?? new Dictionary<string, string?>())
+            .Build();
+
+    public static ServiceProvider Services(IConfiguration configuration)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(configuration);
+        services.AddLogging(logging => logging.AddConfiguration(configuration.GetSection("Logging")).SetMinimumLevel(LogLevel.Warning));
+        services.AddHimPortalData();
+        services.AddHimPortalApplication();
+        services.AddSingleton<IAuditActorAccessor, CliAuditActor>();
+        services.AddIdentityCore<HimUser>(options => IdentitySetup.Configure(options, configuration))
+            .AddRoles<HimRole>()
+            .AddStores();
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+    }
+}
+
+/// <summary>Audit rows written from the console name the operating-system user who ran the command.</summary>
+internal sealed class CliAuditActor : IAuditActorAccessor
+{
+    private readonly string _correlationId = Guid.CreateVersion7().ToString("N");
+
+    public AuditActor Current => new(null, "cli:" + Environment.UserName, [], "local", "himportal-cli", _correlationId);
+}

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using HimPortal.Application.Administration.Users.CreateUser;
+using HimPortal.Application.Security;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HimPortal.Cli.Commands;
+
+internal static class UsersCommand
+{
+    public static Command Create(Func<IConfiguration> configuration)
+    {
+        var email = new Option<string>("--email") { Description = "The user's e-mail address (also the sign-in name).", Required = true };
+        var roles = new Option<string[]>("--role")
+        {
+            Description = "A role: " + string.Join(", ", Roles.All) + ". Repeat for several.",
+            Required = true,
+        };
+        var name = new Option<string?>("--name") { Description = "Display name (defaults to the part of the e-mail before @)." };
+        var npi = new Option<string?>("--practitioner-npi") { Description = "Links a Physician to the Practitioner with this NPI." };
+        var passwordStdin = new Option<bool>("--password-stdin")
+        {
+            Description = "Read the password from the first line of standard input instead of generating one.",
+        };
+
+        var add = new Command("add", "Create a user with one or more roles. Without --password-stdin a strong password is generated and printed.")
+        {
+            email, roles, name, npi, passwordStdin,
+        };
+        add.SetAction(async (parse, ct) =>
+        {
+            string? password = null;
+            if (parse.GetValue(passwordStdin))
+            {
+                password = (await Console.In.ReadLineAsync(ct))?.TrimEnd('\r', '\n');
+                if (string.IsNullOrEmpty(password))
+                {
+                    await Console.Error.WriteLineAsync("error: --password-stdin was given but standard input held no password.");
+                    return 1;
+                }
+            }
+
+            await using var services = CliHost.Services(configuration());
+            await using var scope = services.CreateAsyncScope();
+            var handler = scope.ServiceProvider.GetRequiredService<CreateUserHandler>();
+            var result = await handler.HandleAsync(new CreateUserCommand(
+                parse.GetValue(email)!, parse.GetValue(name), parse.GetValue(roles) ?? [], parse.GetValue(npi), password), ct);
+            if (!result.IsSuccess)
+            {
+                await Console.Error.WriteLineAsync("error: " + result.Error!.Message);
+                return 1;
+            }
+
+            var created = result.Value!;
+            Console.WriteLine($"Created user {created.Email} ({created.Id}) with role(s) {string.Join(", ", parse.GetValue(roles)!)}.");
+            if (created.GeneratedPassword is not null)
+            {
+                Console.WriteLine("Password: " + created.GeneratedPassword);
+            }
+
+            return 0;
+        });
+
+        return new Command("users", "Manage user accounts.") { add };
+    }
+}

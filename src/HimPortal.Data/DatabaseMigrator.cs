@@ -1,0 +1,61 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace HimPortal.Data;
+
+/// <summary>
+/// Applies the EF Core migrations (which also create the audit table's append-only triggers) with the owner connection,
+/// then grants the application's login role exactly what it may do: full DML on the working schemas, only
+/// INSERT and SELECT on the audit table.
+/// </summary>
+public static class DatabaseMigrator
+{
+    /// <summary>Schemas whose tables the application may read and change.</summary>
+    private static readonly string[] WorkingSchemas = [Schemas.Identity];
+
+    public sealed record Outcome(IReadOnlyList<string> Applied, string? ApplicationRole, string? Warning);
+
+    public static async Task<Outcome> MigrateAsync(string ownerConnectionString, string applicationConnectionString, CancellationToken ct)
+    {
+        var options = DataServiceCollectionExtensions.Configure(new DbContextOptionsBuilder<HimDbContext>(), ownerConnectionString);
+        await using var db = new HimDbContext((DbContextOptions<HimDbContext>)options.Options);
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        await db.Database.MigrateAsync(ct);
+
+        var owner = new NpgsqlConnectionStringBuilder(ownerConnectionString).Username;
+        var app = new NpgsqlConnectionStringBuilder(applicationConnectionString).Username;
+        if (string.IsNullOrEmpty(app) || string.Equals(owner, app, StringComparison.Ordinal))
+        {
+            return new Outcome(pending, null,
+                "The application logs in as the schema owner: the audit table's append-only guarantee then rests on its triggers alone, " +
+                "which an owner can disable. Set ConnectionStrings:HimPortalAdmin to an owner role and ConnectionStrings:HimPortal to a separate login role.");
+        }
+
+        await db.Database.ExecuteSqlRawAsync(GrantsSql(app), ct);
+        return new Outcome(pending, app, null);
+    }
+
+    public static async Task<IReadOnlyList<string>> PendingMigrationsAsync(HimDbContext db, CancellationToken ct) =>
+        (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+
+    internal static string GrantsSql(string applicationRole)
+    {
+        var role = QuoteIdentifier(applicationRole);
+        var sql = new System.Text.StringBuilder();
+        foreach (var schema in WorkingSchemas)
+        {
+            sql.AppendLine($"GRANT USAGE ON SCHEMA {schema} TO {role};");
+            sql.AppendLine($"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role};");
+            sql.AppendLine($"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role};");
+        }
+
+        sql.AppendLine($"GRANT USAGE ON SCHEMA {Schemas.Audit} TO {role};");
+        sql.AppendLine($"REVOKE ALL ON ALL TABLES IN SCHEMA {Schemas.Audit} FROM {role};");
+        sql.AppendLine($"GRANT SELECT, INSERT ON {Schemas.Audit}.access_events TO {role};");
+        sql.AppendLine($"GRANT EXECUTE ON FUNCTION {Schemas.Audit}.claim_lane(integer, integer) TO {role};");
+        sql.AppendLine($"GRANT SELECT ON public.\"__EFMigrationsHistory\" TO {role};");
+        return sql.ToString();
+    }
+
+    private static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}

@@ -1,0 +1,53 @@
+using HimPortal.Data.Auditing;
+using HimPortal.Data.Identity;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace HimPortal.Data;
+
+/// <summary>
+/// The one DbContext (docs/adr/0002-one-dbcontext.md): Identity, sessions, data-protection keys and the access audit,
+/// each module in its own PostgreSQL schema.
+/// </summary>
+public sealed class HimDbContext(DbContextOptions<HimDbContext> options)
+    : IdentityDbContext<HimUser, HimRole, Guid, IdentityUserClaim<Guid>, IdentityUserRole<Guid>, IdentityUserLogin<Guid>,
+        IdentityRoleClaim<Guid>, IdentityUserToken<Guid>>(options), IDataProtectionKeyContext
+{
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
+
+    public DbSet<AccessEvent> AccessEvents => Set<AccessEvent>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(HimDbContext).Assembly);
+
+        builder.Entity<HimUser>().ToTable("users");
+        builder.Entity<HimRole>().ToTable("roles");
+        builder.Entity<IdentityUserRole<Guid>>().ToTable("user_roles");
+        builder.Entity<IdentityUserClaim<Guid>>().ToTable("user_claims");
+        builder.Entity<IdentityUserLogin<Guid>>().ToTable("user_logins");
+        builder.Entity<IdentityUserToken<Guid>>().ToTable("user_tokens");
+        builder.Entity<IdentityRoleClaim<Guid>>().ToTable("role_claims");
+        builder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+
+        foreach (var entity in builder.Model.GetEntityTypes())
+        {
+            if (entity.ClrType.Namespace?.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) == true
+                || entity.ClrType.Namespace == typeof(HimUser).Namespace)
+            {
+                entity.SetSchema(Schemas.Identity);
+            }
+        }
+    }
+}
+
+public static class Schemas
+{
+    public const string Identity = "identity";
+    public const string Audit = "audit";
+}

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace HimPortal.Data.Identity;
+
+/// <summary>A person who signs in: staff member or patient.</summary>
+public sealed class HimUser : IdentityUser<Guid>
+{
+    public required string DisplayName { get; set; }
+
+    /// <summary>National Provider Identifier of a physician; links the account to a Practitioner of the clinical record.</summary>
+    public string? PractitionerNpi { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? LastSignInAt { get; set; }
+}
+
+public sealed class HimRole : IdentityRole<Guid>
+{
+}
+
+internal sealed class HimRoleConfiguration : IEntityTypeConfiguration<HimRole>
+{
+    /// <summary>The fixed roles of the department, seeded with stable ids so every database agrees.</summary>
+    private static readonly (string Name, string Id)[] Seed =
+    [
+        ("Administrator", "0199a000-0000-7000-8000-000000000001"),
+        ("HimManager", "0199a000-0000-7000-8000-000000000002"),
+        ("HimClerk", "0199a000-0000-7000-8000-000000000003"),
+        ("RoiSpecialist", "0199a000-0000-7000-8000-000000000004"),
+        ("Physician", "0199a000-0000-7000-8000-000000000005"),
+        ("ComplianceOfficer", "0199a000-0000-7000-8000-000000000006"),
+        ("Patient", "0199a000-0000-7000-8000-000000000007"),
+    ];
+
+    public void Configure(EntityTypeBuilder<HimRole> builder) =>
+        builder.HasData(Seed.Select(r => new HimRole
+        {
+            Id = Guid.Parse(r.Id),
+            Name = r.Name,
+            NormalizedName = r.Name.ToUpperInvariant(),
+            ConcurrencyStamp = r.Id,
+        }));
+}
+
+internal sealed class HimUserConfiguration : IEntityTypeConfiguration<HimUser>
+{
+    public void Configure(EntityTypeBuilder<HimUser> builder)
+    {
+        builder.Property(u => u.DisplayName).HasMaxLength(200);
+        builder.Property(u => u.PractitionerNpi).HasMaxLength(10);
+        builder.HasIndex(u => u.PractitionerNpi).IsUnique().HasFilter("practitioner_npi IS NOT NULL");
+    }
+}

@@ -1,0 +1,83 @@
+using HimPortal.Application;
+using HimPortal.Application.Auditing;
+using HimPortal.Application.Security;
+using HimPortal.Data;
+using HimPortal.Data.Identity;
+using HimPortal.Web.Infrastructure;
+using HimPortal.Web.Security;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Serilog;
+
+var builder = WebApplication.CreateBuilder(args);
+var configuration = builder.Configuration;
+
+builder.Services.AddSerilog((services, logger) => LoggingSetup.Configure(logger, configuration, services));
+
+builder.Services.AddHimPortalData();
+builder.Services.AddHimPortalApplication();
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddScoped<IAuditActorAccessor, HttpAuditActorAccessor>();
+
+builder.Services.AddIdentity<HimUser, HimRole>(options => IdentitySetup.Configure(options, configuration))
+    .AddStores()
+    .AddDefaultTokenProviders();
+builder.Services.Configure<SessionLimits>(configuration.GetSection("Sessions"));
+builder.Services.AddSingleton<DatabaseTicketStore>();
+builder.Services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, SessionCookieSetup>();
+builder.Services.AddDataProtection().SetApplicationName("HimPortal").PersistKeysToDbContext<HimDbContext>();
+
+builder.Services.AddHimPortalAuthorization();
+builder.Services.AddRazorPages(options => AuthorizationSetup.AddFolderPolicies(options.Conventions));
+builder.Services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);
+builder.Services.Configure<ForwardedHeadersOptions>(options =>
+{
+    // Behind the hospital's reverse proxy the client address comes from X-Forwarded-For; trusted proxies are configured there.
+    options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+});
+
+var app = builder.Build();
+
+var refusal = await SchemaGate.CheckAsync(app);
+if (refusal is not null)
+{
+    app.Logger.LogCritical("{Refusal}", refusal);
+    await Console.Error.WriteLineAsync(refusal);
+    return 1;
+}
+
+var requireHttps = configuration.GetValue("Security:RequireHttps", true);
+app.UseForwardedHeaders();
+app.UseMiddleware<CorrelationIdMiddleware>();
+app.UseSerilogRequestLogging(options =>
+{
+    // Path only (never the query string, which may carry search terms); user by id, never by name.
+    options.EnrichDiagnosticContext = (diagnostics, http) =>
+        diagnostics.Set("UserId", http.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value ?? "-");
+});
+app.UseExceptionHandler("/Error");
+if (requireHttps)
+{
+    app.UseHsts();
+    app.UseHttpsRedirection();
+}
+
+app.UseMiddleware<SecurityHeadersMiddleware>();
+app.UseStaticFiles();
+app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+app.MapRazorPages();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>Entry point; public so the tests' WebApplicationFactory can host it.</summary>
+public partial class Program;

@@ -1,0 +1,26 @@
+using HimPortal.Application.Auditing;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+
+namespace HimPortal.Web.Security;
+
+/// <summary>Every denial is audited: a signed-in user refused a page leaves a row naming the page.</summary>
+public sealed class AuditingAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(authorizeResult);
+        if (authorizeResult.Forbidden)
+        {
+            var audit = context.RequestServices.GetRequiredService<AccessAudit>();
+            await audit.RecordAloneAsync(new AuditRecord(AuditAction.View, AuditOutcome.Denied, "Page", context.Request.Path.Value,
+                Purpose: "not permitted: " + string.Join(",", policy.Requirements.OfType<PermissionRequirement>().Select(r => r.Permission))),
+                context.RequestAborted);
+        }
+
+        await _default.HandleAsync(next, context, policy, authorizeResult);
+    }
+}

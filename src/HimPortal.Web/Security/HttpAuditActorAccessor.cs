@@ -1,0 +1,36 @@
+using System.Security.Claims;
+using HimPortal.Application.Auditing;
+
+namespace HimPortal.Web.Security;
+
+/// <summary>The audit's "who and from where" for a web request: the signed-in user, client address, browser and correlation id.</summary>
+public sealed class HttpAuditActorAccessor(IHttpContextAccessor http) : IAuditActorAccessor
+{
+    public AuditActor Current
+    {
+        get
+        {
+            var context = http.HttpContext;
+            if (context is null)
+            {
+                return new AuditActor(null, "system:web", [], null, null, null);
+            }
+
+            return FromRequest(context, context.User);
+        }
+    }
+
+    public static AuditActor FromRequest(HttpContext context, ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(user);
+        Guid? userId = Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
+        return new AuditActor(
+            userId,
+            user.Identity?.IsAuthenticated == true ? user.Identity.Name : null,
+            user.FindAll(ClaimTypes.Role).Select(c => c.Value).Order(StringComparer.Ordinal).ToList(),
+            context.Connection.RemoteIpAddress?.ToString(),
+            context.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null,
+            context.TraceIdentifier);
+    }
+}

@@ -1,0 +1,60 @@
+using System.Security.Claims;
+using HimPortal.Application.Security;
+using Microsoft.AspNetCore.Authorization;
+
+namespace HimPortal.Web.Security;
+
+/// <summary>One requirement per permission; the role → permission map lives in <see cref="RolePermissions"/> alone.</summary>
+public sealed class PermissionRequirement(string permission) : IAuthorizationRequirement
+{
+    public string Permission { get; } = permission;
+}
+
+public sealed class PermissionHandler : AuthorizationHandler<PermissionRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PermissionRequirement requirement)
+    {
+        var roles = context.User.FindAll(ClaimTypes.Role).Select(c => c.Value);
+        if (context.User.Identity?.IsAuthenticated == true && RolePermissions.Grants(roles, requirement.Permission))
+        {
+            context.Succeed(requirement);
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+public static class AuthorizationSetup
+{
+    public static IServiceCollection AddHimPortalAuthorization(this IServiceCollection services)
+    {
+        var builder = services.AddAuthorizationBuilder()
+            // Deny by default: a page or endpoint that names no policy still needs a signed-in user.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        foreach (var permission in Permissions.All)
+        {
+            builder.AddPolicy(permission, policy => policy.RequireAuthenticatedUser().AddRequirements(new PermissionRequirement(permission)));
+        }
+
+        services.AddSingleton<IAuthorizationHandler, PermissionHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
+        return services;
+    }
+
+    /// <summary>Each workflow folder states who may use it. The test AuthorizationCoverageTests keeps every page honest.</summary>
+    public static void AddFolderPolicies(Microsoft.AspNetCore.Mvc.ApplicationModels.PageConventionCollection conventions)
+    {
+        conventions.AuthorizePage("/Index", Permissions.SignedIn);
+        conventions.AuthorizePage("/Account/Logout", Permissions.SignedIn);
+        conventions.AllowAnonymousToPage("/Account/Login");
+        conventions.AllowAnonymousToPage("/Account/AccessDenied");
+        conventions.AllowAnonymousToPage("/Error");
+        conventions.AuthorizeFolder("/Administration", Permissions.UsersManage);
+        conventions.AuthorizeFolder("/Intake", Permissions.IntakeImport);
+        conventions.AuthorizeFolder("/Charts", Permissions.ChartsRead);
+        conventions.AuthorizeFolder("/Compliance", Permissions.AuditReview);
+        conventions.AuthorizeFolder("/Roi", Permissions.RoiProcess);
+        conventions.AuthorizeFolder("/Management", Permissions.DepartmentDashboard);
+        conventions.AuthorizeFolder("/Portal", Permissions.PortalSelf);
+    }
+}

@@ -1,0 +1,65 @@
+using HimPortal.Tests.Infrastructure;
+using Npgsql;
+
+namespace HimPortal.Tests.Cli;
+
+/// <summary>`himportal migrate` on an empty database: schema, triggers and grants, and a second run changes nothing.</summary>
+public sealed class MigrateTests : IAsyncLifetime
+{
+    private PostgresServer.Server _server = null!;
+    private readonly string _name = "himportal_t_" + Guid.NewGuid().ToString("N")[..16];
+
+    public async Task InitializeAsync()
+    {
+        _server = await PostgresServer.GetAsync();
+        await PostgresServer.ExecuteAsync(_server.Superuser("postgres"), $"CREATE DATABASE {_name} OWNER {PostgresServer.OwnerRole}");
+    }
+
+    public async Task DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await PostgresServer.ExecuteAsync(_server.Superuser("postgres"), $"DROP DATABASE IF EXISTS {_name} WITH (FORCE)");
+    }
+
+    [Fact]
+    public async Task Migrate_creates_the_schema_and_grants_then_is_a_no_op()
+    {
+        var empty = new EmptyDatabase(_server, _name);
+
+        var first = await CliRunner.RunAsync(empty, null, "migrate");
+        first.ExitCode.ShouldBe(0, first.Error);
+        first.Output.ShouldContain("Applied 1 migration(s)");
+        first.Output.ShouldContain($"Granted role {PostgresServer.AppRole}");
+
+        var second = await CliRunner.RunAsync(empty, null, "migrate");
+        second.ExitCode.ShouldBe(0, second.Error);
+        second.Output.ShouldContain("Schema is up to date.");
+
+        await using var connection = new NpgsqlConnection(_server.Superuser(_name));
+        await connection.OpenAsync();
+        await using var triggers = new NpgsqlCommand(
+            "SELECT string_agg(tgname || ':' || tgenabled::text, ',' ORDER BY tgname) FROM pg_trigger WHERE tgrelid = 'audit.access_events'::regclass",
+            connection);
+        // 'A' = ENABLE ALWAYS: the triggers fire in replica mode too.
+        (await triggers.ExecuteScalarAsync()).ShouldBe("access_events_no_delete:A,access_events_no_truncate:A,access_events_no_update:A");
+        await using var privileges = new NpgsqlCommand(
+            $"SELECT string_agg(privilege_type, ',' ORDER BY privilege_type) FROM information_schema.role_table_grants WHERE grantee = '{PostgresServer.AppRole}' AND table_schema = 'audit'",
+            connection);
+        (await privileges.ExecuteScalarAsync()).ShouldBe("INSERT,SELECT");
+    }
+
+    [Fact]
+    public async Task Migrate_warns_when_the_application_would_log_in_as_the_owner()
+    {
+        var run = await CliRunner.RunAsync(new EmptyDatabase(_server, _name, sameRole: true), null, "migrate");
+        run.ExitCode.ShouldBe(0, run.Error);
+        run.Error.ShouldContain("warning: The application logs in as the schema owner");
+    }
+
+    private sealed class EmptyDatabase(PostgresServer.Server server, string name, bool sameRole = false) : IDatabaseConnections
+    {
+        public string AppConnectionString => server.Connection(name, sameRole ? PostgresServer.OwnerRole : PostgresServer.AppRole);
+
+        public string OwnerConnectionString => server.Connection(name, PostgresServer.OwnerRole);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace HimPortal.Tests.Infrastructure;
+
+/// <summary>The real web app on the test class's database, with a hand-moved clock and every log line captured.</summary>
+public sealed class HimPortalFactory(TestDatabase database, bool kestrel = false) : WebApplicationFactory<Program>
+{
+    public TestClock Clock { get; } = new();
+
+    public LogCapture Logs { get; } = new();
+
+    private readonly string _logFolder = Path.Combine(Path.GetTempPath(), "himportal-test-logs", Guid.NewGuid().ToString("N"));
+
+    public string LogFolder => _logFolder;
+
+    public TestDatabase Database => database;
+
+    /// <summary>The base address of the Kestrel server (browser tests).</summary>
+    public string ServerAddress
+    {
+        get
+        {
+            StartServer();
+            return Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (kestrel)
+        {
+            UseKestrel(0);
+        }
+
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:HimPortal", database.AppConnectionString);
+        builder.UseSetting("ConnectionStrings:HimPortalAdmin", database.OwnerConnectionString);
+        builder.UseSetting("Security:RequireHttps", "false");
+        builder.UseSetting("Logs:Path", Path.Combine(_logFolder, "himportal-.log"));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<ILogEventSink>(Logs);
+        });
+    }
+
+    public HttpClient Browserless() =>
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>Signs in through the real login form (antiforgery token and all); returns the response to the POST.</summary>
+    public static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var form = await client.GetStringAsync(new Uri("/Account/Login", UriKind.Relative));
+        return await client.PostAsync(new Uri("/Account/Login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+            ["__RequestVerificationToken"] = AntiforgeryToken(form),
+        }));
+    }
+
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string formPage, string postUrl, Dictionary<string, string> fields)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(fields);
+        var form = await client.GetStringAsync(new Uri(formPage, UriKind.Relative));
+        fields["__RequestVerificationToken"] = AntiforgeryToken(form);
+        return await client.PostAsync(new Uri(postUrl, UriKind.Relative), new FormUrlEncodedContent(fields));
+    }
+
+    public static string AntiforgeryToken(string html) =>
+        WebUtility.HtmlDecode(Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value);
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Directory.Exists(_logFolder))
+        {
+            Directory.Delete(_logFolder, recursive: true);
+        }
+    }
+}
+
+/// <summary>Every rendered log event with all its properties, to search for data that must never be logged.</summary>
+public sealed class LogCapture : ILogEventSink
+{
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyCollection<string> Lines => _lines;
+
+    public void Emit(LogEvent logEvent)
+    {
+        ArgumentNullException.ThrowIfNull(logEvent);
+        _lines.Enqueue(logEvent.RenderMessage() + " | " +
+                       string.Join(" ", logEvent.Properties.Select(p => p.Key + "=" + p.Value)) + " | " + logEvent.Exception);
+    }
+}

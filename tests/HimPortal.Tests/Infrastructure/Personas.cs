@@ -1,0 +1,33 @@
+using HimPortal.Application.Administration.Users.CreateUser;
+using HimPortal.Application.Security;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HimPortal.Tests.Infrastructure;
+
+/// <summary>Real Identity users, one per role, created through the same handler the CLI and the admin page use.</summary>
+public sealed record Persona(Guid Id, string Email, string Password, string Role);
+
+public static class Personas
+{
+    public static async Task<Persona> CreateAsync(IServiceProvider services, string role, string? email = null, string? npi = null, string? name = null)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var handler = scope.ServiceProvider.GetRequiredService<CreateUserHandler>();
+        var password = PasswordGenerator.Generate();
+        email ??= $"{role.ToLowerInvariant()}.{Guid.NewGuid().ToString("N")[..8]}@test.himportal.example";
+        var result = await handler.HandleAsync(new CreateUserCommand(email, name ?? "Test " + role, [role], npi, password), CancellationToken.None);
+        result.IsSuccess.ShouldBeTrue(result.Error?.Message);
+        return new Persona(result.Value!.Id, email, password, role);
+    }
+
+    public static async Task<IReadOnlyDictionary<string, Persona>> OnePerRoleAsync(IServiceProvider services)
+    {
+        var personas = new Dictionary<string, Persona>();
+        foreach (var role in Roles.All)
+        {
+            personas[role] = await CreateAsync(services, role);
+        }
+
+        return personas;
+    }
+}
