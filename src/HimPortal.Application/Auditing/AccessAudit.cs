@@ -13,11 +13,18 @@ namespace HimPortal.Application.Auditing;
 /// </summary>
 public sealed class AccessAudit(HimDbContext db, IAuditActorAccessor actors, TimeProvider clock)
 {
+    // One statement: claim a lane (an advisory lock held to commit), read its head, link and insert. PostgreSQL computes
+    // the link from the content digest sent with it (AuditChain.Link), so an append costs one round trip.
     private const string InsertSql = """
         INSERT INTO audit.access_events
             (id, occurred_at, user_id, user_name, roles, action, outcome, patient_id, resource_type, resource_id,
              purpose, details, client_ip, user_agent, correlation_id, lane, lane_seq, prev_hash, hash)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+               c.claimed_lane, c.head_seq + 1, h.prev,
+               sha256(h.prev || int2send(c.claimed_lane) || int8send(c.head_seq + 1) || $16)
+        FROM audit.claim_lane($17, $18) c
+        CROSS JOIN LATERAL (SELECT coalesce(c.head_hash, decode(repeat('00', 32), 'hex')) AS prev) h
+        RETURNING lane, lane_seq, prev_hash, hash
         """;
 
     public async Task<AccessEvent> RecordAsync(AuditRecord record, CancellationToken ct)
@@ -25,23 +32,34 @@ public sealed class AccessAudit(HimDbContext db, IAuditActorAccessor actors, Tim
         var transaction = db.Database.CurrentTransaction
             ?? throw new InvalidOperationException(
                 "The access audit is written in the transaction of the action it records: begin one (HimDbContext.InTransactionAsync) first.");
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        var npgsqlTransaction = (NpgsqlTransaction)transaction.GetDbTransaction();
+        return await AppendAsync(record, (NpgsqlTransaction)transaction.GetDbTransaction(), ct);
+    }
 
-        short lane;
-        long headSeq;
-        byte[] headHash;
-        await using (var claim = new NpgsqlCommand("SELECT claimed_lane, head_seq, head_hash FROM audit.claim_lane($1, $2)", connection, npgsqlTransaction))
+    /// <summary>
+    /// Records an event that has no other change to ride with (a sign-in, a view) in a transaction of its own: the single
+    /// INSERT commits by itself, which holds the lane until it is durable like any other transaction.
+    /// </summary>
+    public async Task<AccessEvent> RecordAloneAsync(AuditRecord record, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is { } transaction)
         {
-            claim.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Random.Shared.Next(AuditChain.Lanes) });
-            claim.Parameters.Add(new NpgsqlParameter<int> { TypedValue = AuditChain.Lanes });
-            await using var reader = await claim.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            lane = reader.GetInt16(0);
-            headSeq = reader.GetInt64(1);
-            headHash = reader.IsDBNull(2) ? AuditChain.Genesis : (byte[])reader.GetValue(2);
+            return await AppendAsync(record, (NpgsqlTransaction)transaction.GetDbTransaction(), ct);
         }
 
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            return await AppendAsync(record, null, ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task<AccessEvent> AppendAsync(AuditRecord record, NpgsqlTransaction? transaction, CancellationToken ct)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var actor = record.Actor ?? actors.Current;
         var now = AuditChain.ToStoredPrecision(clock.GetUtcNow());
         var row = new AccessEvent
@@ -61,14 +79,11 @@ public sealed class AccessAudit(HimDbContext db, IAuditActorAccessor actors, Tim
             ClientIp = Clip(actor.ClientIp, 64),
             UserAgent = Clip(actor.UserAgent, 512),
             CorrelationId = Clip(actor.CorrelationId, 64),
-            Lane = lane,
-            LaneSeq = headSeq + 1,
-            PrevHash = headHash,
+            PrevHash = [],
             Hash = [],
         };
-        row.Hash = AuditChain.ComputeHash(row);
 
-        await using var insert = new NpgsqlCommand(InsertSql, connection, npgsqlTransaction);
+        await using var insert = new NpgsqlCommand(InsertSql, connection, transaction);
         var p = insert.Parameters;
         p.Add(Param(row.Id, NpgsqlDbType.Uuid));
         p.Add(Param(row.OccurredAt, NpgsqlDbType.TimestampTz));
@@ -85,19 +100,17 @@ public sealed class AccessAudit(HimDbContext db, IAuditActorAccessor actors, Tim
         p.Add(Param(row.ClientIp, NpgsqlDbType.Varchar));
         p.Add(Param(row.UserAgent, NpgsqlDbType.Varchar));
         p.Add(Param(row.CorrelationId, NpgsqlDbType.Varchar));
-        p.Add(Param(row.Lane, NpgsqlDbType.Smallint));
-        p.Add(Param(row.LaneSeq, NpgsqlDbType.Bigint));
-        p.Add(Param(row.PrevHash, NpgsqlDbType.Bytea));
-        p.Add(Param(row.Hash, NpgsqlDbType.Bytea));
-        await insert.ExecuteNonQueryAsync(ct);
+        p.Add(Param(AuditChain.ContentDigest(row), NpgsqlDbType.Bytea));
+        p.Add(new NpgsqlParameter<int> { TypedValue = Random.Shared.Next(AuditChain.Lanes) });
+        p.Add(new NpgsqlParameter<int> { TypedValue = AuditChain.Lanes });
+        await using var reader = await insert.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        row.Lane = reader.GetInt16(0);
+        row.LaneSeq = reader.GetInt64(1);
+        row.PrevHash = reader.GetFieldValue<byte[]>(2);
+        row.Hash = reader.GetFieldValue<byte[]>(3);
         return row;
     }
-
-    /// <summary>Records an event in a transaction of its own, for events that have no other change to ride with (a sign-in, a view).</summary>
-    public Task<AccessEvent> RecordAloneAsync(AuditRecord record, CancellationToken ct) =>
-        db.Database.CurrentTransaction is null
-            ? Common.Transactions.InTransactionAsync(db, token => RecordAsync(record, token), ct)
-            : RecordAsync(record, ct);
 
     private static NpgsqlParameter Param(object? value, NpgsqlDbType type) =>
         new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using HimPortal.Data.Auditing;
@@ -15,7 +14,7 @@ public static class AuditChain
     /// <summary>Lanes are independent chains, so that appends from concurrent requests share commits instead of queueing.</summary>
     public const int Lanes = 16;
 
-    private const byte FormatVersion = 1;
+    private const byte FormatVersion = 2;
 
     public static byte[] Genesis => new byte[32];
 
@@ -26,8 +25,31 @@ public static class AuditChain
         return new DateTimeOffset(utc.Ticks - (utc.Ticks % 10), TimeSpan.Zero);
     }
 
+    /// <summary>The row's link: SHA-256 over the previous hash, the lane, the sequence number and the content digest.</summary>
     public static byte[] ComputeHash(AccessEvent row)
     {
+        ArgumentNullException.ThrowIfNull(row);
+        return Link(row.PrevHash, row.Lane, row.LaneSeq, ContentDigest(row));
+    }
+
+    /// <summary>
+    /// The link is this simple on purpose: PostgreSQL computes the same bytes in the INSERT
+    /// (<c>sha256(prev || int2send(lane) || int8send(seq) || digest)</c>), so an append is one round trip.
+    /// </summary>
+    public static byte[] Link(ReadOnlySpan<byte> previousHash, short lane, long laneSeq, ReadOnlySpan<byte> contentDigest)
+    {
+        Span<byte> buffer = stackalloc byte[32 + 2 + 8 + 32];
+        previousHash.CopyTo(buffer);
+        BinaryPrimitives.WriteInt16BigEndian(buffer[32..], lane);
+        BinaryPrimitives.WriteInt64BigEndian(buffer[34..], laneSeq);
+        contentDigest.CopyTo(buffer[42..]);
+        return SHA256.HashData(buffer);
+    }
+
+    /// <summary>SHA-256 over every content column (not the chain columns), versioned and length-prefixed.</summary>
+    public static byte[] ContentDigest(AccessEvent row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Span<byte> buffer = stackalloc byte[8];
         hash.AppendData([FormatVersion]);
@@ -54,9 +76,6 @@ public static class AuditChain
         Append(hash, row.ClientIp);
         Append(hash, row.UserAgent);
         Append(hash, row.CorrelationId);
-        Append(hash, row.Lane.ToString(CultureInfo.InvariantCulture));
-        Append(hash, row.LaneSeq.ToString(CultureInfo.InvariantCulture));
-        hash.AppendData(row.PrevHash);
         return hash.GetHashAndReset();
     }
 

@@ -41,11 +41,11 @@ public sealed class AccessEvent
 
     public string? CorrelationId { get; init; }
 
-    public short Lane { get; init; }
+    public short Lane { get; set; }
 
-    public long LaneSeq { get; init; }
+    public long LaneSeq { get; set; }
 
-    public required byte[] PrevHash { get; init; }
+    public required byte[] PrevHash { get; set; }
 
     /// <summary>Set once, by the audit writer, from everything above; the database never lets it change.</summary>
     public required byte[] Hash { get; set; }
