@@ -20,6 +20,7 @@ public static class Program
             MigrateCommand.Create(configuration),
             UsersCommand.Create(configuration),
             AuditCommand.Create(configuration),
+            ImportCommand.Create(configuration),
         };
         try
         {

@@ -24,6 +24,8 @@ public sealed class HimDbContext(DbContextOptions<HimDbContext> options)
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        // Partial name search: a trigram index over the accent-free search name the importer computes.
+        builder.HasPostgresExtension("pg_trgm");
         builder.ApplyConfigurationsFromAssembly(typeof(HimDbContext).Assembly);
 
         builder.Entity<HimUser>().ToTable("users");
@@ -50,4 +52,5 @@ public static class Schemas
 {
     public const string Identity = "identity";
     public const string Audit = "audit";
+    public const string Clinical = "clinical";
 }

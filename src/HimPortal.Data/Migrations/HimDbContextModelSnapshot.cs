@@ -20,6 +20,7 @@ namespace HimPortal.Data.Migrations
                 .HasAnnotation("ProductVersion", "10.0.14")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("HimPortal.Data.Auditing.AccessEvent", b =>
@@ -144,6 +145,1706 @@ namespace HimPortal.Data.Migrations
 
                             t.HasCheckConstraint("ck_access_events_outcome", "outcome IN ('success','denied','error')");
                         });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.AllergyIntolerance", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Category")
+                        .HasColumnType("text")
+                        .HasColumnName("category");
+
+                    b.Property<string>("ClinicalStatus")
+                        .HasColumnType("text")
+                        .HasColumnName("clinical_status");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Criticality")
+                        .HasColumnType("text")
+                        .HasColumnName("criticality");
+
+                    b.Property<string>("Display")
+                        .HasColumnType("text")
+                        .HasColumnName("display");
+
+                    b.Property<Guid?>("EncounterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("encounter_id");
+
+                    b.Property<string>("FhirId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("fhir_id");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateTimeOffset?>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("resource");
+
+                    b.Property<byte[]>("SourceHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("source_hash");
+
+                    b.Property<string>("Type")
+                        .HasColumnType("text")
+                        .HasColumnName("type");
+
+                    b.Property<string>("VerificationStatus")
+                        .HasColumnType("text")
+                        .HasColumnName("verification_status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_allergies");
+
+                    b.HasIndex("EncounterId")
+                        .HasDatabaseName("ix_allergies_encounter_id");
+
+                    b.HasIndex("FhirId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_allergies_fhir_id");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_allergies_patient_id");
+
+                    b.ToTable("allergies", "clinical");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.CarePlan", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Activities")
+                        .HasColumnType("text")
+                        .HasColumnName("activities");
+
+                    b.Property<Guid?>("CareTeamId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("care_team_id");
+
+                    b.Property<string>("CategoryCode")
+                        .HasColumnType("text")
+                        .HasColumnName("category_code");
+
+                    b.Property<string>("CategoryDisplay")
+                        .HasColumnType("text")
+                        .HasColumnName("category_display");
+
+                    b.Property<Guid?>("EncounterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("encounter_id");
+
+                    b.Property<string>("FhirId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("fhir_id");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<string>("Intent")
+                        .HasColumnType("text")
+                        .HasColumnName("intent");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateTimeOffset?>("PeriodEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_end");
+
+                    b.Property<DateTimeOffset?>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("resource");
+
+                    b.Property<byte[]>("SourceHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("source_hash");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_care_plans");
+
+                    b.HasIndex("CareTeamId")
+                        .HasDatabaseName("ix_care_plans_care_team_id");
+
+                    b.HasIndex("EncounterId")
+                        .HasDatabaseName("ix_care_plans_encounter_id");
+
+                    b.HasIndex("FhirId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_care_plans_fhir_id");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_care_plans_patient_id");
+
+                    b.ToTable("care_plans", "clinical");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.CareTeam", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("EncounterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("encounter_id");
+
+                    b.Property<string>("FhirId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("fhir_id");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<Guid?>("ManagingOrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("managing_organization_id");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateTimeOffset?>("PeriodEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_end");
+
+                    b.Property<DateTimeOffset?>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("resource");
+
+                    b.Property<byte[]>("SourceHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("source_hash");
+
+                    b.Property<string>("Status")
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_care_teams");
+
+                    b.HasIndex("EncounterId")
+                        .HasDatabaseName("ix_care_teams_encounter_id");
+
+                    b.HasIndex("FhirId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_care_teams_fhir_id");
+
+                    b.HasIndex("ManagingOrganizationId")
+                        .HasDatabaseName("ix_care_teams_managing_organization_id");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_care_teams_patient_id");
+
+                    b.ToTable("care_teams", "clinical");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.CareTeamMember", b =>
+                {
+                    b.Property<Guid>("ParentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_id");
+
+                    b.Property<short>("Ordinal")
+                        .HasColumnType("smallint")
+                        .HasColumnName("ordinal");
+
+                    b.Property<Guid?>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<Guid?>("PractitionerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("practitioner_id");
+
+                    b.Property<string>("RoleCode")
+                        .HasColumnType("text")
+                        .HasColumnName("role_code");
+
+                    b.Property<string>("RoleDisplay")
+                        .HasColumnType("text")
+                        .HasColumnName("role_display");
+
+                    b.HasKey("ParentId", "Ordinal")
+                        .HasName("pk_care_team_members");
+
+                    b.HasIndex("OrganizationId")
+                        .HasDatabaseName("ix_care_team_members_organization_id");
+
+                    b.HasIndex("PractitionerId", "PatientId")
+                        .HasDatabaseName("ix_care_team_members_practitioner_id_patient_id");
+
+                    b.ToTable("care_team_members", "clinical");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.ClinicalNote", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("AuthorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("author_id");
+
+                    b.Property<string>("ContentType")
+                        .HasColumnType("text")
+                        .HasColumnName("content_type");
+
+                    b.Property<Guid?>("CustodianId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("custodian_id");
+
+                    b.Property<DateTimeOffset?>("Date")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("date");
+
+                    b.Property<Guid?>("EncounterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("encounter_id");
+
+                    b.Property<string>("FhirId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("fhir_id");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("resource");
+
+                    b.Property<byte[]>("SourceHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("source_hash");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Text")
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.Property<string>("TypeCode")
+                        .HasColumnType("text")
+                        .HasColumnName("type_code");
+
+                    b.Property<string>("TypeDisplay")
+                        .HasColumnType("text")
+                        .HasColumnName("type_display");
+
+                    b.HasKey("Id")
+                        .HasName("pk_clinical_notes");
+
+                    b.HasIndex("AuthorId")
+                        .HasDatabaseName("ix_clinical_notes_author_id");
+
+                    b.HasIndex("CustodianId")
+                        .HasDatabaseName("ix_clinical_notes_custodian_id");
+
+                    b.HasIndex("EncounterId")
+                        .HasDatabaseName("ix_clinical_notes_encounter_id");
+
+                    b.HasIndex("FhirId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_clinical_notes_fhir_id");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_clinical_notes_patient_id");
+
+                    b.ToTable("clinical_notes", "clinical");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.Condition", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("AbatementAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("abatement_at");
+
+                    b.Property<string>("Category")
+                        .HasColumnType("text")
+                        .HasColumnName("category");
+
+                    b.Property<string>("ClinicalStatus")
+                        .HasColumnType("text")
+                        .HasColumnName("clinical_status");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("code");
+
+                    b.Property<string>("CodeSystem")
+                        .HasColumnType("text")
+                        .HasColumnName("code_system");
+
+                    b.Property<string>("Display")
+                        .HasColumnType("text")
+                        .HasColumnName("display");
+
+                    b.Property<Guid?>("EncounterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("encounter_id");
+
+                    b.Property<string>("FhirId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("fhir_id");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<DateTimeOffset?>("OnsetAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("onset_at");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateTimeOffset?>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("resource");
+
+                    b.Property<byte[]>("SourceHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("source_hash");
+
+                    b.Property<string>("VerificationStatus")
+                        .HasColumnType("text")
+                        .HasColumnName("verification_status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_conditions");
+
+                    b.HasIndex("EncounterId")
+                        .HasDatabaseName("ix_conditions_encounter_id");
+
+                    b.HasIndex("FhirId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_conditions_fhir_id");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_conditions_patient_id");
+
+                    b.ToTable("conditions", "clinical");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.DiagnosticReport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Category")
+                        .HasColumnType("text")
+                        .HasColumnName("category");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Display")
+                        .HasColumnType("text")
+                        .HasColumnName("display");
+
+                    b.Property<DateTimeOffset?>("EffectiveAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("effective_at");
+
+                    b.Property<Guid?>("EncounterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("encounter_id");
+
+                    b.Property<string>("FhirId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("fhir_id");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<DateTimeOffset?>("IssuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("issued_at");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("resource");
+
+                    b.Property<byte[]>("SourceHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("source_hash");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Text")
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_diagnostic_reports");
+
+                    b.HasIndex("EncounterId")
+                        .HasDatabaseName("ix_diagnostic_reports_encounter_id");
+
+                    b.HasIndex("FhirId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_diagnostic_reports_fhir_id");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_diagnostic_reports_patient_id");
+
+                    b.ToTable("diagnostic_reports", "clinical");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.DiagnosticReportResult", b =>
+                {
+                    b.Property<Guid>("ParentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_id");
+
+                    b.Property<short>("Ordinal")
+                        .HasColumnType("smallint")
+                        .HasColumnName("ordinal");
+
+                    b.Property<Guid>("ObservationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("observation_id");
+
+                    b.HasKey("ParentId", "Ordinal")
+                        .HasName("pk_diagnostic_report_results");
+
+                    b.HasIndex("ObservationId")
+                        .HasDatabaseName("ix_diagnostic_report_results_observation_id");
+
+                    b.ToTable("diagnostic_report_results", "clinical");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.Encounter", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Class")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("class");
+
+                    b.Property<string>("DischargeDisposition")
+                        .HasColumnType("text")
+                        .HasColumnName("discharge_disposition");
+
+                    b.Property<string>("FhirId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("fhir_id");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<Guid?>("LocationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("location_id");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateTimeOffset?>("PeriodEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_end");
+
+                    b.Property<DateTimeOffset?>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.Property<string>("ReasonCode")
+                        .HasColumnType("text")
+                        .HasColumnName("reason_code");
+
+                    b.Property<string>("ReasonDisplay")
+                        .HasColumnType("text")
+                        .HasColumnName("reason_display");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("resource");
+
+                    b.Property<Guid?>("ServiceProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("service_provider_id");
+
+                    b.Property<byte[]>("SourceHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("source_hash");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TypeCode")
+                        .HasColumnType("text")
+                        .HasColumnName("type_code");
+
+                    b.Property<string>("TypeDisplay")
+                        .HasColumnType("text")
+                        .HasColumnName("type_display");
+
+                    b.HasKey("Id")
+                        .HasName("pk_encounters");
+
+                    b.HasIndex("FhirId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_encounters_fhir_id");
+
+                    b.HasIndex("LocationId")
+                        .HasDatabaseName("ix_encounters_location_id");
+
+                    b.HasIndex("ServiceProviderId")
+                        .HasDatabaseName("ix_encounters_service_provider_id");
+
+                    b.HasIndex("PatientId", "PeriodStart")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_encounters_patient_id_period_start");
+
+                    b.ToTable("encounters", "clinical");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.EncounterParticipant", b =>
+                {
+                    b.Property<Guid>("ParentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_id");
+
+                    b.Property<short>("Ordinal")
+                        .HasColumnType("smallint")
+                        .HasColumnName("ordinal");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateTimeOffset?>("PeriodEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_end");
+
+                    b.Property<DateTimeOffset?>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.Property<Guid>("PractitionerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("practitioner_id");
+
+                    b.Property<string>("TypeCode")
+                        .HasColumnType("text")
+                        .HasColumnName("type_code");
+
+                    b.HasKey("ParentId", "Ordinal")
+                        .HasName("pk_encounter_participants");
+
+                    b.HasIndex("PractitionerId", "PatientId")
+                        .HasDatabaseName("ix_encounter_participants_practitioner_id_patient_id");
+
+                    b.ToTable("encounter_participants", "clinical");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.ImagingStudy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BodySiteCode")
+                        .HasColumnType("text")
+                        .HasColumnName("body_site_code");
+
+                    b.Property<string>("BodySiteDisplay")
+                        .HasColumnType("text")
+                        .HasColumnName("body_site_display");
+
+                    b.Property<Guid?>("EncounterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("encounter_id");
+
+                    b.Property<string>("FhirId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("fhir_id");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<int>("InstanceCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("instance_count");
+
+                    b.Property<string>("Modality")
+                        .HasColumnType("text")
+                        .HasColumnName("modality");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("ProcedureCode")
+                        .HasColumnType("text")
+                        .HasColumnName("procedure_code");
+
+                    b.Property<string>("ProcedureDisplay")
+                        .HasColumnType("text")
+                        .HasColumnName("procedure_display");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("resource");
+
+                    b.Property<int>("SeriesCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("series_count");
+
+                    b.PrimitiveCollection<string[]>("SeriesUids")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("series_uids");
+
+                    b.Property<byte[]>("SourceHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("source_hash");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StudyUid")
+                        .HasColumnType("text")
+                        .HasColumnName("study_uid");
+
+                    b.HasKey("Id")
+                        .HasName("pk_imaging_studies");
+
+                    b.HasIndex("EncounterId")
+                        .HasDatabaseName("ix_imaging_studies_encounter_id");
+
+                    b.HasIndex("FhirId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_imaging_studies_fhir_id");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_imaging_studies_patient_id");
+
+                    b.ToTable("imaging_studies", "clinical");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.Immunization", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Display")
+                        .HasColumnType("text")
+                        .HasColumnName("display");
+
+                    b.Property<Guid?>("EncounterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("encounter_id");
+
+                    b.Property<string>("FhirId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("fhir_id");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<DateTimeOffset?>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("resource");
+
+                    b.Property<byte[]>("SourceHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("source_hash");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.Property<string>("VaccineCode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("vaccine_code");
+
+                    b.HasKey("Id")
+                        .HasName("pk_immunizations");
+
+                    b.HasIndex("EncounterId")
+                        .HasDatabaseName("ix_immunizations_encounter_id");
+
+                    b.HasIndex("FhirId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_immunizations_fhir_id");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_immunizations_patient_id");
+
+                    b.ToTable("immunizations", "clinical");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.Location", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("City")
+                        .HasColumnType("text")
+                        .HasColumnName("city");
+
+                    b.Property<string>("FhirId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("fhir_id");
+
+                    b.Property<string>("IdentifierSystem")
+                        .HasColumnType("text")
+                        .HasColumnName("identifier_system");
+
+                    b.Property<string>("IdentifierValue")
+                        .HasColumnType("text")
+                        .HasColumnName("identifier_value");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<Guid?>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("resource");
+
+                    b.Property<byte[]>("SourceHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("source_hash");
+
+                    b.Property<string>("State")
+                        .HasColumnType("text")
+                        .HasColumnName("state");
+
+                    b.HasKey("Id")
+                        .HasName("pk_locations");
+
+                    b.HasIndex("FhirId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_locations_fhir_id");
+
+                    b.HasIndex("OrganizationId")
+                        .HasDatabaseName("ix_locations_organization_id");
+
+                    b.HasIndex("IdentifierValue", "IdentifierSystem")
+                        .HasDatabaseName("ix_locations_identifier_value_identifier_system");
+
+                    b.ToTable("locations", "clinical");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.Medication", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Code")
+                        .HasColumnType("text")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Display")
+                        .HasColumnType("text")
+                        .HasColumnName("display");
+
+                    b.Property<string>("FhirId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("fhir_id");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("resource");
+
+                    b.Property<byte[]>("SourceHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("source_hash");
+
+                    b.Property<string>("Status")
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_medications");
+
+                    b.HasIndex("FhirId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_medications_fhir_id");
+
+                    b.ToTable("medications", "clinical");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.MedicationAdministration", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("EffectiveAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("effective_at");
+
+                    b.Property<Guid?>("EncounterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("encounter_id");
+
+                    b.Property<string>("FhirId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("fhir_id");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<string>("MedicationCode")
+                        .HasColumnType("text")
+                        .HasColumnName("medication_code");
+
+                    b.Property<string>("MedicationDisplay")
+                        .HasColumnType("text")
+                        .HasColumnName("medication_display");
+
+                    b.Property<Guid?>("MedicationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("medication_id");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("resource");
+
+                    b.Property<byte[]>("SourceHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("source_hash");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_medication_administrations");
+
+                    b.HasIndex("EncounterId")
+                        .HasDatabaseName("ix_medication_administrations_encounter_id");
+
+                    b.HasIndex("FhirId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_medication_administrations_fhir_id");
+
+                    b.HasIndex("MedicationId")
+                        .HasDatabaseName("ix_medication_administrations_medication_id");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_medication_administrations_patient_id");
+
+                    b.ToTable("medication_administrations", "clinical");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.MedicationRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("AuthoredOn")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("authored_on");
+
+                    b.Property<string>("DosageText")
+                        .HasColumnType("text")
+                        .HasColumnName("dosage_text");
+
+                    b.Property<Guid?>("EncounterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("encounter_id");
+
+                    b.Property<string>("FhirId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("fhir_id");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<string>("Intent")
+                        .HasColumnType("text")
+                        .HasColumnName("intent");
+
+                    b.Property<string>("MedicationCode")
+                        .HasColumnType("text")
+                        .HasColumnName("medication_code");
+
+                    b.Property<string>("MedicationDisplay")
+                        .HasColumnType("text")
+                        .HasColumnName("medication_display");
+
+                    b.Property<Guid?>("MedicationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("medication_id");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("ReasonCode")
+                        .HasColumnType("text")
+                        .HasColumnName("reason_code");
+
+                    b.Property<Guid?>("RequesterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("requester_id");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("resource");
+
+                    b.Property<byte[]>("SourceHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("source_hash");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_medication_requests");
+
+                    b.HasIndex("EncounterId")
+                        .HasDatabaseName("ix_medication_requests_encounter_id");
+
+                    b.HasIndex("FhirId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_medication_requests_fhir_id");
+
+                    b.HasIndex("MedicationId")
+                        .HasDatabaseName("ix_medication_requests_medication_id");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_medication_requests_patient_id");
+
+                    b.HasIndex("RequesterId")
+                        .HasDatabaseName("ix_medication_requests_requester_id");
+
+                    b.ToTable("medication_requests", "clinical");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.Observation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Category")
+                        .HasColumnType("text")
+                        .HasColumnName("category");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("code");
+
+                    b.Property<string>("CodeSystem")
+                        .HasColumnType("text")
+                        .HasColumnName("code_system");
+
+                    b.Property<string>("Display")
+                        .HasColumnType("text")
+                        .HasColumnName("display");
+
+                    b.Property<DateTimeOffset?>("EffectiveAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("effective_at");
+
+                    b.Property<Guid?>("EncounterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("encounter_id");
+
+                    b.Property<string>("FhirId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("fhir_id");
+
+                    b.Property<string>("Flag")
+                        .HasColumnType("text")
+                        .HasColumnName("flag");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<decimal?>("ReferenceHigh")
+                        .HasColumnType("numeric")
+                        .HasColumnName("reference_high");
+
+                    b.Property<decimal?>("ReferenceLow")
+                        .HasColumnType("numeric")
+                        .HasColumnName("reference_low");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("resource");
+
+                    b.Property<byte[]>("SourceHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("source_hash");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.Property<string>("ValueCode")
+                        .HasColumnType("text")
+                        .HasColumnName("value_code");
+
+                    b.Property<string>("ValueDisplay")
+                        .HasColumnType("text")
+                        .HasColumnName("value_display");
+
+                    b.Property<decimal?>("ValueQuantity")
+                        .HasColumnType("numeric")
+                        .HasColumnName("value_quantity");
+
+                    b.Property<string>("ValueString")
+                        .HasColumnType("text")
+                        .HasColumnName("value_string");
+
+                    b.Property<string>("ValueUnit")
+                        .HasColumnType("text")
+                        .HasColumnName("value_unit");
+
+                    b.HasKey("Id")
+                        .HasName("pk_observations");
+
+                    b.HasIndex("EncounterId")
+                        .HasDatabaseName("ix_observations_encounter_id");
+
+                    b.HasIndex("FhirId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_observations_fhir_id");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_observations_patient_id");
+
+                    b.HasIndex("PatientId", "Code", "EffectiveAt")
+                        .HasDatabaseName("ix_observations_patient_id_code_effective_at");
+
+                    b.ToTable("observations", "clinical");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.ObservationComponent", b =>
+                {
+                    b.Property<Guid>("ParentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_id");
+
+                    b.Property<short>("Ordinal")
+                        .HasColumnType("smallint")
+                        .HasColumnName("ordinal");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Display")
+                        .HasColumnType("text")
+                        .HasColumnName("display");
+
+                    b.Property<string>("ValueCode")
+                        .HasColumnType("text")
+                        .HasColumnName("value_code");
+
+                    b.Property<string>("ValueDisplay")
+                        .HasColumnType("text")
+                        .HasColumnName("value_display");
+
+                    b.Property<decimal?>("ValueQuantity")
+                        .HasColumnType("numeric")
+                        .HasColumnName("value_quantity");
+
+                    b.Property<string>("ValueString")
+                        .HasColumnType("text")
+                        .HasColumnName("value_string");
+
+                    b.Property<string>("ValueUnit")
+                        .HasColumnType("text")
+                        .HasColumnName("value_unit");
+
+                    b.HasKey("ParentId", "Ordinal")
+                        .HasName("pk_observation_components");
+
+                    b.ToTable("observation_components", "clinical");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.Organization", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("City")
+                        .HasColumnType("text")
+                        .HasColumnName("city");
+
+                    b.Property<string>("FhirId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("fhir_id");
+
+                    b.Property<string>("IdentifierSystem")
+                        .HasColumnType("text")
+                        .HasColumnName("identifier_system");
+
+                    b.Property<string>("IdentifierValue")
+                        .HasColumnType("text")
+                        .HasColumnName("identifier_value");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Phone")
+                        .HasColumnType("text")
+                        .HasColumnName("phone");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("resource");
+
+                    b.Property<byte[]>("SourceHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("source_hash");
+
+                    b.Property<string>("State")
+                        .HasColumnType("text")
+                        .HasColumnName("state");
+
+                    b.Property<string>("TypeCode")
+                        .HasColumnType("text")
+                        .HasColumnName("type_code");
+
+                    b.HasKey("Id")
+                        .HasName("pk_organizations");
+
+                    b.HasIndex("FhirId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_organizations_fhir_id");
+
+                    b.HasIndex("IdentifierValue", "IdentifierSystem")
+                        .HasDatabaseName("ix_organizations_identifier_value_identifier_system");
+
+                    b.ToTable("organizations", "clinical");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.Patient", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AddressLine")
+                        .HasColumnType("text")
+                        .HasColumnName("address_line");
+
+                    b.Property<DateOnly?>("BirthDate")
+                        .HasColumnType("date")
+                        .HasColumnName("birth_date");
+
+                    b.Property<string>("City")
+                        .HasColumnType("text")
+                        .HasColumnName("city");
+
+                    b.Property<bool>("Deceased")
+                        .HasColumnType("boolean")
+                        .HasColumnName("deceased");
+
+                    b.Property<DateTimeOffset?>("DeceasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deceased_at");
+
+                    b.Property<string>("FamilyName")
+                        .HasColumnType("text")
+                        .HasColumnName("family_name");
+
+                    b.Property<string>("FhirId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("fhir_id");
+
+                    b.Property<string>("GivenNames")
+                        .HasColumnType("text")
+                        .HasColumnName("given_names");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<string>("Mrn")
+                        .HasColumnType("text")
+                        .HasColumnName("mrn");
+
+                    b.Property<string>("Phone")
+                        .HasColumnType("text")
+                        .HasColumnName("phone");
+
+                    b.Property<string>("PostalCode")
+                        .HasColumnType("text")
+                        .HasColumnName("postal_code");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("resource");
+
+                    b.Property<string>("SearchName")
+                        .HasColumnType("text")
+                        .HasColumnName("search_name");
+
+                    b.Property<string>("Sex")
+                        .HasColumnType("text")
+                        .HasColumnName("sex");
+
+                    b.Property<byte[]>("SourceHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("source_hash");
+
+                    b.Property<string>("State")
+                        .HasColumnType("text")
+                        .HasColumnName("state");
+
+                    b.HasKey("Id")
+                        .HasName("pk_patients");
+
+                    b.HasIndex("BirthDate")
+                        .HasDatabaseName("ix_patients_birth_date");
+
+                    b.HasIndex("FhirId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_patients_fhir_id");
+
+                    b.HasIndex("Mrn")
+                        .HasDatabaseName("ix_patients_mrn");
+
+                    b.HasIndex("SearchName")
+                        .HasDatabaseName("ix_patients_search_name");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchName"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchName"), new[] { "gin_trgm_ops" });
+
+                    b.ToTable("patients", "clinical");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.PatientIdentifier", b =>
+                {
+                    b.Property<Guid>("ParentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_id");
+
+                    b.Property<short>("Ordinal")
+                        .HasColumnType("smallint")
+                        .HasColumnName("ordinal");
+
+                    b.Property<string>("System")
+                        .HasColumnType("text")
+                        .HasColumnName("system");
+
+                    b.Property<string>("TypeCode")
+                        .HasColumnType("text")
+                        .HasColumnName("type_code");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("value");
+
+                    b.HasKey("ParentId", "Ordinal")
+                        .HasName("pk_patient_identifiers");
+
+                    b.HasIndex("Value", "System")
+                        .HasDatabaseName("ix_patient_identifiers_value_system");
+
+                    b.ToTable("patient_identifiers", "clinical");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.Practitioner", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("FamilyName")
+                        .HasColumnType("text")
+                        .HasColumnName("family_name");
+
+                    b.Property<string>("FhirId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("fhir_id");
+
+                    b.Property<string>("GivenNames")
+                        .HasColumnType("text")
+                        .HasColumnName("given_names");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<string>("Npi")
+                        .HasColumnType("text")
+                        .HasColumnName("npi");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("resource");
+
+                    b.Property<string>("Sex")
+                        .HasColumnType("text")
+                        .HasColumnName("sex");
+
+                    b.Property<byte[]>("SourceHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("source_hash");
+
+                    b.HasKey("Id")
+                        .HasName("pk_practitioners");
+
+                    b.HasIndex("FhirId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_practitioners_fhir_id");
+
+                    b.HasIndex("Npi")
+                        .HasDatabaseName("ix_practitioners_npi");
+
+                    b.ToTable("practitioners", "clinical");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.PractitionerRole", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("FhirId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("fhir_id");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<Guid?>("LocationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("location_id");
+
+                    b.Property<Guid?>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<Guid?>("PractitionerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("practitioner_id");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("resource");
+
+                    b.Property<string>("RoleCode")
+                        .HasColumnType("text")
+                        .HasColumnName("role_code");
+
+                    b.Property<byte[]>("SourceHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("source_hash");
+
+                    b.Property<string>("SpecialtyCode")
+                        .HasColumnType("text")
+                        .HasColumnName("specialty_code");
+
+                    b.Property<string>("SpecialtyDisplay")
+                        .HasColumnType("text")
+                        .HasColumnName("specialty_display");
+
+                    b.HasKey("Id")
+                        .HasName("pk_practitioner_roles");
+
+                    b.HasIndex("FhirId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_practitioner_roles_fhir_id");
+
+                    b.HasIndex("LocationId")
+                        .HasDatabaseName("ix_practitioner_roles_location_id");
+
+                    b.HasIndex("OrganizationId")
+                        .HasDatabaseName("ix_practitioner_roles_organization_id");
+
+                    b.HasIndex("PractitionerId")
+                        .HasDatabaseName("ix_practitioner_roles_practitioner_id");
+
+                    b.ToTable("practitioner_roles", "clinical");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.Procedure", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Display")
+                        .HasColumnType("text")
+                        .HasColumnName("display");
+
+                    b.Property<Guid?>("EncounterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("encounter_id");
+
+                    b.Property<string>("FhirId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("fhir_id");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateTimeOffset?>("PerformedEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("performed_end");
+
+                    b.Property<DateTimeOffset?>("PerformedStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("performed_start");
+
+                    b.Property<string>("ReasonCode")
+                        .HasColumnType("text")
+                        .HasColumnName("reason_code");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("resource");
+
+                    b.Property<byte[]>("SourceHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("source_hash");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_procedures");
+
+                    b.HasIndex("EncounterId")
+                        .HasDatabaseName("ix_procedures_encounter_id");
+
+                    b.HasIndex("FhirId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_procedures_fhir_id");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_procedures_patient_id");
+
+                    b.ToTable("procedures", "clinical");
                 });
 
             modelBuilder.Entity("HimPortal.Data.Identity.HimRole", b =>
@@ -541,6 +2242,368 @@ namespace HimPortal.Data.Migrations
                         .HasName("pk_user_tokens");
 
                     b.ToTable("user_tokens", "identity");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.AllergyIntolerance", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
+                        .WithMany()
+                        .HasForeignKey("EncounterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_allergies_encounter_encounter_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_allergies_patient_patient_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.CarePlan", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.CareTeam", null)
+                        .WithMany()
+                        .HasForeignKey("CareTeamId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_care_plans_care_team_care_team_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
+                        .WithMany()
+                        .HasForeignKey("EncounterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_care_plans_encounter_encounter_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_care_plans_patient_patient_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.CareTeam", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
+                        .WithMany()
+                        .HasForeignKey("EncounterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_care_teams_encounter_encounter_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("ManagingOrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_care_teams_organization_managing_organization_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_care_teams_patient_patient_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.CareTeamMember", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_care_team_members_organization_organization_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.CareTeam", null)
+                        .WithMany()
+                        .HasForeignKey("ParentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_care_team_members_care_teams_parent_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Practitioner", null)
+                        .WithMany()
+                        .HasForeignKey("PractitionerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_care_team_members_practitioner_practitioner_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.ClinicalNote", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Practitioner", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_clinical_notes_practitioner_author_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("CustodianId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_clinical_notes_organization_custodian_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
+                        .WithMany()
+                        .HasForeignKey("EncounterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_clinical_notes_encounter_encounter_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_clinical_notes_patient_patient_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.Condition", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
+                        .WithMany()
+                        .HasForeignKey("EncounterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_conditions_encounter_encounter_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_conditions_patient_patient_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.DiagnosticReport", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
+                        .WithMany()
+                        .HasForeignKey("EncounterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_diagnostic_reports_encounter_encounter_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_diagnostic_reports_patient_patient_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.DiagnosticReportResult", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Observation", null)
+                        .WithMany()
+                        .HasForeignKey("ObservationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_diagnostic_report_results_observation_observation_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.DiagnosticReport", null)
+                        .WithMany()
+                        .HasForeignKey("ParentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_diagnostic_report_results_diagnostic_reports_parent_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.Encounter", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Location", null)
+                        .WithMany()
+                        .HasForeignKey("LocationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_encounters_location_location_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_encounters_patient_patient_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("ServiceProviderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_encounters_organization_service_provider_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.EncounterParticipant", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
+                        .WithMany()
+                        .HasForeignKey("ParentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_encounter_participants_encounters_parent_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Practitioner", null)
+                        .WithMany()
+                        .HasForeignKey("PractitionerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_encounter_participants_practitioner_practitioner_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.ImagingStudy", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
+                        .WithMany()
+                        .HasForeignKey("EncounterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_imaging_studies_encounters_encounter_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_imaging_studies_patient_patient_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.Immunization", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
+                        .WithMany()
+                        .HasForeignKey("EncounterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_immunizations_encounters_encounter_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_immunizations_patient_patient_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.Location", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_locations_organization_organization_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.MedicationAdministration", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
+                        .WithMany()
+                        .HasForeignKey("EncounterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_medication_administrations_encounters_encounter_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Medication", null)
+                        .WithMany()
+                        .HasForeignKey("MedicationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_medication_administrations_medication_medication_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_medication_administrations_patient_patient_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.MedicationRequest", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
+                        .WithMany()
+                        .HasForeignKey("EncounterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_medication_requests_encounters_encounter_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Medication", null)
+                        .WithMany()
+                        .HasForeignKey("MedicationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_medication_requests_medications_medication_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_medication_requests_patient_patient_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Practitioner", null)
+                        .WithMany()
+                        .HasForeignKey("RequesterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_medication_requests_practitioner_requester_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.Observation", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
+                        .WithMany()
+                        .HasForeignKey("EncounterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_observations_encounters_encounter_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_observations_patient_patient_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.ObservationComponent", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Observation", null)
+                        .WithMany()
+                        .HasForeignKey("ParentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_observation_components_observation_parent_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.PatientIdentifier", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("ParentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_patient_identifiers_patients_parent_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.PractitionerRole", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Location", null)
+                        .WithMany()
+                        .HasForeignKey("LocationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_practitioner_roles_locations_location_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_practitioner_roles_organizations_organization_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Practitioner", null)
+                        .WithMany()
+                        .HasForeignKey("PractitionerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_practitioner_roles_practitioners_practitioner_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Clinical.Procedure", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
+                        .WithMany()
+                        .HasForeignKey("EncounterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_procedures_encounters_encounter_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_procedures_patients_patient_id");
                 });
 
             modelBuilder.Entity("HimPortal.Data.Identity.UserSession", b =>

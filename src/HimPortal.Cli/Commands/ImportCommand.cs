@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.Text.Json;
+using HimPortal.Application.Intake.ImportBundles;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+
+namespace HimPortal.Cli.Commands;
+
+internal static class ImportCommand
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public static Command Create(Func<IConfiguration> configuration)
+    {
+        var json = new Option<bool>("--json") { Description = "Print one JSON summary object to standard output." };
+        var paths = new Argument<string[]>("PATH")
+        {
+            Description = "FHIR R4 bundle files, or folders of *.json bundles; master data and patient bundles in any order.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var command = new Command("import", "Import FHIR R4 bundles into the clinical record: each bundle whole or not at all; re-importing changes nothing.")
+        {
+            json,
+            paths,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var files = new List<BundleFile>();
+            foreach (var path in parse.GetValue(paths)!)
+            {
+                if (Directory.Exists(path))
+                {
+                    files.AddRange(Directory.GetFiles(path, "*.json").Order(StringComparer.Ordinal).Select(BundleFile.FromPath));
+                }
+                else if (File.Exists(path))
+                {
+                    files.Add(BundleFile.FromPath(path));
+                }
+                else
+                {
+                    await Console.Error.WriteLineAsync($"error: {path}: no such file or folder");
+                    return 1;
+                }
+            }
+
+            await using var services = CliHost.Services(configuration());
+            await using var scope = services.CreateAsyncScope();
+            var handler = scope.ServiceProvider.GetRequiredService<ImportBundlesHandler>();
+            var summary = Console.IsErrorRedirected
+                ? await handler.HandleAsync(new ImportBundlesCommand(files), null, ct)
+                : await WithProgressBarAsync(files.Count, progress => handler.HandleAsync(new ImportBundlesCommand(files), progress, ct));
+
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    files = summary.Files.Select(f => new { path = f.Path, ok = f.Ok, error = f.Error }),
+                    created = summary.Created,
+                    updated = summary.Updated,
+                    unchanged = summary.Unchanged,
+                    skipped = summary.Skipped,
+                }, Json));
+            }
+            else
+            {
+                foreach (var failed in summary.Files.Where(f => !f.Ok))
+                {
+                    await Console.Error.WriteLineAsync("failed: " + failed.Error);
+                }
+
+                Console.WriteLine($"{summary.Files.Count(f => f.Ok)} of {summary.Files.Count} file(s) imported.");
+                Console.WriteLine("created:   " + Line(summary.Created));
+                Console.WriteLine("updated:   " + Line(summary.Updated));
+                Console.WriteLine("unchanged: " + Line(summary.Unchanged));
+                Console.WriteLine("skipped:   " + Line(summary.Skipped));
+            }
+
+            return summary.AllOk ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static string Line(TypeCounts counts) =>
+        counts.Count == 0 ? "-" : string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}"));
+
+    /// <summary>A progress bar on standard error, so standard output stays clean for --json.</summary>
+    private static async Task<ImportSummary> WithProgressBarAsync(int files, Func<IProgress<FileOutcome>, Task<ImportSummary>> run)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        ImportSummary? summary = null;
+        await console.Progress().StartAsync(async context =>
+        {
+            var bar = context.AddTask("Importing bundles", maxValue: files);
+            summary = await run(new Progress<FileOutcome>(_ => bar.Increment(1)));
+            bar.Value = bar.MaxValue;
+        });
+        return summary!;
+    }
+}
