@@ -67,9 +67,9 @@ public sealed class TestDatabase : IAsyncLifetime, IDatabaseConnections
     }
 
     /// <summary>The data and application layers as the CLI composes them, acting as <paramref name="actor"/>.</summary>
-    public ServiceProvider Services(TestActor? actor = null, TimeProvider? clock = null)
+    public ServiceProvider Services(TestActor? actor = null, TimeProvider? clock = null, IDictionary<string, string?>? settings = null)
     {
-        var configuration = Configuration();
+        var configuration = Configuration(settings);
         var services = new ServiceCollection();
         services.AddSingleton(configuration);
         services.AddLogging();

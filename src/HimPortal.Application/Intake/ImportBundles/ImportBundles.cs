@@ -168,7 +168,7 @@ public sealed class ImportBundlesHandler(
 
         try
         {
-            var outcome = await scopedDb.InTransactionAsync(async token =>
+            var outcome = await WithOneRetryOnConflictAsync(() => scopedDb.InTransactionAsync(async token =>
             {
                 var missing = await MissingAsync(scopedDb, prepared.MustExist, token);
                 if (missing is not null)
@@ -182,7 +182,7 @@ public sealed class ImportBundlesHandler(
                     Details: $"created={Sum(written.Created)} updated={Sum(written.Updated)} unchanged={Sum(written.Unchanged)} skipped={Sum(prepared.Skipped)}"),
                     token);
                 return written with { Path = file.Name, Skipped = prepared.Skipped };
-            }, ct);
+            }, ct));
 
             foreach (var p in prepared.Records.Practitioners.Where(p => p.Npi is not null))
             {
@@ -211,6 +211,22 @@ public sealed class ImportBundlesHandler(
         }
 
         static string Clip(string value) => value.Length > 128 ? value[..128] : value;
+    }
+
+    /// <summary>
+    /// Two bundles of one run may carry the same new resource; the second COPY then hits the first one's key. The
+    /// transaction rolled back whole, so running it again (now finding the resource stored) is safe.
+    /// </summary>
+    private static async Task<T> WithOneRetryOnConflictAsync<T>(Func<Task<T>> work)
+    {
+        try
+        {
+            return await work();
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation)
+        {
+            return await work();
+        }
     }
 
     private sealed record Prepared(RecordSet Records, TypeCounts Skipped, Dictionary<string, HashSet<Guid>> MustExist, int Entries);

@@ -1,0 +1,107 @@
+using System.Text;
+using HimPortal.Application.Intake.ImportBundles;
+using HimPortal.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HimPortal.Tests.Intake;
+
+/// <summary>Each kind of bad bundle is rejected whole, with a message naming the file, the entry and the problem.</summary>
+public sealed class ImportRejectionTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    private const string PatientId = "7f1e5a9c-3b2d-4c8e-9f10-aa11bb22cc33";
+
+    private static string Patient => $$$"""
+        {"fullUrl": "urn:uuid:{{{PatientId}}}", "resource": {"resourceType": "Patient", "id": "{{{PatientId}}}", "gender": "female",
+         "birthDate": "1980-02-01", "name": [{"family": "Testperson", "given": ["Quinn"]}]},
+         "request": {"method": "POST", "url": "Patient"}}
+        """;
+
+    private static string Encounter(string subject = $"urn:uuid:{PatientId}") => $$$"""
+        {"fullUrl": "urn:uuid:0b9c0d3e-0000-4000-8000-000000000001", "resource": {"resourceType": "Encounter",
+         "id": "0b9c0d3e-0000-4000-8000-000000000001", "status": "finished", "class": {"code": "AMB"},
+         "subject": {"reference": "{{{subject}}}"}, "period": {"start": "2020-01-01T10:00:00+01:00"}},
+         "request": {"method": "POST", "url": "Encounter"}}
+        """;
+
+    private static string Bundle(string type, params string[] entries) =>
+        $$$"""{"resourceType": "Bundle", "type": "{{{type}}}", "entry": [{{{string.Join(",", entries)}}}]}""";
+
+    private async Task<FileOutcome> ImportAsync(byte[] bytes, string name = "incoming.json", long? maxBytes = null)
+    {
+        var settings = new Dictionary<string, string?> { ["Intake:MaxBundleBytes"] = maxBytes?.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        await using var services = database.Services(settings: settings);
+        await using var scope = services.CreateAsyncScope();
+        var summary = await scope.ServiceProvider.GetRequiredService<ImportBundlesHandler>()
+            .HandleAsync(new ImportBundlesCommand([new BundleFile(name, bytes.Length, _ => Task.FromResult(bytes))]), null, CancellationToken.None);
+        return summary.Files.Single();
+    }
+
+    private Task<FileOutcome> ImportAsync(string json, string name = "incoming.json") => ImportAsync(Encoding.UTF8.GetBytes(json), name);
+
+    private async Task ShouldBeRejectedAsync(FileOutcome outcome, params string[] phrases)
+    {
+        outcome.Ok.ShouldBeFalse();
+        outcome.Error.ShouldNotBeNull();
+        outcome.Error.ShouldStartWith(outcome.Path);
+        foreach (var phrase in phrases)
+        {
+            outcome.Error.ShouldContain(phrase);
+        }
+
+        (await database.ScalarAsync<long>("SELECT count(*) FROM clinical.patients")).ShouldBe(0);
+        (await database.ScalarAsync<long>("SELECT count(*) FROM clinical.encounters")).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Malformed_json_is_rejected() =>
+        await ShouldBeRejectedAsync(await ImportAsync("{\"resourceType\": \"Bundle\",, }", "garbled.json"), "garbled.json", "not valid JSON", "line 1");
+
+    [Fact]
+    public async Task A_search_result_bundle_is_rejected() =>
+        await ShouldBeRejectedAsync(await ImportAsync(Bundle("searchset", Patient)), "Bundle.type is 'searchset'");
+
+    [Fact]
+    public async Task A_patient_bundle_without_a_patient_is_rejected() =>
+        await ShouldBeRejectedAsync(await ImportAsync(Bundle("transaction", Encounter())), "no Patient resource");
+
+    [Fact]
+    public async Task A_reference_that_resolves_nowhere_rejects_the_whole_bundle() =>
+        await ShouldBeRejectedAsync(await ImportAsync(Bundle("transaction", Patient, Encounter("urn:uuid:11111111-2222-4333-8444-555555555555"))),
+            "entry 1 (Encounter/0b9c0d3e-0000-4000-8000-000000000001)", "urn:uuid:11111111-2222-4333-8444-555555555555", "resolves to no entry");
+
+    [Fact]
+    public async Task A_relative_reference_to_a_patient_not_in_the_record_is_rejected_at_write_time() =>
+        await ShouldBeRejectedAsync(await ImportAsync(Bundle("transaction", Patient, Encounter("Patient/not-stored-anywhere"))),
+            "Patient resolves to nothing");
+
+    [Fact]
+    public async Task A_resource_missing_what_the_record_requires_is_rejected()
+    {
+        var observation = $$$"""
+            {"fullUrl": "urn:uuid:0b9c0d3e-0000-4000-8000-000000000002", "resource": {"resourceType": "Observation",
+             "id": "0b9c0d3e-0000-4000-8000-000000000002", "status": "final", "subject": {"reference": "urn:uuid:{{{PatientId}}}"} }}
+            """;
+        await ShouldBeRejectedAsync(await ImportAsync(Bundle("transaction", Patient, Encounter(), observation)),
+            "entry 2 (Observation/0b9c0d3e-0000-4000-8000-000000000002)", "no code");
+    }
+
+    [Fact]
+    public async Task A_file_over_the_size_limit_is_rejected() =>
+        await ShouldBeRejectedAsync(await ImportAsync(Encoding.UTF8.GetBytes(Bundle("transaction", Patient)), "big.json", maxBytes: 100),
+            "big.json", "over the limit of 100");
+
+    [Fact]
+    public async Task Bytes_that_are_not_utf8_are_rejected()
+    {
+        var bytes = Encoding.Latin1.GetBytes(Bundle("transaction", Patient).Replace("Quinn", "Quiñn", StringComparison.Ordinal));
+        await ShouldBeRejectedAsync(await ImportAsync(bytes, "latin1.json"), "latin1.json", "not UTF-8");
+    }
+
+    [Fact]
+    public async Task A_good_bundle_imports_and_a_failed_one_is_audited_as_an_error()
+    {
+        await ImportAsync(Bundle("searchset", Patient), "refused.json");
+        (await database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit.access_events WHERE action = 'create' AND outcome = 'error' AND resource_id = 'refused.json'")).ShouldBeGreaterThanOrEqualTo(1);
+    }
+}
