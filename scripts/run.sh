@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs HimPortal locally: starts PostgreSQL, creates the database and its two roles (schema owner, application login),
-# migrates, creates one demo user per role, prints the URL and the demo sign-ins, and serves until Ctrl+C.
+# migrates, loads the sample patients, creates one demo user per role, prints the URL and the demo sign-ins, and serves until Ctrl+C.
 set -euo pipefail
 source "$(dirname "$0")/lib/postgres.sh"
 cd "$HP_ROOT"
@@ -32,6 +32,10 @@ dotnet build src/HimPortal.Cli/HimPortal.Cli.csproj -c Release -v quiet -nologo 
 himportal() { dotnet "$HP_ROOT/src/HimPortal.Cli/bin/Release/net10.0/himportal.dll" "$@"; }
 
 himportal migrate >&2
+
+# Sample patients (samples/synthea-r4, synthetic): importing again changes nothing, so this runs every time.
+hp_log "loading the sample patients"
+himportal import samples/synthea-r4 >&2
 
 # One demo user per role; each password is generated once and kept (with the database) under .himportal/.
 demo="$HP_STATE/demo-users.txt"

@@ -25,7 +25,12 @@ internal static class CliHost
     {
         var services = new ServiceCollection();
         services.AddSingleton(configuration);
-        services.AddLogging(logging => logging.AddConfiguration(configuration.GetSection("Logging")).SetMinimumLevel(LogLevel.Warning));
+        // Warnings and errors on standard error (standard output is the command's result, e.g. import --json).
+        services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddConfiguration(configuration.GetSection("Logging"))
+            .AddSimpleConsole(console => console.SingleLine = true)
+            .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         services.AddHimPortalData();
         services.AddHimPortalApplication();
         services.AddSingleton<IAuditActorAccessor, CliAuditActor>();
