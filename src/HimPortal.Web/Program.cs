@@ -55,6 +55,8 @@ app.UseForwardedHeaders();
 app.UseMiddleware<CorrelationIdMiddleware>();
 app.UseSerilogRequestLogging(options =>
 {
+    // This host's logger, not the static Log.Logger (which several hosts in one process, as in tests, would share).
+    options.Logger = app.Services.GetService<Serilog.ILogger>();
     // Path only (never the query string, which may carry search terms); user by id, never by name.
     options.EnrichDiagnosticContext = (diagnostics, http) =>
         diagnostics.Set("UserId", http.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value ?? "-");

@@ -12,8 +12,8 @@ internal static class ResourceMapping
         builder.ToTable(table, Schemas.Clinical);
         builder.HasKey(e => e.Id);
         builder.Property(e => e.Id).ValueGeneratedNever();
+        // No index on fhir_id: the key is derived from (type, FHIR id), so the primary key already finds and guards it.
         builder.Property(e => e.FhirId).HasMaxLength(128);
-        builder.HasIndex(e => e.FhirId).IsUnique();
         builder.Property(e => e.Resource).HasColumnType("jsonb");
     }
 

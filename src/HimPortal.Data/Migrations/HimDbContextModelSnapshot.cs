@@ -220,10 +220,6 @@ namespace HimPortal.Data.Migrations
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_allergies_encounter_id");
 
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_allergies_fhir_id");
-
                     b.HasIndex("PatientId")
                         .HasDatabaseName("ix_allergies_patient_id");
 
@@ -306,10 +302,6 @@ namespace HimPortal.Data.Migrations
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_care_plans_encounter_id");
 
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_care_plans_fhir_id");
-
                     b.HasIndex("PatientId")
                         .HasDatabaseName("ix_care_plans_patient_id");
 
@@ -375,10 +367,6 @@ namespace HimPortal.Data.Migrations
 
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_care_teams_encounter_id");
-
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_care_teams_fhir_id");
 
                     b.HasIndex("ManagingOrganizationId")
                         .HasDatabaseName("ix_care_teams_managing_organization_id");
@@ -510,10 +498,6 @@ namespace HimPortal.Data.Migrations
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_clinical_notes_encounter_id");
 
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_clinical_notes_fhir_id");
-
                     b.HasIndex("PatientId")
                         .HasDatabaseName("ix_clinical_notes_patient_id");
 
@@ -597,10 +581,6 @@ namespace HimPortal.Data.Migrations
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_conditions_encounter_id");
 
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_conditions_fhir_id");
-
                     b.HasIndex("PatientId")
                         .HasDatabaseName("ix_conditions_patient_id");
 
@@ -676,10 +656,6 @@ namespace HimPortal.Data.Migrations
 
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_diagnostic_reports_encounter_id");
-
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_diagnostic_reports_fhir_id");
 
                     b.HasIndex("PatientId")
                         .HasDatabaseName("ix_diagnostic_reports_patient_id");
@@ -788,10 +764,6 @@ namespace HimPortal.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_encounters");
-
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_encounters_fhir_id");
 
                     b.HasIndex("LocationId")
                         .HasDatabaseName("ix_encounters_location_id");
@@ -931,10 +903,6 @@ namespace HimPortal.Data.Migrations
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_imaging_studies_encounter_id");
 
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_imaging_studies_fhir_id");
-
                     b.HasIndex("PatientId")
                         .HasDatabaseName("ix_imaging_studies_patient_id");
 
@@ -999,10 +967,6 @@ namespace HimPortal.Data.Migrations
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_immunizations_encounter_id");
 
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_immunizations_fhir_id");
-
                     b.HasIndex("PatientId")
                         .HasDatabaseName("ix_immunizations_patient_id");
 
@@ -1063,10 +1027,6 @@ namespace HimPortal.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_locations");
 
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_locations_fhir_id");
-
                     b.HasIndex("OrganizationId")
                         .HasDatabaseName("ix_locations_organization_id");
 
@@ -1116,10 +1076,6 @@ namespace HimPortal.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_medications");
-
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_medications_fhir_id");
 
                     b.ToTable("medications", "clinical");
                 });
@@ -1184,10 +1140,6 @@ namespace HimPortal.Data.Migrations
 
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_medication_administrations_encounter_id");
-
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_medication_administrations_fhir_id");
 
                     b.HasIndex("MedicationId")
                         .HasDatabaseName("ix_medication_administrations_medication_id");
@@ -1274,10 +1226,6 @@ namespace HimPortal.Data.Migrations
 
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_medication_requests_encounter_id");
-
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_medication_requests_fhir_id");
 
                     b.HasIndex("MedicationId")
                         .HasDatabaseName("ix_medication_requests_medication_id");
@@ -1388,10 +1336,6 @@ namespace HimPortal.Data.Migrations
 
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_observations_encounter_id");
-
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_observations_fhir_id");
 
                     b.HasIndex("PatientId")
                         .HasDatabaseName("ix_observations_patient_id");
@@ -1505,10 +1449,6 @@ namespace HimPortal.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_organizations");
 
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_organizations_fhir_id");
-
                     b.HasIndex("IdentifierValue", "IdentifierSystem")
                         .HasDatabaseName("ix_organizations_identifier_value_identifier_system");
 
@@ -1599,10 +1539,6 @@ namespace HimPortal.Data.Migrations
                     b.HasIndex("BirthDate")
                         .HasDatabaseName("ix_patients_birth_date");
 
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_patients_fhir_id");
-
                     b.HasIndex("Mrn")
                         .HasDatabaseName("ix_patients_mrn");
 
@@ -1692,10 +1628,6 @@ namespace HimPortal.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_practitioners");
 
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_practitioners_fhir_id");
-
                     b.HasIndex("Npi")
                         .HasDatabaseName("ix_practitioners_npi");
 
@@ -1754,10 +1686,6 @@ namespace HimPortal.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_practitioner_roles");
-
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_practitioner_roles_fhir_id");
 
                     b.HasIndex("LocationId")
                         .HasDatabaseName("ix_practitioner_roles_location_id");
@@ -1836,10 +1764,6 @@ namespace HimPortal.Data.Migrations
 
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_procedures_encounter_id");
-
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_procedures_fhir_id");
 
                     b.HasIndex("PatientId")
                         .HasDatabaseName("ix_procedures_patient_id");

@@ -28,7 +28,7 @@ public sealed class MigrateTests : IAsyncLifetime
 
         var first = await CliRunner.RunAsync(empty, null, "migrate");
         first.ExitCode.ShouldBe(0, first.Error);
-        first.Output.ShouldContain("Applied 1 migration(s)");
+        first.Output.ShouldContain("Applied 2 migration(s)");
         first.Output.ShouldContain($"Granted role {PostgresServer.AppRole}");
 
         var second = await CliRunner.RunAsync(empty, null, "migrate");

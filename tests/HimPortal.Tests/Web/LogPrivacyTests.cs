@@ -35,6 +35,8 @@ public sealed class LogPrivacyTests(WebFixture web) : IClassFixture<WebFixture>
         await patient.GetAsync(new Uri("/Administration/Users", UriKind.Relative));
         await HimPortalFactory.PostFormAsync(patient, "/Portal", "/Account/Logout", []);
 
+        // Request logging writes through this host's Serilog logger, so parallel test hosts do not steal each other's lines.
+        web.Services.GetService(typeof(Serilog.ILogger)).ShouldNotBeNull();
         var lines = web.Factory.Logs.Lines.ToList();
         lines.Count.ShouldBeGreaterThan(5);
         // The file sink is the one operations keep for a month: it must exist and be as clean as the captured events.

@@ -912,13 +912,6 @@ namespace HimPortal.Data.Migrations
                 column: "encounter_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_allergies_fhir_id",
-                schema: "clinical",
-                table: "allergies",
-                column: "fhir_id",
-                unique: true);
-
-            migrationBuilder.CreateIndex(
                 name: "ix_allergies_patient_id",
                 schema: "clinical",
                 table: "allergies",
@@ -935,13 +928,6 @@ namespace HimPortal.Data.Migrations
                 schema: "clinical",
                 table: "care_plans",
                 column: "encounter_id");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_care_plans_fhir_id",
-                schema: "clinical",
-                table: "care_plans",
-                column: "fhir_id",
-                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_care_plans_patient_id",
@@ -966,13 +952,6 @@ namespace HimPortal.Data.Migrations
                 schema: "clinical",
                 table: "care_teams",
                 column: "encounter_id");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_care_teams_fhir_id",
-                schema: "clinical",
-                table: "care_teams",
-                column: "fhir_id",
-                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_care_teams_managing_organization_id",
@@ -1005,13 +984,6 @@ namespace HimPortal.Data.Migrations
                 column: "encounter_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_clinical_notes_fhir_id",
-                schema: "clinical",
-                table: "clinical_notes",
-                column: "fhir_id",
-                unique: true);
-
-            migrationBuilder.CreateIndex(
                 name: "ix_clinical_notes_patient_id",
                 schema: "clinical",
                 table: "clinical_notes",
@@ -1022,13 +994,6 @@ namespace HimPortal.Data.Migrations
                 schema: "clinical",
                 table: "conditions",
                 column: "encounter_id");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_conditions_fhir_id",
-                schema: "clinical",
-                table: "conditions",
-                column: "fhir_id",
-                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_conditions_patient_id",
@@ -1049,13 +1014,6 @@ namespace HimPortal.Data.Migrations
                 column: "encounter_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_diagnostic_reports_fhir_id",
-                schema: "clinical",
-                table: "diagnostic_reports",
-                column: "fhir_id",
-                unique: true);
-
-            migrationBuilder.CreateIndex(
                 name: "ix_diagnostic_reports_patient_id",
                 schema: "clinical",
                 table: "diagnostic_reports",
@@ -1066,13 +1024,6 @@ namespace HimPortal.Data.Migrations
                 schema: "clinical",
                 table: "encounter_participants",
                 columns: new[] { "practitioner_id", "patient_id" });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_encounters_fhir_id",
-                schema: "clinical",
-                table: "encounters",
-                column: "fhir_id",
-                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_encounters_location_id",
@@ -1100,13 +1051,6 @@ namespace HimPortal.Data.Migrations
                 column: "encounter_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_imaging_studies_fhir_id",
-                schema: "clinical",
-                table: "imaging_studies",
-                column: "fhir_id",
-                unique: true);
-
-            migrationBuilder.CreateIndex(
                 name: "ix_imaging_studies_patient_id",
                 schema: "clinical",
                 table: "imaging_studies",
@@ -1119,24 +1063,10 @@ namespace HimPortal.Data.Migrations
                 column: "encounter_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_immunizations_fhir_id",
-                schema: "clinical",
-                table: "immunizations",
-                column: "fhir_id",
-                unique: true);
-
-            migrationBuilder.CreateIndex(
                 name: "ix_immunizations_patient_id",
                 schema: "clinical",
                 table: "immunizations",
                 column: "patient_id");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_locations_fhir_id",
-                schema: "clinical",
-                table: "locations",
-                column: "fhir_id",
-                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_locations_identifier_value_identifier_system",
@@ -1157,13 +1087,6 @@ namespace HimPortal.Data.Migrations
                 column: "encounter_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_medication_administrations_fhir_id",
-                schema: "clinical",
-                table: "medication_administrations",
-                column: "fhir_id",
-                unique: true);
-
-            migrationBuilder.CreateIndex(
                 name: "ix_medication_administrations_medication_id",
                 schema: "clinical",
                 table: "medication_administrations",
@@ -1180,13 +1103,6 @@ namespace HimPortal.Data.Migrations
                 schema: "clinical",
                 table: "medication_requests",
                 column: "encounter_id");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_medication_requests_fhir_id",
-                schema: "clinical",
-                table: "medication_requests",
-                column: "fhir_id",
-                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_medication_requests_medication_id",
@@ -1207,24 +1123,10 @@ namespace HimPortal.Data.Migrations
                 column: "requester_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_medications_fhir_id",
-                schema: "clinical",
-                table: "medications",
-                column: "fhir_id",
-                unique: true);
-
-            migrationBuilder.CreateIndex(
                 name: "ix_observations_encounter_id",
                 schema: "clinical",
                 table: "observations",
                 column: "encounter_id");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_observations_fhir_id",
-                schema: "clinical",
-                table: "observations",
-                column: "fhir_id",
-                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_observations_patient_id",
@@ -1237,13 +1139,6 @@ namespace HimPortal.Data.Migrations
                 schema: "clinical",
                 table: "observations",
                 columns: new[] { "patient_id", "code", "effective_at" });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_organizations_fhir_id",
-                schema: "clinical",
-                table: "organizations",
-                column: "fhir_id",
-                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_organizations_identifier_value_identifier_system",
@@ -1264,13 +1159,6 @@ namespace HimPortal.Data.Migrations
                 column: "birth_date");
 
             migrationBuilder.CreateIndex(
-                name: "ix_patients_fhir_id",
-                schema: "clinical",
-                table: "patients",
-                column: "fhir_id",
-                unique: true);
-
-            migrationBuilder.CreateIndex(
                 name: "ix_patients_mrn",
                 schema: "clinical",
                 table: "patients",
@@ -1283,13 +1171,6 @@ namespace HimPortal.Data.Migrations
                 column: "search_name")
                 .Annotation("Npgsql:IndexMethod", "gin")
                 .Annotation("Npgsql:IndexOperators", new[] { "gin_trgm_ops" });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_practitioner_roles_fhir_id",
-                schema: "clinical",
-                table: "practitioner_roles",
-                column: "fhir_id",
-                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_practitioner_roles_location_id",
@@ -1310,13 +1191,6 @@ namespace HimPortal.Data.Migrations
                 column: "practitioner_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_practitioners_fhir_id",
-                schema: "clinical",
-                table: "practitioners",
-                column: "fhir_id",
-                unique: true);
-
-            migrationBuilder.CreateIndex(
                 name: "ix_practitioners_npi",
                 schema: "clinical",
                 table: "practitioners",
@@ -1327,13 +1201,6 @@ namespace HimPortal.Data.Migrations
                 schema: "clinical",
                 table: "procedures",
                 column: "encounter_id");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_procedures_fhir_id",
-                schema: "clinical",
-                table: "procedures",
-                column: "fhir_id",
-                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_procedures_patient_id",

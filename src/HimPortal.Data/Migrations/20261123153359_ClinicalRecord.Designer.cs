@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace HimPortal.Data.Migrations
 {
     [DbContext(typeof(HimDbContext))]
-    [Migration("20261123152525_ClinicalRecord")]
+    [Migration("20261123153359_ClinicalRecord")]
     partial class ClinicalRecord
     {
         /// <inheritdoc />
@@ -223,10 +223,6 @@ namespace HimPortal.Data.Migrations
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_allergies_encounter_id");
 
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_allergies_fhir_id");
-
                     b.HasIndex("PatientId")
                         .HasDatabaseName("ix_allergies_patient_id");
 
@@ -309,10 +305,6 @@ namespace HimPortal.Data.Migrations
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_care_plans_encounter_id");
 
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_care_plans_fhir_id");
-
                     b.HasIndex("PatientId")
                         .HasDatabaseName("ix_care_plans_patient_id");
 
@@ -378,10 +370,6 @@ namespace HimPortal.Data.Migrations
 
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_care_teams_encounter_id");
-
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_care_teams_fhir_id");
 
                     b.HasIndex("ManagingOrganizationId")
                         .HasDatabaseName("ix_care_teams_managing_organization_id");
@@ -513,10 +501,6 @@ namespace HimPortal.Data.Migrations
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_clinical_notes_encounter_id");
 
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_clinical_notes_fhir_id");
-
                     b.HasIndex("PatientId")
                         .HasDatabaseName("ix_clinical_notes_patient_id");
 
@@ -600,10 +584,6 @@ namespace HimPortal.Data.Migrations
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_conditions_encounter_id");
 
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_conditions_fhir_id");
-
                     b.HasIndex("PatientId")
                         .HasDatabaseName("ix_conditions_patient_id");
 
@@ -679,10 +659,6 @@ namespace HimPortal.Data.Migrations
 
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_diagnostic_reports_encounter_id");
-
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_diagnostic_reports_fhir_id");
 
                     b.HasIndex("PatientId")
                         .HasDatabaseName("ix_diagnostic_reports_patient_id");
@@ -791,10 +767,6 @@ namespace HimPortal.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_encounters");
-
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_encounters_fhir_id");
 
                     b.HasIndex("LocationId")
                         .HasDatabaseName("ix_encounters_location_id");
@@ -934,10 +906,6 @@ namespace HimPortal.Data.Migrations
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_imaging_studies_encounter_id");
 
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_imaging_studies_fhir_id");
-
                     b.HasIndex("PatientId")
                         .HasDatabaseName("ix_imaging_studies_patient_id");
 
@@ -1002,10 +970,6 @@ namespace HimPortal.Data.Migrations
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_immunizations_encounter_id");
 
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_immunizations_fhir_id");
-
                     b.HasIndex("PatientId")
                         .HasDatabaseName("ix_immunizations_patient_id");
 
@@ -1066,10 +1030,6 @@ namespace HimPortal.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_locations");
 
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_locations_fhir_id");
-
                     b.HasIndex("OrganizationId")
                         .HasDatabaseName("ix_locations_organization_id");
 
@@ -1119,10 +1079,6 @@ namespace HimPortal.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_medications");
-
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_medications_fhir_id");
 
                     b.ToTable("medications", "clinical");
                 });
@@ -1187,10 +1143,6 @@ namespace HimPortal.Data.Migrations
 
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_medication_administrations_encounter_id");
-
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_medication_administrations_fhir_id");
 
                     b.HasIndex("MedicationId")
                         .HasDatabaseName("ix_medication_administrations_medication_id");
@@ -1277,10 +1229,6 @@ namespace HimPortal.Data.Migrations
 
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_medication_requests_encounter_id");
-
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_medication_requests_fhir_id");
 
                     b.HasIndex("MedicationId")
                         .HasDatabaseName("ix_medication_requests_medication_id");
@@ -1391,10 +1339,6 @@ namespace HimPortal.Data.Migrations
 
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_observations_encounter_id");
-
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_observations_fhir_id");
 
                     b.HasIndex("PatientId")
                         .HasDatabaseName("ix_observations_patient_id");
@@ -1508,10 +1452,6 @@ namespace HimPortal.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_organizations");
 
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_organizations_fhir_id");
-
                     b.HasIndex("IdentifierValue", "IdentifierSystem")
                         .HasDatabaseName("ix_organizations_identifier_value_identifier_system");
 
@@ -1602,10 +1542,6 @@ namespace HimPortal.Data.Migrations
                     b.HasIndex("BirthDate")
                         .HasDatabaseName("ix_patients_birth_date");
 
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_patients_fhir_id");
-
                     b.HasIndex("Mrn")
                         .HasDatabaseName("ix_patients_mrn");
 
@@ -1695,10 +1631,6 @@ namespace HimPortal.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_practitioners");
 
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_practitioners_fhir_id");
-
                     b.HasIndex("Npi")
                         .HasDatabaseName("ix_practitioners_npi");
 
@@ -1757,10 +1689,6 @@ namespace HimPortal.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_practitioner_roles");
-
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_practitioner_roles_fhir_id");
 
                     b.HasIndex("LocationId")
                         .HasDatabaseName("ix_practitioner_roles_location_id");
@@ -1839,10 +1767,6 @@ namespace HimPortal.Data.Migrations
 
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_procedures_encounter_id");
-
-                    b.HasIndex("FhirId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_procedures_fhir_id");
 
                     b.HasIndex("PatientId")
                         .HasDatabaseName("ix_procedures_patient_id");
