@@ -12,4 +12,4 @@ export HIMPORTAL_BENCH_DB
 HIMPORTAL_BENCH_DB="$(hp_server_connection);Database=himportal_bench"
 
 dotnet run -c Release --project tests/HimPortal.Benchmarks -- --filter '*AuditAppend*' \
-  --artifacts "$HP_STATE/benchmarks" --job short "$@"
+  --artifacts "$HP_STATE/benchmarks" --job medium "$@"
