@@ -98,7 +98,7 @@ public sealed class ImportRejectionTests(TestDatabase database) : IClassFixture<
     }
 
     [Fact]
-    public async Task A_good_bundle_imports_and_a_failed_one_is_audited_as_an_error()
+    public async Task A_refused_bundle_is_audited_as_an_error()
     {
         await ImportAsync(Bundle("searchset", Patient), "refused.json");
         (await database.ScalarAsync<long>(

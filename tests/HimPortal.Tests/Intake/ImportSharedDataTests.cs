@@ -30,8 +30,10 @@ public sealed class ImportSharedDataTests(TestDatabase database) : IClassFixture
             File.Copy(Path.Combine(SharedData.SyntheaFolder, file), Path.Combine(_folder, "a-" + file));
         }
 
+        // Practitioner roles refer to the hospital bundle's organizations: name them so the roles come first, and the
+        // importer has to retry them after the organizations.
+        File.Copy(SharedData.PractitionerBundle, Path.Combine(_folder, "y-practitioners.json"));
         File.Copy(SharedData.HospitalBundle, Path.Combine(_folder, "z-hospital.json"));
-        File.Copy(SharedData.PractitionerBundle, Path.Combine(_folder, "z-practitioners.json"));
         var expected = ExpectedCounts(Directory.GetFiles(_folder));
 
         var first = await ImportAsync(_folder);

@@ -129,4 +129,8 @@ internal static class Fhir
 internal sealed record Coding(string? System, string Code, string? Display);
 
 /// <summary>What is wrong with one entry; the bundle is rejected whole, naming the entry.</summary>
-internal sealed class BundleProblemException(string message) : Exception(message);
+internal sealed class BundleProblemException(string message, bool unresolvedReference = false) : Exception(message)
+{
+    /// <summary>A reference found nothing; another bundle of the same run may still supply it.</summary>
+    public bool UnresolvedReference { get; } = unresolvedReference;
+}

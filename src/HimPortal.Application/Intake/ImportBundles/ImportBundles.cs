@@ -53,6 +53,9 @@ public sealed class TypeCounts : SortedDictionary<string, int>
 
 public sealed record FileOutcome(string Path, bool Ok, string? Error)
 {
+    /// <summary>Failed only because a reference found nothing: worth retrying after the run's other master data.</summary>
+    internal bool UnresolvedReference { get; init; }
+
     public TypeCounts Created { get; init; } = [];
     public TypeCounts Updated { get; init; } = [];
     public TypeCounts Unchanged { get; init; } = [];
@@ -85,12 +88,14 @@ public sealed class ImportBundlesHandler(
 
         // A first pass reads only Bundle.type, so master data can go first without keeping every file in memory.
         var kinds = new string?[command.Files.Count];
+        var tooLarge = new List<FileOutcome>();
         for (var i = 0; i < command.Files.Count; i++)
         {
             var file = command.Files[i];
             if (file.Length > maxBytes)
             {
                 outcomes[i] = Failed(file, $"the file is {file.Length:N0} bytes, over the limit of {maxBytes:N0} (Intake:MaxBundleBytes)");
+                tooLarge.Add(outcomes[i]!);
                 continue;
             }
 
@@ -98,7 +103,7 @@ public sealed class ImportBundlesHandler(
         }
 
         var master = Enumerable.Range(0, kinds.Length).Where(i => outcomes[i] is null && kinds[i] is "batch" or "collection").ToList();
-        var patients = Enumerable.Range(0, kinds.Length).Where(i => outcomes[i] is null && !master.Contains(i)).ToList();
+        var patients = Enumerable.Range(0, kinds.Length).Where(i => outcomes[i] is null && kinds[i] is not ("batch" or "collection")).ToList();
 
         // Master-data bundles may refer to each other (roles to organizations): retry those whose references failed
         // while any other succeeded.
@@ -110,7 +115,7 @@ public sealed class ImportBundlesHandler(
             {
                 var outcome = await ImportOneAsync(command.Files[i], maxBytes, masterData, ct);
                 outcomes[i] = outcome;
-                if (!outcome.Ok && outcome.Error?.Contains("resolves to nothing", StringComparison.Ordinal) == true)
+                if (outcome.UnresolvedReference)
                 {
                     failed.Add(i);
                 }
@@ -130,9 +135,9 @@ public sealed class ImportBundlesHandler(
             progress?.Report(outcomes[i]!);
         });
 
-        foreach (var i in Enumerable.Range(0, outcomes.Length).Where(i => outcomes[i] is not null && kinds[i] is null && !patients.Contains(i)))
+        foreach (var outcome in tooLarge)
         {
-            progress?.Report(outcomes[i]!);
+            progress?.Report(outcome);
         }
 
         var files = outcomes.Select(o => o!).ToList();
@@ -165,7 +170,7 @@ public sealed class ImportBundlesHandler(
         {
             await audit.RecordAloneAsync(new AuditRecord(AuditAction.Create, AuditOutcome.Error, "Bundle", Clip(Path.GetFileName(file.Name)),
                 Details: e.Message), ct);
-            return Failed(file, e.Message);
+            return Failed(file, e.Message) with { UnresolvedReference = e.UnresolvedReference };
         }
 
         try
@@ -175,7 +180,7 @@ public sealed class ImportBundlesHandler(
                 var missing = await MissingAsync(scopedDb, prepared.MustExist, token);
                 if (missing is not null)
                 {
-                    throw new BundleProblemException(missing);
+                    throw new BundleProblemException(missing, unresolvedReference: true);
                 }
 
                 var written = await WriteAsync(scopedDb, prepared.Records, token);
@@ -210,7 +215,7 @@ public sealed class ImportBundlesHandler(
         {
             await audit.RecordAloneAsync(new AuditRecord(AuditAction.Create, AuditOutcome.Error, "Bundle", Clip(Path.GetFileName(file.Name)),
                 Details: e.Message), ct);
-            return Failed(file, $"{file.Name}: {e.Message}");
+            return Failed(file, $"{file.Name}: {e.Message}") with { UnresolvedReference = e.UnresolvedReference };
         }
 
         static string Clip(string value) => value.Length > 128 ? value[..128] : value;
@@ -346,7 +351,8 @@ public sealed class ImportBundlesHandler(
                 }
                 catch (Exception e) when (e is BundleProblemException or FormatException or InvalidOperationException)
                 {
-                    throw new BundleProblemException($"{name}: entry {index} ({resourceType}/{id}): {e.Message}");
+                    throw new BundleProblemException($"{name}: entry {index} ({resourceType}/{id}): {e.Message}",
+                        e is BundleProblemException { UnresolvedReference: true });
                 }
             }
 
@@ -359,16 +365,16 @@ public sealed class ImportBundlesHandler(
         foreach (var (type, keys) in mustExist)
         {
             var ids = keys.ToList();
-            IQueryable<Guid> existing = type switch
+            var existing = type switch
             {
-                "Patient" => db.Set<Patient>().Where(e => ids.Contains(e.Id)).Select(e => e.Id),
-                "Encounter" => db.Set<Encounter>().Where(e => ids.Contains(e.Id)).Select(e => e.Id),
-                "Practitioner" => db.Set<Practitioner>().Where(e => ids.Contains(e.Id)).Select(e => e.Id),
-                "Organization" => db.Set<Organization>().Where(e => ids.Contains(e.Id)).Select(e => e.Id),
-                "Location" => db.Set<Location>().Where(e => ids.Contains(e.Id)).Select(e => e.Id),
-                "Observation" => db.Set<Observation>().Where(e => ids.Contains(e.Id)).Select(e => e.Id),
-                "Medication" => db.Set<Medication>().Where(e => ids.Contains(e.Id)).Select(e => e.Id),
-                "CareTeam" => db.Set<CareTeam>().Where(e => ids.Contains(e.Id)).Select(e => e.Id),
+                "Patient" => Stored<Patient>(db, ids),
+                "Encounter" => Stored<Encounter>(db, ids),
+                "Practitioner" => Stored<Practitioner>(db, ids),
+                "Organization" => Stored<Organization>(db, ids),
+                "Location" => Stored<Location>(db, ids),
+                "Observation" => Stored<Observation>(db, ids),
+                "Medication" => Stored<Medication>(db, ids),
+                "CareTeam" => Stored<CareTeam>(db, ids),
                 _ => Enumerable.Empty<Guid>().AsQueryable(),
             };
             var found = (await existing.ToListAsync(ct)).ToHashSet();
@@ -380,6 +386,10 @@ public sealed class ImportBundlesHandler(
 
         return null;
     }
+
+    private static IQueryable<Guid> Stored<T>(HimDbContext db, List<Guid> ids)
+        where T : ClinicalResource =>
+        db.Set<T>().Where(e => ids.Contains(e.Id)).Select(e => e.Id);
 
     private static async Task<FileOutcome> WriteAsync(HimDbContext db, RecordSet set, CancellationToken ct)
     {

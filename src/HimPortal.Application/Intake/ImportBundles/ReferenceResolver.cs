@@ -13,6 +13,8 @@ internal sealed class ReferenceResolver(
     IReadOnlyDictionary<(string Type, string System, string Value), string> bundleIdentifiers,
     MasterDataIndex masterData)
 {
+    private readonly HashSet<(string Type, string Id)> _inBundle = [.. fullUrls.Values];
+
     /// <summary>Keys referenced as Type/id that are not in the bundle: they must already be in the record.</summary>
     public Dictionary<string, HashSet<Guid>> MustExist { get; } = [];
 
@@ -78,7 +80,7 @@ internal sealed class ReferenceResolver(
             var (targetType, id) = (parts[^2], parts[^1]);
             EnsureType(targetType, type, what, text);
             var key = Fhir.Key(targetType, id);
-            if (!fullUrls.Values.Contains((targetType, id)))
+            if (!_inBundle.Contains((targetType, id)))
             {
                 (MustExist.TryGetValue(targetType, out var set) ? set : MustExist[targetType] = []).Add(key);
             }
@@ -97,7 +99,8 @@ internal sealed class ReferenceResolver(
         }
 
         return masterData.Find(type, system, value)
-            ?? throw new BundleProblemException($"its {what} reference {type}?identifier={system}|{value} resolves to nothing in the bundle or the record");
+            ?? throw new BundleProblemException(
+                $"its {what} reference {type}?identifier={system}|{value} resolves to nothing in the bundle or the record", unresolvedReference: true);
     }
 
     private static Guid Checked(string actualType, string id, string expectedType, string what, string text)
