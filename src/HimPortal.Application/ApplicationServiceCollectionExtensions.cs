@@ -1,6 +1,7 @@
 using FluentValidation;
 using HimPortal.Application.Accounts;
 using HimPortal.Application.Auditing;
+using HimPortal.Application.Charts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -17,6 +18,7 @@ public static class ApplicationServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<AccessAudit>();
         services.AddScoped<UserSessions>();
+        services.AddScoped<ChartGate>();
 
         foreach (var type in typeof(ApplicationServiceCollectionExtensions).Assembly.GetTypes())
         {

@@ -1,3 +1,4 @@
+using HimPortal.Data.Access;
 using HimPortal.Data.Auditing;
 using HimPortal.Data.Identity;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -20,6 +21,12 @@ public sealed class HimDbContext(DbContextOptions<HimDbContext> options)
     public DbSet<AccessEvent> AccessEvents => Set<AccessEvent>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<TreatmentAssignment> TreatmentAssignments => Set<TreatmentAssignment>();
+
+    public DbSet<BreakGlassAccess> BreakGlassAccesses => Set<BreakGlassAccess>();
+
+    public DbSet<PatientRestriction> PatientRestrictions => Set<PatientRestriction>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -53,4 +60,7 @@ public static class Schemas
     public const string Identity = "identity";
     public const string Audit = "audit";
     public const string Clinical = "clinical";
+
+    /// <summary>Who may open which chart beyond the record itself: assignments, break-the-glass accesses, restricted patients.</summary>
+    public const string Access = "access";
 }

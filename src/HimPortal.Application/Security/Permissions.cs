@@ -12,8 +12,26 @@ public static class Permissions
     public const string UsersManage = "Users.Manage";
     public const string IntakeImport = "Intake.Import";
     public const string IntakeIndex = "Intake.Index";
+    /// <summary>Find a patient by name, MRN or birth date (name, sex, birth date, MRN, last visit: enough to pick the right one).</summary>
+    public const string ChartsSearch = "Charts.Search";
+
+    /// <summary>The chart's demographic header.</summary>
+    public const string ChartsDemographics = "Charts.Demographics";
+
+    /// <summary>The encounter timeline: dates, class, type, where; not what was found or done.</summary>
+    public const string ChartsEncounters = "Charts.Encounters";
+
+    /// <summary>The list of the chart's documents (type, date, author, status), not their text.</summary>
+    public const string ChartsDocuments = "Charts.Documents";
+
+    /// <summary>The clinical content: problems, medications, allergies, results, notes. Needs a treatment relationship.</summary>
     public const string ChartsRead = "Charts.Read";
+
     public const string ChartsBreakGlass = "Charts.BreakGlass";
+
+    /// <summary>Record treatment assignments and restrict patients' records (VIP, employee).</summary>
+    public const string ChartAccessManage = "ChartAccess.Manage";
+
     public const string CompletionSign = "Completion.Sign";
     public const string CompletionManage = "Completion.Manage";
     public const string AuditReview = "Audit.Review";
@@ -23,7 +41,8 @@ public static class Permissions
 
     public static readonly IReadOnlyList<string> All =
     [
-        SignedIn, UsersManage, IntakeImport, IntakeIndex, ChartsRead, ChartsBreakGlass, CompletionSign, CompletionManage,
-        AuditReview, RoiProcess, DepartmentDashboard, PortalSelf,
+        SignedIn, UsersManage, IntakeImport, IntakeIndex, ChartsSearch, ChartsDemographics, ChartsEncounters, ChartsDocuments,
+        ChartsRead, ChartsBreakGlass, ChartAccessManage, CompletionSign, CompletionManage, AuditReview, RoiProcess,
+        DepartmentDashboard, PortalSelf,
     ];
 }

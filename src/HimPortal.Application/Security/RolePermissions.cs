@@ -4,7 +4,9 @@ namespace HimPortal.Application.Security;
 
 /// <summary>
 /// The one map from role to permission. Least privilege: administrators manage accounts but read no charts;
-/// compliance officers review the access log, not clinical content; patients reach only their own portal.
+/// compliance officers review the access log and see who a patient is, not the clinical content; HIM clerks see
+/// demographics and the document list (for indexing), not results; patients reach only their own portal.
+/// The chart-section matrix that follows from it is <see cref="Charts.ChartSections"/> (and the README).
 /// </summary>
 public static class RolePermissions
 {
@@ -12,11 +14,15 @@ public static class RolePermissions
     {
         [Roles.Administrator] = Set(Permissions.UsersManage),
         [Roles.HimManager] = Set(Permissions.DepartmentDashboard, Permissions.IntakeImport, Permissions.IntakeIndex,
-            Permissions.CompletionManage, Permissions.AuditReview),
-        [Roles.HimClerk] = Set(Permissions.IntakeImport, Permissions.IntakeIndex),
-        [Roles.RoiSpecialist] = Set(Permissions.RoiProcess),
-        [Roles.Physician] = Set(Permissions.ChartsRead, Permissions.ChartsBreakGlass, Permissions.CompletionSign),
-        [Roles.ComplianceOfficer] = Set(Permissions.AuditReview),
+            Permissions.CompletionManage, Permissions.AuditReview, Permissions.ChartAccessManage,
+            Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters, Permissions.ChartsDocuments),
+        [Roles.HimClerk] = Set(Permissions.IntakeImport, Permissions.IntakeIndex, Permissions.ChartAccessManage,
+            Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsDocuments),
+        [Roles.RoiSpecialist] = Set(Permissions.RoiProcess,
+            Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters, Permissions.ChartsDocuments),
+        [Roles.Physician] = Set(Permissions.ChartsRead, Permissions.ChartsBreakGlass, Permissions.CompletionSign,
+            Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters, Permissions.ChartsDocuments),
+        [Roles.ComplianceOfficer] = Set(Permissions.AuditReview, Permissions.ChartsSearch, Permissions.ChartsDemographics),
         [Roles.Patient] = Set(Permissions.PortalSelf),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

@@ -23,6 +23,195 @@ namespace HimPortal.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("HimPortal.Data.Access.BreakGlassAccess", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Attestation")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("attestation");
+
+                    b.Property<Guid>("AuditEventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("audit_event_id");
+
+                    b.Property<string>("Disposition")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("disposition");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTimeOffset>("GrantedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("granted_at");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("ReasonCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("reason_code");
+
+                    b.Property<string>("ReasonText")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason_text");
+
+                    b.Property<string>("ReviewNotes")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("review_notes");
+
+                    b.Property<DateTimeOffset?>("ReviewedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reviewed_at");
+
+                    b.Property<Guid?>("ReviewedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("reviewed_by_user_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_break_glass_accesses");
+
+                    b.HasIndex("GrantedAt")
+                        .HasDatabaseName("ix_break_glass_accesses_granted_at")
+                        .HasFilter("reviewed_at IS NULL");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_break_glass_accesses_patient_id");
+
+                    b.HasIndex("UserId", "PatientId", "ExpiresAt")
+                        .HasDatabaseName("ix_break_glass_accesses_user_id_patient_id_expires_at");
+
+                    b.ToTable("break_glass_accesses", "access", t =>
+                        {
+                            t.HasCheckConstraint("ck_break_glass_accesses_disposition", "disposition IS NULL OR disposition IN ('appropriate','inappropriate','follow-up')");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Access.PatientRestriction", b =>
+                {
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<bool>("Employee")
+                        .HasColumnType("boolean")
+                        .HasColumnName("employee");
+
+                    b.Property<string>("EmployeeDepartment")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("employee_department");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("note");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid?>("UpdatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("updated_by_user_id");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<bool>("Vip")
+                        .HasColumnType("boolean")
+                        .HasColumnName("vip");
+
+                    b.HasKey("PatientId")
+                        .HasName("pk_patient_restrictions");
+
+                    b.ToTable("patient_restrictions", "access");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Access.TreatmentAssignment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("AssignedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("assigned_at");
+
+                    b.Property<Guid?>("AssignedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("assigned_by_user_id");
+
+                    b.Property<DateTimeOffset?>("EndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ends_at");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<Guid?>("RevokedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("revoked_by_user_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_treatment_assignments");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_treatment_assignments_patient_id");
+
+                    b.HasIndex("UserId", "PatientId")
+                        .HasDatabaseName("ix_treatment_assignments_user_id_patient_id")
+                        .HasFilter("revoked_at IS NULL");
+
+                    b.ToTable("treatment_assignments", "access");
+                });
+
             modelBuilder.Entity("HimPortal.Data.Auditing.AccessEvent", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2166,6 +2355,50 @@ namespace HimPortal.Data.Migrations
                         .HasName("pk_user_tokens");
 
                     b.ToTable("user_tokens", "identity");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Access.BreakGlassAccess", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_break_glass_accesses_patient_patient_id");
+
+                    b.HasOne("HimPortal.Data.Identity.HimUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_break_glass_accesses_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Access.PatientRestriction", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_patient_restrictions_patient_patient_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Access.TreatmentAssignment", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_treatment_assignments_patient_patient_id");
+
+                    b.HasOne("HimPortal.Data.Identity.HimUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_treatment_assignments_asp_net_users_user_id");
                 });
 
             modelBuilder.Entity("HimPortal.Data.Clinical.AllergyIntolerance", b =>

@@ -51,7 +51,8 @@ public static class AuthorizationSetup
         conventions.AllowAnonymousToPage("/Error");
         conventions.AuthorizeFolder("/Administration", Permissions.UsersManage);
         conventions.AuthorizeFolder("/Intake", Permissions.IntakeImport);
-        conventions.AuthorizeFolder("/Charts", Permissions.ChartsRead);
+        // Whoever may search may reach a chart; what it shows is decided per patient by ChartAccessRules in the handlers.
+        conventions.AuthorizeFolder("/Charts", Permissions.ChartsSearch);
         conventions.AuthorizeFolder("/Compliance", Permissions.AuditReview);
         conventions.AuthorizeFolder("/Roi", Permissions.RoiProcess);
         conventions.AuthorizeFolder("/Management", Permissions.DepartmentDashboard);

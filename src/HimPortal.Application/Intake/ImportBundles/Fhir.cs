@@ -99,22 +99,6 @@ internal static class Fhir
         }
     }
 
-    /// <summary>Lower case without diacritics, for name search: "Cortés" → "cortes".</summary>
-    public static string Fold(string value)
-    {
-        var decomposed = value.Normalize(NormalizationForm.FormD);
-        var builder = new StringBuilder(decomposed.Length);
-        foreach (var ch in decomposed)
-        {
-            if (CharUnicodeInfo.GetUnicodeCategory(ch) != UnicodeCategory.NonSpacingMark)
-            {
-                builder.Append(char.ToLowerInvariant(ch));
-            }
-        }
-
-        return builder.ToString().Normalize(NormalizationForm.FormC);
-    }
-
     /// <summary>The internal key of a resource: derived from its type and FHIR id, so references resolve without a lookup.</summary>
     public static Guid Key(string resourceType, string fhirId)
     {

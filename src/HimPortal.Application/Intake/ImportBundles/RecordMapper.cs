@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HimPortal.Application.Clinical;
 using HimPortal.Application.Clinical.ReferenceRanges;
 using HimPortal.Data.Clinical;
 
@@ -296,7 +297,7 @@ internal sealed class RecordMapper(
             Mrn = mrn,
             FamilyName = family,
             GivenNames = given,
-            SearchName = Fhir.Fold($"{given} {family}".Trim()),
+            SearchName = PatientNames.Fold($"{given} {family}".Trim()),
             BirthDate = r.Date("birthDate"),
             Sex = r.Str("gender"),
             Deceased = r.Str("deceasedDateTime") is not null || (r.TryGetProperty("deceasedBoolean", out var d) && d.ValueKind == JsonValueKind.True),

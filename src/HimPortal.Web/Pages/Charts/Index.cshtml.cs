@@ -1,10 +1,56 @@
+using HimPortal.Application.Charts.SearchPatients;
+using HimPortal.Application.Security;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace HimPortal.Web.Pages.Charts;
 
-public sealed class IndexModel : PageModel
+/// <summary>Find a patient (folder policy Charts.Search); the chart itself decides what the reader may see.</summary>
+public sealed class IndexModel(SearchPatientsHandler handler) : PageModel
 {
-    public void OnGet()
+    [BindProperty(SupportsGet = true)]
+    public string? Name { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Mrn { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public DateOnly? BirthDate { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? After { get; set; }
+
+    public PatientSearchPage? Results { get; private set; }
+
+    public bool Searched => !string.IsNullOrWhiteSpace(Name) || !string.IsNullOrWhiteSpace(Mrn) || BirthDate is not null;
+
+    public bool MayManageAccess => RolePermissions.Grants(User.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => c.Value),
+        Permissions.ChartAccessManage);
+
+    public async Task OnGetAsync(CancellationToken ct)
     {
+        if (!ModelState.IsValid)
+        {
+            ModelState.AddModelError(string.Empty, "Enter the birth date as a date (yyyy-mm-dd).");
+            return;
+        }
+
+        if (!Searched)
+        {
+            return;
+        }
+
+        var result = await handler.HandleAsync(new SearchPatientsQuery(Name, Mrn, BirthDate, After), ct);
+        if (result.IsSuccess)
+        {
+            Results = result.Value;
+        }
+        else
+        {
+            ModelState.AddModelError(string.Empty, result.Error!.Message);
+        }
     }
+
+    public string NextPageUrl(string after) =>
+        Url.Page("/Charts/Index", new { Name, Mrn, BirthDate = BirthDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), After = after })!;
 }

@@ -1,0 +1,111 @@
+using HimPortal.Application.Charts.GetChart;
+using HimPortal.Application.Common;
+using HimPortal.Data;
+using HimPortal.Data.Clinical;
+using Microsoft.EntityFrameworkCore;
+
+namespace HimPortal.Application.Charts.GetEncounter;
+
+public sealed record GetEncounterQuery(Guid PatientId, Guid EncounterId);
+
+public sealed record NoteItem(Guid Id, DateTimeOffset? Date, string? Type, string Status, string? Author, string? Text);
+
+public sealed record EncounterView(
+    EncounterItem Encounter,
+    IReadOnlyList<string> Participants,
+    IReadOnlyList<ProblemItem> Diagnoses,
+    IReadOnlyList<ProcedureItem> Procedures,
+    IReadOnlyList<MedicationItem> Medications,
+    ObservationGroups Results,
+    IReadOnlyList<ImagingItem> Imaging,
+    IReadOnlyList<NoteItem> Notes);
+
+/// <summary>
+/// One encounter opened from the timeline: its diagnoses, procedures, medications, results, imaging and notes (readable).
+/// The clinical content of the chart, so only for readers who may see it, with the same access rules and audit.
+/// </summary>
+public sealed class GetEncounterHandler(HimDbContext db, ChartGate gate)
+{
+    private static readonly ChartSection[] Shown =
+    [
+        ChartSection.Encounters, ChartSection.Problems, ChartSection.Procedures, ChartSection.Medications, ChartSection.LabResults,
+        ChartSection.VitalSigns, ChartSection.OtherObservations, ChartSection.Imaging, ChartSection.NoteText,
+    ];
+
+    public async Task<ChartRead<EncounterView>> HandleAsync(GetEncounterQuery query, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return await db.InTransactionAsync(async token =>
+        {
+            var entry = await gate.OpenAsync(query.PatientId, token);
+            if (entry is null)
+            {
+                return ChartRead<EncounterView>.NotFound();
+            }
+
+            var resourceId = query.EncounterId.ToString("D");
+            if (!entry.Access.IsGranted || !Shown.All(entry.Access.Shows))
+            {
+                var refused = entry.Access.IsGranted
+                    ? entry with { Access = entry.Access with { Outcome = ChartAccessOutcome.Denied, Reason = "role may not see encounter details" } }
+                    : entry;
+                await gate.RecordDenialAsync(refused, "Encounter", resourceId, token);
+                return ChartRead<EncounterView>.Refused(refused);
+            }
+
+            var view = await ReadAsync(query.PatientId, query.EncounterId, token);
+            if (view is null)
+            {
+                return ChartRead<EncounterView>.NotFound(entry);
+            }
+
+            await gate.RecordViewAsync(entry, "Encounter", resourceId, Shown, token);
+            return ChartRead<EncounterView>.Shown(entry, view);
+        }, ct);
+    }
+
+    private async Task<EncounterView?> ReadAsync(Guid patientId, Guid encounterId, CancellationToken ct)
+    {
+        var encounter = await db.Set<Encounter>().AsNoTracking()
+            .Where(e => e.Id == encounterId && e.PatientId == patientId)
+            .Select(e => new EncounterItem(e.Id, e.PeriodStart, e.PeriodEnd, e.Class, e.TypeDisplay, e.ReasonDisplay, e.Status,
+                db.Set<Organization>().Where(o => o.Id == e.ServiceProviderId).Select(o => o.Name).FirstOrDefault(),
+                db.Set<Location>().Where(l => l.Id == e.LocationId).Select(l => l.Name).FirstOrDefault()))
+            .SingleOrDefaultAsync(ct);
+        if (encounter is null)
+        {
+            return null;
+        }
+
+        var participants = await db.Set<EncounterParticipant>().AsNoTracking()
+            .Where(p => p.ParentId == encounterId)
+            .OrderBy(p => p.Ordinal)
+            .Join(db.Set<Practitioner>(), p => p.PractitionerId, p => p.Id, (_, p) => p.GivenNames + " " + p.FamilyName)
+            .ToListAsync(ct);
+        var diagnoses = await db.Set<Condition>().AsNoTracking().Where(c => c.EncounterId == encounterId && c.PatientId == patientId)
+            .OrderBy(c => c.OnsetAt)
+            .Select(c => new ProblemItem(c.Id, c.EncounterId, c.Code, c.Display, c.ClinicalStatus, c.OnsetAt, c.AbatementAt))
+            .ToListAsync(ct);
+        var procedures = await db.Set<Procedure>().AsNoTracking().Where(p => p.EncounterId == encounterId && p.PatientId == patientId)
+            .OrderBy(p => p.PerformedStart)
+            .Select(p => new ProcedureItem(p.Id, p.EncounterId, p.Code, p.Display, p.Status, p.PerformedStart))
+            .ToListAsync(ct);
+        var medications = await db.Set<MedicationRequest>().AsNoTracking().Where(m => m.EncounterId == encounterId && m.PatientId == patientId)
+            .OrderBy(m => m.AuthoredOn)
+            .Select(m => new MedicationItem(m.Id, m.EncounterId, m.MedicationDisplay ?? m.MedicationCode, m.Status, m.AuthoredOn, m.DosageText))
+            .ToListAsync(ct);
+        var results = await ObservationReader.ReadAsync(db, o => o.EncounterId == encounterId && o.PatientId == patientId, ct);
+        var imaging = await db.Set<ImagingStudy>().AsNoTracking().Where(i => i.EncounterId == encounterId && i.PatientId == patientId)
+            .OrderBy(i => i.StartedAt)
+            .Select(i => new ImagingItem(i.Id, i.EncounterId, i.StartedAt, i.Modality, i.BodySiteDisplay, i.ProcedureDisplay,
+                i.SeriesCount, i.InstanceCount, i.StudyUid))
+            .ToListAsync(ct);
+        var notes = await db.Set<ClinicalNote>().AsNoTracking().Where(n => n.EncounterId == encounterId && n.PatientId == patientId)
+            .OrderBy(n => n.Date)
+            .Select(n => new NoteItem(n.Id, n.Date, n.TypeDisplay, n.Status,
+                db.Set<Practitioner>().Where(p => p.Id == n.AuthorId).Select(p => p.GivenNames + " " + p.FamilyName).FirstOrDefault(),
+                n.Text))
+            .ToListAsync(ct);
+        return new EncounterView(encounter, participants, diagnoses, procedures, medications, results, imaging, notes);
+    }
+}

@@ -1,0 +1,80 @@
+using HimPortal.Application.Charts;
+using HimPortal.Application.Charts.BreakGlass;
+using HimPortal.Application.Charts.GetChart;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace HimPortal.Web.Pages.Charts;
+
+/// <summary>
+/// A patient's chart. The handler applies the access rules on every GET and POST; without a reason on record the
+/// physician gets the break-the-glass form here instead of the chart.
+/// </summary>
+public sealed class ChartModel(GetChartHandler chart, BreakGlassHandler breakGlass, TimeProvider clock) : PageModel
+{
+    public sealed class BreakGlassInput
+    {
+        public string? ReasonCode { get; set; }
+
+        public string? ReasonText { get; set; }
+
+        public bool Attested { get; set; }
+    }
+
+    [BindProperty(SupportsGet = true, Name = "class")]
+    public string? EncounterClass { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public DateOnly? From { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public DateOnly? To { get; set; }
+
+    [BindProperty]
+    public BreakGlassInput Input { get; set; } = new();
+
+    public ChartRead<ChartView> Read { get; private set; } = ChartRead<ChartView>.NotFound();
+
+    public ChartEntry Entry => Read.Entry!;
+
+    public ChartView View => Read.Content!;
+
+    public DateOnly Today { get; private set; }
+
+    public Task<IActionResult> OnGetAsync(Guid patientId, CancellationToken ct) => ShowAsync(patientId, ct);
+
+    public async Task<IActionResult> OnPostBreakGlassAsync(Guid patientId, CancellationToken ct)
+    {
+        var result = await breakGlass.HandleAsync(new BreakGlassCommand(patientId, Input.ReasonCode, Input.ReasonText, Input.Attested), ct);
+        if (result.IsSuccess || result.Error == ChartErrors.BreakGlassNotNeeded)
+        {
+            return RedirectToPage(new { patientId });
+        }
+
+        if (result.Error == ChartErrors.NotFound)
+        {
+            return NotFound();
+        }
+
+        if (result.Error == ChartErrors.NotPermitted)
+        {
+            return Forbid();
+        }
+
+        ModelState.AddModelError(string.Empty, result.Error!.Message);
+        return await ShowAsync(patientId, ct);
+    }
+
+    private async Task<IActionResult> ShowAsync(Guid patientId, CancellationToken ct)
+    {
+        Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var filter = new EncounterFilter(string.IsNullOrWhiteSpace(EncounterClass) ? null : EncounterClass.Trim(), From, To);
+        Read = await chart.HandleAsync(new GetChartQuery(patientId, filter), ct);
+        return Read.Status switch
+        {
+            ChartReadStatus.NotFound => NotFound(),
+            ChartReadStatus.Denied => Forbid(),
+            _ => Page(),
+        };
+    }
+}

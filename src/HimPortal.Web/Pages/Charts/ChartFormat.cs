@@ -1,0 +1,37 @@
+using System.Globalization;
+using HimPortal.Application.Charts;
+using Microsoft.AspNetCore.Html;
+
+namespace HimPortal.Web.Pages.Charts;
+
+/// <summary>How the chart writes dates, sexes and flags; dates are UTC, as the record stores them.</summary>
+public static class ChartFormat
+{
+    public static string Day(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
+
+    public static string Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
+
+    public static string Time(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "";
+
+    public static string Sex(string? sex) => sex switch
+    {
+        "male" => "male",
+        "female" => "female",
+        null or "" => "sex unknown",
+        _ => sex,
+    };
+
+    /// <summary>A result's flag as a tag ("H", "L", "HH", "LL"); nothing for a normal or unflagged result.</summary>
+    public static IHtmlContent Flag(string? flag) => flag switch
+    {
+        "high" => new HtmlString("<span class=\"flag high\" data-testid=\"flag\" title=\"high\">H</span>"),
+        "low" => new HtmlString("<span class=\"flag low\" data-testid=\"flag\" title=\"low\">L</span>"),
+        "critical-high" => new HtmlString("<span class=\"flag high critical\" data-testid=\"flag\" title=\"critical high\">HH</span>"),
+        "critical-low" => new HtmlString("<span class=\"flag low critical\" data-testid=\"flag\" title=\"critical low\">LL</span>"),
+        _ => HtmlString.Empty,
+    };
+
+    public static string Heading(string title, int count) => $"{title} ({count.ToString(CultureInfo.InvariantCulture)})";
+
+    public static string SectionId(ChartSection section) => ChartSections.AuditName(section);
+}
