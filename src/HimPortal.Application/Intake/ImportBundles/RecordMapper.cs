@@ -164,7 +164,7 @@ internal sealed class RecordMapper(
                     CustodianId = refs.Optional(r, "custodian", "Organization"),
                     ContentType = content?.Str("contentType"),
                     Text = Fhir.AttachmentText(content),
-                }, key, r, "subject", r.First("context")?.First("encounter")));
+                }, key, r, "subject", r.Obj("context")?.First("encounter")));
                 break;
             }
 
