@@ -53,6 +53,7 @@ public static class AuthorizationSetup
         conventions.AuthorizeFolder("/Intake", Permissions.IntakeImport);
         // Whoever may search may reach a chart; what it shows is decided per patient by ChartAccessRules in the handlers.
         conventions.AuthorizeFolder("/Charts", Permissions.ChartsSearch);
+        conventions.AuthorizeFolder("/ChartAccess", Permissions.ChartAccessManage);
         conventions.AuthorizeFolder("/Compliance", Permissions.AuditReview);
         conventions.AuthorizeFolder("/Roi", Permissions.RoiProcess);
         conventions.AuthorizeFolder("/Management", Permissions.DepartmentDashboard);
