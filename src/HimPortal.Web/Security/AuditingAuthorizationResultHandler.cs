@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Authorization.Policy;
 
 namespace HimPortal.Web.Security;
 
-/// <summary>Every denial is audited: a signed-in user refused a page leaves a row naming the page.</summary>
+/// <summary>Every denial is audited: a signed-in user refused a page leaves a row naming the page (and the patient, on a chart's page).</summary>
 public sealed class AuditingAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
@@ -16,7 +16,9 @@ public sealed class AuditingAuthorizationResultHandler : IAuthorizationMiddlewar
         if (authorizeResult.Forbidden)
         {
             var audit = context.RequestServices.GetRequiredService<AccessAudit>();
-            await audit.RecordAloneAsync(new AuditRecord(AuditAction.View, AuditOutcome.Denied, "Page", context.Request.Path.Value,
+            // A refused attempt at a patient's chart names the patient, so "who tried to see X" finds it.
+            Guid? patientId = Guid.TryParse(context.GetRouteValue("patientId") as string, out var id) ? id : null;
+            await audit.RecordAloneAsync(new AuditRecord(AuditAction.View, AuditOutcome.Denied, "Page", context.Request.Path.Value, patientId,
                 Purpose: "not permitted: " + string.Join(",", policy.Requirements.OfType<PermissionRequirement>().Select(r => r.Permission))),
                 context.RequestAborted);
         }
