@@ -1,0 +1,131 @@
+using System.Text.RegularExpressions;
+using HimPortal.Application.Security;
+using HimPortal.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace HimPortal.Tests.Browser;
+
+/// <summary>What a physician does in Chromium: find a patient, open the chart, break the glass; and a patient refused.</summary>
+public sealed class ChartBrowserTests(ChartBrowserFixture fixture) : IClassFixture<ChartBrowserFixture>
+{
+    private BrowserFixture Browser => fixture.Browser;
+
+    private async Task<IPage> SignedInAsync(Persona persona)
+    {
+        var context = await Browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Browser.BaseUrl });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/Account/Login");
+        await page.FillAsync("#email", persona.Email);
+        await page.FillAsync("#password", persona.Password);
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.Locator("[data-testid=signed-in-user]")).ToHaveTextAsync(persona.Email);
+        return page;
+    }
+
+    private static async Task SearchAndOpenAsync(IPage page, string name)
+    {
+        await page.GotoAsync("/Charts");
+        await page.FillAsync("#name", name);
+        await page.ClickAsync("[data-testid=search-submit]");
+        await Assertions.Expect(page.Locator("[data-testid=patient-row]")).ToHaveCountAsync(1);
+        await page.ClickAsync("[data-testid=open-chart]");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/Charts/Chart/[0-9a-f-]{36}$"));
+    }
+
+    [Fact]
+    public async Task A_treating_physician_searches_opens_the_chart_and_sees_the_lab_trend_with_its_points()
+    {
+        var patientId = await ClinicalData.PatientIdAsync(Browser.Database, ClinicalData.Cortes);
+        var physician = await Personas.CreateAsync(Browser.Factory.Services, Roles.Physician,
+            npi: await ClinicalData.TreatingNpiAsync(Browser.Database, patientId));
+        var page = await SignedInAsync(physician);
+
+        await SearchAndOpenAsync(page, "cortes");
+
+        await Assertions.Expect(page.Locator("[data-testid=patient-name]")).ToHaveTextAsync("Armando772 Cortés936");
+        await Assertions.Expect(page.Locator("[data-testid=section-encounters]")).ToHaveTextAsync("Encounters (14)");
+        await Assertions.Expect(page.Locator("[data-testid=section-documents]")).ToHaveTextAsync("Notes (14)");
+        var labCount = await Browser.Database.ScalarAsync<long>(
+            $"SELECT count(*) FROM clinical.observations WHERE patient_id = '{patientId}' AND category = 'laboratory'");
+        await Assertions.Expect(page.Locator("[data-testid=section-lab-results]")).ToHaveTextAsync($"Lab results ({labCount})");
+
+        // The trend of one test: as many circles as that test has numeric results in the database.
+        var row = page.Locator("[data-testid=lab-results] [data-testid=series-row][data-code='2339-0']");
+        var plot = row.Locator("svg[data-testid=trend-plot]");
+        await Assertions.Expect(plot).ToBeVisibleAsync();
+        var glucose = await Browser.Database.ScalarAsync<long>(
+            $"SELECT count(*) FROM clinical.observations WHERE patient_id = '{patientId}' AND code = '2339-0' AND value_quantity IS NOT NULL");
+        glucose.ShouldBeGreaterThan(1);
+        await Assertions.Expect(plot.Locator("circle")).ToHaveCountAsync((int)glucose);
+        (await plot.Locator("polyline").CountAsync()).ShouldBe(1);
+        var box = await plot.BoundingBoxAsync();
+        box!.Width.ShouldBeGreaterThan(100);
+        (await plot.Locator("circle").First.Locator("title").TextContentAsync())!.ShouldContain("mg/dL");
+
+        await page.ClickAsync("[data-testid=open-encounter] >> nth=0");
+        await Assertions.Expect(page.Locator("[data-testid=encounter]")).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_physician_without_a_relationship_breaks_the_glass_to_open_the_chart()
+    {
+        var patientId = await ClinicalData.PatientIdAsync(Browser.Database, ClinicalData.Smallest);
+        var physician = await Personas.CreateAsync(Browser.Factory.Services, Roles.Physician,
+            npi: await ClinicalData.UnrelatedNpiAsync(Browser.Database, patientId));
+        var page = await SignedInAsync(physician);
+
+        await SearchAndOpenAsync(page, "zandra");
+        await Assertions.Expect(page.Locator("[data-testid=break-glass-form]")).ToBeVisibleAsync();
+        (await page.Locator("[data-testid=section-encounters]").CountAsync()).ShouldBe(0);
+
+        await page.CheckAsync("[data-testid=reason-emergency]");
+        await page.ClickAsync("[data-testid=break-glass-submit]");
+        await Assertions.Expect(page.Locator("[data-testid=form-error]")).ToContainTextAsync("Tick the attestation");
+
+        await page.CheckAsync("[data-testid=reason-emergency]");
+        await page.CheckAsync("[data-testid=attest]");
+        await page.ClickAsync("[data-testid=break-glass-submit]");
+        await Assertions.Expect(page.Locator("[data-testid=break-glass-active]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid=section-encounters]")).ToHaveTextAsync("Encounters (3)");
+
+        (await Browser.Database.ScalarAsync<long>(
+            $"SELECT count(*) FROM audit.access_events WHERE user_id = '{physician.Id}' AND action = 'break-glass' AND patient_id = '{patientId}'")).ShouldBe(1);
+        (await Browser.Database.ScalarAsync<long>(
+            $"SELECT count(*) FROM access.break_glass_accesses WHERE user_id = '{physician.Id}' AND reviewed_at IS NULL")).ShouldBe(1);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_patient_user_never_reaches_a_staff_chart()
+    {
+        var patientId = await ClinicalData.PatientIdAsync(Browser.Database, ClinicalData.Cortes);
+        var patient = await Personas.CreateAsync(Browser.Factory.Services, Roles.Patient);
+        var page = await SignedInAsync(patient);
+
+        await page.GotoAsync($"/Charts/Chart/{patientId}");
+
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/Account/AccessDenied"));
+        await Assertions.Expect(page.Locator("[data-testid=access-denied]")).ToBeVisibleAsync();
+        (await page.ContentAsync()).ShouldNotContain("Cortés");
+        await page.GotoAsync("/Charts?name=cortes");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/Account/AccessDenied"));
+        (await Browser.Database.ScalarAsync<long>(
+            $"SELECT count(*) FROM audit.access_events WHERE user_id = '{patient.Id}' AND outcome = 'denied'")).ShouldBe(2);
+        await page.Context.CloseAsync();
+    }
+}
+
+/// <summary>The browser fixture with the chart tests' shared patients imported.</summary>
+public sealed class ChartBrowserFixture : IAsyncLifetime
+{
+    public BrowserFixture Browser { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        await Browser.InitializeAsync();
+        await ClinicalData.ImportAsync(Browser.Database, ClinicalData.Smallest, ClinicalData.Cortes);
+    }
+
+    public Task DisposeAsync() => Browser.DisposeAsync();
+}
