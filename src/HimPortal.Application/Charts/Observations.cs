@@ -5,7 +5,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HimPortal.Application.Charts;
 
-/// <summary>One result as the chart shows it. <see cref="Flag"/> comes from the lab reference table at import.</summary>
+/// <summary>
+/// One result as the chart shows it. <see cref="Flag"/> and the reference range come from the lab reference table at
+/// import. <see cref="PanelText"/> is the value of a panel that carries its values in components (blood pressure).
+/// </summary>
 public sealed record ObservationItem(
     Guid Id,
     Guid? EncounterId,
@@ -15,10 +18,23 @@ public sealed record ObservationItem(
     DateTimeOffset? EffectiveAt,
     decimal? Value,
     string? Unit,
-    string ValueText,
-    string? Flag)
+    string? ValueDisplay,
+    string? ValueString,
+    string? PanelText,
+    string? Flag,
+    decimal? ReferenceLow = null,
+    decimal? ReferenceHigh = null)
 {
-    public bool IsAbnormal => Flag is not null and not "normal";
+    /// <summary>Formatted when shown, not when read: most results of a large chart are drawn as points, never as text.</summary>
+    public string ValueText => PanelText ?? ClinicalValues.Format(Value, Unit, ValueDisplay, ValueString);
+
+    public string? ReferenceRange => (ReferenceLow, ReferenceHigh) switch
+    {
+        ({ } low, { } high) => $"{ClinicalValues.Number(low)}–{ClinicalValues.Number(high)}",
+        ({ } low, null) => "≥ " + ClinicalValues.Number(low),
+        (null, { } high) => "≤ " + ClinicalValues.Number(high),
+        _ => null,
+    };
 }
 
 public sealed record TrendPoint(DateTimeOffset At, decimal Value, string? Flag);
@@ -48,7 +64,7 @@ public static class ObservationReader
     private const string VitalSigns = "vital-signs";
 
     private sealed record Row(Guid Id, Guid? EncounterId, string? Category, string Code, string? Display, DateTimeOffset? EffectiveAt,
-        decimal? Value, string? Unit, string? ValueDisplay, string? ValueString, string? Flag);
+        decimal? Value, string? Unit, string? ValueDisplay, string? ValueString, string? Flag, decimal? ReferenceLow, decimal? ReferenceHigh);
 
     private sealed record ComponentRow(Guid ParentId, short Ordinal, string Code, string? Display, decimal? Value, string? Unit,
         string? ValueDisplay, string? ValueString);
@@ -60,7 +76,7 @@ public static class ObservationReader
         var rows = await observations
             .OrderByDescending(o => o.EffectiveAt).ThenBy(o => o.Id)
             .Select(o => new Row(o.Id, o.EncounterId, o.Category, o.Code, o.Display, o.EffectiveAt, o.ValueQuantity, o.ValueUnit,
-                o.ValueDisplay, o.ValueString, o.Flag))
+                o.ValueDisplay, o.ValueString, o.Flag, o.ReferenceLow, o.ReferenceHigh))
             .ToListAsync(ct);
         var parents = observations.Select(o => o.Id);
         var components = (await db.Set<ObservationComponent>().AsNoTracking()
@@ -81,7 +97,7 @@ public static class ObservationReader
         // Panels such as blood pressure carry their values in components: each component gets a trend of its own.
         var vitalParts = rows.Where(r => r.Category == VitalSigns && components.ContainsKey(r.Id))
             .SelectMany(r => components[r.Id].Select(c => new ObservationItem(r.Id, r.EncounterId, r.Category, c.Code, c.Display ?? c.Code,
-                r.EffectiveAt, c.Value, c.Unit, ClinicalValues.Format(c.Value, c.Unit, c.ValueDisplay, c.ValueString), null)));
+                r.EffectiveAt, c.Value, c.Unit, c.ValueDisplay, c.ValueString, null, null)));
 
         return new ObservationGroups(
             items,
@@ -94,13 +110,9 @@ public static class ObservationReader
 
     private static ObservationItem ToItem(Row r, List<ComponentRow>? parts)
     {
-        var text = ClinicalValues.Format(r.Value, r.Unit, r.ValueDisplay, r.ValueString);
-        if (text.Length == 0 && parts is { Count: > 0 })
-        {
-            text = PanelText(parts);
-        }
-
-        return new ObservationItem(r.Id, r.EncounterId, r.Category, r.Code, r.Display ?? r.Code, r.EffectiveAt, r.Value, r.Unit, text, r.Flag);
+        var panel = r.Value is null && r.ValueDisplay is null && r.ValueString is null && parts is { Count: > 0 } ? PanelText(parts) : null;
+        return new ObservationItem(r.Id, r.EncounterId, r.Category, r.Code, r.Display ?? r.Code, r.EffectiveAt, r.Value, r.Unit,
+            r.ValueDisplay, r.ValueString, panel, r.Flag, r.ReferenceLow, r.ReferenceHigh);
     }
 
     /// <summary>"120/80 mm[Hg]" when every component is a quantity in one unit; otherwise "Name: value; …".</summary>

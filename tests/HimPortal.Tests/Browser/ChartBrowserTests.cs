@@ -58,9 +58,16 @@ public sealed class ChartBrowserTests(ChartBrowserFixture fixture) : IClassFixtu
         glucose.ShouldBeGreaterThan(1);
         await Assertions.Expect(plot.Locator("circle")).ToHaveCountAsync((int)glucose);
         (await plot.Locator("polyline").CountAsync()).ShouldBe(1);
-        var box = await plot.BoundingBoxAsync();
-        box!.Width.ShouldBeGreaterThan(100);
-        (await plot.Locator("circle").First.Locator("title").TextContentAsync())!.ShouldContain("mg/dL");
+        (await plot.BoundingBoxAsync())!.Width.ShouldBeGreaterThan(100);
+
+        // The test's own page: every result listed, and the detailed plot with a tooltip per point.
+        await row.Locator("[data-testid=series-count]").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/Charts/Results/[0-9a-f-]{36}/2339-0$"));
+        await Assertions.Expect(page.Locator("[data-testid=result-row]")).ToHaveCountAsync((int)glucose);
+        var detailed = page.Locator("svg[data-testid=trend-plot]");
+        await Assertions.Expect(detailed.Locator("circle")).ToHaveCountAsync((int)glucose);
+        (await detailed.Locator("circle").First.Locator("title").TextContentAsync())!.ShouldContain("mg/dL");
+        await page.ClickAsync("[data-testid=back-to-chart]");
 
         await page.ClickAsync("[data-testid=open-encounter] >> nth=0");
         await Assertions.Expect(page.Locator("[data-testid=encounter]")).ToBeVisibleAsync();

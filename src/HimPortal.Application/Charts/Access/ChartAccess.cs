@@ -148,7 +148,11 @@ public sealed record PatientHeader(
 }
 
 /// <summary>A chart as the current user may open it: who the patient is and what the rules decided.</summary>
-public sealed record ChartEntry(PatientHeader Patient, ChartAccessDecision Access);
+public sealed record ChartEntry(PatientHeader Patient, ChartAccessDecision Access)
+{
+    /// <summary>The same chart, refused: for a part of it the reader's role may not see although the chart opens for them.</summary>
+    public ChartEntry Refuse(string reason) => this with { Access = Access with { Outcome = ChartAccessOutcome.Denied, Reason = reason } };
+}
 
 /// <summary>
 /// The door every chart read goes through: reads the patient and the access facts for the current user in one query,

@@ -46,9 +46,7 @@ public sealed class GetEncounterHandler(HimDbContext db, ChartGate gate)
             var resourceId = query.EncounterId.ToString("D");
             if (!entry.Access.IsGranted || !Shown.All(entry.Access.Shows))
             {
-                var refused = entry.Access.IsGranted
-                    ? entry with { Access = entry.Access with { Outcome = ChartAccessOutcome.Denied, Reason = "role may not see encounter details" } }
-                    : entry;
+                var refused = entry.Access.IsGranted ? entry.Refuse("role may not see encounter details") : entry;
                 await gate.RecordDenialAsync(refused, "Encounter", resourceId, token);
                 return ChartRead<EncounterView>.Refused(refused);
             }

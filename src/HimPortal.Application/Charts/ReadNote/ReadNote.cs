@@ -27,9 +27,7 @@ public sealed class ReadNoteHandler(HimDbContext db, ChartGate gate)
             var resourceId = query.NoteId.ToString("D");
             if (!entry.Access.Shows(ChartSection.NoteText))
             {
-                var refused = entry.Access.IsGranted
-                    ? entry with { Access = entry.Access with { Outcome = ChartAccessOutcome.Denied, Reason = "role may not read notes" } }
-                    : entry;
+                var refused = entry.Access.IsGranted ? entry.Refuse("role may not read notes") : entry;
                 await gate.RecordDenialAsync(refused, "DocumentReference", resourceId, token);
                 return ChartRead<NoteView>.Refused(refused);
             }

@@ -8,11 +8,16 @@ namespace HimPortal.Web.Pages.Charts;
 
 /// <summary>
 /// A result's trend drawn on the server as inline SVG: no script, no CDN, nothing to load at run time, and it prints.
-/// One circle per result (its tooltip gives date, value and flag), joined by a line; high and low results are coloured.
+/// One circle per result, joined by a line; high and low results are coloured. The chart's sparklines stay small
+/// (a large chart has hundreds of points); the results page draws the detailed plot, with axes and a tooltip per point.
 /// </summary>
 public static class TrendPlot
 {
-    public static IHtmlContent Render(ObservationSeries series, int width = 240, int height = 56)
+    public static IHtmlContent Sparkline(ObservationSeries series) => Render(series, 240, 48, detailed: false);
+
+    public static IHtmlContent Detailed(ObservationSeries series) => Render(series, 760, 240, detailed: true);
+
+    private static HtmlString Render(ObservationSeries series, int width, int height, bool detailed)
     {
         ArgumentNullException.ThrowIfNull(series);
         var points = series.Points;
@@ -21,24 +26,35 @@ public static class TrendPlot
             return HtmlString.Empty;
         }
 
-        const double pad = 5;
+        var html = HtmlEncoder.Default;
+        var unit = html.Encode(series.Unit ?? "");
+        var (left, right, top, bottom) = detailed ? (56, 12, 12, 28) : (4, 4, 4, 4);
         var minT = points[0].At.UtcTicks;
         var maxT = points[^1].At.UtcTicks;
         var minV = points.Min(p => p.Value);
         var maxV = points.Max(p => p.Value);
-        double X(TrendPoint p) => maxT == minT ? width / 2.0 : pad + ((p.At.UtcTicks - minT) / (double)(maxT - minT) * (width - (2 * pad)));
-        double Y(TrendPoint p) => maxV == minV ? height / 2.0 : height - pad - ((double)(p.Value - minV) / (double)(maxV - minV) * (height - (2 * pad)));
+        int X(TrendPoint p) => maxT == minT ? width / 2 : left + (int)Math.Round((p.At.UtcTicks - minT) / (double)(maxT - minT) * (width - left - right));
+        int Y(TrendPoint p) => maxV == minV ? height / 2 : height - bottom - (int)Math.Round((double)(p.Value - minV) / (double)(maxV - minV) * (height - top - bottom));
 
-        var html = HtmlEncoder.Default;
-        var svg = new StringBuilder(200 + (points.Count * 120));
+        var svg = new StringBuilder(256 + (points.Count * (detailed ? 96 : 40)));
         svg.Append(CultureInfo.InvariantCulture,
-            $"<svg class=\"trend\" data-testid=\"trend-plot\" data-code=\"{html.Encode(series.Code)}\" data-points=\"{points.Count}\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{html.Encode(series.Display)}: {points.Count} results from {Day(points[0].At)} to {Day(points[^1].At)}, {ClinicalValues.Number(minV)} to {ClinicalValues.Number(maxV)} {html.Encode(series.Unit ?? "")}\">");
+            $"<svg class=\"trend{(detailed ? " detailed" : "")}\" data-testid=\"trend-plot\" data-code=\"{html.Encode(series.Code)}\" data-points=\"{points.Count}\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{html.Encode(series.Display)}: {points.Count} results from {Day(points[0].At)} to {Day(points[^1].At)}, {ClinicalValues.Number(minV)} to {ClinicalValues.Number(maxV)} {unit}\">");
+        if (detailed)
+        {
+            svg.Append(CultureInfo.InvariantCulture,
+                $"<line class=\"axis\" x1=\"{left}\" y1=\"{height - bottom}\" x2=\"{width - right}\" y2=\"{height - bottom}\"/><line class=\"axis\" x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{height - bottom}\"/>");
+            svg.Append(CultureInfo.InvariantCulture,
+                $"<text x=\"{left - 6}\" y=\"{top + 4}\" text-anchor=\"end\">{ClinicalValues.Number(maxV)}</text><text x=\"{left - 6}\" y=\"{height - bottom}\" text-anchor=\"end\">{ClinicalValues.Number(minV)}</text>");
+            svg.Append(CultureInfo.InvariantCulture,
+                $"<text x=\"{left}\" y=\"{height - 8}\">{Day(points[0].At)}</text><text x=\"{width - right}\" y=\"{height - 8}\" text-anchor=\"end\">{Day(points[^1].At)}</text>");
+        }
+
         if (points.Count > 1)
         {
             svg.Append("<polyline points=\"");
             foreach (var p in points)
             {
-                svg.Append(CultureInfo.InvariantCulture, $"{X(p):0.#},{Y(p):0.#} ");
+                svg.Append(X(p)).Append(',').Append(Y(p)).Append(' ');
             }
 
             svg.Append("\"/>");
@@ -46,15 +62,22 @@ public static class TrendPlot
 
         foreach (var p in points)
         {
-            var flag = p.Flag is null or "normal" ? "" : p.Flag;
-            svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{X(p):0.#}\" cy=\"{Y(p):0.#}\" r=\"2.5\"");
-            if (flag.Length > 0)
+            var flag = p.Flag is null or "normal" ? null : p.Flag;
+            svg.Append("<circle cx=\"").Append(X(p)).Append("\" cy=\"").Append(Y(p)).Append(detailed ? "\" r=\"3.5\"" : "\" r=\"2\"");
+            if (flag is not null)
             {
-                svg.Append(CultureInfo.InvariantCulture, $" class=\"{(flag.EndsWith("high", StringComparison.Ordinal) ? "high" : "low")}\"");
+                svg.Append(flag.EndsWith("high", StringComparison.Ordinal) ? " class=\"high\"" : " class=\"low\"");
             }
 
-            svg.Append(CultureInfo.InvariantCulture,
-                $"><title>{Day(p.At)}: {ClinicalValues.Number(p.Value)} {html.Encode(series.Unit ?? "")}{(flag.Length > 0 ? " (" + flag + ")" : "")}</title></circle>");
+            if (detailed)
+            {
+                svg.Append(CultureInfo.InvariantCulture,
+                    $"><title>{Day(p.At)}: {ClinicalValues.Number(p.Value)} {unit}{(flag is null ? "" : " (" + flag + ")")}</title></circle>");
+            }
+            else
+            {
+                svg.Append("/>");
+            }
         }
 
         svg.Append("</svg>");

@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# Load test of the physician's chart: the chart of the largest shared patient (the bundle with the most encounters)
+# served to 8 concurrent physicians, each signed in with a session of their own, audit writes included (every view
+# writes its audit row in the read's transaction). wrk (Debian's package) drives the real web app over HTTP, closed
+# loop: each of the 8 connections sends its next request when the previous answer arrives.
+# Prints p50 / p95 / p99 latency, pages per second, and checks that every view was a 200 with its audit row.
+# Goal (issue 5): p95 <= 50 ms.
+#
+#   HIMPORTAL_BENCH_DATA     folder of bundles (default: ../shared/data/synthea-r4 next to this checkout)
+#   HIMPORTAL_BENCH_SECONDS  measured seconds (default 30; a 10 s warm-up comes first)
+#   HIMPORTAL_SKIP_BUILD=1   use the web app and CLI already built in Release
+set -euo pipefail
+shopt -s inherit_errexit
+source "$(dirname "$0")/lib/postgres.sh"
+cd "$HP_ROOT"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+data="${HIMPORTAL_BENCH_DATA:-$HP_ROOT/../shared/data/synthea-r4}"
+seconds="${HIMPORTAL_BENCH_SECONDS:-30}"
+users=8
+[ -d "$data" ] || { hp_log "no bundles in '$data': set HIMPORTAL_BENCH_DATA"; exit 1; }
+data="$(cd "$data" && pwd)"
+
+if ! command -v wrk >/dev/null 2>&1; then
+  hp_log "installing wrk from the OS packages"
+  hp_as_root apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive hp_as_root apt-get install -y -qq wrk >&2
+fi
+
+hp_ensure_postgres
+work="$HP_STATE/bench-chart"
+rm -rf "$work"; mkdir -p "$work"
+
+if [ "${HIMPORTAL_SKIP_BUILD:-0}" != 1 ]; then
+  hp_log "building the web app and the CLI (Release)"
+  { dotnet build src/HimPortal.Web -c Release -v quiet -nologo && dotnet build src/HimPortal.Cli -c Release -v quiet -nologo; } \
+    >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+fi
+cli="$HP_ROOT/src/HimPortal.Cli/bin/Release/net10.0/himportal.dll"
+web="$HP_ROOT/src/HimPortal.Web/bin/Release/net10.0/HimPortal.Web.dll"
+
+# The patient bundle with the most encounters, and the master data it refers to.
+read -r bundle encounters observations < <(python3 - "$data" <<'PY'
+import glob, json, os, sys
+best = None
+for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
+    with open(path, encoding="utf-8") as f:
+        b = json.load(f)
+    if b.get("type") != "transaction":
+        continue
+    types = [e["resource"]["resourceType"] for e in b.get("entry", [])]
+    key = (types.count("Encounter"), types.count("Observation"))
+    if best is None or key > best[0]:
+        best = (key, path)
+print(best[1], best[0][0], best[0][1])
+PY
+)
+hp_log "patient bundle: $(basename "$bundle") ($encounters encounters, $observations observations)"
+
+db=himportal_bench_chart
+PGOPTIONS='-c client_min_messages=warning' hp_psql postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
+export ConnectionStrings__HimPortal="$(hp_server_connection);Database=$db"
+unset ConnectionStrings__HimPortalAdmin
+himportal() { dotnet "$cli" "$@"; }
+himportal migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; exit 1; }
+himportal import "$data"/0-*.json "$bundle" >"$work/import.log" 2>&1 || { cat "$work/import.log" >&2; exit 1; }
+patient_id="$(hp_psql $db -At -c "SELECT p.id FROM clinical.patients p ORDER BY (SELECT count(*) FROM clinical.encounters e WHERE e.patient_id = p.id) DESC LIMIT 1")"
+
+# Eight physicians. Those whose NPI took part in the patient's encounters get the relationship from the record;
+# the rest get an assignment, as HIM staff would record it. Either way the chart opens in full.
+mapfile -t npis < <(hp_psql $db -At -c "
+  SELECT DISTINCT pr.npi FROM clinical.encounter_participants ep JOIN clinical.practitioners pr ON pr.id = ep.practitioner_id
+  WHERE ep.patient_id = '$patient_id' AND pr.npi IS NOT NULL ORDER BY 1 LIMIT $users")
+: >"$work/users.txt"
+for i in $(seq 1 $users); do
+  email="bench.physician$i@bench.himportal.test"
+  npi_arg=()
+  [ -n "${npis[$((i - 1))]:-}" ] && npi_arg=(--practitioner-npi "${npis[$((i - 1))]}")
+  out="$(himportal users add --email "$email" --role Physician --name "Bench Physician $i" "${npi_arg[@]}" 2>&1)"
+  echo "$email $(echo "$out" | sed -n 's/^Password: //p')" >>"$work/users.txt"
+  if [ ${#npi_arg[@]} -eq 0 ]; then
+    hp_psql $db -c "INSERT INTO access.treatment_assignments (id, patient_id, user_id, reason, assigned_at)
+      SELECT gen_random_uuid(), '$patient_id', id, 'load test', now() FROM identity.users WHERE email = '$email'" >/dev/null
+  fi
+done
+hp_log "$users physicians: ${#npis[@]} with a relationship in the record, $((users - ${#npis[@]})) by assignment"
+
+port="$(hp_free_port 5090 5091 5092)"
+base="http://127.0.0.1:$port"
+hp_log "starting HimPortal (Production settings) on $base"
+profile_env=()
+if [ "${HIMPORTAL_BENCH_PROFILE:-0}" = 1 ]; then
+  # perf needs the JIT's symbol map (and no W^X double mapping); the JIT lists every method it compiles.
+  profile_env=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_JitStdOutFile="$work/jit.txt" DOTNET_JitDisasmSummary=1)
+fi
+(cd src/HimPortal.Web && exec env "${profile_env[@]}" ASPNETCORE_ENVIRONMENT=Production Security__RequireHttps=false \
+  Logs__Path="$work/himportal-.log" dotnet "$web" --urls "$base") >"$work/web.log" 2>&1 &
+web_pid=$!
+trap 'kill $web_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do curl -fs "$base/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
+curl -fs "$base/health/ready" >/dev/null || { hp_log "the web app did not start:"; tail -20 "$work/web.log" >&2; exit 1; }
+
+# Sign each physician in through the login form; keep their session cookie.
+cookies=()
+while read -r email password; do
+  jar="$work/$email.jar"
+  token="$(curl -fs -c "$jar" -b "$jar" "$base/Account/Login" | grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')"
+  curl -fs -o /dev/null -c "$jar" -b "$jar" "$base/Account/Login" --data-urlencode "Input.Email=$email" \
+    --data-urlencode "Input.Password=$password" --data-urlencode "__RequestVerificationToken=$token"
+  session="$(awk '$6 == "himportal.session" { print $7 }' "$jar")"
+  [ -n "$session" ] || { hp_log "$email did not sign in"; exit 1; }
+  code="$(curl -s -o "$work/chart.html" -w '%{http_code}' -b "himportal.session=$session" "$base/Charts/Chart/$patient_id")"
+  [ "$code" = 200 ] && grep -q "Encounters ($encounters)" "$work/chart.html" \
+    || { hp_log "$email cannot open the chart (HTTP $code)"; exit 1; }
+  cookies+=("$session")
+done <"$work/users.txt"
+page_kb="$(( $(stat -c %s "$work/chart.html") / 1024 ))"
+
+# One wrk thread per physician, one connection each, each with its own session cookie.
+cat >"$work/chart.lua" <<LUA
+local cookies = { $(printf '"%s",' "${cookies[@]}") }
+local n = 0
+function setup(thread)
+  n = n + 1
+  thread:set("cookie", "himportal.session=" .. cookies[n])
+end
+function init(args)
+  wrk.headers["Cookie"] = cookie
+end
+function done(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %.3f %.3f %.3f %.3f %d %d\n", summary.requests, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+    summary.duration, summary.bytes))
+end
+LUA
+
+warmup="${HIMPORTAL_BENCH_WARMUP:-10}"
+hp_log "warm-up ($warmup s)"
+wrk -t $users -c $users -d "${warmup}s" -s "$work/chart.lua" "$base/Charts/Chart/$patient_id" >"$work/warmup.txt"
+# CPU seconds (user + sys) of the web app and of every PostgreSQL process: per view, they do not depend on what else
+# the machine is running, unlike the wall-clock latencies.
+ticks="$(getconf CLK_TCK)"
+cpu_of() { awk -v t="$ticks" '{ s += $14 + $15 } END { printf "%.3f", s / t }' "$@" 2>/dev/null || echo 0; }
+# PostgreSQL: the postmaster, its live backends, and (cutime, cstime) the backends that have exited since.
+pg_cpu() {
+  local master stats=()
+  master="$(head -1 "$HP_STATE/pg/data/postmaster.pid" 2>/dev/null || true)"
+  [ -n "$master" ] || { echo 0; return; }
+  for c in $(cat /proc/"$master"/task/*/children 2>/dev/null); do stats+=("/proc/$c/stat"); done
+  awk -v t="$ticks" -v m="/proc/$master/stat" 'FILENAME == m { s += $16 + $17 } { s += $14 + $15 } END { printf "%.3f", s / t }' \
+    "/proc/$master/stat" "${stats[@]}" 2>/dev/null || echo 0
+}
+audit_before="$(hp_psql $db -At -c "SELECT count(*) FROM audit.access_events WHERE resource_type = 'Chart' AND action = 'view' AND outcome = 'success'")"
+load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+hp_log "measuring ($seconds s, $users concurrent physicians)"
+web_cpu0="$(cpu_of /proc/$web_pid/stat)"; pg_cpu0="$(pg_cpu)"
+if [ "${HIMPORTAL_BENCH_PROFILE:-0}" = 1 ]; then
+  # CPU samples of the web app during the measured run (perf from Debian's linux-perf; JIT frames from the perf map).
+  perf record -e cpu-clock -F 499 -g -p "$web_pid" -o "$work/perf.data" -- sleep "$seconds" >"$work/perf.log" 2>&1 &
+  perf_pid=$!
+  "${DOTNET_TOOLS:-$HOME/.dotnet/tools}/dotnet-counters" collect -p "$web_pid" --duration "00:00:$seconds" --format csv \
+    -o "$work/counters.csv" --counters System.Runtime >/dev/null 2>&1 &
+fi
+wrk -t $users -c $users -d "${seconds}s" --latency -s "$work/chart.lua" "$base/Charts/Chart/$patient_id" >"$work/wrk.txt"
+web_cpu1="$(cpu_of /proc/$web_pid/stat)"; pg_cpu1="$(pg_cpu)"
+audit_after="$(hp_psql $db -At -c "SELECT count(*) FROM audit.access_events WHERE resource_type = 'Chart' AND action = 'view' AND outcome = 'success'")"
+read -r _ requests bad_status socket_errors p50 p95 p99 max duration_us bytes < <(grep '^RESULT' "$work/wrk.txt")
+rps="$(awk -v n="$requests" -v d="$duration_us" 'BEGIN { printf "%.1f", n / (d / 1e6) }')"
+audited=$((audit_after - audit_before))
+if [ "${HIMPORTAL_BENCH_PROFILE:-0}" = 1 ]; then
+  wait "$perf_pid" || true
+  perf report -i "$work/perf.data" --no-children --sort symbol --stdio 2>/dev/null | grep -v '^#' | grep '%' | head -60 >"$work/perf-top.txt" || true
+  hp_log "CPU profile of the web app: $work/perf-top.txt"
+fi
+per_view() { awk -v a="$1" -v b="$2" -v n="$requests" 'BEGIN { printf "%.2f", (b - a) * 1000 / n }'; }
+
+echo
+echo "HimPortal chart load test: $(basename "$bundle") ($encounters encounters, $observations observations), page ${page_kb} kB"
+printf '| %-34s | %12s |\n' "measure" "value"
+printf '|%s|%s|\n' "------------------------------------" "-------------:"
+row() { printf '| %-34s | %12s |\n' "$1" "$2"; }
+row "concurrent physicians (sessions)" "$users"
+row "measured seconds" "$seconds"
+row "chart views" "$requests"
+row "chart views / s" "$rps"
+row "latency p50 ms" "$p50"
+row "latency p95 ms" "$p95"
+row "latency p99 ms" "$p99"
+row "latency max ms" "$max"
+row "non-2xx answers / socket errors" "$bad_status / $socket_errors"
+row "audit rows written (view, Chart)" "$audited"
+row "web app CPU ms / view" "$(per_view "$web_cpu0" "$web_cpu1")"
+row "PostgreSQL CPU ms / view" "$(per_view "$pg_cpu0" "$pg_cpu1")"
+echo
+echo "Load average $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end, on $(nproc) CPU(s): wrk, the web app and PostgreSQL share them."
+echo "Goal: p95 <= 50 ms."
+# Every answered view wrote its audit row (wrk may count a request cut off at the end that the server still finished).
+if [ "$bad_status" != 0 ] || [ "$socket_errors" != 0 ] || [ "$audited" -lt "$requests" ]; then
+  echo "FAILED: every view must be a 200 with its audit row"
+  exit 1
+fi
