@@ -40,10 +40,17 @@ himportal import samples/synthea-r4 >&2
 # One demo user per role; each password is generated once and kept (with the database) under .himportal/.
 demo="$HP_STATE/demo-users.txt"
 touch "$demo"; chmod 600 "$demo"
+# The demo physician is linked (by NPI) to the practitioner who saw the sample patients most often, so their charts open
+# on a treatment relationship; for the others the physician breaks the glass.
+demo_npi="$(hp_psql himportal -At -c "SELECT pr.npi FROM clinical.encounter_participants ep
+  JOIN clinical.practitioners pr ON pr.id = ep.practitioner_id WHERE pr.npi IS NOT NULL
+  GROUP BY pr.npi ORDER BY count(DISTINCT ep.patient_id) DESC, count(*) DESC, pr.npi LIMIT 1")"
 for role in Administrator HimManager HimClerk RoiSpecialist Physician ComplianceOfficer Patient; do
   email="$(echo "$role" | tr '[:upper:]' '[:lower:]')@demo.himportal.test"
   grep -q "^$email " "$demo" && continue
-  if out="$(himportal users add --email "$email" --role "$role" --name "Demo $role" 2>&1)"; then
+  extra=()
+  [ "$role" = Physician ] && [ -n "$demo_npi" ] && extra=(--practitioner-npi "$demo_npi")
+  if out="$(himportal users add --email "$email" --role "$role" --name "Demo $role" "${extra[@]}" 2>&1)"; then
     echo "$email $(echo "$out" | sed -n 's/^Password: //p') $role" >> "$demo"
   else
     hp_log "$email: $out"
