@@ -219,7 +219,7 @@ public sealed class ChartAccessTests(ChartDatabase charts) : IClassFixture<Chart
         var note = await clerk.RunAsync(s => s.GetRequiredService<ReadNoteHandler>().HandleAsync(new ReadNoteQuery(patientId, noteId), CancellationToken.None));
         note.Status.ShouldBe(ChartReadStatus.Denied);
         note.Content.ShouldBeNull();
-        (await LastAuditAsync(clerk.Persona.Id)).ShouldBe(("view", "denied", "DocumentReference", patientId, "role may not read notes"));
+        (await LastAuditAsync(clerk.Persona.Id)).ShouldBe(("view", "denied", "DocumentReference", patientId, "role may not see DocumentReference"));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using HimPortal.Application.Auditing;
+using HimPortal.Application.Common;
 using HimPortal.Application.Security;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
@@ -161,6 +162,44 @@ public sealed record ChartEntry(PatientHeader Patient, ChartAccessDecision Acces
 /// </summary>
 public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, AccessAudit audit, TimeProvider clock)
 {
+    /// <summary>
+    /// One read of part of a chart, in one transaction: open the chart, refuse (audited) unless the reader may see every
+    /// section in <paramref name="needs"/>, read, and audit the view of the sections the read says it showed. A read that
+    /// finds nothing (an encounter of another patient) is "not found", and is not audited as a view.
+    /// </summary>
+    public Task<ChartRead<T>> ReadAsync<T>(
+        Guid patientId,
+        string resourceType,
+        string? resourceId,
+        IReadOnlyCollection<ChartSection> needs,
+        Func<ChartEntry, CancellationToken, Task<(T? Content, IEnumerable<ChartSection> Shown)>> read,
+        CancellationToken ct)
+        where T : class =>
+        db.InTransactionAsync(async token =>
+        {
+            var entry = await OpenAsync(patientId, token);
+            if (entry is null)
+            {
+                return ChartRead<T>.NotFound();
+            }
+
+            if (!entry.Access.IsGranted || !needs.All(entry.Access.Shows))
+            {
+                var refused = entry.Access.IsGranted ? entry.Refuse($"role may not see {resourceType}") : entry;
+                await RecordDenialAsync(refused, resourceType, resourceId, token);
+                return ChartRead<T>.Refused(refused);
+            }
+
+            var (content, shown) = await read(entry, token);
+            if (content is null)
+            {
+                return ChartRead<T>.NotFound(entry);
+            }
+
+            await RecordViewAsync(entry, resourceType, resourceId, shown, token);
+            return ChartRead<T>.Shown(entry, content);
+        }, ct);
+
     /// <summary>Null when there is no such patient.</summary>
     public async Task<ChartEntry?> OpenAsync(Guid patientId, CancellationToken ct)
     {
@@ -202,7 +241,7 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
     }
 
     /// <summary>Audits a view of <paramref name="shown"/>: the patient, what was shown, and on what basis.</summary>
-    public Task RecordViewAsync(ChartEntry entry, string resourceType, string? resourceId, IEnumerable<ChartSection> shown, CancellationToken ct)
+    private Task<Data.Auditing.AccessEvent> RecordViewAsync(ChartEntry entry, string resourceType, string? resourceId, IEnumerable<ChartSection> shown, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var details = "sections=" + string.Join(',', shown.Order().Select(ChartSections.AuditName))
@@ -213,7 +252,7 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
     }
 
     /// <summary>Audits a refused attempt; the reason says why (no relationship, restricted record).</summary>
-    public Task RecordDenialAsync(ChartEntry entry, string resourceType, string? resourceId, CancellationToken ct)
+    private Task<Data.Auditing.AccessEvent> RecordDenialAsync(ChartEntry entry, string resourceType, string? resourceId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var offered = entry.Access.Outcome == ChartAccessOutcome.BreakGlassRequired ? "; break-the-glass offered" : "";

@@ -1,4 +1,3 @@
-using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
 using Microsoft.EntityFrameworkCore;
@@ -101,26 +100,14 @@ public sealed record ChartView(
 /// </summary>
 public sealed class GetChartHandler(HimDbContext db, ChartGate gate)
 {
-    public async Task<ChartRead<ChartView>> HandleAsync(GetChartQuery query, CancellationToken ct)
+    public Task<ChartRead<ChartView>> HandleAsync(GetChartQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return await db.InTransactionAsync(async token =>
+        return gate.ReadAsync<ChartView>(query.PatientId, "Chart", null, [], async (entry, token) =>
         {
-            var entry = await gate.OpenAsync(query.PatientId, token);
-            if (entry is null)
-            {
-                return ChartRead<ChartView>.NotFound();
-            }
-
-            if (!entry.Access.IsGranted)
-            {
-                await gate.RecordDenialAsync(entry, "Chart", null, token);
-                return ChartRead<ChartView>.Refused(entry);
-            }
-
             var view = await ReadAsync(query.PatientId, entry.Access, query.Filter ?? new EncounterFilter(), token);
-            await gate.RecordViewAsync(entry, "Chart", null, entry.Access.Sections.Where(s => s != ChartSection.NoteText), token);
-            return ChartRead<ChartView>.Shown(entry, view);
+            // The chart lists the notes; their text is read on the note's own page.
+            return (view, entry.Access.Sections.Where(s => s != ChartSection.NoteText));
         }, ct);
     }
 

@@ -1,5 +1,4 @@
 using HimPortal.Application.Charts.GetChart;
-using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
 using Microsoft.EntityFrameworkCore;
@@ -32,34 +31,11 @@ public sealed class GetEncounterHandler(HimDbContext db, ChartGate gate)
         ChartSection.VitalSigns, ChartSection.OtherObservations, ChartSection.Imaging, ChartSection.NoteText,
     ];
 
-    public async Task<ChartRead<EncounterView>> HandleAsync(GetEncounterQuery query, CancellationToken ct)
+    public Task<ChartRead<EncounterView>> HandleAsync(GetEncounterQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return await db.InTransactionAsync(async token =>
-        {
-            var entry = await gate.OpenAsync(query.PatientId, token);
-            if (entry is null)
-            {
-                return ChartRead<EncounterView>.NotFound();
-            }
-
-            var resourceId = query.EncounterId.ToString("D");
-            if (!entry.Access.IsGranted || !Shown.All(entry.Access.Shows))
-            {
-                var refused = entry.Access.IsGranted ? entry.Refuse("role may not see encounter details") : entry;
-                await gate.RecordDenialAsync(refused, "Encounter", resourceId, token);
-                return ChartRead<EncounterView>.Refused(refused);
-            }
-
-            var view = await ReadAsync(query.PatientId, query.EncounterId, token);
-            if (view is null)
-            {
-                return ChartRead<EncounterView>.NotFound(entry);
-            }
-
-            await gate.RecordViewAsync(entry, "Encounter", resourceId, Shown, token);
-            return ChartRead<EncounterView>.Shown(entry, view);
-        }, ct);
+        return gate.ReadAsync<EncounterView>(query.PatientId, "Encounter", query.EncounterId.ToString("D"), Shown,
+            async (_, token) => (await ReadAsync(query.PatientId, query.EncounterId, token), Shown), ct);
     }
 
     private async Task<EncounterView?> ReadAsync(Guid patientId, Guid encounterId, CancellationToken ct)

@@ -1,4 +1,3 @@
-using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
 
@@ -12,37 +11,20 @@ public sealed record ResultsView(ObservationSeries Series, ChartSection Section)
 /// <summary>Every result of one test (or vital sign) of a patient, with flags and reference ranges, for its trend page.</summary>
 public sealed class GetResultsHandler(HimDbContext db, ChartGate gate)
 {
-    public async Task<ChartRead<ResultsView>> HandleAsync(GetResultsQuery query, CancellationToken ct)
+    private static readonly ChartSection[] Needs = [ChartSection.LabResults, ChartSection.VitalSigns];
+
+    public Task<ChartRead<ResultsView>> HandleAsync(GetResultsQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return await db.InTransactionAsync(async token =>
+        var (id, code) = (query.PatientId, query.Code);
+        return gate.ReadAsync<ResultsView>(id, "Observation", code, Needs, async (_, token) =>
         {
-            var entry = await gate.OpenAsync(query.PatientId, token);
-            if (entry is null)
-            {
-                return ChartRead<ResultsView>.NotFound();
-            }
-
-            if (!entry.Access.Shows(ChartSection.LabResults) || !entry.Access.Shows(ChartSection.VitalSigns))
-            {
-                var refused = entry.Access.IsGranted ? entry.Refuse("role may not see results") : entry;
-                await gate.RecordDenialAsync(refused, "Observation", query.Code, token);
-                return ChartRead<ResultsView>.Refused(refused);
-            }
-
-            var (id, code) = (query.PatientId, query.Code);
             var groups = await ObservationReader.ReadAsync(db,
                 o => o.PatientId == id && (o.Code == code || db.Set<ObservationComponent>().Any(c => c.ParentId == o.Id && c.Code == code)), token);
-            var lab = groups.LabResults.FirstOrDefault(s => s.Code == code);
-            var vital = groups.VitalSigns.FirstOrDefault(s => s.Code == code);
-            if (lab is null && vital is null)
-            {
-                return ChartRead<ResultsView>.NotFound(entry);
-            }
-
-            var view = lab is not null ? new ResultsView(lab, ChartSection.LabResults) : new ResultsView(vital!, ChartSection.VitalSigns);
-            await gate.RecordViewAsync(entry, "Observation", code, [view.Section], token);
-            return ChartRead<ResultsView>.Shown(entry, view);
+            var view = groups.LabResults.FirstOrDefault(s => s.Code == code) is { } lab ? new ResultsView(lab, ChartSection.LabResults)
+                : groups.VitalSigns.FirstOrDefault(s => s.Code == code) is { } vital ? new ResultsView(vital, ChartSection.VitalSigns)
+                : null;
+            return (view, view is null ? [] : [view.Section]);
         }, ct);
     }
 }

@@ -1,5 +1,4 @@
 using HimPortal.Application.Charts.GetEncounter;
-using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
 using Microsoft.EntityFrameworkCore;
@@ -13,25 +12,13 @@ public sealed record NoteView(NoteItem Note, Guid? EncounterId, DateTimeOffset? 
 /// <summary>One clinical note, readable: a document view, audited with the note's id.</summary>
 public sealed class ReadNoteHandler(HimDbContext db, ChartGate gate)
 {
-    public async Task<ChartRead<NoteView>> HandleAsync(ReadNoteQuery query, CancellationToken ct)
+    private static readonly ChartSection[] Shown = [ChartSection.NoteText];
+
+    public Task<ChartRead<NoteView>> HandleAsync(ReadNoteQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return await db.InTransactionAsync(async token =>
+        return gate.ReadAsync<NoteView>(query.PatientId, "DocumentReference", query.NoteId.ToString("D"), Shown, async (_, token) =>
         {
-            var entry = await gate.OpenAsync(query.PatientId, token);
-            if (entry is null)
-            {
-                return ChartRead<NoteView>.NotFound();
-            }
-
-            var resourceId = query.NoteId.ToString("D");
-            if (!entry.Access.Shows(ChartSection.NoteText))
-            {
-                var refused = entry.Access.IsGranted ? entry.Refuse("role may not read notes") : entry;
-                await gate.RecordDenialAsync(refused, "DocumentReference", resourceId, token);
-                return ChartRead<NoteView>.Refused(refused);
-            }
-
             var note = await db.Set<ClinicalNote>().AsNoTracking()
                 .Where(n => n.Id == query.NoteId && n.PatientId == query.PatientId)
                 .Select(n => new NoteView(
@@ -41,13 +28,7 @@ public sealed class ReadNoteHandler(HimDbContext db, ChartGate gate)
                     n.EncounterId,
                     db.Set<Encounter>().Where(e => e.Id == n.EncounterId).Select(e => e.PeriodStart).FirstOrDefault()))
                 .SingleOrDefaultAsync(token);
-            if (note is null)
-            {
-                return ChartRead<NoteView>.NotFound(entry);
-            }
-
-            await gate.RecordViewAsync(entry, "DocumentReference", resourceId, [ChartSection.NoteText], token);
-            return ChartRead<NoteView>.Shown(entry, note);
+            return (note, Shown);
         }, ct);
     }
 }

@@ -16,12 +16,6 @@ public sealed class EncounterModel(GetEncounterHandler handler, TimeProvider clo
     {
         Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         Read = await handler.HandleAsync(new GetEncounterQuery(patientId, encounterId), ct);
-        return Read.Status switch
-        {
-            ChartReadStatus.Shown => Page(),
-            ChartReadStatus.BreakGlassRequired => RedirectToPage("/Charts/Chart", new { patientId }),
-            ChartReadStatus.Denied => Forbid(),
-            _ => NotFound(),
-        };
+        return this.Answer(Read, patientId);
     }
 }

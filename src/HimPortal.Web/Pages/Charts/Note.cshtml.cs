@@ -16,12 +16,6 @@ public sealed class NoteModel(ReadNoteHandler handler, TimeProvider clock) : Pag
     {
         Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         Read = await handler.HandleAsync(new ReadNoteQuery(patientId, noteId), ct);
-        return Read.Status switch
-        {
-            ChartReadStatus.Shown => Page(),
-            ChartReadStatus.BreakGlassRequired => RedirectToPage("/Charts/Chart", new { patientId }),
-            ChartReadStatus.Denied => Forbid(),
-            _ => NotFound(),
-        };
+        return this.Answer(Read, patientId);
     }
 }

@@ -16,12 +16,6 @@ public sealed class ResultsModel(GetResultsHandler handler, TimeProvider clock) 
     {
         Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         Read = await handler.HandleAsync(new GetResultsQuery(patientId, code), ct);
-        return Read.Status switch
-        {
-            ChartReadStatus.Shown => Page(),
-            ChartReadStatus.BreakGlassRequired => RedirectToPage("/Charts/Chart", new { patientId }),
-            ChartReadStatus.Denied => Forbid(),
-            _ => NotFound(),
-        };
+        return this.Answer(Read, patientId);
     }
 }
