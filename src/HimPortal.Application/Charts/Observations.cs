@@ -63,10 +63,10 @@ public static class ObservationReader
     private const string Laboratory = "laboratory";
     private const string VitalSigns = "vital-signs";
 
-    private sealed record Row(Guid Id, Guid? EncounterId, string? Category, string Code, string? Display, DateTimeOffset? EffectiveAt,
+    internal sealed record Row(Guid Id, Guid? EncounterId, string? Category, string Code, string? Display, DateTimeOffset? EffectiveAt,
         decimal? Value, string? Unit, string? ValueDisplay, string? ValueString, string? Flag, decimal? ReferenceLow, decimal? ReferenceHigh);
 
-    private sealed record ComponentRow(Guid ParentId, short Ordinal, string Code, string? Display, decimal? Value, string? Unit,
+    internal sealed record ComponentRow(Guid ParentId, short Ordinal, string Code, string? Display, decimal? Value, string? Unit,
         string? ValueDisplay, string? ValueString);
 
     public static async Task<ObservationGroups> ReadAsync(HimDbContext db, Expression<Func<Observation, bool>> which, CancellationToken ct)
@@ -79,17 +79,17 @@ public static class ObservationReader
                 o.ValueDisplay, o.ValueString, o.Flag, o.ReferenceLow, o.ReferenceHigh))
             .ToListAsync(ct);
         var parents = observations.Select(o => o.Id);
-        var components = (await db.Set<ObservationComponent>().AsNoTracking()
-                .Where(c => parents.Contains(c.ParentId))
-                .Select(c => new ComponentRow(c.ParentId, c.Ordinal, c.Code, c.Display, c.ValueQuantity, c.ValueUnit, c.ValueDisplay, c.ValueString))
-                .ToListAsync(ct))
-            .GroupBy(c => c.ParentId)
-            .ToDictionary(g => g.Key, g => g.OrderBy(c => c.Ordinal).ToList());
+        var components = await db.Set<ObservationComponent>().AsNoTracking()
+            .Where(c => parents.Contains(c.ParentId))
+            .Select(c => new ComponentRow(c.ParentId, c.Ordinal, c.Code, c.Display, c.ValueQuantity, c.ValueUnit, c.ValueDisplay, c.ValueString))
+            .ToListAsync(ct);
         return Group(rows, components);
     }
 
-    private static ObservationGroups Group(List<Row> rows, Dictionary<Guid, List<ComponentRow>> components)
+    /// <summary>Groups results (newest first) and their components into the chart's lab, vital-sign and other lists.</summary>
+    internal static ObservationGroups Group(IReadOnlyList<Row> rows, IEnumerable<ComponentRow> componentRows)
     {
+        var components = componentRows.GroupBy(c => c.ParentId).ToDictionary(g => g.Key, g => g.OrderBy(c => c.Ordinal).ToList());
         var items = rows.Select(r => ToItem(r, components.GetValueOrDefault(r.Id))).ToList();
         var labs = items.Where(i => i.Category == Laboratory).ToList();
         var vitals = items.Where(i => i.Category == VitalSigns).ToList();

@@ -1,5 +1,4 @@
 using HimPortal.Data;
-using HimPortal.Data.Clinical;
 using Microsoft.EntityFrameworkCore;
 
 namespace HimPortal.Application.Charts.GetChart;
@@ -94,9 +93,9 @@ public sealed record ChartView(
 }
 
 /// <summary>
-/// The physician's chart: everything the bundle held, by section, for the sections the reader's role may see. A fixed
-/// set of queries whatever the size of the record (no query per encounter or per result), read in one transaction
-/// with the audit row that names the sections shown.
+/// The physician's chart: everything the bundle held, by section, for the sections the reader's role may see. The gate's
+/// query, then one batch of a query per section (<see cref="ChartBatch"/>) whatever the size of the record, read in one
+/// transaction with the audit row that names the sections shown.
 /// </summary>
 public sealed class GetChartHandler(HimDbContext db, ChartGate gate)
 {
@@ -113,82 +112,23 @@ public sealed class GetChartHandler(HimDbContext db, ChartGate gate)
 
     private async Task<ChartView> ReadAsync(Guid patientId, ChartAccessDecision access, EncounterFilter filter, CancellationToken ct)
     {
-        var id = patientId;
-        var allergies = access.Shows(ChartSection.Allergies)
-            ? await db.Set<AllergyIntolerance>().AsNoTracking().Where(a => a.PatientId == id)
-                .OrderByDescending(a => a.RecordedAt)
-                .Select(a => new AllergyItem(a.Display ?? a.Code, a.Category, a.Criticality, a.ClinicalStatus, a.RecordedAt))
-                .ToListAsync(ct)
-            : [];
-        var problems = access.Shows(ChartSection.Problems)
-            ? await db.Set<Condition>().AsNoTracking().Where(c => c.PatientId == id)
-                .OrderByDescending(c => c.OnsetAt)
-                .Select(c => new ProblemItem(c.Id, c.EncounterId, c.Code, c.Display, c.ClinicalStatus, c.OnsetAt, c.AbatementAt))
-                .ToListAsync(ct)
-            : [];
-        var medications = access.Shows(ChartSection.Medications)
-            ? await db.Set<MedicationRequest>().AsNoTracking().Where(m => m.PatientId == id)
-                .OrderByDescending(m => m.AuthoredOn)
-                .Select(m => new MedicationItem(m.Id, m.EncounterId, m.MedicationDisplay ?? m.MedicationCode, m.Status, m.AuthoredOn, m.DosageText))
-                .ToListAsync(ct)
-            : [];
-        var immunizations = access.Shows(ChartSection.Immunizations)
-            ? await db.Set<Immunization>().AsNoTracking().Where(i => i.PatientId == id)
-                .OrderByDescending(i => i.OccurredAt)
-                .Select(i => new ImmunizationItem(i.Display ?? i.VaccineCode, i.Status, i.OccurredAt))
-                .ToListAsync(ct)
-            : [];
-        var procedures = access.Shows(ChartSection.Procedures)
-            ? await db.Set<Procedure>().AsNoTracking().Where(p => p.PatientId == id)
-                .OrderByDescending(p => p.PerformedStart)
-                .Select(p => new ProcedureItem(p.Id, p.EncounterId, p.Code, p.Display, p.Status, p.PerformedStart))
-                .ToListAsync(ct)
-            : [];
-        var observations = access.Shows(ChartSection.LabResults) || access.Shows(ChartSection.VitalSigns) || access.Shows(ChartSection.OtherObservations)
-            ? await ObservationReader.ReadAsync(db, o => o.PatientId == id, ct)
-            : ObservationGroups.Empty;
-        var imaging = access.Shows(ChartSection.Imaging)
-            ? await db.Set<ImagingStudy>().AsNoTracking().Where(i => i.PatientId == id)
-                .OrderByDescending(i => i.StartedAt)
-                .Select(i => new ImagingItem(i.Id, i.EncounterId, i.StartedAt, i.Modality, i.BodySiteDisplay, i.ProcedureDisplay,
-                    i.SeriesCount, i.InstanceCount, i.StudyUid))
-                .ToListAsync(ct)
-            : [];
-        var documents = access.Shows(ChartSection.Documents)
-            ? await db.Set<ClinicalNote>().AsNoTracking().Where(n => n.PatientId == id)
-                .OrderByDescending(n => n.Date)
-                .Select(n => new DocumentItem(n.Id, n.EncounterId, n.Date, n.TypeDisplay, n.Status,
-                    db.Set<Practitioner>().Where(p => p.Id == n.AuthorId).Select(p => p.GivenNames + " " + p.FamilyName).FirstOrDefault()))
-                .ToListAsync(ct)
-            : [];
-
-        var encounters = new List<EncounterItem>();
-        if (access.Shows(ChartSection.Encounters))
+        var read = await ChartBatch.ReadAsync(db, patientId, access, ct);
+        // What hangs off each encounter comes from the lists already read: no query per encounter.
+        var diagnoses = CountBy(read.Problems.Select(p => p.EncounterId));
+        var done = CountBy(read.Procedures.Select(p => p.EncounterId));
+        var notes = CountBy(read.Documents.Select(d => d.EncounterId));
+        var results = CountBy(read.Observations.All.Select(o => o.EncounterId));
+        var studies = CountBy(read.Imaging.Select(i => i.EncounterId));
+        var encounters = read.Encounters.Select(e => e with
         {
-            var clinical = access.Shows(ChartSection.Problems);
-            var rows = await db.Set<Encounter>().AsNoTracking().Where(e => e.PatientId == id)
-                .OrderByDescending(e => e.PeriodStart)
-                .Select(e => new EncounterItem(e.Id, e.PeriodStart, e.PeriodEnd, e.Class, e.TypeDisplay, clinical ? e.ReasonDisplay : null, e.Status,
-                    db.Set<Organization>().Where(o => o.Id == e.ServiceProviderId).Select(o => o.Name).FirstOrDefault(),
-                    db.Set<Location>().Where(l => l.Id == e.LocationId).Select(l => l.Name).FirstOrDefault()))
-                .ToListAsync(ct);
-            // What hangs off each encounter comes from the lists already read: no query per encounter.
-            var diagnoses = CountBy(problems.Select(p => p.EncounterId));
-            var done = CountBy(procedures.Select(p => p.EncounterId));
-            var notes = CountBy(documents.Select(d => d.EncounterId));
-            var results = CountBy(observations.All.Select(o => o.EncounterId));
-            var studies = CountBy(imaging.Select(i => i.EncounterId));
-            encounters.AddRange(rows.Select(e => e with
-            {
-                Diagnoses = diagnoses.GetValueOrDefault(e.Id),
-                Procedures = done.GetValueOrDefault(e.Id),
-                Notes = notes.GetValueOrDefault(e.Id),
-                Results = results.GetValueOrDefault(e.Id),
-                Imaging = studies.GetValueOrDefault(e.Id),
-            }));
-        }
-
-        return new ChartView(allergies, problems, medications, immunizations, encounters, filter, procedures, observations, imaging, documents);
+            Diagnoses = diagnoses.GetValueOrDefault(e.Id),
+            Procedures = done.GetValueOrDefault(e.Id),
+            Notes = notes.GetValueOrDefault(e.Id),
+            Results = results.GetValueOrDefault(e.Id),
+            Imaging = studies.GetValueOrDefault(e.Id),
+        }).ToList();
+        return new ChartView(read.Allergies, read.Problems, read.Medications, read.Immunizations, encounters, filter, read.Procedures,
+            read.Observations, read.Imaging, read.Documents);
     }
 
     private static Dictionary<Guid, int> CountBy(IEnumerable<Guid?> encounterIds) =>

@@ -1,0 +1,208 @@
+using System.Data.Common;
+using HimPortal.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+
+namespace HimPortal.Application.Charts.GetChart;
+
+/// <summary>
+/// Reads every section of a chart the reader may see in one round trip: one Npgsql batch of one query per section,
+/// in the transaction of the read. A chart opens often and a large one has a thousand rows; one round trip instead of
+/// a dozen is most of what keeps it fast (docs/adr/0007). The SQL is plain and per section; rows map by hand.
+/// </summary>
+internal sealed class ChartBatch
+{
+    private const string Allergies = """
+        SELECT coalesce(display, code), category, criticality, clinical_status, recorded_at
+        FROM clinical.allergies WHERE patient_id = $1 ORDER BY recorded_at DESC NULLS LAST, id
+        """;
+
+    private const string Problems = """
+        SELECT id, encounter_id, code, display, clinical_status, onset_at, abatement_at
+        FROM clinical.conditions WHERE patient_id = $1 ORDER BY onset_at DESC NULLS LAST, id
+        """;
+
+    private const string Medications = """
+        SELECT id, encounter_id, coalesce(medication_display, medication_code), status, authored_on, dosage_text
+        FROM clinical.medication_requests WHERE patient_id = $1 ORDER BY authored_on DESC NULLS LAST, id
+        """;
+
+    private const string Immunizations = """
+        SELECT coalesce(display, vaccine_code), status, occurred_at
+        FROM clinical.immunizations WHERE patient_id = $1 ORDER BY occurred_at DESC NULLS LAST, id
+        """;
+
+    private const string Procedures = """
+        SELECT id, encounter_id, code, display, status, performed_start
+        FROM clinical.procedures WHERE patient_id = $1 ORDER BY performed_start DESC NULLS LAST, id
+        """;
+
+    private const string Observations = """
+        SELECT id, encounter_id, category, code, display, effective_at, value_quantity, value_unit, value_display,
+               value_string, flag, reference_low, reference_high
+        FROM clinical.observations WHERE patient_id = $1 ORDER BY effective_at DESC NULLS LAST, id
+        """;
+
+    private const string Components = """
+        SELECT c.parent_id, c.ordinal, c.code, c.display, c.value_quantity, c.value_unit, c.value_display, c.value_string
+        FROM clinical.observation_components c JOIN clinical.observations o ON o.id = c.parent_id
+        WHERE o.patient_id = $1
+        """;
+
+    private const string Imaging = """
+        SELECT id, encounter_id, started_at, modality, body_site_display, procedure_display, series_count, instance_count, study_uid
+        FROM clinical.imaging_studies WHERE patient_id = $1 ORDER BY started_at DESC NULLS LAST, id
+        """;
+
+    private const string Documents = """
+        SELECT n.id, n.encounter_id, n.date, n.type_display, n.status, nullif(concat_ws(' ', p.given_names, p.family_name), '')
+        FROM clinical.clinical_notes n LEFT JOIN clinical.practitioners p ON p.id = n.author_id
+        WHERE n.patient_id = $1 ORDER BY n.date DESC NULLS LAST, n.id
+        """;
+
+    // $2: whether the reader sees clinical content (the reason for the visit is clinical).
+    private const string Encounters = """
+        SELECT e.id, e.period_start, e.period_end, e.class, e.type_display, CASE WHEN $2 THEN e.reason_display END, e.status,
+               o.name, l.name
+        FROM clinical.encounters e
+        LEFT JOIN clinical.organizations o ON o.id = e.service_provider_id
+        LEFT JOIN clinical.locations l ON l.id = e.location_id
+        WHERE e.patient_id = $1 ORDER BY e.period_start DESC NULLS LAST, e.id
+        """;
+
+    public sealed record Sections(
+        List<AllergyItem> Allergies,
+        List<ProblemItem> Problems,
+        List<MedicationItem> Medications,
+        List<ImmunizationItem> Immunizations,
+        List<ProcedureItem> Procedures,
+        ObservationGroups Observations,
+        List<ImagingItem> Imaging,
+        List<DocumentItem> Documents,
+        List<EncounterItem> Encounters);
+
+    public static async Task<Sections> ReadAsync(HimDbContext db, Guid patientId, ChartAccessDecision access, CancellationToken ct)
+    {
+        var observations = access.Shows(ChartSection.LabResults) || access.Shows(ChartSection.VitalSigns)
+                           || access.Shows(ChartSection.OtherObservations);
+        var reads = new List<(string Sql, Func<DbDataReader, CancellationToken, Task> Read)>();
+        var allergies = new List<AllergyItem>();
+        var problems = new List<ProblemItem>();
+        var medications = new List<MedicationItem>();
+        var immunizations = new List<ImmunizationItem>();
+        var procedures = new List<ProcedureItem>();
+        var observationRows = new List<ObservationReader.Row>();
+        var componentRows = new List<ObservationReader.ComponentRow>();
+        var imaging = new List<ImagingItem>();
+        var documents = new List<DocumentItem>();
+        var encounters = new List<EncounterItem>();
+
+        if (access.Shows(ChartSection.Allergies))
+        {
+            reads.Add((Allergies, (r, t) => RowsAsync(r, allergies, () =>
+                new AllergyItem(r.GetString(0), Str(r, 1), Str(r, 2), Str(r, 3), Time(r, 4)), t)));
+        }
+
+        if (access.Shows(ChartSection.Problems))
+        {
+            reads.Add((Problems, (r, t) => RowsAsync(r, problems, () =>
+                new ProblemItem(r.GetGuid(0), Id(r, 1), r.GetString(2), Str(r, 3), Str(r, 4), Time(r, 5), Time(r, 6)), t)));
+        }
+
+        if (access.Shows(ChartSection.Medications))
+        {
+            reads.Add((Medications, (r, t) => RowsAsync(r, medications, () =>
+                new MedicationItem(r.GetGuid(0), Id(r, 1), Str(r, 2), r.GetString(3), Time(r, 4), Str(r, 5)), t)));
+        }
+
+        if (access.Shows(ChartSection.Immunizations))
+        {
+            reads.Add((Immunizations, (r, t) => RowsAsync(r, immunizations, () =>
+                new ImmunizationItem(Str(r, 0), r.GetString(1), Time(r, 2)), t)));
+        }
+
+        if (access.Shows(ChartSection.Procedures))
+        {
+            reads.Add((Procedures, (r, t) => RowsAsync(r, procedures, () =>
+                new ProcedureItem(r.GetGuid(0), Id(r, 1), r.GetString(2), Str(r, 3), r.GetString(4), Time(r, 5)), t)));
+        }
+
+        if (observations)
+        {
+            reads.Add((Observations, (r, t) => RowsAsync(r, observationRows, () =>
+                new ObservationReader.Row(r.GetGuid(0), Id(r, 1), Str(r, 2), r.GetString(3), Str(r, 4), Time(r, 5), Dec(r, 6), Str(r, 7),
+                    Str(r, 8), Str(r, 9), Str(r, 10), Dec(r, 11), Dec(r, 12)), t)));
+            reads.Add((Components, (r, t) => RowsAsync(r, componentRows, () =>
+                new ObservationReader.ComponentRow(r.GetGuid(0), r.GetInt16(1), r.GetString(2), Str(r, 3), Dec(r, 4), Str(r, 5), Str(r, 6),
+                    Str(r, 7)), t)));
+        }
+
+        if (access.Shows(ChartSection.Imaging))
+        {
+            reads.Add((Imaging, (r, t) => RowsAsync(r, imaging, () =>
+                new ImagingItem(r.GetGuid(0), Id(r, 1), Time(r, 2), Str(r, 3), Str(r, 4), Str(r, 5), r.GetInt32(6), r.GetInt32(7), Str(r, 8)), t)));
+        }
+
+        if (access.Shows(ChartSection.Documents))
+        {
+            reads.Add((Documents, (r, t) => RowsAsync(r, documents, () =>
+                new DocumentItem(r.GetGuid(0), Id(r, 1), Time(r, 2), Str(r, 3), r.GetString(4), Str(r, 5)), t)));
+        }
+
+        if (access.Shows(ChartSection.Encounters))
+        {
+            reads.Add((Encounters, (r, t) => RowsAsync(r, encounters, () =>
+                new EncounterItem(r.GetGuid(0), Time(r, 1), Time(r, 2), r.GetString(3), Str(r, 4), Str(r, 5), r.GetString(6), Str(r, 7), Str(r, 8)), t)));
+        }
+
+        if (reads.Count > 0)
+        {
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            var transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            foreach (var (sql, _) in reads)
+            {
+                var command = new NpgsqlBatchCommand(sql);
+                command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = patientId });
+                if (ReferenceEquals(sql, Encounters))
+                {
+                    command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = access.Shows(ChartSection.Problems) });
+                }
+
+                batch.BatchCommands.Add(command);
+            }
+
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            for (var i = 0; i < reads.Count; i++)
+            {
+                if (i > 0)
+                {
+                    await reader.NextResultAsync(ct);
+                }
+
+                await reads[i].Read(reader, ct);
+            }
+        }
+
+        return new Sections(allergies, problems, medications, immunizations, procedures,
+            observations ? ObservationReader.Group(observationRows, componentRows) : ObservationGroups.Empty,
+            imaging, documents, encounters);
+    }
+
+    private static async Task RowsAsync<T>(DbDataReader reader, List<T> into, Func<T> row, CancellationToken ct)
+    {
+        while (await reader.ReadAsync(ct))
+        {
+            into.Add(row());
+        }
+    }
+
+    private static string? Str(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static Guid? Id(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetGuid(i);
+
+    private static decimal? Dec(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDecimal(i);
+
+    private static DateTimeOffset? Time(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateTimeOffset>(i);
+}
