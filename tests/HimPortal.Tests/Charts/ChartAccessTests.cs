@@ -61,6 +61,8 @@ public sealed class ChartAccessTests(ChartDatabase charts) : IClassFixture<Chart
         chart.Procedures.Count.ShouldBe(bundle.Types.GetValueOrDefault("Procedure"));
         chart.Immunizations.Count.ShouldBe(bundle.Types.GetValueOrDefault("Immunization"));
         chart.Medications.Count.ShouldBe(bundle.Types.GetValueOrDefault("MedicationRequest"));
+        // Orders that refer to a Medication resource are named by it.
+        chart.Medications.ShouldAllBe(m => !string.IsNullOrWhiteSpace(m.Display));
         chart.Allergies.Count.ShouldBe(bundle.Types.GetValueOrDefault("AllergyIntolerance"));
         chart.Imaging.Count.ShouldBe(bundle.Types.GetValueOrDefault("ImagingStudy"));
         chart.Observations.All.Count.ShouldBe(865);

@@ -24,8 +24,10 @@ internal sealed class ChartBatch
         """;
 
     private const string Medications = """
-        SELECT id, encounter_id, coalesce(medication_display, medication_code), status, authored_on, dosage_text
-        FROM clinical.medication_requests WHERE patient_id = $1 ORDER BY authored_on DESC NULLS LAST, id
+        SELECT r.id, r.encounter_id, coalesce(r.medication_display, m.display, r.medication_code, m.code), r.status, r.authored_on,
+               r.dosage_text
+        FROM clinical.medication_requests r LEFT JOIN clinical.medications m ON m.id = r.medication_id
+        WHERE r.patient_id = $1 ORDER BY r.authored_on DESC NULLS LAST, r.id
         """;
 
     private const string Immunizations = """

@@ -66,7 +66,9 @@ public sealed class GetEncounterHandler(HimDbContext db, ChartGate gate)
             .ToListAsync(ct);
         var medications = await db.Set<MedicationRequest>().AsNoTracking().Where(m => m.EncounterId == encounterId && m.PatientId == patientId)
             .OrderBy(m => m.AuthoredOn)
-            .Select(m => new MedicationItem(m.Id, m.EncounterId, m.MedicationDisplay ?? m.MedicationCode, m.Status, m.AuthoredOn, m.DosageText))
+            .Select(m => new MedicationItem(m.Id, m.EncounterId,
+                m.MedicationDisplay ?? db.Set<Medication>().Where(x => x.Id == m.MedicationId).Select(x => x.Display).FirstOrDefault() ?? m.MedicationCode,
+                m.Status, m.AuthoredOn, m.DosageText))
             .ToListAsync(ct);
         var results = await ObservationReader.ReadAsync(db, o => o.EncounterId == encounterId && o.PatientId == patientId, ct);
         var imaging = await db.Set<ImagingStudy>().AsNoTracking().Where(i => i.EncounterId == encounterId && i.PatientId == patientId)
