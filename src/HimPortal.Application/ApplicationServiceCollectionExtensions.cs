@@ -16,6 +16,7 @@ public static class ApplicationServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<AccessAudit>();
+        services.AddScoped<AuditAppender>();
         services.AddScoped<UserSessions>();
 
         foreach (var type in typeof(ApplicationServiceCollectionExtensions).Assembly.GetTypes())

@@ -1,141 +1,144 @@
 using HimPortal.Data.Clinical;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
 
 namespace HimPortal.Data.Bulk;
 
 /// <summary>The result of upserting one table's rows: which keys were inserted, which updated (the rest were unchanged).</summary>
-public sealed record UpsertResult(IReadOnlyList<Guid> Inserted, IReadOnlyList<Guid> Updated);
+public sealed record UpsertResult(IReadOnlySet<Guid> Inserted, IReadOnlySet<Guid> Updated);
 
 /// <summary>
-/// Writes resources with binary COPY: new keys straight into the record, keys whose source hash changed through a
-/// per-session staging table and one UPDATE, identical rows not at all (an import is idempotent). EF Core's model supplies tables and columns, so the mapping lives in one place. EF change
-/// tracking is 10–15× slower than COPY; interactive commands keep using it, bulk intake does not.
+/// Writes resources with binary COPY on a plain Npgsql connection, in the caller's transaction: new keys straight into
+/// the record, keys whose source hash changed through a per-session staging table and one UPDATE, identical rows not at
+/// all (an import is idempotent). Tables and columns come from <see cref="ClinicalCopyMap"/>, generated from the EF
+/// model, so the mapping still lives in one place. EF change tracking is 10–15× slower than COPY; interactive commands
+/// keep using it, bulk intake does not.
 /// </summary>
-public sealed class BulkUpsert(HimDbContext db)
+public sealed class BulkUpsert(NpgsqlConnection connection)
 {
-    private readonly HashSet<string> _staged = [];
+    private readonly List<(string Table, Guid[] Keys)> _lookUps = [];
+    private readonly HashSet<string> _lookedUp = [];
+    private readonly Dictionary<Guid, byte[]> _stored = [];
 
-    public async Task<UpsertResult> UpsertAsync<T>(IReadOnlyCollection<T> rows, CancellationToken ct)
+    /// <summary>Notes the rows whose stored hashes <see cref="LookUpAsync"/> reads; call it for every table first.</summary>
+    public void LookUp<T>(CopyTable<T> table, IReadOnlyCollection<T> rows)
         where T : ClinicalResource
     {
-        if (rows.Count == 0)
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count > 0)
         {
-            return new UpsertResult([], []);
+            _lookUps.Add((table.Qualified, [.. rows.Select(r => r.Id)]));
+        }
+    }
+
+    /// <summary>
+    /// What is stored already, and with which content hash, for every table noted: one round trip for all of them
+    /// (a statement per table, each prepared once per connection).
+    /// </summary>
+    public async Task LookUpAsync(CancellationToken ct)
+    {
+        if (_lookUps.Count == 0)
+        {
+            return;
         }
 
-        var table = Table.Of(db, typeof(T));
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-
-        // What is stored already, and with which content hash: new rows are copied straight into the table (the common
-        // case, as fast as storing the JSON at all), changed rows go through a staging table, identical ones are left alone.
-        var stored = new Dictionary<Guid, byte[]>();
-        await using (var query = new NpgsqlCommand($"SELECT id, source_hash FROM {table.Qualified} WHERE id = ANY($1)", connection))
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var (table, keys) in _lookUps)
         {
-            query.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. rows.Select(r => r.Id)] });
-            await using var reader = await query.ExecuteReaderAsync(ct);
+            var command = new NpgsqlBatchCommand($"SELECT id, source_hash FROM {table} WHERE id = ANY($1)");
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = keys });
+            batch.BatchCommands.Add(command);
+            _lookedUp.Add(table);
+        }
+
+        _lookUps.Clear();
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        do
+        {
             while (await reader.ReadAsync(ct))
             {
-                stored[reader.GetGuid(0)] = reader.GetFieldValue<byte[]>(1);
+                _stored[reader.GetGuid(0)] = reader.GetFieldValue<byte[]>(1);
             }
         }
+        while (await reader.NextResultAsync(ct));
+    }
 
-        var inserted = rows.Where(r => !stored.ContainsKey(r.Id)).ToList();
-        var changed = rows.Where(r => stored.TryGetValue(r.Id, out var hash) && !hash.AsSpan().SequenceEqual(r.SourceHash)).ToList();
+    public async Task<UpsertResult> UpsertAsync<T>(CopyTable<T> table, IReadOnlyCollection<T> rows, CancellationToken ct)
+        where T : ClinicalResource
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            return new UpsertResult(new HashSet<Guid>(), new HashSet<Guid>());
+        }
+
+        if (!_lookedUp.Contains(table.Qualified))
+        {
+            throw new InvalidOperationException($"{table.Qualified}: call LookUp and LookUpAsync before UpsertAsync.");
+        }
+
+        var inserted = rows.Where(r => !_stored.ContainsKey(r.Id)).ToList();
+        var changed = rows.Where(r => _stored.TryGetValue(r.Id, out var hash) && !hash.AsSpan().SequenceEqual(r.SourceHash)).ToList();
         if (inserted.Count > 0)
         {
-            await CopyAsync(connection, table.Qualified, table, inserted, ct);
+            await CopyAsync(table.Qualified, table, inserted, ct);
         }
 
         if (changed.Count > 0)
         {
             var stage = "stage_" + table.Name;
-            if (_staged.Add(stage))
-            {
-                await Execute(connection,
-                    $"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table.Qualified} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS", ct);
-            }
-
-            await Execute(connection, $"TRUNCATE {stage}", ct);
-            await CopyAsync(connection, stage, table, changed, ct);
+            await ExecuteAsync(
+                $"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table.Qualified} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS; TRUNCATE {stage}", ct);
+            await CopyAsync(stage, table, changed, ct);
             var updates = string.Join(", ", table.Columns.Where(c => c.Name != "id").Select(c => $"{c.Name} = s.{c.Name}"));
-            await Execute(connection, $"UPDATE {table.Qualified} AS t SET {updates} FROM {stage} AS s WHERE t.id = s.id", ct);
+            await ExecuteAsync($"UPDATE {table.Qualified} AS t SET {updates} FROM {stage} AS s WHERE t.id = s.id", ct);
         }
 
-        return new UpsertResult([.. inserted.Select(r => r.Id)], [.. changed.Select(r => r.Id)]);
+        return new UpsertResult(inserted.Select(r => r.Id).ToHashSet(), changed.Select(r => r.Id).ToHashSet());
     }
 
-    /// <summary>Replaces the parts (participants, components, members) of the given parents with <paramref name="rows"/>.</summary>
-    public async Task ReplacePartsAsync<T>(IReadOnlyCollection<Guid> parents, IEnumerable<T> rows, CancellationToken ct)
+    /// <summary>
+    /// Replaces the parts (participants, components, members) of the parents <paramref name="parents"/> wrote with
+    /// <paramref name="rows"/>. A new parent has no parts yet, so only updated parents need a DELETE.
+    /// </summary>
+    public async Task ReplacePartsAsync<T>(CopyTable<T> table, UpsertResult parents, IEnumerable<T> rows, CancellationToken ct)
         where T : ResourcePart
     {
-        if (parents.Count == 0)
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(parents);
+        if (parents.Updated.Count > 0)
         {
-            return;
-        }
-
-        var table = Table.Of(db, typeof(T));
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await using (var delete = new NpgsqlCommand($"DELETE FROM {table.Qualified} WHERE parent_id = ANY($1)", connection))
-        {
-            delete.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. parents] });
+            await using var delete = new NpgsqlCommand($"DELETE FROM {table.Qualified} WHERE parent_id = ANY($1)", connection);
+            delete.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. parents.Updated] });
             await delete.ExecuteNonQueryAsync(ct);
         }
 
-        var keep = parents as IReadOnlySet<Guid> ?? parents.ToHashSet();
-        var selected = rows.Where(r => keep.Contains(r.ParentId)).ToList();
+        var selected = rows.Where(r => parents.Inserted.Contains(r.ParentId) || parents.Updated.Contains(r.ParentId)).ToList();
         if (selected.Count > 0)
         {
-            await CopyAsync(connection, table.Qualified, table, selected, ct);
+            await CopyAsync(table.Qualified, table, selected, ct);
         }
     }
 
-    private static async Task CopyAsync<T>(NpgsqlConnection connection, string target, Table table, IEnumerable<T> rows, CancellationToken ct)
+    /// <summary>
+    /// The rows are written with the importer's synchronous calls: each only fills Npgsql's buffer (flushing it when
+    /// full), and an await per column value costs more than the value itself.
+    /// </summary>
+    private async Task CopyAsync<T>(string target, CopyTable<T> table, List<T> rows, CancellationToken ct)
     {
-        var columns = string.Join(", ", table.Columns.Select(c => c.Name));
-        await using var importer = await connection.BeginBinaryImportAsync($"COPY {target} ({columns}) FROM STDIN (FORMAT BINARY)", ct);
+        await using var importer = await connection.BeginBinaryImportAsync($"COPY {target} ({table.ColumnList}) FROM STDIN (FORMAT BINARY)", ct);
         foreach (var row in rows)
         {
-            await importer.StartRowAsync(ct);
-            foreach (var column in table.Columns)
-            {
-                var value = column.Property.GetGetter().GetClrValue(row!);
-                if (value is null)
-                {
-                    await importer.WriteNullAsync(ct);
-                }
-                else
-                {
-                    await importer.WriteAsync(value, column.StoreType, ct);
-                }
-            }
+            table.WriteRow(importer, row);
         }
 
         await importer.CompleteAsync(ct);
     }
 
-    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken ct)
+    private async Task ExecuteAsync(string sql, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private sealed record Column(string Name, string StoreType, IProperty Property);
-
-    private sealed record Table(string Name, string Qualified, IReadOnlyList<Column> Columns)
-    {
-        private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Table> Cache = new();
-
-        public static Table Of(HimDbContext db, Type clrType) => Cache.GetOrAdd(clrType, type =>
-        {
-            var entity = db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not in the model.");
-            var name = entity.GetTableName()!;
-            var identifier = StoreObjectIdentifier.Table(name, entity.GetSchema());
-            var columns = entity.GetProperties()
-                .Select(p => new Column(p.GetColumnName(identifier)!, p.GetColumnType(identifier), p))
-                .ToList();
-            return new Table(name, $"{entity.GetSchema()}.{name}", columns);
-        });
     }
 }

@@ -32,7 +32,7 @@ public sealed class ImportRejectionTests(TestDatabase database) : IClassFixture<
         await using var services = database.Services(settings: settings);
         await using var scope = services.CreateAsyncScope();
         var summary = await scope.ServiceProvider.GetRequiredService<ImportBundlesHandler>()
-            .HandleAsync(new ImportBundlesCommand([new BundleFile(name, bytes.Length, _ => Task.FromResult(bytes))]), null, CancellationToken.None);
+            .HandleAsync(new ImportBundlesCommand([BundleFile.FromBytes(name, bytes)]), null, CancellationToken.None);
         return summary.Files.Single();
     }
 
