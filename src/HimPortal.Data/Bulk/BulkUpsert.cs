@@ -1,4 +1,3 @@
-using HimPortal.Data.Clinical;
 using Npgsql;
 
 namespace HimPortal.Data.Bulk;
@@ -7,27 +6,30 @@ namespace HimPortal.Data.Bulk;
 public sealed record UpsertResult(IReadOnlySet<Guid> Inserted, IReadOnlySet<Guid> Updated);
 
 /// <summary>
-/// Writes resources with binary COPY on a plain Npgsql connection, in the caller's transaction: new keys straight into
-/// the record, keys whose source hash changed through a per-session staging table and one UPDATE, identical rows not at
-/// all (an import is idempotent). Tables and columns come from <see cref="ClinicalCopyMap"/>, generated from the EF
-/// model, so the mapping still lives in one place. EF change tracking is 10–15× slower than COPY; interactive commands
-/// keep using it, bulk intake does not.
+/// Writes encoded rows (<see cref="CopyRows"/>) with binary COPY on a plain Npgsql connection, in the caller's
+/// transaction: new keys straight into the record, keys whose source hash changed through a per-session staging table
+/// and one UPDATE, identical rows not at all (an import is idempotent). Tables and columns come from
+/// <see cref="ClinicalCopyMap"/>, generated from the EF model, so the mapping still lives in one place. EF change
+/// tracking is 10–15× slower than COPY; interactive commands keep using it, bulk intake does not.
 /// </summary>
 public sealed class BulkUpsert(NpgsqlConnection connection)
 {
+    // The signature "PGCOPY\n\xff\r\n\0", no flags, no header extension.
+    private static readonly byte[] CopyHeader = [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xff, (byte)'\r', (byte)'\n', 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    private static readonly byte[] CopyTrailer = [0xff, 0xff];
+
     private readonly List<(string Table, Guid[] Keys)> _lookUps = [];
     private readonly HashSet<string> _lookedUp = [];
     private readonly Dictionary<Guid, byte[]> _stored = [];
 
     /// <summary>Notes the rows whose stored hashes <see cref="LookUpAsync"/> reads; call it for every table first.</summary>
-    public void LookUp<T>(CopyTable<T> table, IReadOnlyCollection<T> rows)
-        where T : ClinicalResource
+    public void LookUp(CopyTable table, IEnumerable<IResourceRows> rows)
     {
         ArgumentNullException.ThrowIfNull(table);
-        ArgumentNullException.ThrowIfNull(rows);
-        if (rows.Count > 0)
+        var keys = rows.SelectMany(r => r.Keys).ToArray();
+        if (keys.Length > 0)
         {
-            _lookUps.Add((table.Qualified, [.. rows.Select(r => r.Id)]));
+            _lookUps.Add((table.Qualified, keys));
         }
     }
 
@@ -63,14 +65,16 @@ public sealed class BulkUpsert(NpgsqlConnection connection)
         while (await reader.NextResultAsync(ct));
     }
 
-    public async Task<UpsertResult> UpsertAsync<T>(CopyTable<T> table, IReadOnlyCollection<T> rows, CancellationToken ct)
-        where T : ClinicalResource
+    /// <summary>Writes the rows (of one or more bundles) of one table: one COPY for the new ones, staging and an UPDATE for changed ones.</summary>
+    public async Task<UpsertResult> UpsertAsync(CopyTable table, IReadOnlyList<IResourceRows> rows, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(rows);
-        if (rows.Count == 0)
+        var inserted = new HashSet<Guid>();
+        var updated = new HashSet<Guid>();
+        if (rows.All(r => r.Count == 0))
         {
-            return new UpsertResult(new HashSet<Guid>(), new HashSet<Guid>());
+            return new UpsertResult(inserted, updated);
         }
 
         if (!_lookedUp.Contains(table.Qualified))
@@ -78,35 +82,52 @@ public sealed class BulkUpsert(NpgsqlConnection connection)
             throw new InvalidOperationException($"{table.Qualified}: call LookUp and LookUpAsync before UpsertAsync.");
         }
 
-        var inserted = rows.Where(r => !_stored.ContainsKey(r.Id)).ToList();
-        var changed = rows.Where(r => _stored.TryGetValue(r.Id, out var hash) && !hash.AsSpan().SequenceEqual(r.SourceHash)).ToList();
-        if (inserted.Count > 0)
+        var insert = new List<ReadOnlyMemory<byte>>();
+        var change = new List<ReadOnlyMemory<byte>>();
+        foreach (var set in rows)
         {
-            await CopyAsync(table.Qualified, table, inserted, ct);
+            for (var i = 0; i < set.Count; i++)
+            {
+                if (!_stored.TryGetValue(set.Keys[i], out var hash))
+                {
+                    insert.Add(set.Row(i));
+                    inserted.Add(set.Keys[i]);
+                }
+                else if (!hash.AsSpan().SequenceEqual(set.Hashes[i]))
+                {
+                    change.Add(set.Row(i));
+                    updated.Add(set.Keys[i]);
+                }
+            }
         }
 
-        if (changed.Count > 0)
+        if (insert.Count > 0)
+        {
+            await CopyAsync(table.Qualified, table, insert, ct);
+        }
+
+        if (change.Count > 0)
         {
             var stage = "stage_" + table.Name;
             await ExecuteAsync(
                 $"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table.Qualified} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS; TRUNCATE {stage}", ct);
-            await CopyAsync(stage, table, changed, ct);
-            var updates = string.Join(", ", table.Columns.Where(c => c.Name != "id").Select(c => $"{c.Name} = s.{c.Name}"));
+            await CopyAsync(stage, table, change, ct);
+            var updates = string.Join(", ", table.Columns.Where(c => c != "id").Select(c => $"{c} = s.{c}"));
             await ExecuteAsync($"UPDATE {table.Qualified} AS t SET {updates} FROM {stage} AS s WHERE t.id = s.id", ct);
         }
 
-        return new UpsertResult(inserted.Select(r => r.Id).ToHashSet(), changed.Select(r => r.Id).ToHashSet());
+        return new UpsertResult(inserted, updated);
     }
 
     /// <summary>
     /// Replaces the parts (participants, components, members) of the parents <paramref name="parents"/> wrote with
     /// <paramref name="rows"/>. A new parent has no parts yet, so only updated parents need a DELETE.
     /// </summary>
-    public async Task ReplacePartsAsync<T>(CopyTable<T> table, UpsertResult parents, IEnumerable<T> rows, CancellationToken ct)
-        where T : ResourcePart
+    public async Task ReplacePartsAsync(CopyTable table, UpsertResult parents, IReadOnlyList<IPartRows> rows, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(parents);
+        ArgumentNullException.ThrowIfNull(rows);
         if (parents.Updated.Count > 0)
         {
             await using var delete = new NpgsqlCommand($"DELETE FROM {table.Qualified} WHERE parent_id = ANY($1)", connection);
@@ -114,26 +135,35 @@ public sealed class BulkUpsert(NpgsqlConnection connection)
             await delete.ExecuteNonQueryAsync(ct);
         }
 
-        var selected = rows.Where(r => parents.Inserted.Contains(r.ParentId) || parents.Updated.Contains(r.ParentId)).ToList();
+        var selected = new List<ReadOnlyMemory<byte>>();
+        foreach (var set in rows)
+        {
+            for (var i = 0; i < set.Count; i++)
+            {
+                if (parents.Inserted.Contains(set.Parents[i]) || parents.Updated.Contains(set.Parents[i]))
+                {
+                    selected.Add(set.Row(i));
+                }
+            }
+        }
+
         if (selected.Count > 0)
         {
             await CopyAsync(table.Qualified, table, selected, ct);
         }
     }
 
-    /// <summary>
-    /// The rows are written with the importer's synchronous calls: each only fills Npgsql's buffer (flushing it when
-    /// full), and an await per column value costs more than the value itself.
-    /// </summary>
-    private async Task CopyAsync<T>(string target, CopyTable<T> table, List<T> rows, CancellationToken ct)
+    /// <summary>The encoded rows as they are, framed by the binary COPY header and trailer: no per-value work here.</summary>
+    private async Task CopyAsync(string target, CopyTable table, List<ReadOnlyMemory<byte>> rows, CancellationToken ct)
     {
-        await using var importer = await connection.BeginBinaryImportAsync($"COPY {target} ({table.ColumnList}) FROM STDIN (FORMAT BINARY)", ct);
+        await using var copy = await connection.BeginRawBinaryCopyAsync($"COPY {target} ({table.ColumnList}) FROM STDIN (FORMAT BINARY)", ct);
+        await copy.WriteAsync(CopyHeader, ct);
         foreach (var row in rows)
         {
-            table.WriteRow(importer, row);
+            await copy.WriteAsync(row, ct);
         }
 
-        await importer.CompleteAsync(ct);
+        await copy.WriteAsync(CopyTrailer, ct);
     }
 
     private async Task ExecuteAsync(string sql, CancellationToken ct)

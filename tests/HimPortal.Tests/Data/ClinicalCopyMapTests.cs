@@ -53,7 +53,6 @@ public sealed class ClinicalCopyMapTests
         var text = new StringBuilder();
         text.Append("""
             using HimPortal.Data.Clinical;
-            using NpgsqlTypes;
 
             namespace HimPortal.Data.Bulk;
 
@@ -81,11 +80,7 @@ public sealed class ClinicalCopyMapTests
             foreach (var property in entity.GetProperties())
             {
                 var column = property.GetColumnName(store)!;
-                var type = DbType(property.GetColumnType(store));
-                var write = property.ClrType.IsValueType
-                    ? Nullable.GetUnderlyingType(property.ClrType) is null ? "Write" : "WriteValueOrNull"
-                    : property.IsNullable ? "WriteOrNull" : "Write";
-                text.Append($"        new(\"{column}\", static (w, r) => w.{write}(r.{property.Name}, {type})),\n");
+                text.Append($"        new(\"{column}\", static (w, r) => w.{Encoder(property.GetColumnType(store))}(r.{property.Name})),\n");
             }
 
             text.Append("    ]);\n");
@@ -97,21 +92,21 @@ public sealed class ClinicalCopyMapTests
     private static string Pascal(string snake) =>
         string.Concat(snake.Split('_').Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
 
-    private static string DbType(string storeType) => storeType switch
+    /// <summary>The <c>CopyBuffer</c> method that encodes a column of this store type (nullable or not: it has both overloads).</summary>
+    private static string Encoder(string storeType) => storeType switch
     {
-        "uuid" => "NpgsqlDbType.Uuid",
-        "text" => "NpgsqlDbType.Text",
-        "jsonb" => "NpgsqlDbType.Jsonb",
-        "bytea" => "NpgsqlDbType.Bytea",
-        "boolean" => "NpgsqlDbType.Boolean",
-        "smallint" => "NpgsqlDbType.Smallint",
-        "integer" => "NpgsqlDbType.Integer",
-        "bigint" => "NpgsqlDbType.Bigint",
-        "date" => "NpgsqlDbType.Date",
-        "timestamp with time zone" => "NpgsqlDbType.TimestampTz",
-        "text[]" => "NpgsqlDbType.Array | NpgsqlDbType.Text",
-        _ when storeType.StartsWith("character varying", StringComparison.Ordinal) => "NpgsqlDbType.Varchar",
-        _ when storeType.StartsWith("numeric", StringComparison.Ordinal) => "NpgsqlDbType.Numeric",
-        _ => throw new NotSupportedException($"No binary COPY writer for the store type '{storeType}': add it to the generator."),
+        "uuid" => "Uuid",
+        "text" => "Text",
+        "jsonb" => "Jsonb",
+        "bytea" => "Bytea",
+        "boolean" => "Bool",
+        "smallint" => "Int2",
+        "integer" => "Int4",
+        "date" => "Date",
+        "timestamp with time zone" => "TimestampTz",
+        "text[]" => "TextArray",
+        _ when storeType.StartsWith("character varying", StringComparison.Ordinal) => "Text",
+        _ when storeType.StartsWith("numeric", StringComparison.Ordinal) => "Numeric",
+        _ => throw new NotSupportedException($"No binary COPY encoder for the store type '{storeType}': add one to CopyBuffer and here."),
     };
 }

@@ -123,14 +123,18 @@ public sealed class ImportBundlesHandler(
                 var failed = new List<int>();
                 foreach (var i in pending)
                 {
-                    var outcome = await PrepareAsync(connection, command.Files[i], i, run, ct) switch
+                    var prepared = await PrepareAsync(connection, command.Files[i], i, run, ct);
+                    var outcome = prepared.Failure;
+                    if (prepared.Bundle is { } bundle)
                     {
-                        { Failure: { } failure } => failure,
-                        { Bundle: { } bundle } => await WriteAloneAsync(connection, bundle, run, ct),
-                        _ => throw new UnreachableException(),
-                    };
-                    run.Outcomes[i] = outcome;
-                    if (outcome.UnresolvedReference)
+                        using (bundle.Records)
+                        {
+                            outcome = await WriteAloneAsync(connection, bundle, run, ct);
+                        }
+                    }
+
+                    run.Outcomes[i] = outcome!;
+                    if (outcome!.UnresolvedReference)
                     {
                         failed.Add(i);
                     }
@@ -227,7 +231,7 @@ public sealed class ImportBundlesHandler(
 
         public bool TryAdd(Prepared bundle)
         {
-            var keys = RecordTable.All.SelectMany(t => t.Rows(bundle.Records)).Select(r => r.Id).ToList();
+            var keys = RecordTable.All.SelectMany(t => t.Rows(bundle.Records).Keys).ToList();
             if (keys.Any(_keys.Contains))
             {
                 return false;
@@ -269,6 +273,21 @@ public sealed class ImportBundlesHandler(
     {
         var bundles = batch.Bundles.ToList();
         batch.Clear();
+        try
+        {
+            await WriteAsync(connection, bundles, run, ct);
+        }
+        finally
+        {
+            foreach (var bundle in bundles)
+            {
+                bundle.Records.Dispose();
+            }
+        }
+    }
+
+    private async Task WriteAsync(NpgsqlConnection connection, List<Prepared> bundles, Run run, CancellationToken ct)
+    {
         if (bundles.Count > 1)
         {
             try
@@ -374,17 +393,17 @@ public sealed class ImportBundlesHandler(
             var outcome = new FileOutcome(bundle.Name, true, null) { Skipped = bundle.Skipped };
             foreach (var table in RecordTable.All)
             {
-                var rows = table.Rows(bundle.Records);
-                var created = rows.Count(r => inserted.Contains(r.Id));
-                var changed = rows.Count(r => updated.Contains(r.Id));
+                var keys = table.Rows(bundle.Records).Keys;
+                var created = keys.Count(inserted.Contains);
+                var changed = keys.Count(updated.Contains);
                 outcome.Created.Increment(table.FhirType, created);
                 outcome.Updated.Increment(table.FhirType, changed);
-                outcome.Unchanged.Increment(table.FhirType, rows.Count - created - changed);
+                outcome.Unchanged.Increment(table.FhirType, keys.Count - created - changed);
             }
 
-            var patients = bundle.Records.Patients;
+            var patients = bundle.Records.Patients.Keys;
             await audit.AppendAsync(connection, transaction, new AuditRecord(AuditAction.Create, AuditOutcome.Success, "Bundle", Clip(Path.GetFileName(bundle.Name)),
-                PatientId: patients.Count == 1 ? patients[0].Id : null,
+                PatientId: patients.Count == 1 ? patients[0] : null,
                 Details: $"created={Sum(outcome.Created)} updated={Sum(outcome.Updated)} unchanged={Sum(outcome.Unchanged)} skipped={Sum(outcome.Skipped)}"),
                 ct);
             outcomes.Add(outcome);
@@ -398,22 +417,9 @@ public sealed class ImportBundlesHandler(
     /// <summary>Practitioners, organizations and locations the bundles stored (committed) resolve for the rest of the run.</summary>
     private static void AddMasterData(MasterDataIndex masterData, IEnumerable<Prepared> bundles)
     {
-        foreach (var records in bundles.Select(b => b.Records))
+        foreach (var (type, system, value, key) in bundles.SelectMany(b => b.Records.MasterData))
         {
-            foreach (var p in records.Practitioners.Where(p => p.Npi is not null))
-            {
-                masterData.Add("Practitioner", MasterDataIndex.NpiSystem, p.Npi!, p.Id);
-            }
-
-            foreach (var o in records.Organizations.Where(o => o.IdentifierValue is not null))
-            {
-                masterData.Add("Organization", o.IdentifierSystem ?? "", o.IdentifierValue!, o.Id);
-            }
-
-            foreach (var l in records.Locations.Where(l => l.IdentifierValue is not null))
-            {
-                masterData.Add("Location", l.IdentifierSystem ?? "", l.IdentifierValue!, l.Id);
-            }
+            masterData.Add(type, system, value, key);
         }
     }
 
@@ -511,42 +517,58 @@ public sealed class ImportBundlesHandler(
             }
 
             var records = new RecordSet();
-            var resolver = new ReferenceResolver(fullUrls, identifiers, masterData);
-            var mapper = new RecordMapper(records, resolver, fullUrls, clock.GetUtcNow());
-            var compact = ArrayPool<byte>.Shared.Rent(64 * 1024);
             try
             {
-                // Patients first: lab flags need the patient's sex and age.
-                foreach (var (entry, resourceType, id, resource) in supported.OrderBy(s => s.Type == "Patient" ? 0 : 1))
-                {
-                    // The resource's own bytes without the whitespace between tokens: what PostgreSQL stores as jsonb
-                    // and what the source hash covers, with no second serialisation.
-                    var raw = JsonMarshal.GetRawUtf8Value(resource);
-                    if (compact.Length < raw.Length)
-                    {
-                        ArrayPool<byte>.Shared.Return(compact);
-                        compact = ArrayPool<byte>.Shared.Rent(raw.Length);
-                    }
+                MapAll(name, supported, records, new ReferenceResolver(fullUrls, identifiers, masterData), fullUrls, out var mustExist);
+                return new Prepared(index, name, records, skipped, mustExist, entries.Count, bytes.Length);
+            }
+            catch
+            {
+                records.Dispose();
+                throw;
+            }
+        }
+    }
 
-                    var json = compact.AsSpan(0, CompactJson.Minify(raw, compact));
-                    try
-                    {
-                        mapper.Map(resourceType, id, resource, Encoding.UTF8.GetString(json), SHA256.HashData(json));
-                    }
-                    catch (Exception e) when (e is BundleProblemException or FormatException or InvalidOperationException)
-                    {
-                        throw new BundleProblemException($"{name}: entry {entry} ({resourceType}/{id}): {e.Message}",
-                            e is BundleProblemException { UnresolvedReference: true });
-                    }
+    /// <summary>Maps the supported entries onto <paramref name="records"/>, each stored and hashed in its canonical compact form.</summary>
+    private void MapAll(
+        string name, List<(int Index, string Type, string Id, JsonElement Resource)> supported, RecordSet records, ReferenceResolver resolver,
+        Dictionary<string, (string Type, string Id)> fullUrls, out Dictionary<string, HashSet<Guid>> mustExist)
+    {
+        var mapper = new RecordMapper(records, resolver, fullUrls, clock.GetUtcNow());
+        var compact = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            // Patients first: lab flags need the patient's sex and age.
+            foreach (var (entry, resourceType, id, resource) in supported.OrderBy(s => s.Type == "Patient" ? 0 : 1))
+            {
+                // The resource's own bytes in canonical compact form: what PostgreSQL stores as jsonb and what the
+                // source hash covers, with no second serialisation.
+                var raw = JsonMarshal.GetRawUtf8Value(resource);
+                if (compact.Length < raw.Length)
+                {
+                    ArrayPool<byte>.Shared.Return(compact);
+                    compact = ArrayPool<byte>.Shared.Rent(raw.Length);
+                }
+
+                var json = compact.AsSpan(0, CompactJson.Minify(raw, compact));
+                try
+                {
+                    mapper.Map(resourceType, id, resource, Encoding.UTF8.GetString(json), SHA256.HashData(json));
+                }
+                catch (Exception e) when (e is BundleProblemException or FormatException or InvalidOperationException)
+                {
+                    throw new BundleProblemException($"{name}: entry {entry} ({resourceType}/{id}): {e.Message}",
+                        e is BundleProblemException { UnresolvedReference: true });
                 }
             }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(compact);
-            }
-
-            return new Prepared(index, name, records, skipped, resolver.MustExist, entries.Count, bytes.Length);
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(compact);
+        }
+
+        mustExist = resolver.MustExist;
     }
 
     private static async Task<string?> MissingAsync(NpgsqlConnection connection, Dictionary<string, HashSet<Guid>> mustExist, CancellationToken ct)
