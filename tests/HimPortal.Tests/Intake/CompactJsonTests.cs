@@ -31,6 +31,22 @@ public sealed class CompactJsonTests
             .ShouldBe("""["say \"hi\"","back\\slash","\"\\","tab\tnew\nline\u0001","\ud83d alone"]""");
     }
 
+    [Theory]
+    [InlineData("[1 2]")]
+    [InlineData("{\"a\": tr ue}")]
+    [InlineData("[\"a\" \"b\"]")]
+    [InlineData("[\"bad \\x escape\"]")]
+    [InlineData("[\"short \\u12\"]")]
+    public void Invalid_JSON_stays_invalid(string json)
+    {
+        Should.Throw<JsonException>(() => JsonDocument.Parse(json));
+        Should.Throw<JsonException>(() => JsonDocument.Parse(Minify(json)));
+    }
+
+    [Fact]
+    public void An_unclosed_string_is_reported() =>
+        CompactJson.Minify("{\"a\": \"open"u8, new byte[16]).ShouldBe(-1);
+
     [Fact]
     public void Any_serialisation_of_a_bundle_gives_the_same_bytes_and_the_same_content()
     {

@@ -57,6 +57,11 @@ public sealed class ImportRejectionTests(TestDatabase database) : IClassFixture<
         await ShouldBeRejectedAsync(await ImportAsync("{\"resourceType\": \"Bundle\",, }", "garbled.json"), "garbled.json", "not valid JSON", "line 1");
 
     [Fact]
+    public async Task Malformed_json_is_reported_at_its_line_in_the_file() =>
+        await ShouldBeRejectedAsync(await ImportAsync("{\n  \"resourceType\": \"Bundle\",\n  \"entry\": [1 2]\n}", "gap.json"),
+            "gap.json", "not valid JSON", "line 3");
+
+    [Fact]
     public async Task A_search_result_bundle_is_rejected() =>
         await ShouldBeRejectedAsync(await ImportAsync(Bundle("searchset", Patient)), "Bundle.type is 'searchset'");
 

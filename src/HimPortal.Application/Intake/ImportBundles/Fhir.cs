@@ -118,8 +118,13 @@ internal static class Fhir
     /// <summary>The internal key of a resource: derived from its type and FHIR id, so references resolve without a lookup.</summary>
     public static Guid Key(string resourceType, string fhirId)
     {
+        var length = Encoding.UTF8.GetMaxByteCount(resourceType.Length + 1 + fhirId.Length);
+        Span<byte> text = length <= 512 ? stackalloc byte[length] : new byte[length];
+        var written = Encoding.UTF8.GetBytes(resourceType, text);
+        text[written++] = (byte)'/';
+        written += Encoding.UTF8.GetBytes(fhirId, text[written..]);
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(resourceType + "/" + fhirId), hash);
+        SHA256.HashData(text[..written], hash);
         hash[6] = (byte)((hash[6] & 0x0F) | 0x80); // version 8: application-defined
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // RFC 9562 variant
         return new Guid(hash[..16], bigEndian: true);
@@ -133,4 +138,16 @@ internal sealed class BundleProblemException(string message, bool unresolvedRefe
 {
     /// <summary>A reference found nothing; another bundle of the same run may still supply it.</summary>
     public bool UnresolvedReference { get; } = unresolvedReference;
+}
+
+/// <summary>An entry of the bundle as references see it: its type and id, and its key (a SHA-256, computed once).</summary>
+internal sealed class BundleEntry(string type, string id)
+{
+    private Guid? _key;
+
+    public string Type => type;
+
+    public string Id => id;
+
+    public Guid Key => _key ??= Fhir.Key(type, id);
 }

@@ -437,138 +437,146 @@ public sealed class ImportBundlesHandler(
             throw new BundleProblemException($"{name}: the file is not UTF-8 text");
         }
 
-        JsonDocument document;
+        // The bundle is parsed in its canonical compact form: fewer bytes to parse, and each resource's own bytes are
+        // then what PostgreSQL stores as jsonb and what the source hash covers, with no second serialisation.
+        var compact = ArrayPool<byte>.Shared.Rent(Math.Max(bytes.Length, 1));
         try
         {
-            document = JsonDocument.Parse(bytes.Memory, new JsonDocumentOptions { MaxDepth = 128 });
-        }
-        catch (JsonException e)
-        {
-            throw new BundleProblemException($"{name}: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.Str("resourceType") != "Bundle")
-            {
-                throw new BundleProblemException($"{name}: not a FHIR Bundle (resourceType is '{root.Str("resourceType")}')");
-            }
-
-            var type = root.Str("type");
-            if (type is not ("transaction" or "batch" or "collection"))
-            {
-                throw new BundleProblemException($"{name}: Bundle.type is '{type}'; only transaction, batch and collection bundles can be imported");
-            }
-
-            var entries = root.Arr("entry").ToList();
-            var fullUrls = new Dictionary<string, (string Type, string Id)>(StringComparer.Ordinal);
-            var identifiers = new Dictionary<(string, string, string), string>();
-            var seen = new Dictionary<(string, string), int>();
-            var skipped = new TypeCounts();
-            var supported = new List<(int Index, string Type, string Id, JsonElement Resource)>();
-            for (var i = 0; i < entries.Count; i++)
-            {
-                var resource = entries[i].Obj("resource");
-                var resourceType = resource?.Str("resourceType");
-                if (resource is not { } r || resourceType is null)
-                {
-                    throw new BundleProblemException($"{name}: entry {i} has no resource with a resourceType");
-                }
-
-                if (!RecordMapper.Supported.Contains(resourceType))
-                {
-                    skipped.Increment(resourceType);
-                    if (entries[i].Str("fullUrl") is { } skippedUrl && r.Str("id") is { } skippedId)
-                    {
-                        fullUrls[skippedUrl] = (resourceType, skippedId);
-                    }
-
-                    continue;
-                }
-
-                var id = r.Str("id") ?? throw new BundleProblemException($"{name}: entry {i} ({resourceType}) has no id, which the record requires");
-                if (seen.TryGetValue((resourceType, id), out var earlier))
-                {
-                    throw new BundleProblemException($"{name}: entry {i} ({resourceType}/{id}) repeats entry {earlier}");
-                }
-
-                seen[(resourceType, id)] = i;
-                if (entries[i].Str("fullUrl") is { } fullUrl)
-                {
-                    fullUrls[fullUrl] = (resourceType, id);
-                }
-
-                foreach (var identifier in r.Arr("identifier"))
-                {
-                    if (identifier.Str("value") is { } value)
-                    {
-                        identifiers.TryAdd((resourceType, identifier.Str("system") ?? "", value), id);
-                    }
-                }
-
-                supported.Add((i, resourceType, id, r));
-            }
-
-            if (supported.Any(s => s.Type is not ("Practitioner" or "PractitionerRole" or "Organization" or "Location" or "Medication"))
-                && !supported.Any(s => s.Type == "Patient"))
-            {
-                throw new BundleProblemException($"{name}: the bundle holds patient records but no Patient resource");
-            }
-
-            var records = new RecordSet();
-            try
-            {
-                MapAll(name, supported, records, new ReferenceResolver(fullUrls, identifiers, masterData), fullUrls, out var mustExist);
-                return new Prepared(index, name, records, skipped, mustExist, entries.Count, bytes.Length);
-            }
-            catch
-            {
-                records.Dispose();
-                throw;
-            }
-        }
-    }
-
-    /// <summary>Maps the supported entries onto <paramref name="records"/>, each stored and hashed in its canonical compact form.</summary>
-    private void MapAll(
-        string name, List<(int Index, string Type, string Id, JsonElement Resource)> supported, RecordSet records, ReferenceResolver resolver,
-        Dictionary<string, (string Type, string Id)> fullUrls, out Dictionary<string, HashSet<Guid>> mustExist)
-    {
-        var mapper = new RecordMapper(records, resolver, fullUrls, clock.GetUtcNow());
-        var compact = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
-        {
-            // Patients first: lab flags need the patient's sex and age.
-            foreach (var (entry, resourceType, id, resource) in supported.OrderBy(s => s.Type == "Patient" ? 0 : 1))
-            {
-                // The resource's own bytes in canonical compact form: what PostgreSQL stores as jsonb and what the
-                // source hash covers, with no second serialisation.
-                var raw = JsonMarshal.GetRawUtf8Value(resource);
-                if (compact.Length < raw.Length)
-                {
-                    ArrayPool<byte>.Shared.Return(compact);
-                    compact = ArrayPool<byte>.Shared.Rent(raw.Length);
-                }
-
-                var json = compact.AsSpan(0, CompactJson.Minify(raw, compact));
-                try
-                {
-                    mapper.Map(resourceType, id, resource, Encoding.UTF8.GetString(json), SHA256.HashData(json));
-                }
-                catch (Exception e) when (e is BundleProblemException or FormatException or InvalidOperationException)
-                {
-                    throw new BundleProblemException($"{name}: entry {entry} ({resourceType}/{id}): {e.Message}",
-                        e is BundleProblemException { UnresolvedReference: true });
-                }
-            }
+            var length = CompactJson.Minify(bytes.Span, compact);
+            using var document = Parse(name, bytes, length < 0 ? null : compact.AsMemory(0, length));
+            return Prepare(index, name, bytes.Length, document.RootElement, masterData);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(compact);
         }
+    }
 
-        mustExist = resolver.MustExist;
+    /// <summary>Parses the compact form; if it (or the file) is not valid JSON, the file itself names the line and byte.</summary>
+    private static JsonDocument Parse(string name, PooledBytes original, ReadOnlyMemory<byte>? compact)
+    {
+        var options = new JsonDocumentOptions { MaxDepth = 128 };
+        try
+        {
+            if (compact is { } c)
+            {
+                return JsonDocument.Parse(c, options);
+            }
+        }
+        catch (JsonException)
+        {
+            // Reported from the original below.
+        }
+
+        try
+        {
+            using (JsonDocument.Parse(original.Memory, options))
+            {
+                throw new UnreachableException("The compact form of valid JSON is valid JSON.");
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new BundleProblemException($"{name}: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
+        }
+    }
+
+    private Prepared Prepare(int index, string name, int bytes, JsonElement root, MasterDataIndex masterData)
+    {
+        if (root.Str("resourceType") != "Bundle")
+        {
+            throw new BundleProblemException($"{name}: not a FHIR Bundle (resourceType is '{root.Str("resourceType")}')");
+        }
+
+        var type = root.Str("type");
+        if (type is not ("transaction" or "batch" or "collection"))
+        {
+            throw new BundleProblemException($"{name}: Bundle.type is '{type}'; only transaction, batch and collection bundles can be imported");
+        }
+
+        var entries = root.Arr("entry").ToList();
+        var fullUrls = new Dictionary<string, BundleEntry>(StringComparer.Ordinal);
+        var identifiers = new Dictionary<(string, string, string), string>();
+        var seen = new Dictionary<(string, string), int>();
+        var skipped = new TypeCounts();
+        var supported = new List<(int Index, BundleEntry Entry, JsonElement Resource)>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var resource = entries[i].Obj("resource");
+            var resourceType = resource?.Str("resourceType");
+            if (resource is not { } r || resourceType is null)
+            {
+                throw new BundleProblemException($"{name}: entry {i} has no resource with a resourceType");
+            }
+
+            if (!RecordMapper.Supported.Contains(resourceType))
+            {
+                skipped.Increment(resourceType);
+                if (entries[i].Str("fullUrl") is { } skippedUrl && r.Str("id") is { } skippedId)
+                {
+                    fullUrls[skippedUrl] = new BundleEntry(resourceType, skippedId);
+                }
+
+                continue;
+            }
+
+            var id = r.Str("id") ?? throw new BundleProblemException($"{name}: entry {i} ({resourceType}) has no id, which the record requires");
+            if (seen.TryGetValue((resourceType, id), out var earlier))
+            {
+                throw new BundleProblemException($"{name}: entry {i} ({resourceType}/{id}) repeats entry {earlier}");
+            }
+
+            seen[(resourceType, id)] = i;
+            var entry = new BundleEntry(resourceType, id);
+            if (entries[i].Str("fullUrl") is { } fullUrl)
+            {
+                fullUrls[fullUrl] = entry;
+            }
+
+            foreach (var identifier in r.Arr("identifier"))
+            {
+                if (identifier.Str("value") is { } value)
+                {
+                    identifiers.TryAdd((resourceType, identifier.Str("system") ?? "", value), id);
+                }
+            }
+
+            supported.Add((i, entry, r));
+        }
+
+        if (supported.Any(s => s.Entry.Type is not ("Practitioner" or "PractitionerRole" or "Organization" or "Location" or "Medication"))
+            && !supported.Any(s => s.Entry.Type == "Patient"))
+        {
+            throw new BundleProblemException($"{name}: the bundle holds patient records but no Patient resource");
+        }
+
+        var records = new RecordSet();
+        try
+        {
+            var resolver = new ReferenceResolver(fullUrls, identifiers, masterData);
+            var mapper = new RecordMapper(records, resolver, fullUrls, clock.GetUtcNow());
+            // Patients first: lab flags need the patient's sex and age.
+            foreach (var (entryIndex, entry, resource) in supported.OrderBy(s => s.Entry.Type == "Patient" ? 0 : 1))
+            {
+                var json = JsonMarshal.GetRawUtf8Value(resource);
+                try
+                {
+                    mapper.Map(entry, resource, Encoding.UTF8.GetString(json), SHA256.HashData(json));
+                }
+                catch (Exception e) when (e is BundleProblemException or FormatException or InvalidOperationException)
+                {
+                    throw new BundleProblemException($"{name}: entry {entryIndex} ({entry.Type}/{entry.Id}): {e.Message}",
+                        e is BundleProblemException { UnresolvedReference: true });
+                }
+            }
+
+            return new Prepared(index, name, records, skipped, resolver.MustExist, entries.Count, bytes);
+        }
+        catch
+        {
+            records.Dispose();
+            throw;
+        }
     }
 
     private static async Task<string?> MissingAsync(NpgsqlConnection connection, Dictionary<string, HashSet<Guid>> mustExist, CancellationToken ct)

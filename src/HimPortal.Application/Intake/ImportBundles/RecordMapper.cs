@@ -53,7 +53,7 @@ internal sealed class RecordSet : IDisposable
 /// code, a status) is required; a resource without it rejects the bundle, naming the entry.
 /// </summary>
 internal sealed class RecordMapper(
-    RecordSet set, ReferenceResolver refs, IReadOnlyDictionary<string, (string Type, string Id)> fullUrls, DateTimeOffset now)
+    RecordSet set, ReferenceResolver refs, IReadOnlyDictionary<string, BundleEntry> fullUrls, DateTimeOffset now)
 {
     /// <summary>The resource types the record holds; anything else is counted as skipped.</summary>
     public static readonly IReadOnlySet<string> Supported = new HashSet<string>(StringComparer.Ordinal)
@@ -65,9 +65,9 @@ internal sealed class RecordMapper(
 
     private readonly Dictionary<Guid, (string? Sex, DateOnly? BirthDate)> _patients = [];
 
-    public void Map(string type, string id, JsonElement r, string json, byte[] hash)
+    public void Map(BundleEntry entry, JsonElement r, string json, byte[] hash)
     {
-        var key = Fhir.Key(type, id);
+        var (type, id, key) = (entry.Type, entry.Id, entry.Key);
         switch (type)
         {
             case "Patient": MapPatient(key, id, r, json, hash); break;
