@@ -81,6 +81,8 @@ public sealed class ImportBundlesHandler(
     /// </summary>
     public const long DefaultBatchBytes = 4L * 1024 * 1024;
 
+    private const int MaxIdLength = 128;
+
     public async Task<ImportSummary> HandleAsync(ImportBundlesCommand command, IProgress<FileOutcome>? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -91,6 +93,45 @@ public sealed class ImportBundlesHandler(
             progress);
         var workers = Math.Max(1, configuration.GetValue("Intake:Workers", Environment.ProcessorCount));
 
+        // The connections open (a few round trips and an authentication each) while the first pass reads the files.
+        var opening = Enumerable.Range(0, workers).Select(_ => connections.OpenAsync(ct)).ToList();
+        try
+        {
+            await ImportAsync(command, run, opening, ct);
+        }
+        finally
+        {
+            await Task.WhenAll(opening.Select(CloseAsync));
+        }
+
+        var files = run.Outcomes.Select(o => o!).ToList();
+        var summary = new ImportSummary(files, [], [], [], []);
+        foreach (var file in files)
+        {
+            summary.Created.Add(file.Created);
+            summary.Updated.Add(file.Updated);
+            summary.Unchanged.Add(file.Unchanged);
+            summary.Skipped.Add(file.Skipped);
+        }
+
+        return summary;
+    }
+
+    /// <summary>Returns a connection to the pool once it is open; one that failed to open was reported where it was awaited.</summary>
+    private static async Task CloseAsync(Task<NpgsqlConnection> opening)
+    {
+        try
+        {
+            await (await opening).DisposeAsync();
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or InvalidOperationException)
+        {
+            // Already on its way out of HandleAsync.
+        }
+    }
+
+    private async Task ImportAsync(ImportBundlesCommand command, Run run, List<Task<NpgsqlConnection>> opening, CancellationToken ct)
+    {
         // A first pass reads only the head of each file for Bundle.type, so master data can go first without keeping
         // every file in memory.
         var kinds = new string?[command.Files.Count];
@@ -109,58 +150,32 @@ public sealed class ImportBundlesHandler(
         }
 
         var master = Enumerable.Range(0, kinds.Length).Where(i => run.Outcomes[i] is null && kinds[i] is "batch" or "collection").ToList();
-        var patients = Enumerable.Range(0, kinds.Length).Where(i => run.Outcomes[i] is null && kinds[i] is not ("batch" or "collection")).ToList();
+        // Largest first, so that the last batches, written when nothing is left to parse, are the small ones.
+        var patients = Enumerable.Range(0, kinds.Length).Where(i => run.Outcomes[i] is null && kinds[i] is not ("batch" or "collection"))
+            .OrderByDescending(i => command.Files[i].Length).ToList();
 
-        await using (var connection = await connections.OpenAsync(ct))
-        {
-            run.MasterData = await MasterDataIndex.LoadAsync(connection, ct);
+        var open = await Task.WhenAll(opening);
+        run.MasterData = await MasterDataIndex.LoadAsync(open[0], ct);
 
-            // Master-data bundles may refer to each other (roles to organizations): retry those whose references failed
-            // while any other succeeded.
-            var pending = master;
-            while (pending.Count > 0)
-            {
-                var failed = new List<int>();
-                foreach (var i in pending)
-                {
-                    var prepared = await PrepareAsync(connection, command.Files[i], i, run, ct);
-                    var outcome = prepared.Failure;
-                    if (prepared.Bundle is { } bundle)
-                    {
-                        using (bundle.Records)
-                        {
-                            outcome = await WriteAloneAsync(connection, bundle, run, ct);
-                        }
-                    }
-
-                    run.Outcomes[i] = outcome!;
-                    if (outcome!.UnresolvedReference)
-                    {
-                        failed.Add(i);
-                    }
-                }
-
-                pending = failed.Count < pending.Count ? failed : [];
-            }
-        }
-
-        foreach (var i in master)
-        {
-            progress?.Report(run.Outcomes[i]!);
-        }
+        // Master data goes first. Its bundles are checked and mapped before any is written, and their practitioners,
+        // organizations and locations go into the index at once, so that patient bundles are parsed while the master
+        // data is written; patient bundles are written only after it, as their rows refer to its rows.
+        var masterBundles = await PrepareMasterDataAsync(open[0], command, master, run, ct);
+        var masterWritten = WriteMasterDataAsync(open[0], master, masterBundles, run, ct);
 
         var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, Math.Min(workers, patients.Count)).Select(_ => Task.Run(async () =>
+        await Task.WhenAll(open.Take(Math.Max(1, patients.Count)).Select(connection => Task.Run(async () =>
         {
-            await using var connection = await connections.OpenAsync(ct);
             var batch = new Batch();
             int n;
             while ((n = Interlocked.Increment(ref next)) < patients.Count)
             {
                 var i = patients[n];
-                var prepared = await PrepareAsync(connection, command.Files[i], i, run, ct);
+                var prepared = await PrepareAsync(command.Files[i], i, run, ct);
+                await masterWritten;
                 if (prepared.Failure is { } failure)
                 {
+                    await AuditErrorAsync(connection, failure.Path, failure.Error!, ct);
                     run.Complete(i, failure);
                     continue;
                 }
@@ -183,25 +198,14 @@ public sealed class ImportBundlesHandler(
                 }
             }
 
+            await masterWritten;
             await WriteAsync(connection, batch, run, ct);
         }, ct)));
 
         foreach (var i in tooLarge)
         {
-            progress?.Report(run.Outcomes[i]!);
+            run.Progress?.Report(run.Outcomes[i]!);
         }
-
-        var files = run.Outcomes.Select(o => o!).ToList();
-        var summary = new ImportSummary(files, [], [], [], []);
-        foreach (var file in files)
-        {
-            summary.Created.Add(file.Created);
-            summary.Updated.Add(file.Updated);
-            summary.Unchanged.Add(file.Unchanged);
-            summary.Skipped.Add(file.Skipped);
-        }
-
-        return summary;
     }
 
     /// <summary>What one run shares between its workers.</summary>
@@ -253,8 +257,8 @@ public sealed class ImportBundlesHandler(
 
     private readonly record struct PrepareResult(Prepared? Bundle, FileOutcome? Failure);
 
-    /// <summary>Reads, checks and maps one file; a problem is audited and becomes the file's outcome.</summary>
-    private async Task<PrepareResult> PrepareAsync(NpgsqlConnection connection, BundleFile file, int index, Run run, CancellationToken ct)
+    /// <summary>Reads, checks and maps one file; a problem becomes the file's outcome (for the caller to audit).</summary>
+    private async Task<PrepareResult> PrepareAsync(BundleFile file, int index, Run run, CancellationToken ct)
     {
         try
         {
@@ -263,8 +267,85 @@ public sealed class ImportBundlesHandler(
         }
         catch (BundleProblemException e)
         {
-            await AuditErrorAsync(connection, file.Name, e.Message, ct);
             return new PrepareResult(null, Failed(file.Name, e.Message) with { UnresolvedReference = e.UnresolvedReference });
+        }
+    }
+
+    /// <summary>
+    /// Checks and maps the master-data bundles, each one's identifiers going into the index as soon as it is mapped.
+    /// Master-data bundles may refer to each other (roles to organizations): those whose references failed are tried
+    /// again while any other succeeded. Returns the bundles to write, in an order that has every referred row first.
+    /// </summary>
+    private async Task<List<Prepared>> PrepareMasterDataAsync(
+        NpgsqlConnection connection, ImportBundlesCommand command, List<int> master, Run run, CancellationToken ct)
+    {
+        var bundles = new List<Prepared>();
+        var pending = master;
+        while (pending.Count > 0)
+        {
+            var failed = new List<int>();
+            foreach (var i in pending)
+            {
+                var prepared = await PrepareAsync(command.Files[i], i, run, ct);
+                if (prepared.Bundle is { } bundle)
+                {
+                    AddMasterData(run.MasterData, [bundle]);
+                    bundles.Add(bundle);
+                    continue;
+                }
+
+                var failure = prepared.Failure!;
+                await AuditErrorAsync(connection, failure.Path, failure.Error!, ct);
+                run.Outcomes[i] = failure;
+                if (failure.UnresolvedReference)
+                {
+                    failed.Add(i);
+                }
+            }
+
+            pending = failed.Count < pending.Count ? failed : [];
+        }
+
+        return bundles;
+    }
+
+    /// <summary>
+    /// Writes the master-data bundles one by one, again retrying those whose references (to rows of another bundle)
+    /// were not there yet. A bundle that fails leaves its identifiers in the index: patient bundles that refer to them
+    /// fail at their own write, where the rows they refer to are missing.
+    /// </summary>
+    private async Task WriteMasterDataAsync(NpgsqlConnection connection, List<int> master, List<Prepared> bundles, Run run, CancellationToken ct)
+    {
+        try
+        {
+            var pending = bundles;
+            while (pending.Count > 0)
+            {
+                var failed = new List<Prepared>();
+                foreach (var bundle in pending)
+                {
+                    var outcome = await WriteAloneAsync(connection, bundle, run, ct);
+                    run.Outcomes[bundle.Index] = outcome;
+                    if (outcome.UnresolvedReference)
+                    {
+                        failed.Add(bundle);
+                    }
+                }
+
+                pending = failed.Count < pending.Count ? failed : [];
+            }
+        }
+        finally
+        {
+            foreach (var bundle in bundles)
+            {
+                bundle.Records.Dispose();
+            }
+        }
+
+        foreach (var i in master)
+        {
+            run.Progress?.Report(run.Outcomes[i]!);
         }
     }
 
@@ -329,6 +410,14 @@ public sealed class ImportBundlesHandler(
         {
             await AuditErrorAsync(connection, bundle.Name, e.Message, ct);
             return Failed(bundle.Name, e.Message) with { UnresolvedReference = e.UnresolvedReference };
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            // A row it refers to is not in the record: one of this run's master-data bundles failed after its
+            // identifiers were indexed. The transaction rolled back whole.
+            var message = $"{bundle.Name}: a reference resolves to nothing in the record ({e.TableName}, {e.ConstraintName})";
+            await AuditErrorAsync(connection, bundle.Name, message, ct);
+            return Failed(bundle.Name, message) with { UnresolvedReference = true };
         }
     }
 
@@ -521,6 +610,12 @@ public sealed class ImportBundlesHandler(
             }
 
             var id = r.Str("id") ?? throw new BundleProblemException($"{name}: entry {i} ({resourceType}) has no id, which the record requires");
+            if (id.Length > MaxIdLength)
+            {
+                // FHIR allows 64; the record keeps up to 128 (fhir_id): longer would fail the whole run at the COPY.
+                throw new BundleProblemException($"{name}: entry {i} ({resourceType}) has an id of {id.Length} characters, over the {MaxIdLength} the record keeps");
+            }
+
             if (seen.TryGetValue((resourceType, id), out var earlier))
             {
                 throw new BundleProblemException($"{name}: entry {i} ({resourceType}/{id}) repeats entry {earlier}");
