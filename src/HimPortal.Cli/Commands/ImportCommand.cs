@@ -42,7 +42,7 @@ internal static class ImportCommand
                 }
             }
 
-            await using var services = CliHost.Services(configuration());
+            await using var services = CliHost.ImportServices(configuration());
             await using var scope = services.CreateAsyncScope();
             var handler = scope.ServiceProvider.GetRequiredService<ImportBundlesHandler>();
             var summary = Console.IsErrorRedirected
