@@ -18,10 +18,13 @@ internal static class Fhir
             ? value
             : null;
 
-    public static IEnumerable<JsonElement> Arr(this JsonElement element, string name) =>
+    /// <summary>The elements of an array property (none when it is missing), as a struct a foreach walks without allocating.</summary>
+    public static JsonElement.ArrayEnumerator Arr(this JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
             ? value.EnumerateArray()
-            : [];
+            : NoElements.RootElement.EnumerateArray();
+
+    private static readonly JsonDocument NoElements = JsonDocument.Parse("[]");
 
     public static JsonElement? First(this JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
