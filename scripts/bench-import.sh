@@ -5,7 +5,9 @@
 # of a second (idempotent, nothing changes) import. Goal: ratio <= 1.0 (<= 1.5 to resolve), peak RSS < 500 MB.
 #
 #   HIMPORTAL_BENCH_DATA   folder of bundles (default: ../shared/data/synthea-r4 next to this checkout)
-#   HIMPORTAL_SKIP_BUILD=1 use the CLI already built in Release
+#   HIMPORTAL_SKIP_BUILD=1 use the CLI already published to .himportal/bench/cli
+#
+# The CLI measured is the one that ships: `dotnet publish` of src/HimPortal.Cli (ReadyToRun, as the Dockerfile builds it).
 set -euo pipefail
 shopt -s inherit_errexit
 source "$(dirname "$0")/lib/postgres.sh"
@@ -30,12 +32,13 @@ work="$HP_STATE/bench"
 mkdir -p "$work"
 
 if [ "${HIMPORTAL_SKIP_BUILD:-0}" != 1 ]; then
-  hp_log "building the CLI (Release)"
-  dotnet build src/HimPortal.Cli -c Release -v quiet -nologo >"$work/build.log" 2>&1 \
+  hp_log "publishing the CLI (Release, as shipped)"
+  rm -rf "$work/cli"
+  dotnet publish src/HimPortal.Cli -c Release -o "$work/cli" -p:UseAppHost=false -v quiet -nologo >"$work/build.log" 2>&1 \
     || { cat "$work/build.log" >&2; exit 1; }
 fi
-cli="$HP_ROOT/src/HimPortal.Cli/bin/Release/net10.0/himportal.dll"
-[ -f "$cli" ] || { hp_log "$cli is missing: build it or unset HIMPORTAL_SKIP_BUILD"; exit 1; }
+cli="$work/cli/himportal.dll"
+[ -f "$cli" ] || { hp_log "$cli is missing: publish it or unset HIMPORTAL_SKIP_BUILD"; exit 1; }
 
 # --- Baseline input, prepared outside any timing ------------------------------------------------------------------
 # One compact JSON line per resource: every entry's resource from every bundle in the folder. That includes the types

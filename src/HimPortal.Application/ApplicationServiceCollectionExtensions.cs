@@ -17,6 +17,7 @@ public static class ApplicationServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<AccessAudit>();
+        services.AddScoped<AuditAppender>();
         services.AddScoped<UserSessions>();
         services.AddScoped<ChartGate>();
 

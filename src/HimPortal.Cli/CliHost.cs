@@ -1,7 +1,9 @@
 using HimPortal.Application;
 using HimPortal.Application.Auditing;
+using HimPortal.Application.Intake.ImportBundles;
 using HimPortal.Application.Security;
 using HimPortal.Data;
+using HimPortal.Data.Bulk;
 using HimPortal.Data.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,6 +25,32 @@ internal static class CliHost
 
     public static ServiceProvider Services(IConfiguration configuration)
     {
+        var services = Basics(configuration);
+        services.AddHimPortalData();
+        services.AddHimPortalApplication();
+        services.AddIdentityCore<HimUser>(options => IdentitySetup.Configure(options, configuration))
+            .AddRoles<HimRole>()
+            .AddStores();
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+    }
+
+    /// <summary>
+    /// What `import` needs and no more: the handler, its bulk connections and the audit appender. The import does not
+    /// touch EF Core or Identity, and registering them (and scanning the application layer) is a good part of a short
+    /// command's start-up. ImportSharedDataTests runs the real command, so a dependency missing here fails there.
+    /// </summary>
+    public static ServiceProvider ImportServices(IConfiguration configuration)
+    {
+        var services = Basics(configuration);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<BulkConnections>();
+        services.AddScoped<AuditAppender>();
+        services.AddScoped<ImportBundlesHandler>();
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+    }
+
+    private static ServiceCollection Basics(IConfiguration configuration)
+    {
         var services = new ServiceCollection();
         services.AddSingleton(configuration);
         // Warnings and errors on standard error (standard output is the command's result, e.g. import --json).
@@ -31,13 +59,8 @@ internal static class CliHost
             .AddConfiguration(configuration.GetSection("Logging"))
             .AddSimpleConsole(console => console.SingleLine = true)
             .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
-        services.AddHimPortalData();
-        services.AddHimPortalApplication();
         services.AddSingleton<IAuditActorAccessor, CliAuditActor>();
-        services.AddIdentityCore<HimUser>(options => IdentitySetup.Configure(options, configuration))
-            .AddRoles<HimRole>()
-            .AddStores();
-        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        return services;
     }
 }
 

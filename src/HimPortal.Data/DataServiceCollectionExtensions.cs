@@ -17,6 +17,7 @@ public static class DataServiceCollectionExtensions
         // The connection string is read when the context is created, so hosts and tests can supply it late.
         services.AddDbContext<HimDbContext>((sp, options) =>
             Configure(options, RequireConnectionString(sp.GetRequiredService<IConfiguration>())));
+        services.AddSingleton<Bulk.BulkConnections>();
         return services;
     }
 

@@ -8,10 +8,50 @@ using NpgsqlTypes;
 namespace HimPortal.Application.Auditing;
 
 /// <summary>
-/// The one writer of the access audit. It appends in the caller's transaction, so the row commits or rolls back with
-/// the action it records. It claims a hash-chain lane (held until commit), reads the lane's head, and appends the next link.
+/// The access audit for work done through the DbContext. It appends in the caller's transaction, so the row commits or
+/// rolls back with the action it records (<see cref="AuditAppender"/> writes it).
 /// </summary>
 public sealed class AccessAudit(HimDbContext db, IAuditActorAccessor actors, TimeProvider clock)
+{
+    private readonly AuditAppender _appender = new(actors, clock);
+
+    public async Task<AccessEvent> RecordAsync(AuditRecord record, CancellationToken ct)
+    {
+        var transaction = db.Database.CurrentTransaction
+            ?? throw new InvalidOperationException(
+                "The access audit is written in the transaction of the action it records: begin one (HimDbContext.InTransactionAsync) first.");
+        return await _appender.AppendAsync((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction(), record, ct);
+    }
+
+    /// <summary>
+    /// Records an event that has no other change to ride with (a sign-in, a view) in a transaction of its own: the single
+    /// INSERT commits by itself, which holds the lane until it is durable like any other transaction.
+    /// </summary>
+    public async Task<AccessEvent> RecordAloneAsync(AuditRecord record, CancellationToken ct)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        if (db.Database.CurrentTransaction is { } transaction)
+        {
+            return await _appender.AppendAsync(connection, (NpgsqlTransaction)transaction.GetDbTransaction(), record, ct);
+        }
+
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            return await _appender.AppendAsync(connection, null, record, ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}
+
+/// <summary>
+/// The one writer of the access audit, on any Npgsql connection (the DbContext's, or the bulk import's own). It claims
+/// a hash-chain lane (held until commit), reads the lane's head, and appends the next link, in the transaction given.
+/// </summary>
+public sealed class AuditAppender(IAuditActorAccessor actors, TimeProvider clock)
 {
     // One statement: claim a lane (an advisory lock held to commit), read its head, link and insert. PostgreSQL computes
     // the link from the content digest sent with it (AuditChain.Link), so an append costs one round trip.
@@ -27,39 +67,10 @@ public sealed class AccessAudit(HimDbContext db, IAuditActorAccessor actors, Tim
         RETURNING lane, lane_seq, prev_hash, hash
         """;
 
-    public async Task<AccessEvent> RecordAsync(AuditRecord record, CancellationToken ct)
+    /// <summary>Appends <paramref name="record"/> in <paramref name="transaction"/>, or alone (committing itself) when it is null.</summary>
+    public async Task<AccessEvent> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, AuditRecord record, CancellationToken ct)
     {
-        var transaction = db.Database.CurrentTransaction
-            ?? throw new InvalidOperationException(
-                "The access audit is written in the transaction of the action it records: begin one (HimDbContext.InTransactionAsync) first.");
-        return await AppendAsync(record, (NpgsqlTransaction)transaction.GetDbTransaction(), ct);
-    }
-
-    /// <summary>
-    /// Records an event that has no other change to ride with (a sign-in, a view) in a transaction of its own: the single
-    /// INSERT commits by itself, which holds the lane until it is durable like any other transaction.
-    /// </summary>
-    public async Task<AccessEvent> RecordAloneAsync(AuditRecord record, CancellationToken ct)
-    {
-        if (db.Database.CurrentTransaction is { } transaction)
-        {
-            return await AppendAsync(record, (NpgsqlTransaction)transaction.GetDbTransaction(), ct);
-        }
-
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            return await AppendAsync(record, null, ct);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
-
-    private async Task<AccessEvent> AppendAsync(AuditRecord record, NpgsqlTransaction? transaction, CancellationToken ct)
-    {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        ArgumentNullException.ThrowIfNull(record);
         var actor = record.Actor ?? actors.Current;
         var now = AuditChain.ToStoredPrecision(clock.GetUtcNow());
         var row = new AccessEvent

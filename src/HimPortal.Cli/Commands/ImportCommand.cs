@@ -9,8 +9,6 @@ namespace HimPortal.Cli.Commands;
 
 internal static class ImportCommand
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
     public static Command Create(Func<IConfiguration> configuration)
     {
         var json = new Option<bool>("--json") { Description = "Print one JSON summary object to standard output." };
@@ -44,7 +42,7 @@ internal static class ImportCommand
                 }
             }
 
-            await using var services = CliHost.Services(configuration());
+            await using var services = CliHost.ImportServices(configuration());
             await using var scope = services.CreateAsyncScope();
             var handler = scope.ServiceProvider.GetRequiredService<ImportBundlesHandler>();
             var summary = Console.IsErrorRedirected
@@ -53,14 +51,7 @@ internal static class ImportCommand
 
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new
-                {
-                    files = summary.Files.Select(f => new { path = f.Path, ok = f.Ok, error = f.Error }),
-                    created = summary.Created,
-                    updated = summary.Updated,
-                    unchanged = summary.Unchanged,
-                    skipped = summary.Skipped,
-                }, Json));
+                await WriteJsonAsync(summary);
             }
             else
             {
@@ -79,6 +70,46 @@ internal static class ImportCommand
             return summary.AllOk ? 0 : 1;
         });
         return command;
+    }
+
+    /// <summary>
+    /// One line of JSON: <c>{"files":[{"path":…,"ok":…,"error":…}],"created":{…},"updated":{…},"unchanged":{…},"skipped":{…}}</c>.
+    /// Written directly (the serializer's reflection over an anonymous type costs a short-lived command more than the rest of its output).
+    /// </summary>
+    private static async Task WriteJsonAsync(ImportSummary summary)
+    {
+        using var buffer = new MemoryStream();
+        await using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("files");
+            foreach (var file in summary.Files)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("path", file.Path);
+                writer.WriteBoolean("ok", file.Ok);
+                writer.WriteString("error", file.Error);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            foreach (var (name, counts) in new[] { ("created", summary.Created), ("updated", summary.Updated), ("unchanged", summary.Unchanged), ("skipped", summary.Skipped) })
+            {
+                writer.WriteStartObject(name);
+                foreach (var (type, count) in counts)
+                {
+                    writer.WriteNumber(type, count);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        buffer.WriteByte((byte)'\n');
+        await using var stdout = Console.OpenStandardOutput();
+        await stdout.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
     }
 
     private static string Line(TypeCounts counts) =>

@@ -1,141 +1,174 @@
-using HimPortal.Data.Clinical;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
 
 namespace HimPortal.Data.Bulk;
 
 /// <summary>The result of upserting one table's rows: which keys were inserted, which updated (the rest were unchanged).</summary>
-public sealed record UpsertResult(IReadOnlyList<Guid> Inserted, IReadOnlyList<Guid> Updated);
+public sealed record UpsertResult(IReadOnlySet<Guid> Inserted, IReadOnlySet<Guid> Updated);
 
 /// <summary>
-/// Writes resources with binary COPY: new keys straight into the record, keys whose source hash changed through a
-/// per-session staging table and one UPDATE, identical rows not at all (an import is idempotent). EF Core's model supplies tables and columns, so the mapping lives in one place. EF change
+/// Writes encoded rows (<see cref="CopyRows"/>) with binary COPY on a plain Npgsql connection, in the caller's
+/// transaction: new keys straight into the record, keys whose source hash changed through a per-session staging table
+/// and one UPDATE, identical rows not at all (an import is idempotent). Tables and columns come from
+/// <see cref="ClinicalCopyMap"/>, generated from the EF model, so the mapping still lives in one place. EF change
 /// tracking is 10–15× slower than COPY; interactive commands keep using it, bulk intake does not.
 /// </summary>
-public sealed class BulkUpsert(HimDbContext db)
+public sealed class BulkUpsert(NpgsqlConnection connection)
 {
-    private readonly HashSet<string> _staged = [];
+    // The signature "PGCOPY\n\xff\r\n\0", no flags, no header extension.
+    private static readonly byte[] CopyHeader = [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xff, (byte)'\r', (byte)'\n', 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    private static readonly byte[] CopyTrailer = [0xff, 0xff];
 
-    public async Task<UpsertResult> UpsertAsync<T>(IReadOnlyCollection<T> rows, CancellationToken ct)
-        where T : ClinicalResource
+    private readonly List<(string Table, Guid[] Keys)> _lookUps = [];
+    private readonly HashSet<string> _lookedUp = [];
+    private readonly Dictionary<Guid, byte[]> _stored = [];
+
+    /// <summary>Notes the rows whose stored hashes <see cref="LookUpAsync"/> reads; call it for every table first.</summary>
+    public void LookUp(CopyTable table, IEnumerable<IResourceRows> rows)
     {
-        if (rows.Count == 0)
+        ArgumentNullException.ThrowIfNull(table);
+        var keys = rows.SelectMany(r => r.Keys).ToArray();
+        if (keys.Length > 0)
         {
-            return new UpsertResult([], []);
+            _lookUps.Add((table.Qualified, keys));
         }
-
-        var table = Table.Of(db, typeof(T));
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-
-        // What is stored already, and with which content hash: new rows are copied straight into the table (the common
-        // case, as fast as storing the JSON at all), changed rows go through a staging table, identical ones are left alone.
-        var stored = new Dictionary<Guid, byte[]>();
-        await using (var query = new NpgsqlCommand($"SELECT id, source_hash FROM {table.Qualified} WHERE id = ANY($1)", connection))
-        {
-            query.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. rows.Select(r => r.Id)] });
-            await using var reader = await query.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                stored[reader.GetGuid(0)] = reader.GetFieldValue<byte[]>(1);
-            }
-        }
-
-        var inserted = rows.Where(r => !stored.ContainsKey(r.Id)).ToList();
-        var changed = rows.Where(r => stored.TryGetValue(r.Id, out var hash) && !hash.AsSpan().SequenceEqual(r.SourceHash)).ToList();
-        if (inserted.Count > 0)
-        {
-            await CopyAsync(connection, table.Qualified, table, inserted, ct);
-        }
-
-        if (changed.Count > 0)
-        {
-            var stage = "stage_" + table.Name;
-            if (_staged.Add(stage))
-            {
-                await Execute(connection,
-                    $"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table.Qualified} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS", ct);
-            }
-
-            await Execute(connection, $"TRUNCATE {stage}", ct);
-            await CopyAsync(connection, stage, table, changed, ct);
-            var updates = string.Join(", ", table.Columns.Where(c => c.Name != "id").Select(c => $"{c.Name} = s.{c.Name}"));
-            await Execute(connection, $"UPDATE {table.Qualified} AS t SET {updates} FROM {stage} AS s WHERE t.id = s.id", ct);
-        }
-
-        return new UpsertResult([.. inserted.Select(r => r.Id)], [.. changed.Select(r => r.Id)]);
     }
 
-    /// <summary>Replaces the parts (participants, components, members) of the given parents with <paramref name="rows"/>.</summary>
-    public async Task ReplacePartsAsync<T>(IReadOnlyCollection<Guid> parents, IEnumerable<T> rows, CancellationToken ct)
-        where T : ResourcePart
+    /// <summary>
+    /// What is stored already, and with which content hash, for every table noted: one round trip for all of them
+    /// (a statement per table, each prepared once per connection).
+    /// </summary>
+    public async Task LookUpAsync(CancellationToken ct)
     {
-        if (parents.Count == 0)
+        if (_lookUps.Count == 0)
         {
             return;
         }
 
-        var table = Table.Of(db, typeof(T));
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await using (var delete = new NpgsqlCommand($"DELETE FROM {table.Qualified} WHERE parent_id = ANY($1)", connection))
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var (table, keys) in _lookUps)
         {
-            delete.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. parents] });
-            await delete.ExecuteNonQueryAsync(ct);
+            var command = new NpgsqlBatchCommand($"SELECT id, source_hash FROM {table} WHERE id = ANY($1)");
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = keys });
+            batch.BatchCommands.Add(command);
+            _lookedUp.Add(table);
         }
 
-        var keep = parents as IReadOnlySet<Guid> ?? parents.ToHashSet();
-        var selected = rows.Where(r => keep.Contains(r.ParentId)).ToList();
-        if (selected.Count > 0)
+        _lookUps.Clear();
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        do
         {
-            await CopyAsync(connection, table.Qualified, table, selected, ct);
+            while (await reader.ReadAsync(ct))
+            {
+                _stored[reader.GetGuid(0)] = reader.GetFieldValue<byte[]>(1);
+            }
         }
+        while (await reader.NextResultAsync(ct));
     }
 
-    private static async Task CopyAsync<T>(NpgsqlConnection connection, string target, Table table, IEnumerable<T> rows, CancellationToken ct)
+    /// <summary>Writes the rows (of one or more bundles) of one table: one COPY for the new ones, staging and an UPDATE for changed ones.</summary>
+    public async Task<UpsertResult> UpsertAsync(CopyTable table, IReadOnlyList<IResourceRows> rows, CancellationToken ct)
     {
-        var columns = string.Join(", ", table.Columns.Select(c => c.Name));
-        await using var importer = await connection.BeginBinaryImportAsync($"COPY {target} ({columns}) FROM STDIN (FORMAT BINARY)", ct);
-        foreach (var row in rows)
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(rows);
+        var inserted = new HashSet<Guid>();
+        var updated = new HashSet<Guid>();
+        if (rows.All(r => r.Count == 0))
         {
-            await importer.StartRowAsync(ct);
-            foreach (var column in table.Columns)
+            return new UpsertResult(inserted, updated);
+        }
+
+        if (!_lookedUp.Contains(table.Qualified))
+        {
+            throw new InvalidOperationException($"{table.Qualified}: call LookUp and LookUpAsync before UpsertAsync.");
+        }
+
+        var insert = new List<ReadOnlyMemory<byte>>();
+        var change = new List<ReadOnlyMemory<byte>>();
+        foreach (var set in rows)
+        {
+            for (var i = 0; i < set.Count; i++)
             {
-                var value = column.Property.GetGetter().GetClrValue(row!);
-                if (value is null)
+                if (!_stored.TryGetValue(set.Keys[i], out var hash))
                 {
-                    await importer.WriteNullAsync(ct);
+                    insert.Add(set.Row(i));
+                    inserted.Add(set.Keys[i]);
                 }
-                else
+                else if (!hash.AsSpan().SequenceEqual(set.Hashes[i]))
                 {
-                    await importer.WriteAsync(value, column.StoreType, ct);
+                    change.Add(set.Row(i));
+                    updated.Add(set.Keys[i]);
                 }
             }
         }
 
-        await importer.CompleteAsync(ct);
+        if (insert.Count > 0)
+        {
+            await CopyAsync(table.Qualified, table, insert, ct);
+        }
+
+        if (change.Count > 0)
+        {
+            var stage = "stage_" + table.Name;
+            await ExecuteAsync(
+                $"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table.Qualified} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS; TRUNCATE {stage}", ct);
+            await CopyAsync(stage, table, change, ct);
+            var updates = string.Join(", ", table.Columns.Where(c => c != "id").Select(c => $"{c} = s.{c}"));
+            await ExecuteAsync($"UPDATE {table.Qualified} AS t SET {updates} FROM {stage} AS s WHERE t.id = s.id", ct);
+        }
+
+        return new UpsertResult(inserted, updated);
     }
 
-    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken ct)
+    /// <summary>
+    /// Replaces the parts (participants, components, members) of the parents <paramref name="parents"/> wrote with
+    /// <paramref name="rows"/>. A new parent has no parts yet, so only updated parents need a DELETE.
+    /// </summary>
+    public async Task ReplacePartsAsync(CopyTable table, UpsertResult parents, IReadOnlyList<IPartRows> rows, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(parents);
+        ArgumentNullException.ThrowIfNull(rows);
+        if (parents.Updated.Count > 0)
+        {
+            await using var delete = new NpgsqlCommand($"DELETE FROM {table.Qualified} WHERE parent_id = ANY($1)", connection);
+            delete.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. parents.Updated] });
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+
+        var selected = new List<ReadOnlyMemory<byte>>();
+        foreach (var set in rows)
+        {
+            for (var i = 0; i < set.Count; i++)
+            {
+                if (parents.Inserted.Contains(set.Parents[i]) || parents.Updated.Contains(set.Parents[i]))
+                {
+                    selected.Add(set.Row(i));
+                }
+            }
+        }
+
+        if (selected.Count > 0)
+        {
+            await CopyAsync(table.Qualified, table, selected, ct);
+        }
+    }
+
+    /// <summary>The encoded rows as they are, framed by the binary COPY header and trailer: no per-value work here.</summary>
+    private async Task CopyAsync(string target, CopyTable table, List<ReadOnlyMemory<byte>> rows, CancellationToken ct)
+    {
+        await using var copy = await connection.BeginRawBinaryCopyAsync($"COPY {target} ({table.ColumnList}) FROM STDIN (FORMAT BINARY)", ct);
+        await copy.WriteAsync(CopyHeader, ct);
+        foreach (var row in rows)
+        {
+            await copy.WriteAsync(row, ct);
+        }
+
+        await copy.WriteAsync(CopyTrailer, ct);
+    }
+
+    private async Task ExecuteAsync(string sql, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private sealed record Column(string Name, string StoreType, IProperty Property);
-
-    private sealed record Table(string Name, string Qualified, IReadOnlyList<Column> Columns)
-    {
-        private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Table> Cache = new();
-
-        public static Table Of(HimDbContext db, Type clrType) => Cache.GetOrAdd(clrType, type =>
-        {
-            var entity = db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not in the model.");
-            var name = entity.GetTableName()!;
-            var identifier = StoreObjectIdentifier.Table(name, entity.GetSchema());
-            var columns = entity.GetProperties()
-                .Select(p => new Column(p.GetColumnName(identifier)!, p.GetColumnType(identifier), p))
-                .ToList();
-            return new Table(name, $"{entity.GetSchema()}.{name}", columns);
-        });
     }
 }

@@ -89,7 +89,7 @@ public sealed class ImportAllSharedPatientsTests(TestDatabase database) : IClass
             ]}
             """;
         var bytes = Encoding.UTF8.GetBytes(json);
-        var summary = await ImportAsync([new BundleFile("flags.json", bytes.Length, _ => Task.FromResult(bytes))]);
+        var summary = await ImportAsync([BundleFile.FromBytes("flags.json", bytes)]);
         summary.Files.Single().Error.ShouldBeNull();
 
         async Task<string?> FlagOf(string id) =>

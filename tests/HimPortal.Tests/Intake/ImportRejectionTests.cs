@@ -32,7 +32,7 @@ public sealed class ImportRejectionTests(TestDatabase database) : IClassFixture<
         await using var services = database.Services(settings: settings);
         await using var scope = services.CreateAsyncScope();
         var summary = await scope.ServiceProvider.GetRequiredService<ImportBundlesHandler>()
-            .HandleAsync(new ImportBundlesCommand([new BundleFile(name, bytes.Length, _ => Task.FromResult(bytes))]), null, CancellationToken.None);
+            .HandleAsync(new ImportBundlesCommand([BundleFile.FromBytes(name, bytes)]), null, CancellationToken.None);
         return summary.Files.Single();
     }
 
@@ -55,6 +55,11 @@ public sealed class ImportRejectionTests(TestDatabase database) : IClassFixture<
     [Fact]
     public async Task Malformed_json_is_rejected() =>
         await ShouldBeRejectedAsync(await ImportAsync("{\"resourceType\": \"Bundle\",, }", "garbled.json"), "garbled.json", "not valid JSON", "line 1");
+
+    [Fact]
+    public async Task Malformed_json_is_reported_at_its_line_in_the_file() =>
+        await ShouldBeRejectedAsync(await ImportAsync("{\n  \"resourceType\": \"Bundle\",\n  \"entry\": [1 2]\n}", "gap.json"),
+            "gap.json", "not valid JSON", "line 3");
 
     [Fact]
     public async Task A_search_result_bundle_is_rejected() =>
@@ -95,6 +100,42 @@ public sealed class ImportRejectionTests(TestDatabase database) : IClassFixture<
     {
         var bytes = Encoding.Latin1.GetBytes(Bundle("transaction", Patient).Replace("Quinn", "Quiñn", StringComparison.Ordinal));
         await ShouldBeRejectedAsync(await ImportAsync(bytes, "latin1.json"), "latin1.json", "not UTF-8");
+    }
+
+    [Fact]
+    public async Task An_id_longer_than_the_record_keeps_is_rejected() =>
+        await ShouldBeRejectedAsync(await ImportAsync(Bundle("transaction", Patient.Replace($"\"id\": \"{PatientId}\"", $"\"id\": \"{new string('x', 129)}\"",
+            StringComparison.Ordinal))), "entry 0 (Patient)", "129 characters");
+
+    [Fact]
+    public async Task A_patient_bundle_that_refers_to_master_data_which_failed_to_store_is_rejected_whole()
+    {
+        // The practitioner's role names an organization by a relative reference that is in neither the bundle nor the
+        // record, so the master-data bundle fails when it is written, after its practitioner was indexed.
+        var master = Bundle("batch", """
+            {"fullUrl": "urn:uuid:5d1c0000-0000-4000-8000-000000000001", "resource": {"resourceType": "Practitioner",
+             "id": "5d1c0000-0000-4000-8000-000000000001", "identifier": [{"system": "http://hl7.org/fhir/sid/us-npi", "value": "9999999001"}]}}
+            """, """
+            {"fullUrl": "urn:uuid:5d1c0000-0000-4000-8000-000000000002", "resource": {"resourceType": "PractitionerRole",
+             "id": "5d1c0000-0000-4000-8000-000000000002", "practitioner": {"reference": "urn:uuid:5d1c0000-0000-4000-8000-000000000001"},
+             "organization": {"reference": "Organization/not-stored-anywhere"}}}
+            """);
+        var encounter = Encounter().Replace("\"period\":", """
+            "participant": [{"individual": {"reference": "Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|9999999001"}}], "period":
+            """, StringComparison.Ordinal);
+        var patient = Bundle("transaction", Patient, encounter);
+
+        await using var services = database.Services();
+        await using var scope = services.CreateAsyncScope();
+        var summary = await scope.ServiceProvider.GetRequiredService<ImportBundlesHandler>().HandleAsync(new ImportBundlesCommand(
+        [
+            BundleFile.FromBytes("patient.json", Encoding.UTF8.GetBytes(patient)),
+            BundleFile.FromBytes("master.json", Encoding.UTF8.GetBytes(master)),
+        ]), null, CancellationToken.None);
+
+        summary.Files[1].Error.ShouldNotBeNull().ShouldContain("Organization resolves to nothing");
+        await ShouldBeRejectedAsync(summary.Files[0], "patient.json", "resolves to nothing in the record");
+        (await database.ScalarAsync<long>("SELECT count(*) FROM clinical.practitioners")).ShouldBe(0);
     }
 
     [Fact]

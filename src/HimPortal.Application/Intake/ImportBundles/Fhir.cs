@@ -18,12 +18,19 @@ internal static class Fhir
             ? value
             : null;
 
-    public static IEnumerable<JsonElement> Arr(this JsonElement element, string name) =>
+    /// <summary>The elements of an array property (none when it is missing), as a struct a foreach walks without allocating.</summary>
+    public static JsonElement.ArrayEnumerator Arr(this JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
             ? value.EnumerateArray()
-            : [];
+            : NoElements.RootElement.EnumerateArray();
 
-    public static JsonElement? First(this JsonElement element, string name) => element.Arr(name).Select(e => (JsonElement?)e).FirstOrDefault();
+    private static readonly JsonDocument NoElements = JsonDocument.Parse("[]");
+
+    public static JsonElement? First(this JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
+            && value.GetArrayLength() > 0
+            ? value[0]
+            : null;
 
     /// <summary>The first coding of a CodeableConcept (or of the first one in an array): system, code, display (text as fallback).</summary>
     public static Coding? Concept(this JsonElement element, string name)
@@ -57,15 +64,89 @@ internal static class Fhir
             return null;
         }
 
-        if (value.Length > 10 && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var full))
+        if (value.Length > 10 && (TryParseInstant(value, out var full)
+                || DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out full)))
         {
             return full.ToUniversalTime();
         }
 
-        var formats = new[] { "yyyy-MM-dd", "yyyy-MM", "yyyy" };
-        return DateTime.TryParseExact(value, formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var partial)
+        return DateTime.TryParseExact(value, PartialDates, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var partial)
             ? new DateTimeOffset(partial, TimeSpan.Zero)
             : throw new FormatException($"'{value}' is not a FHIR date or dateTime");
+    }
+
+    private static readonly string[] PartialDates = ["yyyy-MM-dd", "yyyy-MM", "yyyy"];
+
+    /// <summary>
+    /// The one shape nearly every FHIR dateTime has, <c>yyyy-MM-ddTHH:mm:ss[.fffffff](Z|±HH:mm)</c>, read directly:
+    /// the general parser takes a microsecond each, and a bundle has tens of thousands. Anything else (more than
+    /// seven fraction digits, a leap second, …) is left to the general parser.
+    /// </summary>
+    internal static bool TryParseInstant(ReadOnlySpan<char> s, out DateTimeOffset value)
+    {
+        value = default;
+        if (s.Length < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':'
+            || !Digits(s[..4], out var year) || !Digits(s[5..7], out var month) || !Digits(s[8..10], out var day)
+            || !Digits(s[11..13], out var hour) || !Digits(s[14..16], out var minute) || !Digits(s[17..19], out var second)
+            || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        var i = 19;
+        var ticks = 0;
+        if (s[i] == '.')
+        {
+            var start = ++i;
+            while (i < s.Length && char.IsAsciiDigit(s[i]))
+            {
+                i++;
+            }
+
+            if (i == start || i - start > 7 || !Digits(s[start..i], out ticks))
+            {
+                return false;
+            }
+
+            for (var scale = i - start; scale < 7; scale++)
+            {
+                ticks *= 10;
+            }
+        }
+
+        TimeSpan offset;
+        if (i == s.Length - 1 && s[i] == 'Z')
+        {
+            offset = TimeSpan.Zero;
+        }
+        else if (i == s.Length - 6 && s[i] is '+' or '-' && s[i + 3] == ':' && Digits(s[(i + 1)..(i + 3)], out var offsetHours)
+                 && Digits(s[(i + 4)..], out var offsetMinutes) && offsetHours <= 14 && offsetMinutes <= 59)
+        {
+            offset = new TimeSpan(offsetHours, offsetMinutes, 0) * (s[i] == '-' ? -1 : 1);
+        }
+        else
+        {
+            return false;
+        }
+
+        value = new DateTimeOffset(year, month, day, hour, minute, second, offset).AddTicks(ticks);
+        return true;
+
+        static bool Digits(ReadOnlySpan<char> digits, out int number)
+        {
+            number = 0;
+            foreach (var c in digits)
+            {
+                if (!char.IsAsciiDigit(c))
+                {
+                    return false;
+                }
+
+                number = (number * 10) + (c - '0');
+            }
+
+            return true;
+        }
     }
 
     public static DateOnly? Date(this JsonElement element, string name) =>
@@ -102,8 +183,13 @@ internal static class Fhir
     /// <summary>The internal key of a resource: derived from its type and FHIR id, so references resolve without a lookup.</summary>
     public static Guid Key(string resourceType, string fhirId)
     {
+        var length = Encoding.UTF8.GetMaxByteCount(resourceType.Length + 1 + fhirId.Length);
+        Span<byte> text = length <= 512 ? stackalloc byte[length] : new byte[length];
+        var written = Encoding.UTF8.GetBytes(resourceType, text);
+        text[written++] = (byte)'/';
+        written += Encoding.UTF8.GetBytes(fhirId, text[written..]);
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(resourceType + "/" + fhirId), hash);
+        SHA256.HashData(text[..written], hash);
         hash[6] = (byte)((hash[6] & 0x0F) | 0x80); // version 8: application-defined
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // RFC 9562 variant
         return new Guid(hash[..16], bigEndian: true);
@@ -117,4 +203,16 @@ internal sealed class BundleProblemException(string message, bool unresolvedRefe
 {
     /// <summary>A reference found nothing; another bundle of the same run may still supply it.</summary>
     public bool UnresolvedReference { get; } = unresolvedReference;
+}
+
+/// <summary>An entry of the bundle as references see it: its type and id, and its key (a SHA-256, computed once).</summary>
+internal sealed class BundleEntry(string type, string id)
+{
+    private Guid? _key;
+
+    public string Type => type;
+
+    public string Id => id;
+
+    public Guid Key => _key ??= Fhir.Key(type, id);
 }

@@ -1,27 +1,19 @@
 using System.Buffers;
+using System.Data;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using HimPortal.Application.Auditing;
-using HimPortal.Application.Common;
-using HimPortal.Data;
 using HimPortal.Data.Bulk;
-using HimPortal.Data.Clinical;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace HimPortal.Application.Intake.ImportBundles;
-
-/// <summary>One bundle file to import: a name to report it by, and its bytes on demand.</summary>
-public sealed record BundleFile(string Name, long Length, Func<CancellationToken, Task<byte[]>> ReadAsync)
-{
-    public static BundleFile FromPath(string path) =>
-        new(path, new FileInfo(path).Length, ct => File.ReadAllBytesAsync(path, ct));
-}
 
 public sealed record ImportBundlesCommand(IReadOnlyList<BundleFile> Files);
 
@@ -68,79 +60,51 @@ public sealed record ImportSummary(IReadOnlyList<FileOutcome> Files, TypeCounts 
 }
 
 /// <summary>
-/// Imports FHIR R4 bundles into the clinical record. Each bundle is one transaction: imported whole or not at all, with
+/// Imports FHIR R4 bundles into the clinical record. Each bundle is imported whole or not at all, in a transaction with
 /// an audit row naming its patient. Master data (batch and collection bundles) goes first, so patient bundles' conditional
-/// references find their practitioners and organizations whatever order the files came in; patient bundles then import
-/// in parallel, one database connection per worker. Re-importing a bundle changes nothing.
+/// references find their practitioners and organizations whatever order the files came in. Patient bundles then go
+/// through one worker per core, each with its own connection: a worker parses bundles while PostgreSQL writes the
+/// previous ones, and commits a few megabytes of bundles at a time (each with its own audit row) so that the fixed cost
+/// of a transaction and its COPY statements is paid per batch, not per bundle. A batch that fails is rolled back and
+/// its bundles imported one by one, so only the bad one fails. Re-importing a bundle changes nothing.
+/// The import's path uses plain Npgsql (<see cref="BulkUpsert"/>), not EF Core: building the model costs more than
+/// importing a small bundle.
 /// </summary>
 public sealed class ImportBundlesHandler(
-    IServiceScopeFactory scopes, HimDbContext db, IConfiguration configuration, TimeProvider clock, ILogger<ImportBundlesHandler> logger)
+    IConfiguration configuration, BulkConnections connections, AuditAppender audit, TimeProvider clock, ILogger<ImportBundlesHandler> logger)
 {
     public const long DefaultMaxBundleBytes = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// About this much JSON per transaction: large enough that per-statement costs vanish, small enough that the last
+    /// batch (written after all parsing is done) is short and memory stays low.
+    /// </summary>
+    public const long DefaultBatchBytes = 4L * 1024 * 1024;
+
+    private const int MaxIdLength = 128;
 
     public async Task<ImportSummary> HandleAsync(ImportBundlesCommand command, IProgress<FileOutcome>? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var maxBytes = configuration.GetValue("Intake:MaxBundleBytes", DefaultMaxBundleBytes);
+        var run = new Run(
+            configuration.GetValue("Intake:MaxBundleBytes", DefaultMaxBundleBytes),
+            configuration.GetValue("Intake:BatchBytes", DefaultBatchBytes),
+            new FileOutcome?[command.Files.Count],
+            progress);
         var workers = Math.Max(1, configuration.GetValue("Intake:Workers", Environment.ProcessorCount));
-        var masterData = await MasterDataIndex.LoadAsync(db, ct);
-        var outcomes = new FileOutcome?[command.Files.Count];
 
-        // A first pass reads only Bundle.type, so master data can go first without keeping every file in memory.
-        var kinds = new string?[command.Files.Count];
-        var tooLarge = new List<FileOutcome>();
-        for (var i = 0; i < command.Files.Count; i++)
+        // The connections open (a few round trips and an authentication each) while the first pass reads the files.
+        var opening = Enumerable.Range(0, workers).Select(_ => connections.OpenAsync(ct)).ToList();
+        try
         {
-            var file = command.Files[i];
-            if (file.Length > maxBytes)
-            {
-                outcomes[i] = Failed(file, $"the file is {file.Length:N0} bytes, over the limit of {maxBytes:N0} (Intake:MaxBundleBytes)");
-                tooLarge.Add(outcomes[i]!);
-                continue;
-            }
-
-            kinds[i] = BundleTypeOf(await file.ReadAsync(ct));
+            await ImportAsync(command, run, opening, ct);
+        }
+        finally
+        {
+            await Task.WhenAll(opening.Select(CloseAsync));
         }
 
-        var master = Enumerable.Range(0, kinds.Length).Where(i => outcomes[i] is null && kinds[i] is "batch" or "collection").ToList();
-        var patients = Enumerable.Range(0, kinds.Length).Where(i => outcomes[i] is null && kinds[i] is not ("batch" or "collection")).ToList();
-
-        // Master-data bundles may refer to each other (roles to organizations): retry those whose references failed
-        // while any other succeeded.
-        var pending = master;
-        while (pending.Count > 0)
-        {
-            var failed = new List<int>();
-            foreach (var i in pending)
-            {
-                var outcome = await ImportOneAsync(command.Files[i], maxBytes, masterData, ct);
-                outcomes[i] = outcome;
-                if (outcome.UnresolvedReference)
-                {
-                    failed.Add(i);
-                }
-            }
-
-            pending = failed.Count < pending.Count ? failed : [];
-        }
-
-        foreach (var i in master)
-        {
-            progress?.Report(outcomes[i]!);
-        }
-
-        await Parallel.ForEachAsync(patients, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = ct }, async (i, token) =>
-        {
-            outcomes[i] ??= await ImportOneAsync(command.Files[i], maxBytes, masterData, token);
-            progress?.Report(outcomes[i]!);
-        });
-
-        foreach (var outcome in tooLarge)
-        {
-            progress?.Report(outcome);
-        }
-
-        var files = outcomes.Select(o => o!).ToList();
+        var files = run.Outcomes.Select(o => o!).ToList();
         var summary = new ImportSummary(files, [], [], [], []);
         foreach (var file in files)
         {
@@ -153,72 +117,308 @@ public sealed class ImportBundlesHandler(
         return summary;
     }
 
-    private async Task<FileOutcome> ImportOneAsync(BundleFile file, long maxBytes, MasterDataIndex masterData, CancellationToken ct)
+    /// <summary>Returns a connection to the pool once it is open; one that failed to open was reported where it was awaited.</summary>
+    private static async Task CloseAsync(Task<NpgsqlConnection> opening)
     {
-        var started = Stopwatch.GetTimestamp();
-        await using var scope = scopes.CreateAsyncScope();
-        var scopedDb = scope.ServiceProvider.GetRequiredService<HimDbContext>();
-        var audit = scope.ServiceProvider.GetRequiredService<AccessAudit>();
-        Prepared prepared;
-        double prepareMs;
         try
         {
-            prepared = Prepare(file.Name, await file.ReadAsync(ct), maxBytes, masterData);
-            prepareMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            await (await opening).DisposeAsync();
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or InvalidOperationException)
+        {
+            // Already on its way out of HandleAsync.
+        }
+    }
+
+    private async Task ImportAsync(ImportBundlesCommand command, Run run, List<Task<NpgsqlConnection>> opening, CancellationToken ct)
+    {
+        // A first pass reads only the head of each file for Bundle.type, so master data can go first without keeping
+        // every file in memory.
+        var kinds = new string?[command.Files.Count];
+        var tooLarge = new List<int>();
+        for (var i = 0; i < command.Files.Count; i++)
+        {
+            var file = command.Files[i];
+            if (file.Length > run.MaxBytes)
+            {
+                run.Outcomes[i] = Failed(file.Name, $"the file is {file.Length:N0} bytes, over the limit of {run.MaxBytes:N0} (Intake:MaxBundleBytes)");
+                tooLarge.Add(i);
+                continue;
+            }
+
+            kinds[i] = await file.BundleTypeAsync(run.MaxBytes, ct);
+        }
+
+        var master = Enumerable.Range(0, kinds.Length).Where(i => run.Outcomes[i] is null && kinds[i] is "batch" or "collection").ToList();
+        // Largest first, so that the last batches, written when nothing is left to parse, are the small ones.
+        var patients = Enumerable.Range(0, kinds.Length).Where(i => run.Outcomes[i] is null && kinds[i] is not ("batch" or "collection"))
+            .OrderByDescending(i => command.Files[i].Length).ToList();
+
+        var open = await Task.WhenAll(opening);
+        run.MasterData = await MasterDataIndex.LoadAsync(open[0], ct);
+
+        // Master data goes first. Its bundles are checked and mapped before any is written, and their practitioners,
+        // organizations and locations go into the index at once, so that patient bundles are parsed while the master
+        // data is written; patient bundles are written only after it, as their rows refer to its rows.
+        var masterBundles = await PrepareMasterDataAsync(open[0], command, master, run, ct);
+        var masterWritten = WriteMasterDataAsync(open[0], master, masterBundles, run, ct);
+
+        var next = -1;
+        await Task.WhenAll(open.Take(Math.Max(1, patients.Count)).Select(connection => Task.Run(async () =>
+        {
+            var batch = new Batch();
+            int n;
+            while ((n = Interlocked.Increment(ref next)) < patients.Count)
+            {
+                var i = patients[n];
+                var prepared = await PrepareAsync(command.Files[i], i, run, ct);
+                await masterWritten;
+                if (prepared.Failure is { } failure)
+                {
+                    await AuditErrorAsync(connection, failure.Path, failure.Error!, ct);
+                    run.Complete(i, failure);
+                    continue;
+                }
+
+                var bundle = prepared.Bundle!;
+                // A reference to a resource outside the bundle is checked against what is stored, so such a bundle goes
+                // alone, after what this worker already parsed; so does one that shares a resource with the batch.
+                if (bundle.MustExist.Count > 0 || !batch.TryAdd(bundle))
+                {
+                    await WriteAsync(connection, batch, run, ct);
+                    if (!batch.TryAdd(bundle))
+                    {
+                        throw new UnreachableException("An empty batch takes any bundle.");
+                    }
+                }
+
+                if (bundle.MustExist.Count > 0 || batch.Bytes >= run.BatchBytes)
+                {
+                    await WriteAsync(connection, batch, run, ct);
+                }
+            }
+
+            await masterWritten;
+            await WriteAsync(connection, batch, run, ct);
+        }, ct)));
+
+        foreach (var i in tooLarge)
+        {
+            run.Progress?.Report(run.Outcomes[i]!);
+        }
+    }
+
+    /// <summary>What one run shares between its workers.</summary>
+    private sealed record Run(long MaxBytes, long BatchBytes, FileOutcome?[] Outcomes, IProgress<FileOutcome>? Progress)
+    {
+        public MasterDataIndex MasterData { get; set; } = null!;
+
+        public void Complete(int index, FileOutcome outcome)
+        {
+            Outcomes[index] = outcome;
+            Progress?.Report(outcome);
+        }
+    }
+
+    /// <summary>One bundle, checked and mapped, ready to write.</summary>
+    private sealed record Prepared(int Index, string Name, RecordSet Records, TypeCounts Skipped, Dictionary<string, HashSet<Guid>> MustExist, int Entries, int Bytes);
+
+    /// <summary>The bundles one worker will commit together; no two of them carry the same resource.</summary>
+    private sealed class Batch
+    {
+        private readonly List<Prepared> _bundles = [];
+        private readonly HashSet<Guid> _keys = [];
+
+        public IReadOnlyList<Prepared> Bundles => _bundles;
+
+        public long Bytes { get; private set; }
+
+        public bool TryAdd(Prepared bundle)
+        {
+            var keys = RecordTable.All.SelectMany(t => t.Rows(bundle.Records).Keys).ToList();
+            if (keys.Any(_keys.Contains))
+            {
+                return false;
+            }
+
+            _keys.UnionWith(keys);
+            _bundles.Add(bundle);
+            Bytes += bundle.Bytes;
+            return true;
+        }
+
+        public void Clear()
+        {
+            _bundles.Clear();
+            _keys.Clear();
+            Bytes = 0;
+        }
+    }
+
+    private readonly record struct PrepareResult(Prepared? Bundle, FileOutcome? Failure);
+
+    /// <summary>Reads, checks and maps one file; a problem becomes the file's outcome (for the caller to audit).</summary>
+    private async Task<PrepareResult> PrepareAsync(BundleFile file, int index, Run run, CancellationToken ct)
+    {
+        try
+        {
+            using var bytes = await file.ReadAsync(run.MaxBytes, ct);
+            return new PrepareResult(Prepare(index, file.Name, bytes, run.MasterData), null);
         }
         catch (BundleProblemException e)
         {
-            await audit.RecordAloneAsync(new AuditRecord(AuditAction.Create, AuditOutcome.Error, "Bundle", Clip(Path.GetFileName(file.Name)),
-                Details: e.Message), ct);
-            return Failed(file, e.Message) with { UnresolvedReference = e.UnresolvedReference };
+            return new PrepareResult(null, Failed(file.Name, e.Message) with { UnresolvedReference = e.UnresolvedReference });
         }
+    }
 
-        try
+    /// <summary>
+    /// Checks and maps the master-data bundles, each one's identifiers going into the index as soon as it is mapped.
+    /// Master-data bundles may refer to each other (roles to organizations): those whose references failed are tried
+    /// again while any other succeeded. Returns the bundles to write, in an order that has every referred row first.
+    /// </summary>
+    private async Task<List<Prepared>> PrepareMasterDataAsync(
+        NpgsqlConnection connection, ImportBundlesCommand command, List<int> master, Run run, CancellationToken ct)
+    {
+        var bundles = new List<Prepared>();
+        var pending = master;
+        while (pending.Count > 0)
         {
-            var outcome = await WithOneRetryOnConflictAsync(() => scopedDb.InTransactionAsync(async token =>
+            var failed = new List<int>();
+            foreach (var i in pending)
             {
-                var missing = await MissingAsync(scopedDb, prepared.MustExist, token);
-                if (missing is not null)
+                var prepared = await PrepareAsync(command.Files[i], i, run, ct);
+                if (prepared.Bundle is { } bundle)
                 {
-                    throw new BundleProblemException(missing, unresolvedReference: true);
+                    AddMasterData(run.MasterData, [bundle]);
+                    bundles.Add(bundle);
+                    continue;
                 }
 
-                var written = await WriteAsync(scopedDb, prepared.Records, token);
-                await audit.RecordAsync(new AuditRecord(AuditAction.Create, AuditOutcome.Success, "Bundle", Clip(Path.GetFileName(file.Name)),
-                    PatientId: prepared.Records.Patients.Count == 1 ? prepared.Records.Patients[0].Id : null,
-                    Details: $"created={Sum(written.Created)} updated={Sum(written.Updated)} unchanged={Sum(written.Unchanged)} skipped={Sum(prepared.Skipped)}"),
-                    token);
-                return written with { Path = file.Name, Skipped = prepared.Skipped };
-            }, ct));
-
-            foreach (var p in prepared.Records.Practitioners.Where(p => p.Npi is not null))
-            {
-                masterData.Add("Practitioner", MasterDataIndex.NpiSystem, p.Npi!, p.Id);
+                var failure = prepared.Failure!;
+                await AuditErrorAsync(connection, failure.Path, failure.Error!, ct);
+                run.Outcomes[i] = failure;
+                if (failure.UnresolvedReference)
+                {
+                    failed.Add(i);
+                }
             }
 
-            foreach (var o in prepared.Records.Organizations.Where(o => o.IdentifierValue is not null))
-            {
-                masterData.Add("Organization", o.IdentifierSystem ?? "", o.IdentifierValue!, o.Id);
-            }
+            pending = failed.Count < pending.Count ? failed : [];
+        }
 
-            foreach (var l in prepared.Records.Locations.Where(l => l.IdentifierValue is not null))
-            {
-                masterData.Add("Location", l.IdentifierSystem ?? "", l.IdentifierValue!, l.Id);
-            }
+        return bundles;
+    }
 
-            logger.LogInformation("Imported a bundle of {Entries} entries: prepared in {PrepareMs} ms, written in {WriteMs} ms", prepared.Entries,
-                prepareMs.ToString("F0", CultureInfo.InvariantCulture),
-                (Stopwatch.GetElapsedTime(started).TotalMilliseconds - prepareMs).ToString("F0", CultureInfo.InvariantCulture));
+    /// <summary>
+    /// Writes the master-data bundles one by one, again retrying those whose references (to rows of another bundle)
+    /// were not there yet. A bundle that fails leaves its identifiers in the index: patient bundles that refer to them
+    /// fail at their own write, where the rows they refer to are missing.
+    /// </summary>
+    private async Task WriteMasterDataAsync(NpgsqlConnection connection, List<int> master, List<Prepared> bundles, Run run, CancellationToken ct)
+    {
+        try
+        {
+            var pending = bundles;
+            while (pending.Count > 0)
+            {
+                var failed = new List<Prepared>();
+                foreach (var bundle in pending)
+                {
+                    var outcome = await WriteAloneAsync(connection, bundle, run, ct);
+                    run.Outcomes[bundle.Index] = outcome;
+                    if (outcome.UnresolvedReference)
+                    {
+                        failed.Add(bundle);
+                    }
+                }
+
+                pending = failed.Count < pending.Count ? failed : [];
+            }
+        }
+        finally
+        {
+            foreach (var bundle in bundles)
+            {
+                bundle.Records.Dispose();
+            }
+        }
+
+        foreach (var i in master)
+        {
+            run.Progress?.Report(run.Outcomes[i]!);
+        }
+    }
+
+    /// <summary>Writes the batch in one transaction; if that fails, writes its bundles one by one. Empties the batch.</summary>
+    private async Task WriteAsync(NpgsqlConnection connection, Batch batch, Run run, CancellationToken ct)
+    {
+        var bundles = batch.Bundles.ToList();
+        batch.Clear();
+        try
+        {
+            await WriteAsync(connection, bundles, run, ct);
+        }
+        finally
+        {
+            foreach (var bundle in bundles)
+            {
+                bundle.Records.Dispose();
+            }
+        }
+    }
+
+    private async Task WriteAsync(NpgsqlConnection connection, List<Prepared> bundles, Run run, CancellationToken ct)
+    {
+        if (bundles.Count > 1)
+        {
+            try
+            {
+                var outcomes = await InTransactionAsync(connection, transaction => WriteBundlesAsync(connection, transaction, bundles, ct), ct);
+                AddMasterData(run.MasterData, bundles);
+                for (var k = 0; k < bundles.Count; k++)
+                {
+                    run.Complete(bundles[k].Index, outcomes[k]);
+                }
+
+                return;
+            }
+            catch (Exception e) when (e is PostgresException or BundleProblemException)
+            {
+                // One of them broke the batch (or another worker stored one of its resources first): the others must
+                // still import, and the one to blame fail alone with its own message.
+                logger.LogWarning("A batch of {Bundles} bundles was rolled back ({Problem}); importing them one at a time",
+                    bundles.Count, e is PostgresException p ? p.SqlState : "a reference resolves to nothing");
+            }
+        }
+
+        foreach (var bundle in bundles)
+        {
+            run.Complete(bundle.Index, await WriteAloneAsync(connection, bundle, run, ct));
+        }
+    }
+
+    private async Task<FileOutcome> WriteAloneAsync(NpgsqlConnection connection, Prepared bundle, Run run, CancellationToken ct)
+    {
+        try
+        {
+            var outcome = (await WithOneRetryOnConflictAsync(() =>
+                InTransactionAsync(connection, transaction => WriteBundlesAsync(connection, transaction, [bundle], ct), ct)))[0];
+            AddMasterData(run.MasterData, [bundle]);
             return outcome;
         }
         catch (BundleProblemException e)
         {
-            await audit.RecordAloneAsync(new AuditRecord(AuditAction.Create, AuditOutcome.Error, "Bundle", Clip(Path.GetFileName(file.Name)),
-                Details: e.Message), ct);
-            return Failed(file, $"{file.Name}: {e.Message}") with { UnresolvedReference = e.UnresolvedReference };
+            await AuditErrorAsync(connection, bundle.Name, e.Message, ct);
+            return Failed(bundle.Name, e.Message) with { UnresolvedReference = e.UnresolvedReference };
         }
-
-        static string Clip(string value) => value.Length > 128 ? value[..128] : value;
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            // A row it refers to is not in the record: one of this run's master-data bundles failed after its
+            // identifiers were indexed. The transaction rolled back whole.
+            var message = $"{bundle.Name}: a reference resolves to nothing in the record ({e.TableName}, {e.ConstraintName})";
+            await AuditErrorAsync(connection, bundle.Name, message, ct);
+            return Failed(bundle.Name, message) with { UnresolvedReference = true };
+        }
     }
 
     /// <summary>
@@ -231,154 +431,263 @@ public sealed class ImportBundlesHandler(
         {
             return await work();
         }
-        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation)
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             return await work();
         }
     }
 
-    private sealed record Prepared(RecordSet Records, TypeCounts Skipped, Dictionary<string, HashSet<Guid>> MustExist, int Entries);
-
-    /// <summary>Checks and maps a whole bundle before anything is written; the first problem rejects it, naming the entry.</summary>
-    private Prepared Prepare(string name, byte[] bytes, long maxBytes, MasterDataIndex masterData)
+    /// <summary>One READ COMMITTED transaction (what the audit's lane claim needs); an exception rolls it all back.</summary>
+    private static async Task<T> InTransactionAsync<T>(NpgsqlConnection connection, Func<NpgsqlTransaction, Task<T>> work, CancellationToken ct)
     {
-        if (bytes.LongLength > maxBytes)
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        var result = await work(transaction);
+        await transaction.CommitAsync(ct);
+        return result;
+    }
+
+    /// <summary>Writes the bundles' rows table by table (one COPY each for all of them), then each bundle's audit row.</summary>
+    private async Task<List<FileOutcome>> WriteBundlesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<Prepared> bundles, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        foreach (var bundle in bundles)
         {
-            throw new BundleProblemException($"{name}: the file is {bytes.LongLength:N0} bytes, over the limit of {maxBytes:N0} (Intake:MaxBundleBytes)");
+            if (await MissingAsync(connection, bundle.MustExist, ct) is { } missing)
+            {
+                throw new BundleProblemException($"{bundle.Name}: {missing}", unresolvedReference: true);
+            }
         }
 
-        if (!Utf8.IsValid(bytes))
+        var sets = bundles.Select(b => b.Records).ToList();
+        var bulk = new BulkUpsert(connection);
+        foreach (var table in RecordTable.All)
+        {
+            table.LookUp(bulk, sets);
+        }
+
+        await bulk.LookUpAsync(ct);
+        var inserted = new HashSet<Guid>();
+        var updated = new HashSet<Guid>();
+        foreach (var table in RecordTable.All)
+        {
+            var result = await table.WriteAsync(bulk, sets, ct);
+            inserted.UnionWith(result.Inserted);
+            updated.UnionWith(result.Updated);
+        }
+
+        var outcomes = new List<FileOutcome>(bundles.Count);
+        foreach (var bundle in bundles)
+        {
+            var outcome = new FileOutcome(bundle.Name, true, null) { Skipped = bundle.Skipped };
+            foreach (var table in RecordTable.All)
+            {
+                var keys = table.Rows(bundle.Records).Keys;
+                var created = keys.Count(inserted.Contains);
+                var changed = keys.Count(updated.Contains);
+                outcome.Created.Increment(table.FhirType, created);
+                outcome.Updated.Increment(table.FhirType, changed);
+                outcome.Unchanged.Increment(table.FhirType, keys.Count - created - changed);
+            }
+
+            var patients = bundle.Records.Patients.Keys;
+            await audit.AppendAsync(connection, transaction, new AuditRecord(AuditAction.Create, AuditOutcome.Success, "Bundle", Clip(Path.GetFileName(bundle.Name)),
+                PatientId: patients.Count == 1 ? patients[0] : null,
+                Details: $"created={Sum(outcome.Created)} updated={Sum(outcome.Updated)} unchanged={Sum(outcome.Unchanged)} skipped={Sum(outcome.Skipped)}"),
+                ct);
+            outcomes.Add(outcome);
+        }
+
+        logger.LogInformation("Wrote {Bundles} bundle(s) of {Entries} entries in one transaction in {WriteMs} ms", bundles.Count,
+            bundles.Sum(b => b.Entries), Stopwatch.GetElapsedTime(started).TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture));
+        return outcomes;
+    }
+
+    /// <summary>Practitioners, organizations and locations the bundles stored (committed) resolve for the rest of the run.</summary>
+    private static void AddMasterData(MasterDataIndex masterData, IEnumerable<Prepared> bundles)
+    {
+        foreach (var (type, system, value, key) in bundles.SelectMany(b => b.Records.MasterData))
+        {
+            masterData.Add(type, system, value, key);
+        }
+    }
+
+    private async Task AuditErrorAsync(NpgsqlConnection connection, string name, string message, CancellationToken ct) =>
+        await audit.AppendAsync(connection, null, new AuditRecord(AuditAction.Create, AuditOutcome.Error, "Bundle", Clip(Path.GetFileName(name)),
+            Details: message), ct);
+
+    private static string Clip(string value) => value.Length > 128 ? value[..128] : value;
+
+    /// <summary>Checks and maps a whole bundle before anything is written; the first problem rejects it, naming the entry.</summary>
+    private Prepared Prepare(int index, string name, PooledBytes bytes, MasterDataIndex masterData)
+    {
+        if (!Utf8.IsValid(bytes.Span))
         {
             throw new BundleProblemException($"{name}: the file is not UTF-8 text");
         }
 
-        JsonDocument document;
+        // The bundle is parsed in its canonical compact form: fewer bytes to parse, and each resource's own bytes are
+        // then what PostgreSQL stores as jsonb and what the source hash covers, with no second serialisation.
+        var compact = ArrayPool<byte>.Shared.Rent(Math.Max(bytes.Length, 1));
         try
         {
-            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 128 });
+            var length = CompactJson.Minify(bytes.Span, compact);
+            using var document = Parse(name, bytes, length < 0 ? null : compact.AsMemory(0, length));
+            return Prepare(index, name, bytes.Length, document.RootElement, masterData);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(compact);
+        }
+    }
+
+    /// <summary>Parses the compact form; if it (or the file) is not valid JSON, the file itself names the line and byte.</summary>
+    private static JsonDocument Parse(string name, PooledBytes original, ReadOnlyMemory<byte>? compact)
+    {
+        var options = new JsonDocumentOptions { MaxDepth = 128 };
+        try
+        {
+            if (compact is { } c)
+            {
+                return JsonDocument.Parse(c, options);
+            }
+        }
+        catch (JsonException)
+        {
+            // Reported from the original below.
+        }
+
+        try
+        {
+            using (JsonDocument.Parse(original.Memory, options))
+            {
+                throw new UnreachableException("The compact form of valid JSON is valid JSON.");
+            }
         }
         catch (JsonException e)
         {
             throw new BundleProblemException($"{name}: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
         }
+    }
 
-        using (document)
+    private Prepared Prepare(int index, string name, int bytes, JsonElement root, MasterDataIndex masterData)
+    {
+        if (root.Str("resourceType") != "Bundle")
         {
-            var root = document.RootElement;
-            if (root.Str("resourceType") != "Bundle")
+            throw new BundleProblemException($"{name}: not a FHIR Bundle (resourceType is '{root.Str("resourceType")}')");
+        }
+
+        var type = root.Str("type");
+        if (type is not ("transaction" or "batch" or "collection"))
+        {
+            throw new BundleProblemException($"{name}: Bundle.type is '{type}'; only transaction, batch and collection bundles can be imported");
+        }
+
+        var entries = root.Arr("entry").ToList();
+        var fullUrls = new Dictionary<string, BundleEntry>(StringComparer.Ordinal);
+        var identifiers = new Dictionary<(string, string, string), string>();
+        var seen = new Dictionary<(string, string), int>();
+        var skipped = new TypeCounts();
+        var supported = new List<(int Index, BundleEntry Entry, JsonElement Resource)>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var resource = entries[i].Obj("resource");
+            var resourceType = resource?.Str("resourceType");
+            if (resource is not { } r || resourceType is null)
             {
-                throw new BundleProblemException($"{name}: not a FHIR Bundle (resourceType is '{root.Str("resourceType")}')");
+                throw new BundleProblemException($"{name}: entry {i} has no resource with a resourceType");
             }
 
-            var type = root.Str("type");
-            if (type is not ("transaction" or "batch" or "collection"))
+            if (!RecordMapper.Supported.Contains(resourceType))
             {
-                throw new BundleProblemException($"{name}: Bundle.type is '{type}'; only transaction, batch and collection bundles can be imported");
+                skipped.Increment(resourceType);
+                if (entries[i].Str("fullUrl") is { } skippedUrl && r.Str("id") is { } skippedId)
+                {
+                    fullUrls[skippedUrl] = new BundleEntry(resourceType, skippedId);
+                }
+
+                continue;
             }
 
-            var entries = root.Arr("entry").ToList();
-            var fullUrls = new Dictionary<string, (string Type, string Id)>(StringComparer.Ordinal);
-            var identifiers = new Dictionary<(string, string, string), string>();
-            var seen = new Dictionary<(string, string), int>();
-            var skipped = new TypeCounts();
-            var supported = new List<(int Index, string Type, string Id, JsonElement Resource)>();
-            for (var i = 0; i < entries.Count; i++)
+            var id = r.Str("id") ?? throw new BundleProblemException($"{name}: entry {i} ({resourceType}) has no id, which the record requires");
+            if (id.Length > MaxIdLength)
             {
-                var resource = entries[i].Obj("resource");
-                var resourceType = resource?.Str("resourceType");
-                if (resource is not { } r || resourceType is null)
-                {
-                    throw new BundleProblemException($"{name}: entry {i} has no resource with a resourceType");
-                }
-
-                if (!RecordMapper.Supported.Contains(resourceType))
-                {
-                    skipped.Increment(resourceType);
-                    if (entries[i].Str("fullUrl") is { } skippedUrl && r.Str("id") is { } skippedId)
-                    {
-                        fullUrls[skippedUrl] = (resourceType, skippedId);
-                    }
-
-                    continue;
-                }
-
-                var id = r.Str("id") ?? throw new BundleProblemException($"{name}: entry {i} ({resourceType}) has no id, which the record requires");
-                if (seen.TryGetValue((resourceType, id), out var earlier))
-                {
-                    throw new BundleProblemException($"{name}: entry {i} ({resourceType}/{id}) repeats entry {earlier}");
-                }
-
-                seen[(resourceType, id)] = i;
-                if (entries[i].Str("fullUrl") is { } fullUrl)
-                {
-                    fullUrls[fullUrl] = (resourceType, id);
-                }
-
-                foreach (var identifier in r.Arr("identifier"))
-                {
-                    if (identifier.Str("value") is { } value)
-                    {
-                        identifiers.TryAdd((resourceType, identifier.Str("system") ?? "", value), id);
-                    }
-                }
-
-                supported.Add((i, resourceType, id, r));
+                // FHIR allows 64; the record keeps up to 128 (fhir_id): longer would fail the whole run at the COPY.
+                throw new BundleProblemException($"{name}: entry {i} ({resourceType}) has an id of {id.Length} characters, over the {MaxIdLength} the record keeps");
             }
 
-            if (supported.Any(s => s.Type is not ("Practitioner" or "PractitionerRole" or "Organization" or "Location" or "Medication"))
-                && !supported.Any(s => s.Type == "Patient"))
+            if (seen.TryGetValue((resourceType, id), out var earlier))
             {
-                throw new BundleProblemException($"{name}: the bundle holds patient records but no Patient resource");
+                throw new BundleProblemException($"{name}: entry {i} ({resourceType}/{id}) repeats entry {earlier}");
             }
 
-            var records = new RecordSet();
+            seen[(resourceType, id)] = i;
+            var entry = new BundleEntry(resourceType, id);
+            if (entries[i].Str("fullUrl") is { } fullUrl)
+            {
+                fullUrls[fullUrl] = entry;
+            }
+
+            foreach (var identifier in r.Arr("identifier"))
+            {
+                if (identifier.Str("value") is { } value)
+                {
+                    identifiers.TryAdd((resourceType, identifier.Str("system") ?? "", value), id);
+                }
+            }
+
+            supported.Add((i, entry, r));
+        }
+
+        if (supported.Any(s => s.Entry.Type is not ("Practitioner" or "PractitionerRole" or "Organization" or "Location" or "Medication"))
+            && !supported.Any(s => s.Entry.Type == "Patient"))
+        {
+            throw new BundleProblemException($"{name}: the bundle holds patient records but no Patient resource");
+        }
+
+        var records = new RecordSet();
+        try
+        {
             var resolver = new ReferenceResolver(fullUrls, identifiers, masterData);
             var mapper = new RecordMapper(records, resolver, fullUrls, clock.GetUtcNow());
-            var buffer = new ArrayBufferWriter<byte>(16 * 1024);
-            using var writer = new Utf8JsonWriter(buffer);
             // Patients first: lab flags need the patient's sex and age.
-            foreach (var (index, resourceType, id, resource) in supported.OrderBy(s => s.Type == "Patient" ? 0 : 1))
+            foreach (var (entryIndex, entry, resource) in supported.OrderBy(s => s.Entry.Type == "Patient" ? 0 : 1))
             {
-                buffer.ResetWrittenCount();
-                writer.Reset();
-                resource.WriteTo(writer);
-                writer.Flush();
-                var json = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-                var hash = SHA256.HashData(buffer.WrittenSpan);
+                var json = JsonMarshal.GetRawUtf8Value(resource);
                 try
                 {
-                    mapper.Map(resourceType, id, resource, json, hash);
+                    mapper.Map(entry, resource, Encoding.UTF8.GetString(json), SHA256.HashData(json));
                 }
                 catch (Exception e) when (e is BundleProblemException or FormatException or InvalidOperationException)
                 {
-                    throw new BundleProblemException($"{name}: entry {index} ({resourceType}/{id}): {e.Message}",
+                    throw new BundleProblemException($"{name}: entry {entryIndex} ({entry.Type}/{entry.Id}): {e.Message}",
                         e is BundleProblemException { UnresolvedReference: true });
                 }
             }
 
-            return new Prepared(records, skipped, resolver.MustExist, entries.Count);
+            return new Prepared(index, name, records, skipped, resolver.MustExist, entries.Count, bytes);
+        }
+        catch
+        {
+            records.Dispose();
+            throw;
         }
     }
 
-    private static async Task<string?> MissingAsync(HimDbContext db, Dictionary<string, HashSet<Guid>> mustExist, CancellationToken ct)
+    private static async Task<string?> MissingAsync(NpgsqlConnection connection, Dictionary<string, HashSet<Guid>> mustExist, CancellationToken ct)
     {
         foreach (var (type, keys) in mustExist)
         {
-            var ids = keys.ToList();
-            var existing = type switch
+            var table = RecordTable.All.FirstOrDefault(t => t.FhirType == type)?.Qualified;
+            long found = 0;
+            if (table is not null)
             {
-                "Patient" => Stored<Patient>(db, ids),
-                "Encounter" => Stored<Encounter>(db, ids),
-                "Practitioner" => Stored<Practitioner>(db, ids),
-                "Organization" => Stored<Organization>(db, ids),
-                "Location" => Stored<Location>(db, ids),
-                "Observation" => Stored<Observation>(db, ids),
-                "Medication" => Stored<Medication>(db, ids),
-                "CareTeam" => Stored<CareTeam>(db, ids),
-                _ => Enumerable.Empty<Guid>().AsQueryable(),
-            };
-            var found = (await existing.ToListAsync(ct)).ToHashSet();
-            if (ids.Any(id => !found.Contains(id)))
+                await using var query = new NpgsqlCommand($"SELECT count(*) FROM {table} WHERE id = ANY($1)", connection);
+                query.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. keys] });
+                found = (long)(await query.ExecuteScalarAsync(ct))!;
+            }
+
+            if (found < keys.Count)
             {
                 return $"a reference to a {type} resolves to nothing in the bundle or the record";
             }
@@ -387,80 +696,8 @@ public sealed class ImportBundlesHandler(
         return null;
     }
 
-    private static IQueryable<Guid> Stored<T>(HimDbContext db, List<Guid> ids)
-        where T : ClinicalResource =>
-        db.Set<T>().Where(e => ids.Contains(e.Id)).Select(e => e.Id);
-
-    private static async Task<FileOutcome> WriteAsync(HimDbContext db, RecordSet set, CancellationToken ct)
-    {
-        var bulk = new BulkUpsert(db);
-        var outcome = new FileOutcome("", true, null);
-
-        async Task<IReadOnlyList<Guid>> Upsert<T>(string fhirType, List<T> rows)
-            where T : ClinicalResource
-        {
-            var result = await bulk.UpsertAsync(rows, ct);
-            outcome.Created.Increment(fhirType, result.Inserted.Count);
-            outcome.Updated.Increment(fhirType, result.Updated.Count);
-            outcome.Unchanged.Increment(fhirType, rows.Count - result.Inserted.Count - result.Updated.Count);
-            return [.. result.Inserted, .. result.Updated];
-        }
-
-        await Upsert("Organization", set.Organizations);
-        await Upsert("Location", set.Locations);
-        await Upsert("Practitioner", set.Practitioners);
-        await Upsert("PractitionerRole", set.PractitionerRoles);
-        await bulk.ReplacePartsAsync(await Upsert("Patient", set.Patients), set.PatientIdentifiers, ct);
-        await bulk.ReplacePartsAsync(await Upsert("Encounter", set.Encounters), set.EncounterParticipants, ct);
-        await Upsert("Condition", set.Conditions);
-        await Upsert("Medication", set.Medications);
-        await Upsert("MedicationRequest", set.MedicationRequests);
-        await Upsert("MedicationAdministration", set.MedicationAdministrations);
-        await bulk.ReplacePartsAsync(await Upsert("Observation", set.Observations), set.ObservationComponents, ct);
-        await bulk.ReplacePartsAsync(await Upsert("DiagnosticReport", set.DiagnosticReports), set.DiagnosticReportResults, ct);
-        await Upsert("DocumentReference", set.ClinicalNotes);
-        await Upsert("AllergyIntolerance", set.Allergies);
-        await Upsert("Immunization", set.Immunizations);
-        await Upsert("Procedure", set.Procedures);
-        await Upsert("ImagingStudy", set.ImagingStudies);
-        await bulk.ReplacePartsAsync(await Upsert("CareTeam", set.CareTeams), set.CareTeamMembers, ct);
-        await Upsert("CarePlan", set.CarePlans);
-        return outcome;
-    }
-
-    /// <summary>Bundle.type, read without building the document (the first pass over every file).</summary>
-    private static string? BundleTypeOf(byte[] bytes)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(bytes);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return null;
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isType = reader.ValueTextEquals("type"u8);
-                reader.Read();
-                if (isType && reader.TokenType == JsonTokenType.String)
-                {
-                    return reader.GetString();
-                }
-
-                reader.Skip();
-            }
-        }
-        catch (JsonException)
-        {
-            // Prepare names the problem properly.
-        }
-
-        return null;
-    }
-
     private static int Sum(TypeCounts counts) => counts.Values.Sum();
 
-    private static FileOutcome Failed(BundleFile file, string error) =>
-        new(file.Name, false, error.StartsWith(file.Name, StringComparison.Ordinal) ? error : $"{file.Name}: {error}");
+    private static FileOutcome Failed(string name, string error) =>
+        new(name, false, error.StartsWith(name, StringComparison.Ordinal) ? error : $"{name}: {error}");
 }

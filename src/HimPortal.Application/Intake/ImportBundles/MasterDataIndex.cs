@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using HimPortal.Data;
-using Microsoft.EntityFrameworkCore;
+using HimPortal.Data.Bulk;
+using Npgsql;
 
 namespace HimPortal.Application.Intake.ImportBundles;
 
@@ -15,24 +15,24 @@ internal sealed class MasterDataIndex
 
     private readonly ConcurrentDictionary<(string Type, string System, string Value), Guid> _keys = new();
 
-    public static async Task<MasterDataIndex> LoadAsync(HimDbContext db, CancellationToken ct)
+    /// <summary>One plain query on the import's own connection (the EF model is not built on the import's path).</summary>
+    public static async Task<MasterDataIndex> LoadAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         var index = new MasterDataIndex();
-        foreach (var p in await db.Set<Data.Clinical.Practitioner>().AsNoTracking().Where(p => p.Npi != null).Select(p => new { p.Id, p.Npi }).ToListAsync(ct))
+        await using var query = new NpgsqlCommand($"""
+            SELECT 'Practitioner', $1, npi, id FROM {ClinicalCopyMap.Practitioners.Qualified} WHERE npi IS NOT NULL
+            UNION ALL
+            SELECT 'Organization', coalesce(identifier_system, ''), identifier_value, id
+            FROM {ClinicalCopyMap.Organizations.Qualified} WHERE identifier_value IS NOT NULL
+            UNION ALL
+            SELECT 'Location', coalesce(identifier_system, ''), identifier_value, id
+            FROM {ClinicalCopyMap.Locations.Qualified} WHERE identifier_value IS NOT NULL
+            """, connection);
+        query.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NpiSystem });
+        await using var reader = await query.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
         {
-            index.Add("Practitioner", NpiSystem, p.Npi!, p.Id);
-        }
-
-        foreach (var o in await db.Set<Data.Clinical.Organization>().AsNoTracking().Where(o => o.IdentifierValue != null)
-                     .Select(o => new { o.Id, o.IdentifierSystem, o.IdentifierValue }).ToListAsync(ct))
-        {
-            index.Add("Organization", o.IdentifierSystem ?? "", o.IdentifierValue!, o.Id);
-        }
-
-        foreach (var l in await db.Set<Data.Clinical.Location>().AsNoTracking().Where(l => l.IdentifierValue != null)
-                     .Select(l => new { l.Id, l.IdentifierSystem, l.IdentifierValue }).ToListAsync(ct))
-        {
-            index.Add("Location", l.IdentifierSystem ?? "", l.IdentifierValue!, l.Id);
+            index.Add(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetGuid(3));
         }
 
         return index;

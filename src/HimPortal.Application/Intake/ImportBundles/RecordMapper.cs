@@ -1,37 +1,52 @@
 using System.Text.Json;
 using HimPortal.Application.Clinical;
 using HimPortal.Application.Clinical.ReferenceRanges;
+using HimPortal.Data.Bulk;
 using HimPortal.Data.Clinical;
 
 namespace HimPortal.Application.Intake.ImportBundles;
 
-/// <summary>Everything one bundle adds to the record, by table, in the order the tables depend on each other.</summary>
-internal sealed class RecordSet
+/// <summary>
+/// Everything one bundle adds to the record, by table, each row encoded for binary COPY as the mapper adds it (see
+/// <see cref="CopyBuffer"/>); dispose to return the buffers.
+/// </summary>
+internal sealed class RecordSet : IDisposable
 {
-    public List<Organization> Organizations { get; } = [];
-    public List<Location> Locations { get; } = [];
-    public List<Practitioner> Practitioners { get; } = [];
-    public List<PractitionerRole> PractitionerRoles { get; } = [];
-    public List<Patient> Patients { get; } = [];
-    public List<PatientIdentifier> PatientIdentifiers { get; } = [];
-    public List<Encounter> Encounters { get; } = [];
-    public List<EncounterParticipant> EncounterParticipants { get; } = [];
-    public List<Condition> Conditions { get; } = [];
-    public List<Medication> Medications { get; } = [];
-    public List<MedicationRequest> MedicationRequests { get; } = [];
-    public List<MedicationAdministration> MedicationAdministrations { get; } = [];
-    public List<Observation> Observations { get; } = [];
-    public List<ObservationComponent> ObservationComponents { get; } = [];
-    public List<DiagnosticReport> DiagnosticReports { get; } = [];
-    public List<DiagnosticReportResult> DiagnosticReportResults { get; } = [];
-    public List<ClinicalNote> ClinicalNotes { get; } = [];
-    public List<AllergyIntolerance> Allergies { get; } = [];
-    public List<Immunization> Immunizations { get; } = [];
-    public List<Procedure> Procedures { get; } = [];
-    public List<ImagingStudy> ImagingStudies { get; } = [];
-    public List<CareTeam> CareTeams { get; } = [];
-    public List<CareTeamMember> CareTeamMembers { get; } = [];
-    public List<CarePlan> CarePlans { get; } = [];
+    public ResourceRows<Organization> Organizations { get; } = new(ClinicalCopyMap.Organizations);
+    public ResourceRows<Location> Locations { get; } = new(ClinicalCopyMap.Locations);
+    public ResourceRows<Practitioner> Practitioners { get; } = new(ClinicalCopyMap.Practitioners);
+    public ResourceRows<PractitionerRole> PractitionerRoles { get; } = new(ClinicalCopyMap.PractitionerRoles);
+    public ResourceRows<Patient> Patients { get; } = new(ClinicalCopyMap.Patients);
+    public PartRows<PatientIdentifier> PatientIdentifiers { get; } = new(ClinicalCopyMap.PatientIdentifiers);
+    public ResourceRows<Encounter> Encounters { get; } = new(ClinicalCopyMap.Encounters);
+    public PartRows<EncounterParticipant> EncounterParticipants { get; } = new(ClinicalCopyMap.EncounterParticipants);
+    public ResourceRows<Condition> Conditions { get; } = new(ClinicalCopyMap.Conditions);
+    public ResourceRows<Medication> Medications { get; } = new(ClinicalCopyMap.Medications);
+    public ResourceRows<MedicationRequest> MedicationRequests { get; } = new(ClinicalCopyMap.MedicationRequests);
+    public ResourceRows<MedicationAdministration> MedicationAdministrations { get; } = new(ClinicalCopyMap.MedicationAdministrations);
+    public ResourceRows<Observation> Observations { get; } = new(ClinicalCopyMap.Observations);
+    public PartRows<ObservationComponent> ObservationComponents { get; } = new(ClinicalCopyMap.ObservationComponents);
+    public ResourceRows<DiagnosticReport> DiagnosticReports { get; } = new(ClinicalCopyMap.DiagnosticReports);
+    public PartRows<DiagnosticReportResult> DiagnosticReportResults { get; } = new(ClinicalCopyMap.DiagnosticReportResults);
+    public ResourceRows<ClinicalNote> ClinicalNotes { get; } = new(ClinicalCopyMap.ClinicalNotes);
+    public ResourceRows<AllergyIntolerance> Allergies { get; } = new(ClinicalCopyMap.Allergies);
+    public ResourceRows<Immunization> Immunizations { get; } = new(ClinicalCopyMap.Immunizations);
+    public ResourceRows<Procedure> Procedures { get; } = new(ClinicalCopyMap.Procedures);
+    public ResourceRows<ImagingStudy> ImagingStudies { get; } = new(ClinicalCopyMap.ImagingStudies);
+    public ResourceRows<CareTeam> CareTeams { get; } = new(ClinicalCopyMap.CareTeams);
+    public PartRows<CareTeamMember> CareTeamMembers { get; } = new(ClinicalCopyMap.CareTeamMembers);
+    public ResourceRows<CarePlan> CarePlans { get; } = new(ClinicalCopyMap.CarePlans);
+
+    /// <summary>Identifiers of the practitioners, organizations and locations, for the run's master-data index.</summary>
+    public List<(string Type, string System, string Value, Guid Key)> MasterData { get; } = [];
+
+    public void Dispose()
+    {
+        foreach (var rows in RecordTable.All.SelectMany(t => t.RowsOf(this)))
+        {
+            rows.Dispose();
+        }
+    }
 }
 
 /// <summary>
@@ -39,7 +54,7 @@ internal sealed class RecordSet
 /// code, a status) is required; a resource without it rejects the bundle, naming the entry.
 /// </summary>
 internal sealed class RecordMapper(
-    RecordSet set, ReferenceResolver refs, IReadOnlyDictionary<string, (string Type, string Id)> fullUrls, DateTimeOffset now)
+    RecordSet set, ReferenceResolver refs, IReadOnlyDictionary<string, BundleEntry> fullUrls, DateTimeOffset now)
 {
     /// <summary>The resource types the record holds; anything else is counted as skipped.</summary>
     public static readonly IReadOnlySet<string> Supported = new HashSet<string>(StringComparer.Ordinal)
@@ -51,23 +66,33 @@ internal sealed class RecordMapper(
 
     private readonly Dictionary<Guid, (string? Sex, DateOnly? BirthDate)> _patients = [];
 
-    public void Map(string type, string id, JsonElement r, string json, byte[] hash)
+    public void Map(BundleEntry entry, JsonElement r, string json, byte[] hash)
     {
-        var key = Fhir.Key(type, id);
+        var (type, id, key) = (entry.Type, entry.Id, entry.Key);
         switch (type)
         {
             case "Patient": MapPatient(key, id, r, json, hash); break;
             case "Practitioner":
+            {
+                var npi = r.Arr("identifier").FirstOrDefault(i => i.Str("system") == MasterDataIndex.NpiSystem).Str("value");
                 set.Practitioners.Add(Stamp(new Practitioner
                 {
                     FhirId = id, Resource = json, SourceHash = hash,
-                    Npi = r.Arr("identifier").FirstOrDefault(i => i.Str("system") == MasterDataIndex.NpiSystem).Str("value"),
+                    Npi = npi,
                     FamilyName = r.First("name")?.Str("family"),
                     GivenNames = r.First("name") is { } n ? string.Join(' ', n.Arr("given").Select(g => g.GetString())) : null,
                     Sex = r.Str("gender"),
                 }, key));
+                if (npi is not null)
+                {
+                    set.MasterData.Add(("Practitioner", MasterDataIndex.NpiSystem, npi, key));
+                }
+
                 break;
+            }
+
             case "Organization":
+                IndexFirstIdentifier("Organization", r, key);
                 set.Organizations.Add(Stamp(new Organization
                 {
                     FhirId = id, Resource = json, SourceHash = hash,
@@ -81,6 +106,7 @@ internal sealed class RecordMapper(
                 }, key));
                 break;
             case "Location":
+                IndexFirstIdentifier("Location", r, key);
                 set.Locations.Add(Stamp(new Location
                 {
                     FhirId = id, Resource = json, SourceHash = hash,
@@ -462,6 +488,15 @@ internal sealed class RecordMapper(
                 OrganizationId = IsType(member, "Organization") ? refs.Resolve(member, "Organization", "member") : null,
                 RoleCode = role?.Code, RoleDisplay = role?.Display,
             });
+        }
+    }
+
+    /// <summary>Organizations and locations are found by their first identifier (the one the record stores).</summary>
+    private void IndexFirstIdentifier(string type, JsonElement r, Guid key)
+    {
+        if (r.First("identifier") is { } identifier && identifier.Str("value") is { } value)
+        {
+            set.MasterData.Add((type, identifier.Str("system") ?? "", value, key));
         }
     }
 

@@ -9,11 +9,17 @@ namespace HimPortal.Application.Intake.ImportBundles;
 /// that identifier, in the bundle or in the master data already stored.
 /// </summary>
 internal sealed class ReferenceResolver(
-    IReadOnlyDictionary<string, (string Type, string Id)> fullUrls,
+    IReadOnlyDictionary<string, BundleEntry> fullUrls,
     IReadOnlyDictionary<(string Type, string System, string Value), string> bundleIdentifiers,
     MasterDataIndex masterData)
 {
-    private readonly HashSet<(string Type, string Id)> _inBundle = [.. fullUrls.Values];
+    private readonly HashSet<(string Type, string Id)> _inBundle = [.. fullUrls.Values.Select(e => (e.Type, e.Id))];
+
+    /// <summary>
+    /// Every reference text resolved so far, with the type it points to: a bundle names the same patient, encounter and
+    /// practitioners hundreds of times, and each key is a SHA-256.
+    /// </summary>
+    private readonly Dictionary<string, (string Type, Guid Key)> _resolved = new(StringComparer.Ordinal);
 
     /// <summary>Keys referenced as Type/id that are not in the bundle: they must already be in the record.</summary>
     public Dictionary<string, HashSet<Guid>> MustExist { get; } = [];
@@ -46,6 +52,19 @@ internal sealed class ReferenceResolver(
             return null; // a contained resource: the record keeps it inside the original JSON only
         }
 
+        if (_resolved.TryGetValue(text, out var known))
+        {
+            EnsureType(known.Type, type, what, text);
+            return known.Key;
+        }
+
+        var key = ResolveNew(text, type, what);
+        _resolved[text] = (type, key);
+        return key;
+    }
+
+    private Guid ResolveNew(string text, string type, string what)
+    {
         if (text.StartsWith("urn:", StringComparison.Ordinal))
         {
             if (!fullUrls.TryGetValue(text, out var target))
@@ -53,7 +72,8 @@ internal sealed class ReferenceResolver(
                 throw new BundleProblemException($"its {what} reference {text} resolves to no entry of the bundle");
             }
 
-            return Checked(target.Type, target.Id, type, what, text);
+            EnsureType(target.Type, type, what, text);
+            return target.Key;
         }
 
         var question = text.IndexOf('?', StringComparison.Ordinal);
@@ -101,12 +121,6 @@ internal sealed class ReferenceResolver(
         return masterData.Find(type, system, value)
             ?? throw new BundleProblemException(
                 $"its {what} reference {type}?identifier={system}|{value} resolves to nothing in the bundle or the record", unresolvedReference: true);
-    }
-
-    private static Guid Checked(string actualType, string id, string expectedType, string what, string text)
-    {
-        EnsureType(actualType, expectedType, what, text);
-        return Fhir.Key(actualType, id);
     }
 
     private static void EnsureType(string actual, string expected, string what, string text)

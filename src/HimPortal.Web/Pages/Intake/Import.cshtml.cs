@@ -39,7 +39,7 @@ public sealed class ImportModel(ImportBundlesHandler handler, IConfiguration con
             return Page();
         }
 
-        var bundles = Input.Files.Select(f => new BundleFile(NameOf(f), f.Length, token => ReadAllAsync(f, token))).ToList();
+        var bundles = Input.Files.Select(f => new BundleFile(NameOf(f), f.Length, f.OpenReadStream)).ToList();
         Summary = await handler.HandleAsync(new ImportBundlesCommand(bundles), progress: null, ct);
 
         // Shown on the POST, not via Post/Redirect/Get: the summary has nowhere to wait, and a re-post re-imports harmlessly.
@@ -48,12 +48,4 @@ public sealed class ImportModel(ImportBundlesHandler handler, IConfiguration con
 
     /// <summary>The client's file name without any folder it may send (some browsers send a whole Windows path); it names the row and the audit entry.</summary>
     private static string NameOf(IFormFile file) => file.FileName[(file.FileName.LastIndexOfAny(['/', '\\']) + 1)..];
-
-    private static async Task<byte[]> ReadAllAsync(IFormFile file, CancellationToken ct)
-    {
-        var bytes = new byte[file.Length];
-        await using var stream = file.OpenReadStream();
-        await stream.ReadExactlyAsync(bytes, ct);
-        return bytes;
-    }
 }
