@@ -63,6 +63,8 @@ export ConnectionStrings__HimPortal="$(hp_server_connection);Database=$db"
 unset ConnectionStrings__HimPortalAdmin
 himportal() { dotnet "$cli" "$@"; }
 himportal migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; exit 1; }
+# Statement statistics where the server has the library loaded (shared_preload_libraries); harmless where not.
+hp_psql $db -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null 2>&1 || true
 himportal import "$data"/0-*.json "$bundle" >"$work/import.log" 2>&1 || { cat "$work/import.log" >&2; exit 1; }
 patient_id="$(hp_psql $db -At -c "SELECT p.id FROM clinical.patients p ORDER BY (SELECT count(*) FROM clinical.encounters e WHERE e.patient_id = p.id) DESC LIMIT 1")"
 
@@ -151,6 +153,9 @@ pg_cpu() {
   awk -v t="$ticks" -v m="/proc/$master/stat" 'FILENAME == m { s += $16 + $17 } { s += $14 + $15 } END { printf "%.3f", s / t }' \
     "/proc/$master/stat" "${stats[@]}" 2>/dev/null || echo 0
 }
+# Where PostgreSQL spends its time per statement, when the server loads pg_stat_statements (optional).
+statements="$(hp_psql $db -At -c "SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'" 2>/dev/null || true)"
+[ "$statements" = 1 ] && hp_psql $db -c "SELECT pg_stat_statements_reset()" >/dev/null
 audit_before="$(hp_psql $db -At -c "SELECT count(*) FROM audit.access_events WHERE resource_type = 'Chart' AND action = 'view' AND outcome = 'success'")"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 hp_log "measuring ($seconds s, $users concurrent physicians)"
@@ -168,6 +173,12 @@ audit_after="$(hp_psql $db -At -c "SELECT count(*) FROM audit.access_events WHER
 read -r _ requests bad_status socket_errors p50 p95 p99 max duration_us bytes < <(grep '^RESULT' "$work/wrk.txt")
 rps="$(awk -v n="$requests" -v d="$duration_us" 'BEGIN { printf "%.1f", n / (d / 1e6) }')"
 audited=$((audit_after - audit_before))
+if [ "$statements" = 1 ]; then
+  hp_psql $db -c "SELECT round(total_exec_time::numeric / $requests, 3) AS exec_ms_per_view, round(total_plan_time::numeric / $requests, 3) AS plan_ms_per_view,
+      round(calls::numeric / $requests, 2) AS calls_per_view, left(regexp_replace(query, '\s+', ' ', 'g'), 90) AS query
+    FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 20" >"$work/statements.txt"
+  hp_log "PostgreSQL time per statement: $work/statements.txt"
+fi
 if [ "${HIMPORTAL_BENCH_PROFILE:-0}" = 1 ]; then
   wait "$perf_pid" || true
   perf report -i "$work/perf.data" --no-children --sort symbol --stdio 2>/dev/null | grep -v '^#' | grep '%' | head -60 >"$work/perf-top.txt" || true
