@@ -19,6 +19,8 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<AccessAudit>();
         services.AddScoped<UserSessions>();
         services.AddScoped<ChartGate>();
+        services.TryAddSingleton<Compliance.HospitalTime>();
+        services.AddScoped<Compliance.AccessLog.AccessLogReader>();
 
         foreach (var type in typeof(ApplicationServiceCollectionExtensions).Assembly.GetTypes())
         {

@@ -473,11 +473,50 @@ namespace HimPortal.Data.Migrations
                     WHERE e.lane = l.lane ORDER BY e.lane_seq DESC LIMIT 1) h ON true;
                 DROP TABLE audit.access_events_unpartitioned;
                 """);
+
+            // Helpers of the privacy-monitoring rules (docs/adr/0008-privacy-monitoring-rules.md): names and addresses are
+            // compared folded (case, common accents, spacing, street-type abbreviations), and alerts get time-ordered ids.
+            migrationBuilder.Sql("""
+                CREATE FUNCTION compliance.fold(p_text text) RETURNS text
+                LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+                    SELECT btrim(regexp_replace(translate(lower(p_text),
+                        'áàâäãåāăąçćčďđéèêëēėęěğíìîïīįıłñńňóòôöõøōőŕřśšşťúùûüūůűųýÿžźż',
+                        'aaaaaaaaacccddeeeeeeeegiiiiiiilnnnoooooooorrssstuuuuuuuuyyzzz'), '[\s\-'']+', ' ', 'g'))
+                $$;
+
+                CREATE FUNCTION compliance.address_key(p_line text) RETURNS text
+                LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+                    SELECT regexp_replace(
+                        regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+                            ' ' || compliance.fold(p_line) || ' ',
+                            ' street ', ' st ', 'g'), ' avenue ', ' ave ', 'g'), ' road ', ' rd ', 'g'), ' drive ', ' dr ', 'g'),
+                            ' (apartment|apt|unit|suite|ste) ', ' # ', 'g'), ' boulevard ', ' blvd ', 'g'),
+                        '[^a-z0-9#]', '', 'g')
+                $$;
+
+                CREATE FUNCTION compliance.postal_key(p_postal text) RETURNS text
+                LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+                    SELECT left(regexp_replace(coalesce(p_postal, ''), '[^0-9A-Za-z]', '', 'g'), 5)
+                $$;
+
+                -- A version-7 UUID (time-ordered, RFC 9562): PostgreSQL 15 has only random ones.
+                CREATE FUNCTION compliance.uuid_v7() RETURNS uuid
+                LANGUAGE sql VOLATILE AS $$
+                    SELECT encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) PLACING
+                        substring(int8send((extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3) FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid
+                $$;
+                """);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("""
+                DROP FUNCTION compliance.fold(text);
+                DROP FUNCTION compliance.address_key(text);
+                DROP FUNCTION compliance.postal_key(text);
+                DROP FUNCTION compliance.uuid_v7();
+                """);
             // Back to one table with the Foundation's lane function; the rows move over unchanged.
             migrationBuilder.Sql("""
                 CREATE TABLE audit.access_events_single (LIKE audit.access_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
