@@ -87,6 +87,11 @@ public sealed class RunQueuedVerificationHandler(HimDbContext db, VerifyAuditCha
     public async Task<ChainVerification?> HandleAsync(RunQueuedVerificationCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
+        // A verification left running by an application that stopped is failed, so it no longer blocks new ones.
+        await db.ChainVerifications.Where(v => v.Status == "running" && v.StartedAt < clock.GetUtcNow().AddHours(-6))
+            .ExecuteUpdateAsync(set => set.SetProperty(v => v.Status, "failed").SetProperty(v => v.FinishedAt, clock.GetUtcNow())
+                .SetProperty(v => v.Error, "interrupted: the application stopped while it ran"), ct);
+
         // Claimed with a conditional update, so two web instances never run the same one.
         var claimed = await db.Database.SqlQueryRaw<Guid>("""
             UPDATE compliance.chain_verifications SET status = 'running', started_at = {0}
