@@ -142,9 +142,13 @@ public sealed class AccessLogModel(
         if (PatientId is null && !string.IsNullOrWhiteSpace(PatientText))
         {
             var text = PatientText.Trim();
-            // An MRN has digits; a name has none.
+            // An MRN has digits, a name usually none: text with digits is tried as an MRN first, then as a name.
             var byMrn = text.Any(char.IsDigit);
             var found = await patients.HandleAsync(new SearchPatientsQuery(byMrn ? null : text, byMrn ? text : null, null, PageSize: 20), ct);
+            if (byMrn && found.IsSuccess && found.Value!.Patients.Count == 0 && text.Any(char.IsLetter))
+            {
+                found = await patients.HandleAsync(new SearchPatientsQuery(text, null, null, PageSize: 20), ct);
+            }
             if (!found.IsSuccess)
             {
                 ModelState.AddModelError(string.Empty, found.Error!.Message);
