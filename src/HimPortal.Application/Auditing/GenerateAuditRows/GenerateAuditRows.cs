@@ -313,10 +313,13 @@ public sealed class GenerateAuditRowsHandler(IConfiguration configuration, TimeP
                 }
             }
 
+            var existingPatients = patients.Count;
             while (patients.Count < command.Patients)
             {
                 patients.Add(RandomGuid(random));
             }
+
+            await AddSyntheticPatientsAsync(connection, patients.Skip(existingPatients).ToArray(), random, ct);
 
             var users = new List<SyntheticUser>();
             await using (var read = new NpgsqlCommand("""
@@ -336,17 +339,94 @@ public sealed class GenerateAuditRowsHandler(IConfiguration configuration, TimeP
                 }
             }
 
+            var existingUsers = users.Count;
             for (var n = users.Count; n < command.Users; n++)
             {
                 var role = PickRole(random);
                 users.Add(NewUser(random, RandomGuid(random), $"{role.ToLowerInvariant()}{n:D5}@synthetic.himportal.example", [role], patients.Count));
             }
 
+            await AddSyntheticUsersAsync(connection, users.Skip(existingUsers).ToArray(), ct);
+
             var shuffledPatients = patients.ToArray();
             random.Shuffle(shuffledPatients);
             var shuffledUsers = users.ToArray();
             random.Shuffle(shuffledUsers);
             return new SyntheticWorld(shuffledPatients, shuffledUsers, random);
+        }
+
+        private static readonly string[] GivenNames =
+        [
+            "Ada", "Ben", "Cara", "Dev", "Elif", "Femi", "Gita", "Hugo", "Ines", "Jon", "Kaia", "Luca", "Mina", "Nils", "Omar", "Pia",
+            "Quinn", "Rosa", "Sami", "Tara", "Umar", "Vera", "Wen", "Xena", "Yuri", "Zoe",
+        ];
+
+        private static readonly string[] FamilyNames =
+        [
+            "Abbott", "Baker", "Chen", "Diaz", "Evans", "Fischer", "Garcia", "Haddad", "Ito", "Jensen", "Kowalski", "Lopez", "Moreau",
+            "Nguyen", "Okafor", "Patel", "Quinn", "Rossi", "Silva", "Tanaka", "Usman", "Varga", "Wójcik", "Xu", "Yilmaz", "Zhang",
+        ];
+
+        /// <summary>
+        /// Patients of the synthetic rows exist in the record (a name, an MRN, a birth date), so the compliance pages show
+        /// them and "who accessed patient X" can be asked of them. Each is tagged synthetic in its FHIR resource.
+        /// </summary>
+        private static async Task AddSyntheticPatientsAsync(NpgsqlConnection connection, Guid[] ids, Random random, CancellationToken ct)
+        {
+            if (ids.Length == 0)
+            {
+                return;
+            }
+
+            var given = ids.Select(_ => GivenNames[random.Next(GivenNames.Length)]).ToArray();
+            var family = ids.Select(_ => FamilyNames[random.Next(FamilyNames.Length)]).ToArray();
+            var born = ids.Select(_ => new DateOnly(1930, 1, 1).AddDays(random.Next(0, 90 * 365))).ToArray();
+            var sex = ids.Select(_ => random.Next(2) == 0 ? "female" : "male").ToArray();
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO clinical.patients (id, fhir_id, resource, source_hash, imported_at, mrn, family_name, given_names, search_name,
+                    birth_date, sex, deceased)
+                SELECT n.id, 'syn-' || n.id, r.resource, sha256(convert_to(r.resource::text, 'UTF8')), now(),
+                       'SYN' || lpad(n.ord::text, 7, '0'), n.family, n.given, lower(n.given || ' ' || n.family), n.born, n.sex, false
+                FROM unnest($1::uuid[], $2::text[], $3::text[], $4::date[], $5::text[]) WITH ORDINALITY AS n(id, given, family, born, sex, ord)
+                CROSS JOIN LATERAL (SELECT jsonb_build_object('resourceType', 'Patient', 'id', 'syn-' || n.id,
+                    'meta', jsonb_build_object('tag', jsonb_build_array(jsonb_build_object('code', 'synthetic')))) AS resource) r
+                ON CONFLICT (id) DO NOTHING
+                """, connection);
+            insert.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = given });
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = family });
+            insert.Parameters.Add(new NpgsqlParameter<DateOnly[]> { TypedValue = born });
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = sex });
+            insert.CommandTimeout = 600;
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+
+        /// <summary>Users of the synthetic rows exist too, locked and without a password: no one can sign in as them.</summary>
+        private static async Task AddSyntheticUsersAsync(NpgsqlConnection connection, SyntheticUser[] users, CancellationToken ct)
+        {
+            if (users.Length == 0)
+            {
+                return;
+            }
+
+            await using var insert = new NpgsqlCommand("""
+                WITH n AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) AS n(id, email, role)),
+                added AS (
+                    INSERT INTO identity.users (id, display_name, created_at, user_name, normalized_user_name, email, normalized_email,
+                        email_confirmed, security_stamp, concurrency_stamp, phone_number_confirmed, two_factor_enabled, lockout_end,
+                        lockout_enabled, access_failed_count)
+                    SELECT n.id, 'Synthetic ' || n.role || ' ' || split_part(n.email, '@', 1), now(), n.email, upper(n.email), n.email, upper(n.email),
+                           true, gen_random_uuid()::text, gen_random_uuid()::text, false, false, 'infinity', true, 0
+                    FROM n
+                    ON CONFLICT (id) DO NOTHING
+                    RETURNING id)
+                INSERT INTO identity.user_roles (user_id, role_id)
+                SELECT n.id, r.id FROM n JOIN added a ON a.id = n.id JOIN identity.roles r ON r.name = n.role
+                """, connection);
+            insert.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. users.Select(u => u.Id)] });
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. users.Select(u => u.Name)] });
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. users.Select(u => u.Role)] });
+            await insert.ExecuteNonQueryAsync(ct);
         }
 
         private static SyntheticUser NewUser(Random random, Guid id, string name, string[] roles, int patients)
