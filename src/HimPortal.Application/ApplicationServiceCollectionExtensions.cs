@@ -21,6 +21,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<ChartGate>();
         services.TryAddSingleton<Compliance.HospitalTime>();
         services.AddScoped<Compliance.AccessLog.AccessLogReader>();
+        services.AddScoped<Compliance.Reviews.ReviewWorkflow>();
 
         foreach (var type in typeof(ApplicationServiceCollectionExtensions).Assembly.GetTypes())
         {

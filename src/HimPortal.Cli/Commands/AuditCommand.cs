@@ -9,7 +9,7 @@ namespace HimPortal.Cli.Commands;
 internal static partial class AuditCommand
 {
     public static Command Create(Func<IConfiguration> configuration) =>
-        new("audit", "Work with the access audit.") { Verify(configuration), Generate(configuration) };
+        new("audit", "Work with the access audit.") { Verify(configuration), Generate(configuration), Archive(configuration) };
 
     private static Command Verify(Func<IConfiguration> configuration)
     {

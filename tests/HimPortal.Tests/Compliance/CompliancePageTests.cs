@@ -173,6 +173,20 @@ public sealed partial class CompliancePageTests(WebFixture web) : IClassFixture<
         (await bad.Content.ReadAsStringAsync()).ShouldContain("A postal code has letters, digits, spaces and hyphens only");
     }
 
+    [Fact]
+    public async Task A_reviewers_search_by_patient_name_leaves_the_name_in_no_log_line()
+    {
+        var officer = await Personas.CreateAsync(web.Services, Roles.ComplianceOfficer);
+        var patient = await PatientAsync("Philippa", "Quenbyshire");
+        using var client = await SignedInAsync(officer);
+        (await client.GetAsync(new Uri("/Compliance/AccessLog?patientText=Quenbyshire", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await client.GetAsync(new Uri($"/Compliance/Patient/{patient}", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await client.GetAsync(new Uri($"/Compliance/AccessLog?patientId={patient}&handler=Export", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        web.Factory.Logs.Lines.Where(l => l.Contains("Quenbyshire", StringComparison.OrdinalIgnoreCase)).ShouldBeEmpty();
+        web.Factory.Logs.Lines.Where(l => l.Contains("Philippa", StringComparison.OrdinalIgnoreCase)).ShouldBeEmpty();
+    }
+
     [GeneratedRegex(@"# end of export [0-9a-f-]{36}: \d+ rows; last row [0-9a-f-]{36} lane \d+ sequence \d+ hash [0-9a-f]{64}; exported ")]
     private static partial Regex ClosingLine();
 

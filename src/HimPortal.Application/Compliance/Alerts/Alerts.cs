@@ -223,75 +223,31 @@ public sealed class GetAlertHandler(HimDbContext db, AccessAudit audit, IAuditAc
 }
 
 /// <summary>
-/// Records the reviewer's disposition of an alert, with notes, in one transaction with its audit row; the same rules as a
-/// break-the-glass review: never one's own, a final disposition stands, two reviewers cannot overwrite each other.
+/// Records the reviewer's disposition of an alert, with notes (<see cref="ReviewWorkflow"/>): the same rules as a
+/// break-the-glass review. An open alert that gained evidence since the reviewer opened it is reviewed again.
 /// </summary>
-public sealed class ReviewAlertHandler(
-    HimDbContext db,
-    AccessAudit audit,
-    IAuditActorAccessor actors,
-    IValidator<ReviewCommand> validator,
-    HospitalTime hospital,
-    TimeProvider clock)
+public sealed class ReviewAlertHandler(HimDbContext db, ReviewWorkflow workflow)
 {
-    public async Task<Result<string>> HandleAsync(ReviewCommand command, CancellationToken ct)
+    private static readonly ReviewTarget<PrivacyAlert> Target = new(
+        "PrivacyAlert",
+        a => a.Id,
+        a => a.UserId,
+        a => a.PatientId,
+        a => (a.Disposition, a.ReviewedAt, a.ReviewedByUserId, a.ReviewNotes, a.Version),
+        (a, disposition, notes, at, by) =>
+        {
+            a.Disposition = disposition;
+            a.ReviewNotes = notes;
+            a.ReviewedAt = at;
+            a.ReviewedByUserId = by;
+        },
+        a => a.Version,
+        a => $"alert {a.RuleCode}; ",
+        _ => new Error("conflict", "New evidence was added to this alert after you opened it. Reload it and review it again; your review was not saved."));
+
+    public Task<Result<string>> HandleAsync(ReviewCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var actor = actors.Current;
-        if (actor.UserId is not { } reviewer || !RolePermissions.Grants(actor.Roles, Permissions.AuditReview))
-        {
-            return ComplianceErrors.NotPermitted;
-        }
-
-        var validation = await validator.ValidateAsync(command, ct);
-        if (!validation.IsValid)
-        {
-            return ComplianceErrors.Invalid(validation);
-        }
-
-        try
-        {
-            return await db.InTransactionAsync<Result<string>>(async token =>
-            {
-                var alert = await db.PrivacyAlerts.SingleOrDefaultAsync(a => a.Id == command.Id, token);
-                if (alert is null)
-                {
-                    return ComplianceErrors.NotFound;
-                }
-
-                if (alert.UserId == reviewer)
-                {
-                    return ComplianceErrors.OwnAccess;
-                }
-
-                var previousReviewer = await db.Users.Where(u => u.Id == alert.ReviewedByUserId).Select(u => u.DisplayName).FirstOrDefaultAsync(token);
-                if (alert.Version != command.Version)
-                {
-                    return alert.ReviewedAt is null
-                        ? new Error("conflict", "New evidence was added to this alert after you opened it. Reload it and review it again; your review was not saved.")
-                        : ReviewRules.Conflict(previousReviewer);
-                }
-
-                if (ReviewRules.CheckOpen(alert.Disposition, alert.ReviewedAt, previousReviewer, hospital) is { } closed)
-                {
-                    return closed;
-                }
-
-                var before = alert.Disposition;
-                alert.Disposition = command.Disposition;
-                alert.ReviewNotes = string.IsNullOrWhiteSpace(command.Notes) ? null : command.Notes.Trim();
-                alert.ReviewedAt = clock.GetUtcNow();
-                alert.ReviewedByUserId = reviewer;
-                db.Entry(alert).Property(a => a.Version).OriginalValue = command.Version;
-                await db.SaveChangesAsync(token);
-                await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, "PrivacyAlert", alert.Id.ToString("D"), alert.PatientId,
-                    Details: $"alert {alert.RuleCode}; disposition {ReviewRules.Label(before)} -> {ReviewRules.Label(command.Disposition)}; note {alert.ReviewNotes?.Length ?? 0} chars"), token);
-                return Result<string>.Success(command.Disposition!);
-            }, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return ReviewRules.Conflict(null);
-        }
+        return workflow.ReviewAsync(command, db.PrivacyAlerts.Where(a => a.Id == command.Id), Target, ct);
     }
 }

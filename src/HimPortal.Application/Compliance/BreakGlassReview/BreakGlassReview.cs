@@ -7,6 +7,7 @@ using HimPortal.Application.Compliance.Reviews;
 using HimPortal.Application.Security;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
+using HimPortal.Data.Access;
 using HimPortal.Data.Compliance;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -208,75 +209,30 @@ public sealed class GetBreakGlassReviewHandler(
 }
 
 /// <summary>
-/// Records the reviewer's disposition of an emergency access, with notes, in one transaction with its audit row. The
-/// access leaves the queue (reviewed_at is set); "needs follow-up" keeps it on the follow-up list for a final decision.
-/// A reviewer never dispositions their own access, and two reviewers at once cannot overwrite each other (xmin).
+/// Records the reviewer's disposition of an emergency access, with notes (<see cref="ReviewWorkflow"/>). The access
+/// leaves the queue (reviewed_at is set); "needs follow-up" keeps it on the follow-up list for a final decision.
 /// </summary>
-public sealed class ReviewBreakGlassHandler(
-    HimDbContext db,
-    AccessAudit audit,
-    IAuditActorAccessor actors,
-    IValidator<ReviewCommand> validator,
-    HospitalTime hospital,
-    TimeProvider clock)
+public sealed class ReviewBreakGlassHandler(HimDbContext db, ReviewWorkflow workflow)
 {
-    public async Task<Result<string>> HandleAsync(ReviewCommand command, CancellationToken ct)
+    private static readonly ReviewTarget<BreakGlassAccess> Target = new(
+        "BreakGlassAccess",
+        g => g.Id,
+        g => g.UserId,
+        g => g.PatientId,
+        g => (g.Disposition, g.ReviewedAt, g.ReviewedByUserId, g.ReviewNotes, g.Version),
+        (g, disposition, notes, at, by) =>
+        {
+            g.Disposition = disposition;
+            g.ReviewNotes = notes;
+            g.ReviewedAt = at;
+            g.ReviewedByUserId = by;
+        },
+        g => g.Version,
+        _ => "");
+
+    public Task<Result<string>> HandleAsync(ReviewCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var actor = actors.Current;
-        if (actor.UserId is not { } reviewer || !RolePermissions.Grants(actor.Roles, Permissions.AuditReview))
-        {
-            return ComplianceErrors.NotPermitted;
-        }
-
-        var validation = await validator.ValidateAsync(command, ct);
-        if (!validation.IsValid)
-        {
-            return ComplianceErrors.Invalid(validation);
-        }
-
-        try
-        {
-            return await db.InTransactionAsync<Result<string>>(async token =>
-            {
-                var grant = await db.BreakGlassAccesses.SingleOrDefaultAsync(g => g.Id == command.Id, token);
-                if (grant is null)
-                {
-                    return ComplianceErrors.NotFound;
-                }
-
-                if (grant.UserId == reviewer)
-                {
-                    return ComplianceErrors.OwnAccess;
-                }
-
-                var previousReviewer = await db.Users.Where(u => u.Id == grant.ReviewedByUserId).Select(u => u.DisplayName).FirstOrDefaultAsync(token);
-                if (grant.Version != command.Version)
-                {
-                    return ReviewRules.Conflict(previousReviewer);
-                }
-
-                if (ReviewRules.CheckOpen(grant.Disposition, grant.ReviewedAt, previousReviewer, hospital) is { } closed)
-                {
-                    return closed;
-                }
-
-                var before = grant.Disposition;
-                grant.Disposition = command.Disposition;
-                grant.ReviewNotes = string.IsNullOrWhiteSpace(command.Notes) ? null : command.Notes.Trim();
-                grant.ReviewedAt = clock.GetUtcNow();
-                grant.ReviewedByUserId = reviewer;
-                // The version the reviewer saw is the one the UPDATE requires: a review saved in between fails it.
-                db.Entry(grant).Property(g => g.Version).OriginalValue = command.Version;
-                await db.SaveChangesAsync(token);
-                await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, "BreakGlassAccess", grant.Id.ToString("D"), grant.PatientId,
-                    Details: $"disposition {ReviewRules.Label(before)} -> {ReviewRules.Label(command.Disposition)}; note {grant.ReviewNotes?.Length ?? 0} chars"), token);
-                return Result<string>.Success(command.Disposition!);
-            }, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return ReviewRules.Conflict(null);
-        }
+        return workflow.ReviewAsync(command, db.BreakGlassAccesses.Where(g => g.Id == command.Id), Target, ct);
     }
 }

@@ -1,6 +1,10 @@
 using FluentValidation;
+using HimPortal.Application.Auditing;
 using HimPortal.Application.Common;
+using HimPortal.Application.Security;
+using HimPortal.Data;
 using HimPortal.Data.Compliance;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 
 namespace HimPortal.Application.Compliance.Reviews;
@@ -52,4 +56,95 @@ public static class ReviewRules
 
     public static Error Conflict(string? reviewer) =>
         new("conflict", $"{reviewer ?? "Another reviewer"} changed this after you opened it. Reload it to see their review; yours was not saved.");
+}
+
+/// <summary>How a review reads and writes one kind of reviewed item (a break-the-glass access, an alert).</summary>
+public sealed record ReviewTarget<T>(
+    string ResourceType,
+    Func<T, Guid> Id,
+    Func<T, Guid?> Subject,
+    Func<T, Guid?> Patient,
+    Func<T, (string? Disposition, DateTimeOffset? ReviewedAt, Guid? ReviewedBy, string? Notes, uint Version)> State,
+    Action<T, string, string?, DateTimeOffset, Guid> Apply,
+    System.Linq.Expressions.Expression<Func<T, uint>> Version,
+    Func<T, string> Describe,
+    Func<T, Error>? StaleOpen = null)
+    where T : class;
+
+/// <summary>
+/// Records a reviewer's disposition, in one transaction with its audit row: never one's own, a final disposition
+/// stands, notes where they are owed, and the version the reviewer saw must still be the row's (xmin), so the second of
+/// two reviewers at once is told who was first instead of overwriting them.
+/// </summary>
+public sealed class ReviewWorkflow(
+    HimDbContext db,
+    AccessAudit audit,
+    IAuditActorAccessor actors,
+    IValidator<ReviewCommand> validator,
+    HospitalTime hospital,
+    TimeProvider clock)
+{
+    public async Task<Result<string>> ReviewAsync<T>(ReviewCommand command, IQueryable<T> items, ReviewTarget<T> target, CancellationToken ct)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(target);
+        var actor = actors.Current;
+        if (actor.UserId is not { } reviewer || !RolePermissions.Grants(actor.Roles, Permissions.AuditReview))
+        {
+            return ComplianceErrors.NotPermitted;
+        }
+
+        var validation = await validator.ValidateAsync(command, ct);
+        if (!validation.IsValid)
+        {
+            return ComplianceErrors.Invalid(validation);
+        }
+
+        try
+        {
+            return await db.InTransactionAsync<Result<string>>(async token =>
+            {
+                var item = await items.SingleOrDefaultAsync(token);
+                if (item is null)
+                {
+                    return ComplianceErrors.NotFound;
+                }
+
+                if (target.Subject(item) == reviewer)
+                {
+                    return ComplianceErrors.OwnAccess;
+                }
+
+                var state = target.State(item);
+                var previousReviewer = state.ReviewedBy is { } by
+                    ? await db.Users.Where(u => u.Id == by).Select(u => u.DisplayName).FirstOrDefaultAsync(token)
+                    : null;
+                if (state.Version != command.Version)
+                {
+                    return state.ReviewedAt is null && target.StaleOpen is not null ? target.StaleOpen(item) : ReviewRules.Conflict(previousReviewer);
+                }
+
+                if (ReviewRules.CheckOpen(state.Disposition, state.ReviewedAt, previousReviewer, hospital) is { } closed)
+                {
+                    return closed;
+                }
+
+                var notes = string.IsNullOrWhiteSpace(command.Notes) ? null : command.Notes.Trim();
+                target.Apply(item, command.Disposition!, notes, clock.GetUtcNow(), reviewer);
+                // The version the reviewer saw is the one the UPDATE requires: a review saved in between fails it.
+                db.Entry(item).Property(target.Version).OriginalValue = command.Version;
+                await db.SaveChangesAsync(token);
+                await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, target.ResourceType,
+                    target.Id(item).ToString("D"), target.Patient(item),
+                    Details: $"{target.Describe(item)}disposition {ReviewRules.Label(state.Disposition)} -> {ReviewRules.Label(command.Disposition)}; note {notes?.Length ?? 0} chars"), token);
+                return Result<string>.Success(command.Disposition!);
+            }, ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return ReviewRules.Conflict(null);
+        }
+    }
 }
