@@ -330,9 +330,13 @@ namespace HimPortal.Data.Migrations
                         .HasDatabaseName("ix_access_events_patient_id_occurred_at_id")
                         .HasFilter("patient_id IS NOT NULL");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("PatientId", "OccurredAt", "Id"), new[] { "UserId", "Action", "Outcome", "Purpose" });
+
                     b.HasIndex("UserId", "OccurredAt", "Id")
                         .IsDescending(false, true, true)
                         .HasDatabaseName("ix_access_events_user_id_occurred_at_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("UserId", "OccurredAt", "Id"), new[] { "PatientId", "Action", "Outcome", "Purpose" });
 
                     b.ToTable("access_events", "audit", t =>
                         {

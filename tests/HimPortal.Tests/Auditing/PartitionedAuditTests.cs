@@ -32,9 +32,26 @@ public sealed class PartitionedAuditTests : IAsyncLifetime
 
     public Task DisposeAsync() => _database.DisposeAsync();
 
-    private async Task<AuditChainReport> VerifyAsync(DateTimeOffset? from = null, DateTimeOffset? to = null)
+    /// <summary>A database of its own (the test tampers with it) holding <paramref name="rows"/> audit rows.</summary>
+    private static async Task<TestDatabase> DatabaseWithRowsAsync(int rows)
     {
-        await using var services = _database.Services();
+        var database = new TestDatabase();
+        await database.InitializeAsync();
+        await using var services = database.Services();
+        for (var i = 0; i < rows; i++)
+        {
+            await using var scope = services.CreateAsyncScope();
+            await AccessAuditTests.RecordAsync(scope.ServiceProvider, "view");
+        }
+
+        return database;
+    }
+
+    private Task<AuditChainReport> VerifyAsync(DateTimeOffset? from = null, DateTimeOffset? to = null) => VerifyAsync(_database, from, to);
+
+    private static async Task<AuditChainReport> VerifyAsync(TestDatabase database, DateTimeOffset? from = null, DateTimeOffset? to = null)
+    {
+        await using var services = database.Services();
         await using var scope = services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<VerifyAuditChainHandler>()
             .HandleAsync(new VerifyAuditChainQuery(from, to), CancellationToken.None);
@@ -98,23 +115,12 @@ public sealed class PartitionedAuditTests : IAsyncLifetime
     [Fact]
     public async Task Removing_the_newest_rows_of_a_lane_is_detected_by_its_head()
     {
-        await using var database = new TestDatabase();
-        await database.InitializeAsync();
-        await using (var services = database.Services())
-        {
-            for (var i = 0; i < 40; i++)
-            {
-                await using var scope = services.CreateAsyncScope();
-                await AccessAuditTests.RecordAsync(scope.ServiceProvider, "view");
-            }
-        }
+        await using var database = await DatabaseWithRowsAsync(40);
 
         var lane = await database.ScalarAsync<short>("SELECT lane FROM audit.lane_heads WHERE lane_seq >= 2 ORDER BY lane LIMIT 1");
         await database.TamperAsync($"DELETE FROM audit.access_events WHERE lane = {lane} AND lane_seq = (SELECT lane_seq FROM audit.lane_heads WHERE lane = {lane})");
 
-        await using var verifier = database.Services();
-        await using var check = verifier.CreateAsyncScope();
-        var report = await check.ServiceProvider.GetRequiredService<VerifyAuditChainHandler>().HandleAsync(new VerifyAuditChainQuery(), CancellationToken.None);
+        var report = await VerifyAsync(database);
         report.Intact.ShouldBeFalse();
         report.Breaks.ShouldContain(b => b.Lane == lane && b.Problem.Contains("newest row(s) missing"));
     }
@@ -133,16 +139,7 @@ public sealed class PartitionedAuditTests : IAsyncLifetime
     [Fact]
     public async Task A_copied_row_claiming_a_place_already_taken_is_named_as_a_fork()
     {
-        await using var database = new TestDatabase();
-        await database.InitializeAsync();
-        await using (var services = database.Services())
-        {
-            for (var i = 0; i < 40; i++)
-            {
-                await using var scope = services.CreateAsyncScope();
-                await AccessAuditTests.RecordAsync(scope.ServiceProvider, "view");
-            }
-        }
+        await using var database = await DatabaseWithRowsAsync(40);
 
         // An exact copy (new id) of a row in the middle of a lane: its link is valid, but its place is taken.
         var lane = await database.ScalarAsync<short>("SELECT lane FROM audit.access_events WHERE lane_seq = 3 ORDER BY lane LIMIT 1");
@@ -155,9 +152,7 @@ public sealed class PartitionedAuditTests : IAsyncLifetime
             FROM audit.access_events WHERE lane = {lane} AND lane_seq = 2
             """);
 
-        await using var verifier = database.Services();
-        await using var check = verifier.CreateAsyncScope();
-        var report = await check.ServiceProvider.GetRequiredService<VerifyAuditChainHandler>().HandleAsync(new VerifyAuditChainQuery(), CancellationToken.None);
+        var report = await VerifyAsync(database);
         report.Intact.ShouldBeFalse();
         report.Breaks.ShouldContain(b => b.Lane == lane && b.Problem.Contains("forked"));
     }

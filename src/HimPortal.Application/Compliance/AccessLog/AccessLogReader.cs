@@ -225,6 +225,24 @@ public readonly record struct AccessLogCursor(DateTimeOffset OccurredAt, Guid Id
         return micros.ToString(CultureInfo.InvariantCulture) + "." + Id.ToString("N");
     }
 
+    /// <summary>Reads an optional page link; a damaged one is an error telling the reviewer how to start over.</summary>
+    public static Common.Error? Read(string? value, string startOver, out AccessLogCursor? cursor)
+    {
+        cursor = null;
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (!TryParse(value, out var parsed))
+        {
+            return new Common.Error("invalid", $"The page link is not valid: {startOver}.");
+        }
+
+        cursor = parsed;
+        return null;
+    }
+
     public static bool TryParse(string? value, out AccessLogCursor cursor)
     {
         cursor = default;

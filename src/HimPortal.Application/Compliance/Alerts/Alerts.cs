@@ -54,15 +54,9 @@ public sealed class ListAlertsHandler(HimDbContext db, AccessAudit audit, IAudit
             return ComplianceErrors.NotPermitted;
         }
 
-        AccessLogCursor? after = null;
-        if (query.After is not null)
+        if (AccessLogCursor.Read(query.After, "open the alerts again", out var after) is { } badLink)
         {
-            if (!AccessLogCursor.TryParse(query.After, out var cursor))
-            {
-                return new Error("invalid", "The page link is not valid: open the alerts again.");
-            }
-
-            after = cursor;
+            return badLink;
         }
 
         if (query.RuleCode is not null && MonitoringRules.Find(query.RuleCode) is null)

@@ -55,15 +55,9 @@ public sealed class ListBreakGlassHandler(HimDbContext db, IAuditActorAccessor a
             return ComplianceErrors.NotPermitted;
         }
 
-        AccessLogCursor? after = null;
-        if (query.After is not null)
+        if (AccessLogCursor.Read(query.After, "open the queue again", out var after) is { } badLink)
         {
-            if (!AccessLogCursor.TryParse(query.After, out var cursor))
-            {
-                return new Error("invalid", "The page link is not valid: open the queue again.");
-            }
-
-            after = cursor;
+            return badLink;
         }
 
         var overdueDays = ReviewRules.OverdueDays(configuration);

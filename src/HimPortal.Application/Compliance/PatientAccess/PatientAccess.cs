@@ -41,15 +41,9 @@ public sealed class PatientAccessHandler(HimDbContext db, AccessLogReader reader
             return ComplianceErrors.NotPermitted;
         }
 
-        AccessLogCursor? after = null;
-        if (query.After is not null)
+        if (AccessLogCursor.Read(query.After, "open the patient's access history again", out var after) is { } badLink)
         {
-            if (!AccessLogCursor.TryParse(query.After, out var cursor))
-            {
-                return new Error("invalid", "The page link is not valid: open the patient's access history again.");
-            }
-
-            after = cursor;
+            return badLink;
         }
 
         return await db.InTransactionAsync<Result<PatientAccessReport>>(async token =>
@@ -65,13 +59,13 @@ public sealed class PatientAccessHandler(HimDbContext db, AccessLogReader reader
                 return ComplianceErrors.NotFound;
             }
 
+            // Grouped by account only, so the patient index (which carries user, action, outcome and purpose) answers it alone.
             var accessors = await db.AccessEvents.AsNoTracking()
                 .Where(e => e.PatientId == query.PatientId)
-                .GroupBy(e => new { e.UserId, e.UserName })
+                .GroupBy(e => e.UserId)
                 .Select(g => new
                 {
-                    g.Key.UserId,
-                    g.Key.UserName,
+                    UserId = g.Key,
                     Events = g.LongCount(),
                     Views = g.LongCount(e => e.Action == AuditAction.View && e.Outcome == AuditOutcome.Success),
                     Denied = g.LongCount(e => e.Outcome == AuditOutcome.Denied),
@@ -82,21 +76,27 @@ public sealed class PatientAccessHandler(HimDbContext db, AccessLogReader reader
                 .OrderByDescending(a => a.Last)
                 .Take(500)
                 .ToListAsync(token);
-            var roles = await LatestRolesAsync(accessors.Where(a => a.UserId is not null).Select(a => a.UserId!.Value).ToList(), token);
+            var people = await PeopleAsync(accessors.Where(a => a.UserId is not null).Select(a => a.UserId!.Value).ToList(), token);
             var events = await reader.PageAsync(new AccessLogFilter(PatientId: query.PatientId), after, query.PageSize, token);
             await audit.RecordAsync(new AuditRecord(AuditAction.Search, AuditOutcome.Success, "AccessLog", PatientId: query.PatientId,
                 Details: $"who accessed the patient; {accessors.Count} user(s); {events.Rows.Count} event(s) shown" + (after is null ? "" : "; next page")), token);
             return Result<PatientAccessReport>.Success(new PatientAccessReport(patient,
-                accessors.Select(a => new PatientAccessor(a.UserId, a.UserName, a.UserId is { } id && roles.TryGetValue(id, out var r) ? r : [],
-                    a.Events, a.Views, a.Denied, a.BreakGlass, a.First, a.Last)).ToList(),
+                accessors.Select(a => a.UserId is { } id && people.TryGetValue(id, out var person)
+                        ? new PatientAccessor(id, person.Name, person.Roles, a.Events, a.Views, a.Denied, a.BreakGlass, a.First, a.Last)
+                        : new PatientAccessor(a.UserId, "(no account)", [], a.Events, a.Views, a.Denied, a.BreakGlass, a.First, a.Last)).ToList(),
                 events));
         }, ct);
     }
 
-    private async Task<Dictionary<Guid, string[]>> LatestRolesAsync(List<Guid> users, CancellationToken ct) =>
-        (await db.UserRoles.AsNoTracking().Where(ur => users.Contains(ur.UserId))
-            .Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name })
-            .ToListAsync(ct))
-        .GroupBy(x => x.UserId)
-        .ToDictionary(g => g.Key, g => g.Select(x => x.Name!).Order(StringComparer.Ordinal).ToArray());
+    /// <summary>The accounts' names (e-mail) and current roles, in two queries for however many people.</summary>
+    private async Task<Dictionary<Guid, (string Name, string[] Roles)>> PeopleAsync(List<Guid> users, CancellationToken ct)
+    {
+        var roles = (await db.UserRoles.AsNoTracking().Where(ur => users.Contains(ur.UserId))
+                .Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name })
+                .ToListAsync(ct))
+            .ToLookup(x => x.UserId, x => x.Name!);
+        return await db.Users.AsNoTracking().Where(u => users.Contains(u.Id))
+            .Select(u => new { u.Id, u.Email })
+            .ToDictionaryAsync(u => u.Id, u => (u.Email ?? u.Id.ToString(), roles[u.Id].Order(StringComparer.Ordinal).ToArray()), ct);
+    }
 }

@@ -52,15 +52,9 @@ public sealed class UserActivityHandler(
             return new Error("invalid", "Give a period of 1 to 3660 days.", "Days");
         }
 
-        AccessLogCursor? after = null;
-        if (query.After is not null)
+        if (AccessLogCursor.Read(query.After, "open the user's activity again", out var after) is { } badLink)
         {
-            if (!AccessLogCursor.TryParse(query.After, out var cursor))
-            {
-                return new Error("invalid", "The page link is not valid: open the user's activity again.");
-            }
-
-            after = cursor;
+            return badLink;
         }
 
         var now = clock.GetUtcNow();

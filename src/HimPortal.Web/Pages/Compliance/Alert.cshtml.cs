@@ -1,53 +1,20 @@
+using HimPortal.Application.Common;
 using HimPortal.Application.Compliance;
 using HimPortal.Application.Compliance.Alerts;
 using HimPortal.Application.Compliance.Reviews;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace HimPortal.Web.Pages.Compliance;
 
-/// <summary>One privacy alert with its evidence and disposition (folder policy Audit.Review).</summary>
-public sealed class AlertModel(GetAlertHandler get, ReviewAlertHandler review, HospitalTime hospital) : PageModel
+/// <summary>One privacy alert with its evidence and disposition (folder policy Audit.Review; the handlers re-check).</summary>
+public sealed class AlertModel(GetAlertHandler get, ReviewAlertHandler review, HospitalTime hospital) : ReviewPageModel<AlertView>
 {
-    public AlertView Alert { get; private set; } = null!;
-
     public HospitalTime Hospital => hospital;
 
-    public string? Disposition { get; private set; }
+    protected override string QueuePage => "/Compliance/Alerts";
 
-    public string? Notes { get; private set; }
+    protected override string Recorded(string disposition) => $"Alert recorded as {disposition}.";
 
-    public Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => ShowAsync(id, ct);
+    protected override Task<Result<AlertView>> LoadAsync(Guid id, CancellationToken ct) => get.HandleAsync(new GetAlertQuery(id), ct);
 
-    public async Task<IActionResult> OnPostReviewAsync(Guid id, string? disposition, string? notes, uint version, CancellationToken ct)
-    {
-        var result = await review.HandleAsync(new ReviewCommand(id, disposition, notes, version), ct);
-        if (result.IsSuccess)
-        {
-            TempData["Notice"] = $"Alert recorded as {ReviewRules.Label(result.Value)}.";
-            return RedirectToPage("/Compliance/Alerts");
-        }
-
-        if (result.Error!.Code == "not-found")
-        {
-            return NotFound();
-        }
-
-        ModelState.AddModelError(string.Empty, result.Error.Message);
-        Disposition = disposition;
-        Notes = notes;
-        return await ShowAsync(id, ct);
-    }
-
-    private async Task<IActionResult> ShowAsync(Guid id, CancellationToken ct)
-    {
-        var result = await get.HandleAsync(new GetAlertQuery(id), ct);
-        if (!result.IsSuccess)
-        {
-            return result.Error!.Code == "not-found" ? NotFound() : Forbid();
-        }
-
-        Alert = result.Value!;
-        return Page();
-    }
+    protected override Task<Result<string>> ReviewAsync(ReviewCommand command, CancellationToken ct) => review.HandleAsync(command, ct);
 }

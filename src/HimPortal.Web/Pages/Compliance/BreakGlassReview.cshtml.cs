@@ -1,53 +1,22 @@
+using HimPortal.Application.Common;
 using HimPortal.Application.Compliance;
 using HimPortal.Application.Compliance.BreakGlassReview;
 using HimPortal.Application.Compliance.Reviews;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace HimPortal.Web.Pages.Compliance;
 
 /// <summary>One emergency access and its disposition (folder policy Audit.Review; the handlers re-check on GET and POST).</summary>
-public sealed class BreakGlassReviewModel(GetBreakGlassReviewHandler get, ReviewBreakGlassHandler review, HospitalTime hospital) : PageModel
+public sealed class BreakGlassReviewModel(GetBreakGlassReviewHandler get, ReviewBreakGlassHandler review, HospitalTime hospital)
+    : ReviewPageModel<BreakGlassReviewView>
 {
-    public BreakGlassReviewView Grant { get; private set; } = null!;
-
     public HospitalTime Hospital => hospital;
 
-    public string? Disposition { get; private set; }
+    protected override string QueuePage => "/Compliance/BreakGlass";
 
-    public string? Notes { get; private set; }
+    protected override string Recorded(string disposition) => $"Break-the-glass access recorded as {disposition}.";
 
-    public Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => ShowAsync(id, ct);
+    protected override Task<Result<BreakGlassReviewView>> LoadAsync(Guid id, CancellationToken ct) =>
+        get.HandleAsync(new GetBreakGlassReviewQuery(id), ct);
 
-    public async Task<IActionResult> OnPostReviewAsync(Guid id, string? disposition, string? notes, uint version, CancellationToken ct)
-    {
-        var result = await review.HandleAsync(new ReviewCommand(id, disposition, notes, version), ct);
-        if (result.IsSuccess)
-        {
-            TempData["Notice"] = $"Break-the-glass access recorded as {ReviewRules.Label(result.Value)}.";
-            return RedirectToPage("/Compliance/BreakGlass");
-        }
-
-        if (result.Error!.Code == "not-found")
-        {
-            return NotFound();
-        }
-
-        ModelState.AddModelError(string.Empty, result.Error.Message);
-        Disposition = disposition;
-        Notes = notes;
-        return await ShowAsync(id, ct);
-    }
-
-    private async Task<IActionResult> ShowAsync(Guid id, CancellationToken ct)
-    {
-        var result = await get.HandleAsync(new GetBreakGlassReviewQuery(id), ct);
-        if (!result.IsSuccess)
-        {
-            return result.Error!.Code == "not-found" ? NotFound() : Forbid();
-        }
-
-        Grant = result.Value!;
-        return Page();
-    }
+    protected override Task<Result<string>> ReviewAsync(ReviewCommand command, CancellationToken ct) => review.HandleAsync(command, ct);
 }
