@@ -13,7 +13,7 @@ public static class HomePages
         new(Roles.HimManager, "/Management", "Department overview", Permissions.DepartmentDashboard),
         new(Roles.HimClerk, "/Intake", "Record intake", Permissions.IntakeImport),
         new(Roles.RoiSpecialist, "/Roi", "Release of information", Permissions.RoiProcess),
-        new(Roles.Physician, "/Charts", "Patient charts", Permissions.ChartsSearch),
+        new(Roles.Physician, "/Charts", "Find a patient", Permissions.ChartsSearch),
         new(Roles.ComplianceOfficer, "/Compliance", "Access audit review", Permissions.AuditReview),
         new(Roles.Patient, "/Portal", "My health record", Permissions.PortalSelf),
     ];
