@@ -44,6 +44,14 @@ public static class DatabaseMigrator
         db.Database.ExecuteSqlRawAsync(
             $"SELECT audit.ensure_partitions(current_date, (current_date + interval '{PartitionMonthsAhead} months')::date)", ct);
 
+    /// <summary>Until when the audit has monthly partitions (the upper bound of the newest), or null when it has none.</summary>
+    public static Task<DateTimeOffset?> AuditPartitionsUntilAsync(HimDbContext db, CancellationToken ct) =>
+        db.Database.SqlQueryRaw<DateTimeOffset?>("""
+            SELECT max(substring(pg_get_expr(c.relpartbound, c.oid) FROM 'TO \(''([^'']+)''\)')::timestamptz) AS "Value"
+            FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE i.inhparent = 'audit.access_events'::regclass
+            """).SingleAsync(ct);
+
     public static async Task<IReadOnlyList<string>> PendingMigrationsAsync(HimDbContext db, CancellationToken ct) =>
         (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
 

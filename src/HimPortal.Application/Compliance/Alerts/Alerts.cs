@@ -88,14 +88,18 @@ public sealed class ListAlertsHandler(HimDbContext db, AccessAudit audit, IAudit
         }
 
         alerts = reviewed ? alerts.OrderByDescending(a => a.ReviewedAt).ThenByDescending(a => a.Id) : alerts.OrderBy(a => a.RaisedAt).ThenBy(a => a.Id);
-        var rows = await alerts.Take(size + 1)
-            .Select(a => new { a.Id, a.RuleCode, a.RaisedAt, a.FirstEventAt, a.Summary, a.EventCount, a.UserName, a.PatientId, a.Disposition, a.ReviewedAt })
-            .ToListAsync(ct);
+        var rows = await db.InTransactionAsync(async token =>
+        {
+            var page = await alerts.Take(size + 1)
+                .Select(a => new { a.Id, a.RuleCode, a.RaisedAt, a.FirstEventAt, a.Summary, a.EventCount, a.UserName, a.PatientId, a.Disposition, a.ReviewedAt })
+                .ToListAsync(token);
+            await audit.RecordAsync(new AuditRecord(AuditAction.Search, AuditOutcome.Success, "PrivacyAlert",
+                Details: $"alert list; {query.Queue}{(query.RuleCode is null ? "" : "; rule=" + query.RuleCode)}; {Math.Min(page.Count, size)} shown"), token);
+            return page;
+        }, ct);
         var items = rows.Take(size).Select(a => new AlertItem(a.Id, a.RuleCode, MonitoringRules.Find(a.RuleCode)?.Title ?? a.RuleCode, a.RaisedAt,
             a.FirstEventAt, a.Summary, a.EventCount, a.UserName, a.PatientId, a.Disposition, a.ReviewedAt,
             a.ReviewedAt is null && a.RaisedAt < overdueBefore)).ToList();
-        await audit.RecordAloneAsync(new AuditRecord(AuditAction.Search, AuditOutcome.Success, "PrivacyAlert",
-            Details: $"alert list; {query.Queue}{(query.RuleCode is null ? "" : "; rule=" + query.RuleCode)}; {items.Count} shown"), ct);
         string? next = null;
         if (rows.Count > size)
         {

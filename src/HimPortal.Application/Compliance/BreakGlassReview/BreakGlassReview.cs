@@ -44,8 +44,8 @@ public sealed record BreakGlassItem(
 
 public sealed record BreakGlassList(IReadOnlyList<BreakGlassItem> Items, string? NextAfter, int OverdueDays);
 
-/// <summary>The review queue of emergency accesses. Lists hold names and reasons, no clinical content; they are not audited.</summary>
-public sealed class ListBreakGlassHandler(HimDbContext db, IAuditActorAccessor actors, IConfiguration configuration, TimeProvider clock)
+/// <summary>The review queue of emergency accesses. It names patients, so reading it is audited like a search of the log.</summary>
+public sealed class ListBreakGlassHandler(HimDbContext db, AccessAudit audit, IAuditActorAccessor actors, IConfiguration configuration, TimeProvider clock)
 {
     public async Task<Result<BreakGlassList>> HandleAsync(ListBreakGlassQuery query, CancellationToken ct)
     {
@@ -80,17 +80,23 @@ public sealed class ListBreakGlassHandler(HimDbContext db, IAuditActorAccessor a
         grants = query.Queue == BreakGlassQueue.Reviewed
             ? grants.OrderByDescending(g => g.ReviewedAt).ThenByDescending(g => g.Id)
             : grants.OrderBy(g => g.GrantedAt).ThenBy(g => g.Id);
-        var rows = await grants.Take(size + 1)
-            .Join(db.Users, g => g.UserId, u => u.Id, (g, u) => new { g, u.DisplayName, u.Email })
-            .Join(db.Set<Patient>(), x => x.g.PatientId, p => p.Id, (x, p) => new
-            {
-                x.g,
-                x.DisplayName,
-                x.Email,
-                PatientName = ((p.GivenNames ?? "") + " " + (p.FamilyName ?? "")).Trim(),
-                p.Mrn,
-            })
-            .ToListAsync(ct);
+        var rows = await db.InTransactionAsync(async token =>
+        {
+            var page = await grants.Take(size + 1)
+                .Join(db.Users, g => g.UserId, u => u.Id, (g, u) => new { g, u.DisplayName, u.Email })
+                .Join(db.Set<Patient>(), x => x.g.PatientId, p => p.Id, (x, p) => new
+                {
+                    x.g,
+                    x.DisplayName,
+                    x.Email,
+                    PatientName = ((p.GivenNames ?? "") + " " + (p.FamilyName ?? "")).Trim(),
+                    p.Mrn,
+                })
+                .ToListAsync(token);
+            await audit.RecordAsync(new AuditRecord(AuditAction.Search, AuditOutcome.Success, "BreakGlassAccess",
+                Details: $"break-the-glass queue; {query.Queue}; {Math.Min(page.Count, size)} shown"), token);
+            return page;
+        }, ct);
         rows = query.Queue == BreakGlassQueue.Reviewed
             ? [.. rows.OrderByDescending(r => r.g.ReviewedAt).ThenByDescending(r => r.g.Id)]
             : [.. rows.OrderBy(r => r.g.GrantedAt).ThenBy(r => r.g.Id)];

@@ -58,13 +58,7 @@ public sealed class ComplianceHomeHandler(HimDbContext db, IAuditActorAccessor a
             .ToListAsync(ct);
         var lastRun = await db.MonitoringRuns.AsNoTracking().OrderByDescending(r => r.StartedAt).Select(r => (DateTimeOffset?)r.FinishedAt).FirstOrDefaultAsync(ct);
         var lastVerification = await db.ChainVerifications.AsNoTracking().OrderByDescending(v => v.RequestedAt).FirstOrDefaultAsync(ct);
-        var until = await db.Database
-            .SqlQueryRaw<DateTimeOffset?>("""
-                SELECT max(substring(pg_get_expr(c.relpartbound, c.oid) FROM 'TO \(''([^'']+)''\)')::timestamptz) AS "Value"
-                FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-                WHERE i.inhparent = 'audit.access_events'::regclass
-                """)
-            .SingleAsync(ct);
+        var until = await DatabaseMigrator.AuditPartitionsUntilAsync(db, ct);
         return Result<ComplianceHome>.Success(new ComplianceHome(glass?.Unreviewed ?? 0, glass?.Overdue ?? 0, glass?.FollowUp ?? 0,
             open.Sum(o => o.Open), open.Sum(o => o.Overdue), open.Select(o => new RuleAlertCount(o.Rule, o.Open)).OrderBy(o => o.RuleCode).ToList(),
             days, lastRun, lastVerification, until));
