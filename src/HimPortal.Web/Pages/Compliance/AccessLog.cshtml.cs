@@ -60,6 +60,14 @@ public sealed class AccessLogModel(
 
     public HospitalTime Hospital => hospital;
 
+    /// <summary>Who the chosen patient is, from the search that chose them or the events shown (never from the link).</summary>
+    public string? ChosenPatient =>
+        PatientChoices is [var only] ? $"{only.Name} (MRN {only.Mrn})"
+        : Results?.Rows.FirstOrDefault(r => r.PatientName is not null) is { } row ? $"{row.PatientName} (MRN {row.PatientMrn})" : null;
+
+    public string? ChosenUser =>
+        UserChoices is [var only] ? $"{only.DisplayName} ({only.Email})" : Results?.Rows.FirstOrDefault(r => r.UserName is not null)?.UserName;
+
     public AccessLogFilter Filter => new(PatientId, UserId, From, To, Blank(EventAction), Blank(Outcome), BreakGlass);
 
     public bool HasCriteria => PatientId is not null || UserId is not null || From is not null || To is not null

@@ -22,6 +22,24 @@ public static class ComplianceFormat
         _ => "tag",
     };
 
+    /// <summary>An evidence fact's name as a reviewer reads it: "breakGlassId" → "Break glass id".</summary>
+    public static string FactName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var words = new System.Text.StringBuilder(name.Length + 8);
+        foreach (var c in name)
+        {
+            if (char.IsUpper(c) && words.Length > 0)
+            {
+                words.Append(' ');
+            }
+
+            words.Append(words.Length == 0 ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c));
+        }
+
+        return words.ToString();
+    }
+
     /// <summary>"view Chart (success)", as a reviewer reads an event.</summary>
     public static string What(AccessLogRow row)
     {
