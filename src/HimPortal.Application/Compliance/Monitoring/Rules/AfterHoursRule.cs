@@ -19,8 +19,10 @@ public sealed class AfterHoursRule : MonitoringRule
         new("endHour", "Working day ends at (hour)", RuleParameterKind.WholeNumber, "19", 1, 24),
         new("weekends", "Weekends count as after hours", RuleParameterKind.Boolean, "true"),
         new("minimumEvents", "Accesses in a day before it alerts", RuleParameterKind.WholeNumber, "1", 1, 10000),
-        new("exemptRoles", "Exempt roles", RuleParameterKind.List, "",
-            Help: "Comma-separated role names whose staff work nights, e.g. Physician."),
+        // Physicians treat patients around the clock; the rule is for the roles whose work is the office's hours. Other rules
+        // (no treatment relationship, relatives, VIPs) still watch physicians at night.
+        new("exemptRoles", "Exempt roles", RuleParameterKind.List, "Physician",
+            Help: "Comma-separated role names whose staff work nights and weekends. Empty: everyone is watched."),
     ];
 
     public override string CandidatesSql => $"""
