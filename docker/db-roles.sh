@@ -16,7 +16,7 @@ psql -X -q -v ON_ERROR_STOP=1 -d postgres \
 SELECT format('CREATE ROLE %I', :'owner') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'owner') \gexec
 SELECT format('CREATE ROLE %I', :'app') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'app') \gexec
 -- Neither role is a superuser: the owner could then bypass everything, and the application role must not own or alter
--- anything (its grants come from `himportal migrate`: DML on working tables, only INSERT and SELECT on the audit).
+-- anything (its grants come from `himportal migrate`: DML on working tables; on the audit, SELECT and appends through audit.append only).
 SELECT format('ALTER ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %L', :'owner', :'owner_pw') \gexec
 SELECT format('ALTER ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %L', :'app', :'app_pw') \gexec
 SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'owner') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \gexec

@@ -20,6 +20,9 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<AuditAppender>();
         services.AddScoped<UserSessions>();
         services.AddScoped<ChartGate>();
+        services.TryAddSingleton<Compliance.HospitalTime>();
+        services.AddScoped<Compliance.AccessLog.AccessLogReader>();
+        services.AddScoped<Compliance.Reviews.ReviewWorkflow>();
 
         foreach (var type in typeof(ApplicationServiceCollectionExtensions).Assembly.GetTypes())
         {

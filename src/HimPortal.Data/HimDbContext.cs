@@ -1,5 +1,6 @@
 using HimPortal.Data.Access;
 using HimPortal.Data.Auditing;
+using HimPortal.Data.Compliance;
 using HimPortal.Data.Identity;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
@@ -27,6 +28,20 @@ public sealed class HimDbContext(DbContextOptions<HimDbContext> options)
     public DbSet<BreakGlassAccess> BreakGlassAccesses => Set<BreakGlassAccess>();
 
     public DbSet<PatientRestriction> PatientRestrictions => Set<PatientRestriction>();
+
+    public DbSet<AuditLaneHead> AuditLaneHeads => Set<AuditLaneHead>();
+
+    public DbSet<ArchivedAuditPartition> ArchivedAuditPartitions => Set<ArchivedAuditPartition>();
+
+    public DbSet<AuditArchiveLink> AuditArchiveLinks => Set<AuditArchiveLink>();
+
+    public DbSet<MonitoringRuleSetting> MonitoringRuleSettings => Set<MonitoringRuleSetting>();
+
+    public DbSet<PrivacyAlert> PrivacyAlerts => Set<PrivacyAlert>();
+
+    public DbSet<MonitoringRun> MonitoringRuns => Set<MonitoringRun>();
+
+    public DbSet<ChainVerification> ChainVerifications => Set<ChainVerification>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -63,4 +78,7 @@ public static class Schemas
 
     /// <summary>Who may open which chart beyond the record itself: assignments, break-the-glass accesses, restricted patients.</summary>
     public const string Access = "access";
+
+    /// <summary>Privacy monitoring: rule settings, alerts and their dispositions, rule runs, chain verifications.</summary>
+    public const string Compliance = "compliance";
 }

@@ -33,6 +33,8 @@ builder.Services.AddDataProtection().SetApplicationName("HimPortal").PersistKeys
 
 builder.Services.AddHimPortalAuthorization();
 builder.Services.AddRazorPages(options => AuthorizationSetup.AddFolderPolicies(options.Conventions));
+builder.Services.AddHostedService<PrivacyMonitoringJob>();
+builder.Services.AddHostedService<ChainVerificationJob>();
 builder.Services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);
 builder.Services.Configure<ForwardedHeadersOptions>(options =>
 {

@@ -53,18 +53,12 @@ public sealed class AccessAudit(HimDbContext db, IAuditActorAccessor actors, Tim
 /// </summary>
 public sealed class AuditAppender(IAuditActorAccessor actors, TimeProvider clock)
 {
-    // One statement: claim a lane (an advisory lock held to commit), read its head, link and insert. PostgreSQL computes
-    // the link from the content digest sent with it (AuditChain.Link), so an append costs one round trip.
+    // One statement, one round trip: audit.append claims a lane (an advisory lock held to commit), reads the lane's head
+    // from audit.lane_heads, computes the link from the content digest sent with it (AuditChain.Link), inserts the row
+    // into its month's partition and moves the head. The application role may not INSERT into the table itself.
     private const string InsertSql = """
-        INSERT INTO audit.access_events
-            (id, occurred_at, user_id, user_name, roles, action, outcome, patient_id, resource_type, resource_id,
-             purpose, details, client_ip, user_agent, correlation_id, lane, lane_seq, prev_hash, hash)
-        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-               c.claimed_lane, c.head_seq + 1, h.prev,
-               sha256(h.prev || int2send(c.claimed_lane) || int8send(c.head_seq + 1) || $16)
-        FROM audit.claim_lane($17, $18) c
-        CROSS JOIN LATERAL (SELECT coalesce(c.head_hash, decode(repeat('00', 32), 'hex')) AS prev) h
-        RETURNING lane, lane_seq, prev_hash, hash
+        SELECT appended_lane, appended_seq, appended_prev_hash, appended_hash
+        FROM audit.append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
         """;
 
     /// <summary>Appends <paramref name="record"/> in <paramref name="transaction"/>, or alone (committing itself) when it is null.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -49,49 +50,90 @@ public static class AuditChain
     /// <summary>SHA-256 over every content column (not the chain columns), versioned and length-prefixed.</summary>
     public static byte[] ContentDigest(AccessEvent row)
     {
-        ArgumentNullException.ThrowIfNull(row);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> buffer = stackalloc byte[8];
-        hash.AppendData([FormatVersion]);
-        Append(hash, row.Id.ToString("D"));
-        var micros = (ToStoredPrecision(row.OccurredAt).Ticks - DateTimeOffset.UnixEpoch.Ticks) / 10;
-        BinaryPrimitives.WriteInt64BigEndian(buffer, micros);
-        hash.AppendData(buffer);
-        Append(hash, row.UserId?.ToString("D"));
-        Append(hash, row.UserName);
-        BinaryPrimitives.WriteInt32BigEndian(buffer, row.Roles.Length);
-        hash.AppendData(buffer[..4]);
-        foreach (var role in row.Roles)
-        {
-            Append(hash, role);
-        }
-
-        Append(hash, row.Action);
-        Append(hash, row.Outcome);
-        Append(hash, row.PatientId?.ToString("D"));
-        Append(hash, row.ResourceType);
-        Append(hash, row.ResourceId);
-        Append(hash, row.Purpose);
-        Append(hash, row.Details);
-        Append(hash, row.ClientIp);
-        Append(hash, row.UserAgent);
-        Append(hash, row.CorrelationId);
-        return hash.GetHashAndReset();
+        var digest = new byte[32];
+        ContentDigest(row, digest);
+        return digest;
     }
 
-    private static void Append(IncrementalHash hash, string? value)
+    /// <summary>
+    /// The same digest into <paramref name="destination"/>, encoding the row into one pooled buffer and hashing it once:
+    /// verification and <c>audit generate</c> do this for every one of tens of millions of rows.
+    /// </summary>
+    public static void ContentDigest(AccessEvent row, Span<byte> destination)
     {
-        Span<byte> length = stackalloc byte[4];
-        if (value is null)
+        ArgumentNullException.ThrowIfNull(row);
+        var size = 1 + 8 + 4 + 13 * 4 + 36 * 3;
+        size += Utf8Length(row.UserName) + Utf8Length(row.Action) + Utf8Length(row.Outcome) + Utf8Length(row.ResourceType)
+                + Utf8Length(row.ResourceId) + Utf8Length(row.Purpose) + Utf8Length(row.Details) + Utf8Length(row.ClientIp)
+                + Utf8Length(row.UserAgent) + Utf8Length(row.CorrelationId);
+        foreach (var role in row.Roles)
         {
-            BinaryPrimitives.WriteInt32BigEndian(length, -1);
-            hash.AppendData(length);
-            return;
+            size += 4 + Utf8Length(role);
         }
 
-        var bytes = Encoding.UTF8.GetBytes(value);
-        BinaryPrimitives.WriteInt32BigEndian(length, bytes.Length);
-        hash.AppendData(length);
-        hash.AppendData(bytes);
+        var rented = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            var buffer = rented.AsSpan();
+            var at = 0;
+            buffer[at++] = FormatVersion;
+            at += WriteGuid(buffer[at..], row.Id);
+            var micros = (ToStoredPrecision(row.OccurredAt).Ticks - DateTimeOffset.UnixEpoch.Ticks) / 10;
+            BinaryPrimitives.WriteInt64BigEndian(buffer[at..], micros);
+            at += 8;
+            at += WriteGuid(buffer[at..], row.UserId);
+            at += WriteString(buffer[at..], row.UserName);
+            BinaryPrimitives.WriteInt32BigEndian(buffer[at..], row.Roles.Length);
+            at += 4;
+            foreach (var role in row.Roles)
+            {
+                at += WriteString(buffer[at..], role);
+            }
+
+            at += WriteString(buffer[at..], row.Action);
+            at += WriteString(buffer[at..], row.Outcome);
+            at += WriteGuid(buffer[at..], row.PatientId);
+            at += WriteString(buffer[at..], row.ResourceType);
+            at += WriteString(buffer[at..], row.ResourceId);
+            at += WriteString(buffer[at..], row.Purpose);
+            at += WriteString(buffer[at..], row.Details);
+            at += WriteString(buffer[at..], row.ClientIp);
+            at += WriteString(buffer[at..], row.UserAgent);
+            at += WriteString(buffer[at..], row.CorrelationId);
+            SHA256.HashData(buffer[..at], destination);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static int Utf8Length(string? value) => value is null ? 0 : Encoding.UTF8.GetByteCount(value);
+
+    /// <summary>A Guid as its 36-character "D" text, length-prefixed like any other string; null as length -1.</summary>
+    private static int WriteGuid(Span<byte> buffer, Guid? value)
+    {
+        if (value is not { } guid)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(buffer, -1);
+            return 4;
+        }
+
+        BinaryPrimitives.WriteInt32BigEndian(buffer, 36);
+        guid.TryFormat(buffer.Slice(4, 36), out _, "D");
+        return 40;
+    }
+
+    private static int WriteString(Span<byte> buffer, string? value)
+    {
+        if (value is null)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(buffer, -1);
+            return 4;
+        }
+
+        var written = Encoding.UTF8.GetBytes(value, buffer[4..]);
+        BinaryPrimitives.WriteInt32BigEndian(buffer, written);
+        return 4 + written;
     }
 }

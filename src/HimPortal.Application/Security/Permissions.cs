@@ -34,7 +34,11 @@ public static class Permissions
 
     public const string CompletionSign = "Completion.Sign";
     public const string CompletionManage = "Completion.Manage";
+    /// <summary>Read the access log, review break-the-glass accesses and privacy alerts, check the audit chain.</summary>
     public const string AuditReview = "Audit.Review";
+
+    /// <summary>Switch and tune the privacy-monitoring rules, and run them on demand.</summary>
+    public const string AuditManageRules = "Audit.ManageRules";
     public const string RoiProcess = "Roi.Process";
     public const string DepartmentDashboard = "Department.Dashboard";
     public const string PortalSelf = "Portal.Self";
@@ -42,7 +46,7 @@ public static class Permissions
     public static readonly IReadOnlyList<string> All =
     [
         SignedIn, UsersManage, IntakeImport, IntakeIndex, ChartsSearch, ChartsDemographics, ChartsEncounters, ChartsDocuments,
-        ChartsRead, ChartsBreakGlass, ChartAccessManage, CompletionSign, CompletionManage, AuditReview, RoiProcess,
+        ChartsRead, ChartsBreakGlass, ChartAccessManage, CompletionSign, CompletionManage, AuditReview, AuditManageRules, RoiProcess,
         DepartmentDashboard, PortalSelf,
     ];
 }

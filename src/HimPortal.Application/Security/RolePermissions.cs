@@ -22,7 +22,8 @@ public static class RolePermissions
             Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters, Permissions.ChartsDocuments),
         [Roles.Physician] = Set(Permissions.ChartsRead, Permissions.ChartsBreakGlass, Permissions.CompletionSign,
             Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters, Permissions.ChartsDocuments),
-        [Roles.ComplianceOfficer] = Set(Permissions.AuditReview, Permissions.ChartsSearch, Permissions.ChartsDemographics),
+        [Roles.ComplianceOfficer] = Set(Permissions.AuditReview, Permissions.AuditManageRules, Permissions.ChartsSearch,
+            Permissions.ChartsDemographics),
         [Roles.Patient] = Set(Permissions.PortalSelf),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

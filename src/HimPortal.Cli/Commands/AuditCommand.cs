@@ -1,24 +1,44 @@
 using System.CommandLine;
+using System.Globalization;
 using HimPortal.Application.Auditing.VerifyAuditChain;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HimPortal.Cli.Commands;
 
-internal static class AuditCommand
+internal static partial class AuditCommand
 {
-    public static Command Create(Func<IConfiguration> configuration)
+    public static Command Create(Func<IConfiguration> configuration) =>
+        new("audit", "Work with the access audit.") { Verify(configuration), Generate(configuration), Archive(configuration) };
+
+    private static Command Verify(Func<IConfiguration> configuration)
     {
+        var from = new Option<DateOnly?>("--from") { Description = "Check only rows from this day (UTC, yyyy-mm-dd), and their links to the rows before." };
+        var to = new Option<DateOnly?>("--to") { Description = "Check only rows up to and including this day (UTC)." };
         var verify = new Command("verify",
-            "Recompute the access audit's hash chain. Exits 0 when it is intact; otherwise 1, naming the first bad row.");
-        verify.SetAction(async (_, ct) =>
+            "Recompute the access audit's hash chain. Exits 0 when it is intact; otherwise 1, naming the first bad row.") { from, to };
+        verify.SetAction(async (parse, ct) =>
         {
+            var fromDay = parse.GetValue(from);
+            var toDay = parse.GetValue(to);
+            if (fromDay > toDay)
+            {
+                await Console.Error.WriteLineAsync("error: --from is after --to.");
+                return 1;
+            }
+
             await using var services = CliHost.Services(configuration());
             await using var scope = services.CreateAsyncScope();
-            var report = await scope.ServiceProvider.GetRequiredService<VerifyAuditChainHandler>().HandleAsync(new VerifyAuditChainQuery(), ct);
+            var progress = new Progress<long>(rows => Console.Error.WriteLine($"... {rows:N0} rows checked"));
+            var query = new VerifyAuditChainQuery(
+                fromDay is { } f ? new DateTimeOffset(f.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null,
+                toDay is { } t ? new DateTimeOffset(t.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null,
+                progress);
+            var report = await scope.ServiceProvider.GetRequiredService<VerifyAuditChainHandler>().HandleAsync(query, ct);
+            var scopeText = query.IsWholeChain ? "" : $" from {fromDay?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "the start"} to {toDay?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "now"}";
             if (report.Intact)
             {
-                Console.WriteLine($"Audit chain intact: {report.RowsChecked} row(s) in {report.LanesSeen} lane(s).");
+                Console.WriteLine($"Audit chain intact: {report.RowsChecked} row(s) in {report.LanesSeen} lane(s){scopeText}.");
                 return 0;
             }
 
@@ -32,7 +52,6 @@ internal static class AuditCommand
 
             return 1;
         });
-
-        return new Command("audit", "Work with the access audit.") { verify };
+        return verify;
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using HimPortal.Application.Administration.Users;
 using HimPortal.Application.Administration.Users.CreateUser;
 using HimPortal.Application.Security;
 using Microsoft.Extensions.Configuration;
@@ -18,6 +19,13 @@ internal static class UsersCommand
         };
         var name = new Option<string?>("--name") { Description = "Display name (defaults to the part of the e-mail before @)." };
         var npi = new Option<string?>("--practitioner-npi") { Description = "Links a Physician to the Practitioner with this NPI." };
+        var department = new Option<string?>("--department") { Description = "The department the user works in (privacy monitoring: co-workers' records)." };
+        var familyName = new Option<string?>("--family-name") { Description = "Legal family name (privacy monitoring: relatives' records)." };
+        var addressLine = new Option<string?>("--address-line") { Description = "Home address, street line (privacy monitoring: neighbours' records)." };
+        var city = new Option<string?>("--city") { Description = "Home address, city." };
+        var state = new Option<string?>("--state") { Description = "Home address, state." };
+        var postalCode = new Option<string?>("--postal-code") { Description = "Home address, postal code." };
+        var patientMrn = new Option<string?>("--patient-mrn") { Description = "MRN of the user's own record in this hospital (privacy monitoring)." };
         var passwordStdin = new Option<bool>("--password-stdin")
         {
             Description = "Read the password from the first line of standard input instead of generating one.",
@@ -25,7 +33,7 @@ internal static class UsersCommand
 
         var add = new Command("add", "Create a user with one or more roles. Without --password-stdin a strong password is generated and printed.")
         {
-            email, roles, name, npi, passwordStdin,
+            email, roles, name, npi, department, familyName, addressLine, city, state, postalCode, patientMrn, passwordStdin,
         };
         add.SetAction(async (parse, ct) =>
         {
@@ -44,7 +52,9 @@ internal static class UsersCommand
             await using var scope = services.CreateAsyncScope();
             var handler = scope.ServiceProvider.GetRequiredService<CreateUserHandler>();
             var result = await handler.HandleAsync(new CreateUserCommand(
-                parse.GetValue(email)!, parse.GetValue(name), parse.GetValue(roles) ?? [], parse.GetValue(npi), password), ct);
+                parse.GetValue(email)!, parse.GetValue(name), parse.GetValue(roles) ?? [], parse.GetValue(npi), password,
+                new UserProfile(parse.GetValue(department), parse.GetValue(familyName), parse.GetValue(addressLine), parse.GetValue(city),
+                    parse.GetValue(state), parse.GetValue(postalCode), parse.GetValue(patientMrn))), ct);
             if (!result.IsSuccess)
             {
                 await Console.Error.WriteLineAsync("error: " + result.Error!.Message);

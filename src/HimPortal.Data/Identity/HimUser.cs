@@ -14,6 +14,27 @@ public sealed class HimUser : IdentityUser<Guid>
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    // What privacy monitoring compares with the patients a user opens (docs/adr/0009): the department (co-workers'
+    // records), the family name and home address (relatives and neighbours), and the user's own medical record number.
+    // HIM staff keep them up to date; a blank field switches the matching rule off for this user.
+
+    /// <summary>The department the staff member works in, as HIM records it for employee patients.</summary>
+    public string? Department { get; set; }
+
+    /// <summary>The legal family name; the display name is free text and may be a nickname.</summary>
+    public string? FamilyName { get; set; }
+
+    public string? AddressLine { get; set; }
+
+    public string? City { get; set; }
+
+    public string? State { get; set; }
+
+    public string? PostalCode { get; set; }
+
+    /// <summary>The MRN of the user's own medical record in this hospital, when they are also a patient here.</summary>
+    public string? PatientMrn { get; set; }
+
     public DateTimeOffset? LastSignInAt { get; set; }
 }
 
@@ -51,6 +72,14 @@ internal sealed class HimUserConfiguration : IEntityTypeConfiguration<HimUser>
     {
         builder.Property(u => u.DisplayName).HasMaxLength(200);
         builder.Property(u => u.PractitionerNpi).HasMaxLength(10);
+        builder.Property(u => u.Department).HasMaxLength(200);
+        builder.Property(u => u.FamilyName).HasMaxLength(200);
+        builder.Property(u => u.AddressLine).HasMaxLength(300);
+        builder.Property(u => u.City).HasMaxLength(100);
+        builder.Property(u => u.State).HasMaxLength(50);
+        builder.Property(u => u.PostalCode).HasMaxLength(20);
+        builder.Property(u => u.PatientMrn).HasMaxLength(64);
+        builder.HasIndex(u => u.PatientMrn).HasFilter("patient_mrn IS NOT NULL");
         builder.HasIndex(u => u.PractitionerNpi).IsUnique().HasFilter("practitioner_npi IS NOT NULL");
     }
 }

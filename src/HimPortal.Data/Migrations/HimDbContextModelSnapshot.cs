@@ -218,6 +218,10 @@ namespace HimPortal.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
                     b.Property<string>("Action")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -251,10 +255,6 @@ namespace HimPortal.Data.Migrations
                     b.Property<long>("LaneSeq")
                         .HasColumnType("bigint")
                         .HasColumnName("lane_seq");
-
-                    b.Property<DateTimeOffset>("OccurredAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("occurred_at");
 
                     b.Property<string>("Outcome")
                         .IsRequired()
@@ -305,7 +305,7 @@ namespace HimPortal.Data.Migrations
                         .HasColumnType("character varying(256)")
                         .HasColumnName("user_name");
 
-                    b.HasKey("Id")
+                    b.HasKey("Id", "OccurredAt")
                         .HasName("pk_access_events");
 
                     b.HasIndex("OccurredAt")
@@ -314,17 +314,29 @@ namespace HimPortal.Data.Migrations
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("OccurredAt"), "brin");
 
                     b.HasIndex("Lane", "LaneSeq")
-                        .IsUnique()
                         .HasDatabaseName("ix_access_events_lane_lane_seq");
 
-                    b.HasIndex("PatientId", "OccurredAt")
-                        .IsDescending(false, true)
-                        .HasDatabaseName("ix_access_events_patient_id_occurred_at")
+                    b.HasIndex("OccurredAt", "Id")
+                        .IsDescending()
+                        .HasDatabaseName("ix_access_events_notable")
+                        .HasFilter("action IN ('break-glass','export','print','disclose','admin') OR outcome <> 'success' OR purpose = 'ETREAT'");
+
+                    b.HasIndex("ResourceId", "OccurredAt")
+                        .HasDatabaseName("ix_access_events_admin")
+                        .HasFilter("action = 'admin'");
+
+                    b.HasIndex("PatientId", "OccurredAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_access_events_patient_id_occurred_at_id")
                         .HasFilter("patient_id IS NOT NULL");
 
-                    b.HasIndex("UserId", "OccurredAt")
-                        .IsDescending(false, true)
-                        .HasDatabaseName("ix_access_events_user_id_occurred_at");
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("PatientId", "OccurredAt", "Id"), new[] { "UserId", "Action", "Outcome", "Purpose" });
+
+                    b.HasIndex("UserId", "OccurredAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_access_events_user_id_occurred_at_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("UserId", "OccurredAt", "Id"), new[] { "PatientId", "Action", "Outcome", "Purpose" });
 
                     b.ToTable("access_events", "audit", t =>
                         {
@@ -333,6 +345,110 @@ namespace HimPortal.Data.Migrations
                             t.HasCheckConstraint("ck_access_events_hashes", "octet_length(hash) = 32 AND octet_length(prev_hash) = 32");
 
                             t.HasCheckConstraint("ck_access_events_outcome", "outcome IN ('success','denied','error')");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Auditing.ArchivedAuditPartition", b =>
+                {
+                    b.Property<string>("PartitionName")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("partition_name");
+
+                    b.Property<DateTimeOffset>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("archived_at");
+
+                    b.Property<string>("ArchivedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("archived_by");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("file_name");
+
+                    b.Property<byte[]>("FileSha256")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("file_sha256");
+
+                    b.Property<DateTimeOffset>("RangeFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("range_from");
+
+                    b.Property<DateTimeOffset>("RangeTo")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("range_to");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rows");
+
+                    b.HasKey("PartitionName")
+                        .HasName("pk_archived_partitions");
+
+                    b.ToTable("archived_partitions", "audit");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Auditing.AuditArchiveLink", b =>
+                {
+                    b.Property<short>("Lane")
+                        .HasColumnType("smallint")
+                        .HasColumnName("lane");
+
+                    b.Property<long>("LaneSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("lane_seq");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("hash");
+
+                    b.Property<string>("PartitionName")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("partition_name");
+
+                    b.HasKey("Lane", "LaneSeq")
+                        .HasName("pk_archive_links");
+
+                    b.HasIndex("PartitionName")
+                        .HasDatabaseName("ix_archive_links_partition_name");
+
+                    b.ToTable("archive_links", "audit");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Auditing.AuditLaneHead", b =>
+                {
+                    b.Property<short>("Lane")
+                        .HasColumnType("smallint")
+                        .HasColumnName("lane");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("hash");
+
+                    b.Property<long>("LaneSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("lane_seq");
+
+                    b.Property<DateTimeOffset?>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.HasKey("Lane")
+                        .HasName("pk_lane_heads");
+
+                    b.ToTable("lane_heads", "audit", t =>
+                        {
+                            t.HasCheckConstraint("ck_lane_heads_hash", "octet_length(hash) = 32");
                         });
                 });
 
@@ -1960,6 +2076,285 @@ namespace HimPortal.Data.Migrations
                     b.ToTable("procedures", "clinical");
                 });
 
+            modelBuilder.Entity("HimPortal.Data.Compliance.ChainVerification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Breaks")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("breaks");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("error");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<int>("LanesSeen")
+                        .HasColumnType("integer")
+                        .HasColumnName("lanes_seen");
+
+                    b.Property<DateTimeOffset?>("RangeFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("range_from");
+
+                    b.Property<DateTimeOffset?>("RangeTo")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("range_to");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("RequestedByName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("requested_by_name");
+
+                    b.Property<Guid?>("RequestedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("requested_by_user_id");
+
+                    b.Property<long>("RowsChecked")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rows_checked");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_chain_verifications");
+
+                    b.HasIndex("RequestedAt")
+                        .HasDatabaseName("ix_chain_verifications_requested_at");
+
+                    b.HasIndex("RequestedByUserId")
+                        .HasDatabaseName("ix_chain_verifications_requested_by_user_id");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_chain_verifications_status")
+                        .HasFilter("status IN ('queued','running')");
+
+                    b.ToTable("chain_verifications", "compliance", t =>
+                        {
+                            t.HasCheckConstraint("ck_chain_verifications_status", "status IN ('queued','running','intact','broken','failed')");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Compliance.MonitoringRuleSetting", b =>
+                {
+                    b.Property<string>("RuleCode")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("rule_code");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Parameters")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("parameters");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid?>("UpdatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("updated_by_user_id");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("RuleCode")
+                        .HasName("pk_monitoring_rules");
+
+                    b.ToTable("monitoring_rules", "compliance");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Compliance.MonitoringRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("AlertsRaised")
+                        .HasColumnType("integer")
+                        .HasColumnName("alerts_raised");
+
+                    b.Property<int>("AlertsUpdated")
+                        .HasColumnType("integer")
+                        .HasColumnName("alerts_updated");
+
+                    b.Property<DateTimeOffset>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<Guid?>("RequestedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("requested_by_user_id");
+
+                    b.Property<string>("RuleCounts")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("rule_counts");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("trigger");
+
+                    b.Property<DateTimeOffset>("WindowFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("window_from");
+
+                    b.Property<DateTimeOffset>("WindowTo")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("window_to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_monitoring_runs");
+
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("ix_monitoring_runs_started_at");
+
+                    b.ToTable("monitoring_runs", "compliance");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Compliance.PrivacyAlert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("DedupeKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("dedupe_key");
+
+                    b.Property<string>("Disposition")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("disposition");
+
+                    b.Property<int>("EventCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("event_count");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("evidence");
+
+                    b.Property<DateTimeOffset>("FirstEventAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_event_at");
+
+                    b.Property<DateTimeOffset>("LastEventAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_event_at");
+
+                    b.Property<Guid?>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateTimeOffset>("RaisedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("raised_at");
+
+                    b.Property<string>("ReviewNotes")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("review_notes");
+
+                    b.Property<DateTimeOffset?>("ReviewedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reviewed_at");
+
+                    b.Property<Guid?>("ReviewedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("reviewed_by_user_id");
+
+                    b.Property<string>("RuleCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("rule_code");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("summary");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("UserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("user_name");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alerts");
+
+                    b.HasIndex("DedupeKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_alerts_dedupe_key");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_alerts_patient_id");
+
+                    b.HasIndex("RaisedAt")
+                        .HasDatabaseName("ix_alerts_raised_at")
+                        .HasFilter("reviewed_at IS NULL");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_alerts_user_id");
+
+                    b.HasIndex("RuleCode", "RaisedAt")
+                        .HasDatabaseName("ix_alerts_rule_code_raised_at");
+
+                    b.ToTable("alerts", "compliance", t =>
+                        {
+                            t.HasCheckConstraint("ck_alerts_disposition", "disposition IS NULL OR disposition IN ('appropriate','inappropriate','follow-up')");
+                        });
+                });
+
             modelBuilder.Entity("HimPortal.Data.Identity.HimRole", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2054,6 +2449,16 @@ namespace HimPortal.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("access_failed_count");
 
+                    b.Property<string>("AddressLine")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("address_line");
+
+                    b.Property<string>("City")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("city");
+
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("text")
@@ -2062,6 +2467,11 @@ namespace HimPortal.Data.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<string>("Department")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("department");
 
                     b.Property<string>("DisplayName")
                         .IsRequired()
@@ -2077,6 +2487,11 @@ namespace HimPortal.Data.Migrations
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("boolean")
                         .HasColumnName("email_confirmed");
+
+                    b.Property<string>("FamilyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("family_name");
 
                     b.Property<DateTimeOffset?>("LastSignInAt")
                         .HasColumnType("timestamp with time zone")
@@ -2104,6 +2519,11 @@ namespace HimPortal.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("password_hash");
 
+                    b.Property<string>("PatientMrn")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("patient_mrn");
+
                     b.Property<string>("PhoneNumber")
                         .HasColumnType("text")
                         .HasColumnName("phone_number");
@@ -2111,6 +2531,11 @@ namespace HimPortal.Data.Migrations
                     b.Property<bool>("PhoneNumberConfirmed")
                         .HasColumnType("boolean")
                         .HasColumnName("phone_number_confirmed");
+
+                    b.Property<string>("PostalCode")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("postal_code");
 
                     b.Property<string>("PractitionerNpi")
                         .HasMaxLength(10)
@@ -2120,6 +2545,11 @@ namespace HimPortal.Data.Migrations
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("text")
                         .HasColumnName("security_stamp");
+
+                    b.Property<string>("State")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("state");
 
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("boolean")
@@ -2139,6 +2569,10 @@ namespace HimPortal.Data.Migrations
                     b.HasIndex("NormalizedUserName")
                         .IsUnique()
                         .HasDatabaseName("UserNameIndex");
+
+                    b.HasIndex("PatientMrn")
+                        .HasDatabaseName("ix_users_patient_mrn")
+                        .HasFilter("patient_mrn IS NOT NULL");
 
                     b.HasIndex("PractitionerNpi")
                         .IsUnique()
@@ -2399,6 +2833,16 @@ namespace HimPortal.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_treatment_assignments_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Auditing.AuditArchiveLink", b =>
+                {
+                    b.HasOne("HimPortal.Data.Auditing.ArchivedAuditPartition", null)
+                        .WithMany()
+                        .HasForeignKey("PartitionName")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_archive_links_archived_partitions_partition_name");
                 });
 
             modelBuilder.Entity("HimPortal.Data.Clinical.AllergyIntolerance", b =>
@@ -2761,6 +3205,15 @@ namespace HimPortal.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_procedures_patients_patient_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Compliance.ChainVerification", b =>
+                {
+                    b.HasOne("HimPortal.Data.Identity.HimUser", null)
+                        .WithMany()
+                        .HasForeignKey("RequestedByUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_chain_verifications_asp_net_users_requested_by_user_id");
                 });
 
             modelBuilder.Entity("HimPortal.Data.Identity.UserSession", b =>

@@ -28,13 +28,7 @@ public sealed class VerifyAuditChainTests : IAsyncLifetime
 
     public Task DisposeAsync() => _database.DisposeAsync();
 
-    private Task TamperAsync(string sql) => _database.ExecuteAsync($"""
-        ALTER TABLE audit.access_events DISABLE TRIGGER ALL;
-        {sql};
-        ALTER TABLE audit.access_events ENABLE ALWAYS TRIGGER access_events_no_update;
-        ALTER TABLE audit.access_events ENABLE ALWAYS TRIGGER access_events_no_delete;
-        ALTER TABLE audit.access_events ENABLE ALWAYS TRIGGER access_events_no_truncate;
-        """);
+    private Task TamperAsync(string sql) => _database.TamperAsync(sql);
 
     private Task<string> RowAsync(string where) =>
         _database.ScalarAsync<Guid>($"SELECT id FROM audit.access_events WHERE {where} ORDER BY lane, lane_seq LIMIT 1")

@@ -87,4 +87,17 @@ public sealed class UsersAddTests(TestDatabase database) : IClassFixture<TestDat
         run.ExitCode.ShouldNotBe(0);
         run.Error.ShouldContain("Only a Physician");
     }
+
+    [Fact]
+    public async Task The_privacy_monitoring_profile_is_stored_from_its_options()
+    {
+        var run = await CliRunner.RunAsync(database, null, "users", "add", "--email", "clerk.profile@hospital.example", "--role", "HimClerk",
+            "--department", "Radiology", "--family-name", "Okafor", "--address-line", "12 Elm St", "--city", "Springfield", "--state", "MA",
+            "--postal-code", "01103", "--patient-mrn", "M-77");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        (await database.ScalarAsync<string>(
+                "SELECT concat_ws('|', department, family_name, address_line, city, state, postal_code, patient_mrn) FROM identity.users WHERE email = 'clerk.profile@hospital.example'"))
+            .ShouldBe("Radiology|Okafor|12 Elm St|Springfield|MA|01103|M-77");
+    }
 }

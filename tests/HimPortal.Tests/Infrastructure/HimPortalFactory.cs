@@ -47,6 +47,9 @@ public sealed class HimPortalFactory(TestDatabase database, bool kestrel = false
         builder.UseSetting("ConnectionStrings:HimPortalAdmin", database.OwnerConnectionString);
         builder.UseSetting("Security:RequireHttps", "false");
         builder.UseSetting("Logs:Path", Path.Combine(_logFolder, "himportal-.log"));
+        // Rules run when a test runs them, not on a timer that would race the test's own scenario.
+        builder.UseSetting("Compliance:Monitoring:Enabled", "false");
+        builder.UseSetting("Compliance:Verification:PollInterval", "00:00:00.5");
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);

@@ -1,10 +1,26 @@
+using HimPortal.Application.Compliance;
+using HimPortal.Application.Compliance.Home;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace HimPortal.Web.Pages.Compliance;
 
-public sealed class IndexModel : PageModel
+/// <summary>The compliance home (folder policy Audit.Review): what waits for review, and the ways into the access log.</summary>
+public sealed class IndexModel(ComplianceHomeHandler handler, HospitalTime hospital) : PageModel
 {
-    public void OnGet()
+    public ComplianceHome Home { get; private set; } = null!;
+
+    public HospitalTime Hospital => hospital;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
+        var result = await handler.HandleAsync(new ComplianceHomeQuery(), ct);
+        if (!result.IsSuccess)
+        {
+            return Forbid();
+        }
+
+        Home = result.Value!;
+        return Page();
     }
 }

@@ -15,7 +15,8 @@ public sealed record CreateUserCommand(
     string? DisplayName,
     IReadOnlyList<string> Roles,
     string? PractitionerNpi = null,
-    string? Password = null);
+    string? Password = null,
+    UserProfile? Profile = null);
 
 public sealed record CreatedUser(Guid Id, string Email, string? GeneratedPassword);
 
@@ -30,6 +31,7 @@ public sealed class CreateUserValidator : AbstractValidator<CreateUserCommand>
         RuleFor(c => c.PractitionerNpi).Null()
             .When(c => !c.Roles.Any(r => Security.Roles.Normalize(r) == Security.Roles.Physician))
             .WithMessage("Only a Physician account is linked to a practitioner NPI.");
+        RuleFor(c => c.Profile!).SetValidator(new UserProfileValidator()).When(c => c.Profile is not null);
     }
 }
 
@@ -63,6 +65,7 @@ public sealed class CreateUserHandler(
             CreatedAt = clock.GetUtcNow(),
             LockoutEnabled = true,
         };
+        command.Profile?.ApplyTo(user);
 
         return await db.InTransactionAsync<Result<CreatedUser>>(async token =>
         {

@@ -19,7 +19,8 @@ public sealed record UserDetails(
     DateTimeOffset CreatedAt,
     DateTimeOffset? LastSignInAt,
     int ActiveSessions,
-    string ConcurrencyStamp);
+    string ConcurrencyStamp,
+    UserProfile Profile);
 
 public sealed class GetUserHandler(HimDbContext db, AccessAudit audit, TimeProvider clock)
 {
@@ -40,6 +41,7 @@ public sealed class GetUserHandler(HimDbContext db, AccessAudit audit, TimeProvi
                 u.CreatedAt,
                 u.LastSignInAt,
                 u.ConcurrencyStamp,
+                Profile = new UserProfile(u.Department, u.FamilyName, u.AddressLine, u.City, u.State, u.PostalCode, u.PatientMrn),
                 Roles = db.UserRoles.Where(ur => ur.UserId == u.Id)
                     .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!)
                     .OrderBy(name => name)
@@ -56,6 +58,6 @@ public sealed class GetUserHandler(HimDbContext db, AccessAudit audit, TimeProvi
         var locked = user.LockoutEnd > now;
         return Result<UserDetails>.Success(new UserDetails(user.Id, user.Email!, user.DisplayName, user.PractitionerNpi, user.Roles,
             locked, locked ? user.LockoutEnd : null, user.AccessFailedCount, user.CreatedAt, user.LastSignInAt, user.ActiveSessions,
-            user.ConcurrencyStamp!));
+            user.ConcurrencyStamp!, user.Profile));
     }
 }

@@ -1,3 +1,4 @@
+using HimPortal.Application.Administration.Users;
 using HimPortal.Application.Administration.Users.CreateUser;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -22,6 +23,9 @@ public sealed class CreateModel(CreateUserHandler handler) : PageModel
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
+    [BindProperty]
+    public UserProfile Profile { get; set; } = new();
+
     public void OnGet()
     {
     }
@@ -30,7 +34,7 @@ public sealed class CreateModel(CreateUserHandler handler) : PageModel
     {
         var command = new CreateUserCommand(Input.Email, Input.DisplayName, Input.Roles,
             string.IsNullOrWhiteSpace(Input.PractitionerNpi) ? null : Input.PractitionerNpi.Trim(),
-            string.IsNullOrEmpty(Input.Password) ? null : Input.Password);
+            string.IsNullOrEmpty(Input.Password) ? null : Input.Password, Profile);
         var result = await handler.HandleAsync(command, ct);
         if (!result.IsSuccess)
         {

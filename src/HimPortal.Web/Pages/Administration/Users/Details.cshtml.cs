@@ -1,13 +1,16 @@
+using HimPortal.Application.Administration.Users;
 using HimPortal.Application.Administration.Users.ChangeRoles;
 using HimPortal.Application.Administration.Users.GetUser;
 using HimPortal.Application.Administration.Users.LockUser;
+using HimPortal.Application.Administration.Users.UpdateProfile;
 using HimPortal.Application.Common;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace HimPortal.Web.Pages.Administration.Users;
 
-public sealed class DetailsModel(GetUserHandler getUser, ChangeRolesHandler changeRoles, LockUserHandler lockUser) : PageModel
+public sealed class DetailsModel(GetUserHandler getUser, ChangeRolesHandler changeRoles, LockUserHandler lockUser, UpdateProfileHandler updateProfile)
+    : PageModel
 {
     public UserDetails? UserAccount { get; private set; }
 
@@ -23,6 +26,12 @@ public sealed class DetailsModel(GetUserHandler getUser, ChangeRolesHandler chan
     {
         var result = await lockUser.HandleAsync(new LockUserCommand(id, @lock, stamp), ct);
         return await AfterAsync(id, result.Error, @lock ? "Account locked; its sessions were ended." : "Account unlocked.", ct);
+    }
+
+    public async Task<IActionResult> OnPostProfileAsync(Guid id, string stamp, [Bind(Prefix = "Profile")] UserProfile profile, CancellationToken ct)
+    {
+        var result = await updateProfile.HandleAsync(new UpdateProfileCommand(id, profile, stamp), ct);
+        return await AfterAsync(id, result.Error, result.IsSuccess && result.Value!.Count == 0 ? "Nothing changed." : "Profile saved.", ct);
     }
 
     private async Task<IActionResult> AfterAsync(Guid id, Error? error, string notice, CancellationToken ct)
