@@ -103,6 +103,26 @@ public sealed partial class ChartPageTests(ChartWebFixture web) : IClassFixture<
         chart.ShouldContain("Encounters (3)");
     }
 
+    [Fact]
+    public async Task A_large_chart_lists_the_newest_rows_first_and_every_row_on_request()
+    {
+        var patientId = await ClinicalData.PatientIdAsync(Db, ClinicalData.Largest);
+        using var client = await SignedInAsync(Roles.Physician, await ClinicalData.TreatingNpiAsync(Db, patientId));
+
+        var recent = await client.GetStringAsync(new Uri($"/Charts/Chart/{patientId}", UriKind.Relative));
+        recent.ShouldContain("Encounters (106)");
+        Count(recent, "data-testid=\"encounter-row\"").ShouldBe(20);
+        Count(recent, "data-testid=\"document-row\"").ShouldBe(20);
+        recent.ShouldContain("data-testid=\"show-all-encounters\"");
+
+        var all = await client.GetStringAsync(new Uri($"/Charts/Chart/{patientId}?all=true", UriKind.Relative));
+        Count(all, "data-testid=\"encounter-row\"").ShouldBe(106);
+        Count(all, "data-testid=\"document-row\"").ShouldBe(106);
+        all.ShouldNotContain("data-testid=\"show-all-");
+    }
+
+    private static int Count(string html, string marker) => (html.Length - html.Replace(marker, "", StringComparison.Ordinal).Length) / marker.Length;
+
     [GeneratedRegex("href=\"(/Charts/Encounter/[^\"]+)\"")]
     private static partial Regex EncounterLink();
 
@@ -127,7 +147,7 @@ public sealed class ChartWebFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _web.InitializeAsync();
-        await ClinicalData.ImportAsync(_web.Database, ClinicalData.Smallest, ClinicalData.Cortes);
+        await ClinicalData.ImportAsync(_web.Database, ClinicalData.Smallest, ClinicalData.Cortes, ClinicalData.Largest);
     }
 
     public Task DisposeAsync() => _web.DisposeAsync();

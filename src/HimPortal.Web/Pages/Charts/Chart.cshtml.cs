@@ -30,8 +30,29 @@ public sealed class ChartModel(GetChartHandler chart, BreakGlassHandler breakGla
     [BindProperty(SupportsGet = true)]
     public DateOnly? To { get; set; }
 
+    /// <summary>Every row of every list; by default long lists show their newest rows and a link to all of them.</summary>
+    [BindProperty(SupportsGet = true)]
+    public bool All { get; set; }
+
     [BindProperty]
     public BreakGlassInput Input { get; set; } = new();
+
+    /// <summary>How many of a long list's newest rows the chart shows at first (a large chart has hundreds).</summary>
+    public const int RecentRows = 20;
+
+    public IEnumerable<T> Recent<T>(IReadOnlyList<T> rows) => All ? rows : rows.Take(RecentRows);
+
+    public bool IsCut(int rows) => !All && rows > RecentRows;
+
+    public string AllUrl(string anchor) =>
+        Url.Page("/Charts/Chart", new
+        {
+            patientId = Entry.Patient.Id,
+            all = true,
+            @class = EncounterClass,
+            from = From?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            to = To?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        }) + "#" + anchor;
 
     public ChartRead<ChartView> Read { get; private set; } = ChartRead<ChartView>.NotFound();
 
