@@ -24,6 +24,16 @@ public sealed class AccessAudit(HimDbContext db, IAuditActorAccessor actors, Tim
     }
 
     /// <summary>
+    /// An append to send in the caller's own batch, in the current transaction (see <see cref="AuditAppender.Prepare"/>).
+    /// </summary>
+    public (AccessEvent Row, NpgsqlBatchCommand Command) Prepare(AuditRecord record)
+    {
+        _ = db.Database.CurrentTransaction
+            ?? throw new InvalidOperationException("The access audit is written in the transaction of the action it records.");
+        return _appender.Prepare(record);
+    }
+
+    /// <summary>
     /// Records an event that has no other change to ride with (a sign-in, a view) in a transaction of its own: the single
     /// INSERT commits by itself, which holds the lane until it is durable like any other transaction.
     /// </summary>
@@ -64,10 +74,48 @@ public sealed class AuditAppender(IAuditActorAccessor actors, TimeProvider clock
     /// <summary>Appends <paramref name="record"/> in <paramref name="transaction"/>, or alone (committing itself) when it is null.</summary>
     public async Task<AccessEvent> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, AuditRecord record, CancellationToken ct)
     {
+        var row = NewRow(record);
+        await using var insert = new NpgsqlCommand(InsertSql, connection, transaction);
+        AddParameters(insert.Parameters, row);
+        await using var reader = await insert.ExecuteReaderAsync(ct);
+        await ReadLinkAsync(reader, row, ct);
+        return row;
+    }
+
+    /// <summary>
+    /// The append as one command of a batch the caller sends (a read and its audit row in one round trip). The caller
+    /// must hand the command's result to <see cref="ReadLinkAsync"/>: until then the row is not known to be written.
+    /// </summary>
+    public (AccessEvent Row, NpgsqlBatchCommand Command) Prepare(AuditRecord record)
+    {
+        var row = NewRow(record);
+        var command = new NpgsqlBatchCommand(InsertSql);
+        AddParameters(command.Parameters, row);
+        return (row, command);
+    }
+
+    /// <summary>Reads the chain link PostgreSQL gave the appended row (its lane, sequence number and hashes).</summary>
+    public static async Task ReadLinkAsync(System.Data.Common.DbDataReader reader, AccessEvent row, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(row);
+        if (!await reader.ReadAsync(ct))
+        {
+            throw new InvalidOperationException("audit.append returned no row.");
+        }
+
+        row.Lane = reader.GetInt16(0);
+        row.LaneSeq = reader.GetInt64(1);
+        row.PrevHash = reader.GetFieldValue<byte[]>(2);
+        row.Hash = reader.GetFieldValue<byte[]>(3);
+    }
+
+    private AccessEvent NewRow(AuditRecord record)
+    {
         ArgumentNullException.ThrowIfNull(record);
         var actor = record.Actor ?? actors.Current;
         var now = AuditChain.ToStoredPrecision(clock.GetUtcNow());
-        var row = new AccessEvent
+        return new AccessEvent
         {
             Id = Guid.CreateVersion7(now),
             OccurredAt = now,
@@ -87,9 +135,10 @@ public sealed class AuditAppender(IAuditActorAccessor actors, TimeProvider clock
             PrevHash = [],
             Hash = [],
         };
+    }
 
-        await using var insert = new NpgsqlCommand(InsertSql, connection, transaction);
-        var p = insert.Parameters;
+    private static void AddParameters(NpgsqlParameterCollection p, AccessEvent row)
+    {
         p.Add(Param(row.Id, NpgsqlDbType.Uuid));
         p.Add(Param(row.OccurredAt, NpgsqlDbType.TimestampTz));
         p.Add(Param(row.UserId, NpgsqlDbType.Uuid));
@@ -108,13 +157,6 @@ public sealed class AuditAppender(IAuditActorAccessor actors, TimeProvider clock
         p.Add(Param(AuditChain.ContentDigest(row), NpgsqlDbType.Bytea));
         p.Add(new NpgsqlParameter<int> { TypedValue = Random.Shared.Next(AuditChain.Lanes) });
         p.Add(new NpgsqlParameter<int> { TypedValue = AuditChain.Lanes });
-        await using var reader = await insert.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        row.Lane = reader.GetInt16(0);
-        row.LaneSeq = reader.GetInt64(1);
-        row.PrevHash = reader.GetFieldValue<byte[]>(2);
-        row.Hash = reader.GetFieldValue<byte[]>(3);
-        return row;
     }
 
     private static NpgsqlParameter Param(object? value, NpgsqlDbType type) =>

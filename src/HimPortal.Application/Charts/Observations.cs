@@ -66,6 +66,16 @@ public static class ObservationReader
     internal sealed record Row(Guid Id, Guid? EncounterId, string? Category, string Code, string? Display, DateTimeOffset? EffectiveAt,
         decimal? Value, string? Unit, string? ValueDisplay, string? ValueString, string? Flag, decimal? ReferenceLow, decimal? ReferenceHigh);
 
+    /// <summary>Newest first; results without a time last (as PostgreSQL's DESC NULLS LAST).</summary>
+    internal static readonly Comparison<Row> NewestFirst = (a, b) =>
+        (a.EffectiveAt, b.EffectiveAt) switch
+        {
+            (null, null) => a.Id.CompareTo(b.Id),
+            (null, _) => 1,
+            (_, null) => -1,
+            ({ } x, { } y) => y.CompareTo(x) is var order and not 0 ? order : a.Id.CompareTo(b.Id),
+        };
+
     internal sealed record ComponentRow(Guid ParentId, short Ordinal, string Code, string? Display, decimal? Value, string? Unit,
         string? ValueDisplay, string? ValueString);
 

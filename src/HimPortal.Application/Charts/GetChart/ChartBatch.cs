@@ -8,7 +8,7 @@ namespace HimPortal.Application.Charts.GetChart;
 
 /// <summary>
 /// Reads every section of a chart the reader may see in one round trip: one Npgsql batch of one query per section,
-/// in the transaction of the read. A chart opens often and a large one has a thousand rows; one round trip instead of
+/// and the view's audit row, in the transaction of the read. A chart opens often and a large one has a thousand rows; one round trip instead of
 /// a dozen is most of what keeps it fast (docs/adr/0007). The SQL is plain and per section; rows map by hand.
 /// </summary>
 internal sealed class ChartBatch
@@ -40,15 +40,13 @@ internal sealed class ChartBatch
         FROM clinical.procedures WHERE patient_id = $1 ORDER BY performed_start DESC NULLS LAST, id
         """;
 
+    // Each result with its components, if any (a panel's row repeats once per component). Unordered: the chart sorts the
+    // results itself, which is cheaper here than in the server's sort of wide rows.
     private const string Observations = """
-        SELECT id, encounter_id, category, code, display, effective_at, value_quantity, value_unit, value_display,
-               value_string, flag, reference_low, reference_high
-        FROM clinical.observations WHERE patient_id = $1 ORDER BY effective_at DESC NULLS LAST, id
-        """;
-
-    private const string Components = """
-        SELECT c.parent_id, c.ordinal, c.code, c.display, c.value_quantity, c.value_unit, c.value_display, c.value_string
-        FROM clinical.observation_components c JOIN clinical.observations o ON o.id = c.parent_id
+        SELECT o.id, o.encounter_id, o.category, o.code, o.display, o.effective_at, o.value_quantity, o.value_unit, o.value_display,
+               o.value_string, o.flag, o.reference_low, o.reference_high,
+               c.ordinal, c.code, c.display, c.value_quantity, c.value_unit, c.value_display, c.value_string
+        FROM clinical.observations o LEFT JOIN clinical.observation_components c ON c.parent_id = o.id
         WHERE o.patient_id = $1
         """;
 
@@ -84,7 +82,8 @@ internal sealed class ChartBatch
         List<DocumentItem> Documents,
         List<EncounterItem> Encounters);
 
-    public static async Task<Sections> ReadAsync(HimDbContext db, Guid patientId, ChartAccessDecision access, CancellationToken ct)
+    /// <summary>The sections the reader may see and, last in the same batch, the audit row of the view.</summary>
+    public static async Task<Sections> ReadAsync(HimDbContext db, Guid patientId, ChartAccessDecision access, ViewAudit audit, CancellationToken ct)
     {
         var observations = access.Shows(ChartSection.LabResults) || access.Shows(ChartSection.VitalSigns)
                            || access.Shows(ChartSection.OtherObservations);
@@ -132,12 +131,27 @@ internal sealed class ChartBatch
 
         if (observations)
         {
-            reads.Add((Observations, (r, t) => RowsAsync(r, observationRows, () =>
-                new ObservationReader.Row(r.GetGuid(0), Id(r, 1), Str(r, 2), r.GetString(3), Str(r, 4), Time(r, 5), Dec(r, 6), Str(r, 7),
-                    Str(r, 8), Str(r, 9), Str(r, 10), Dec(r, 11), Dec(r, 12)), t)));
-            reads.Add((Components, (r, t) => RowsAsync(r, componentRows, () =>
-                new ObservationReader.ComponentRow(r.GetGuid(0), r.GetInt16(1), r.GetString(2), Str(r, 3), Dec(r, 4), Str(r, 5), Str(r, 6),
-                    Str(r, 7)), t)));
+            reads.Add((Observations, async (r, t) =>
+            {
+                var seen = new HashSet<Guid>();
+                while (await r.ReadAsync(t))
+                {
+                    var id = r.GetGuid(0);
+                    if (seen.Add(id))
+                    {
+                        observationRows.Add(new ObservationReader.Row(id, Id(r, 1), Str(r, 2), r.GetString(3), Str(r, 4), Time(r, 5), Dec(r, 6),
+                            Str(r, 7), Str(r, 8), Str(r, 9), Str(r, 10), Dec(r, 11), Dec(r, 12)));
+                    }
+
+                    if (!r.IsDBNull(13))
+                    {
+                        componentRows.Add(new ObservationReader.ComponentRow(id, r.GetInt16(13), r.GetString(14), Str(r, 15), Dec(r, 16),
+                            Str(r, 17), Str(r, 18), Str(r, 19)));
+                    }
+                }
+
+                observationRows.Sort(ObservationReader.NewestFirst);
+            }));
         }
 
         if (access.Shows(ChartSection.Imaging))
@@ -158,33 +172,31 @@ internal sealed class ChartBatch
                 new EncounterItem(r.GetGuid(0), Time(r, 1), Time(r, 2), r.GetString(3), Str(r, 4), Str(r, 5), r.GetString(6), Str(r, 7), Str(r, 8)), t)));
         }
 
-        if (reads.Count > 0)
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var (sql, _) in reads)
         {
-            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-            var transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
-            await using var batch = new NpgsqlBatch(connection, transaction);
-            foreach (var (sql, _) in reads)
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = patientId });
+            if (ReferenceEquals(sql, Encounters))
             {
-                var command = new NpgsqlBatchCommand(sql);
-                command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = patientId });
-                if (ReferenceEquals(sql, Encounters))
-                {
-                    command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = access.Shows(ChartSection.Problems) });
-                }
-
-                batch.BatchCommands.Add(command);
+                command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = access.Shows(ChartSection.Problems) });
             }
 
-            await using var reader = await batch.ExecuteReaderAsync(ct);
-            for (var i = 0; i < reads.Count; i++)
-            {
-                if (i > 0)
-                {
-                    await reader.NextResultAsync(ct);
-                }
+            batch.BatchCommands.Add(command);
+        }
 
-                await reads[i].Read(reader, ct);
+        batch.BatchCommands.Add(audit.Command);
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            foreach (var (_, read) in reads)
+            {
+                await read(reader, ct);
+                await reader.NextResultAsync(ct);
             }
+
+            await audit.ReadAsync(reader, ct);
         }
 
         return new Sections(allergies, problems, medications, immunizations, procedures,

@@ -102,17 +102,14 @@ public sealed class GetChartHandler(HimDbContext db, ChartGate gate)
     public Task<ChartRead<ChartView>> HandleAsync(GetChartQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return gate.ReadAsync<ChartView>(query.PatientId, "Chart", null, [], async (entry, token) =>
-        {
-            var view = await ReadAsync(query.PatientId, entry.Access, query.Filter ?? new EncounterFilter(), token);
-            // The chart lists the notes; their text is read on the note's own page.
-            return (view, entry.Access.Sections.Where(s => s != ChartSection.NoteText));
-        }, ct);
+        // The chart lists the notes; their text is read on the note's own page.
+        return gate.ReadBatchedAsync(query.PatientId, "Chart", entry => entry.Access.Sections.Where(s => s != ChartSection.NoteText),
+            (entry, audit, token) => ReadAsync(query.PatientId, entry.Access, audit, query.Filter ?? new EncounterFilter(), token), ct);
     }
 
-    private async Task<ChartView> ReadAsync(Guid patientId, ChartAccessDecision access, EncounterFilter filter, CancellationToken ct)
+    private async Task<ChartView> ReadAsync(Guid patientId, ChartAccessDecision access, ViewAudit audit, EncounterFilter filter, CancellationToken ct)
     {
-        var read = await ChartBatch.ReadAsync(db, patientId, access, ct);
+        var read = await ChartBatch.ReadAsync(db, patientId, access, audit, ct);
         // What hangs off each encounter comes from the lists already read: no query per encounter.
         var diagnoses = CountBy(read.Problems.Select(p => p.EncounterId));
         var done = CountBy(read.Procedures.Select(p => p.EncounterId));
