@@ -9,6 +9,9 @@
 #   HIMPORTAL_BENCH_DATA     folder of bundles (default: ../shared/data/synthea-r4 next to this checkout)
 #   HIMPORTAL_BENCH_SECONDS  measured seconds (default 30; a 10 s warm-up comes first)
 #   HIMPORTAL_SKIP_BUILD=1   use the web app and CLI already built in Release
+#   HIMPORTAL_BENCH_WARMUP   warm-up seconds (default 10)
+#   HIMPORTAL_BENCH_COLD=1   turn the chart content cache off (docs/adr/0011): every view runs its section queries,
+#                            as the first view of a chart does
 set -euo pipefail
 shopt -s inherit_errexit
 source "$(dirname "$0")/lib/postgres.sh"
@@ -95,7 +98,9 @@ if [ "${HIMPORTAL_BENCH_PROFILE:-0}" = 1 ]; then
   # perf needs the JIT's symbol map (and no W^X double mapping); the JIT lists every method it compiles.
   profile_env=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_JitStdOutFile="$work/jit.txt" DOTNET_JitDisasmSummary=1)
 fi
-(cd src/HimPortal.Web && exec env "${profile_env[@]}" ASPNETCORE_ENVIRONMENT=Production Security__RequireHttps=false \
+cache_rows=200000; cache_mode="content cache on (repeated views)"
+if [ "${HIMPORTAL_BENCH_COLD:-0}" = 1 ]; then cache_rows=0; cache_mode="content cache off (every view reads the record)"; fi
+(cd src/HimPortal.Web && exec env "${profile_env[@]}" Charts__ContentCache__Rows=$cache_rows ASPNETCORE_ENVIRONMENT=Production Security__RequireHttps=false \
   Logs__Path="$work/himportal-.log" dotnet "$web" --urls "$base") >"$work/web.log" 2>&1 &
 web_pid=$!
 trap 'kill $web_pid 2>/dev/null || true' EXIT
@@ -187,7 +192,7 @@ fi
 per_view() { awk -v a="$1" -v b="$2" -v n="$requests" 'BEGIN { printf "%.2f", (b - a) * 1000 / n }'; }
 
 echo
-echo "HimPortal chart load test: $(basename "$bundle") ($encounters encounters, $observations observations), page ${page_kb} kB"
+echo "HimPortal chart load test: $(basename "$bundle") ($encounters encounters, $observations observations), page ${page_kb} kB, $cache_mode"
 printf '| %-34s | %12s |\n' "measure" "value"
 printf '|%s|%s|\n' "------------------------------------" "-------------:"
 row() { printf '| %-34s | %12s |\n' "$1" "$2"; }

@@ -20,6 +20,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<AuditAppender>();
         services.AddScoped<UserSessions>();
         services.AddScoped<ChartGate>();
+        services.TryAddSingleton<Charts.GetChart.ChartContentCache>();
         services.TryAddSingleton<Compliance.HospitalTime>();
         services.AddScoped<Compliance.AccessLog.AccessLogReader>();
         services.AddScoped<Compliance.Reviews.ReviewWorkflow>();

@@ -43,6 +43,8 @@ public sealed class HimDbContext(DbContextOptions<HimDbContext> options)
 
     public DbSet<ChainVerification> ChainVerifications => Set<ChainVerification>();
 
+    public DbSet<Records.RecordVersion> RecordVersions => Set<Records.RecordVersion>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

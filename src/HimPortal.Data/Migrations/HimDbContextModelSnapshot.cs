@@ -2076,6 +2076,26 @@ namespace HimPortal.Data.Migrations
                     b.ToTable("procedures", "clinical");
                 });
 
+            modelBuilder.Entity("HimPortal.Data.Records.RecordVersion", b =>
+                {
+                    b.Property<Guid>("RecordId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("record_id");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("RecordId")
+                        .HasName("pk_record_versions");
+
+                    b.ToTable("record_versions", "clinical");
+                });
+
             modelBuilder.Entity("HimPortal.Data.Compliance.ChainVerification", b =>
                 {
                     b.Property<Guid>("Id")

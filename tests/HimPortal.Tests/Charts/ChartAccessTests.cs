@@ -1,9 +1,11 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using HimPortal.Application.Charts;
 using HimPortal.Application.Charts.BreakGlass;
 using HimPortal.Application.Charts.GetChart;
 using HimPortal.Application.Charts.GetEncounter;
 using HimPortal.Application.Charts.ReadNote;
+using HimPortal.Application.Intake.ImportBundles;
 using HimPortal.Application.Security;
 using HimPortal.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -313,9 +315,93 @@ public sealed class ChartAccessTests(ChartDatabase charts) : IClassFixture<Chart
 
         var smallCommands = await CountAsync(small);
         var largeCommands = await CountAsync(large);
-        // The gate's query, then one batch of a query per section and the audit row: nothing grows with the record.
-        smallCommands.ShouldBe(2, "the counter must see the gate and the batch");
-        largeCommands.ShouldBe(smallCommands);
+        // The gate's query, then one batch of a query per section and the audit row (the large chart, read for the
+        // first time), or the audit row alone (the small one, kept from the warm-up): nothing grows with the record.
+        smallCommands.ShouldBe(2, "the counter must see the gate and the audit row");
+        largeCommands.ShouldBe(2, "the counter must see the gate and the batch");
+    }
+
+    [Fact]
+    public async Task A_chart_seen_again_is_kept_but_audited_again_and_a_changed_record_is_read_afresh()
+    {
+        var patientId = await ClinicalData.PatientIdAsync(Db, ClinicalData.Smallest);
+        await using var physician = await SignInAsync(Roles.Physician, await ClinicalData.TreatingNpiAsync(Db, patientId));
+        async Task<long> ViewsAsync() => await Db.ScalarAsync<long>(
+            $"SELECT count(*) FROM audit.access_events WHERE user_id = '{physician.Persona.Id}' AND action = 'view' AND resource_type = 'Chart'");
+
+        var first = (await physician.ChartAsync(patientId)).Content!;
+        var again = (await physician.ChartAsync(patientId)).Content!;
+
+        again.Procedures.ShouldBeSameAs(first.Procedures, "the second view is served from what the first one read");
+        (await ViewsAsync()).ShouldBe(2, "every view is audited, kept or not");
+
+        // The same bundle with one procedure renamed: the import updates it and bumps the record's version.
+        var original = Path.Combine(SharedData.SyntheaFolder, ClinicalData.Smallest + ".json");
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(original))!;
+        var procedure = json["entry"]!.AsArray().Select(e => e!["resource"]!).First(r => (string?)r["resourceType"] == "Procedure");
+        procedure["code"]!["coding"]![0]!["display"] = "Renamed by the test";
+        procedure["code"]!["text"] = "Renamed by the test";
+        var changed = Path.Combine(Path.GetTempPath(), $"changed-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(changed, json.ToJsonString());
+        try
+        {
+            await ImportAsync(changed);
+            var afterChange = (await physician.ChartAsync(patientId)).Content!;
+            afterChange.Procedures.ShouldNotBeSameAs(first.Procedures);
+            afterChange.Procedures.ShouldContain(p => p.Display == "Renamed by the test");
+        }
+        finally
+        {
+            await ImportAsync(original);
+            File.Delete(changed);
+        }
+
+        var restored = (await physician.ChartAsync(patientId)).Content!;
+        restored.Procedures.ShouldNotContain(p => p.Display == "Renamed by the test");
+        (await ViewsAsync()).ShouldBe(4);
+
+        // A re-import that changes nothing leaves the version, so what the chart keeps stays good.
+        var version = $"SELECT version FROM clinical.record_versions WHERE record_id = '{patientId}'";
+        var before = await Db.ScalarAsync<long>(version);
+        await ImportAsync(original);
+        (await Db.ScalarAsync<long>(version)).ShouldBe(before);
+        (await physician.ChartAsync(patientId)).Content!.Procedures.ShouldBeSameAs(restored.Procedures);
+    }
+
+    [Fact]
+    public async Task A_kept_chart_is_never_shown_to_a_role_that_sees_less_nor_to_a_reader_without_access()
+    {
+        var patientId = await ClinicalData.PatientIdAsync(Db, ClinicalData.Cortes);
+        await using var setup = Db.Services();
+        var physician = await Personas.CreateAsync(setup, Roles.Physician, npi: await ClinicalData.TreatingNpiAsync(Db, patientId));
+        var clerk = await Personas.CreateAsync(setup, Roles.HimClerk);
+        var stranger = await Personas.CreateAsync(setup, Roles.Physician, npi: await ClinicalData.UnrelatedNpiAsync(Db, patientId));
+        var actor = new TestActor();
+        // One set of services, so one cache, for all three readers.
+        await using var services = Db.Services(actor);
+        async Task<ChartRead<ChartView>> ChartAsAsync(Persona persona, string role)
+        {
+            actor.ActAs(persona.Id, persona.Email, role);
+            await using var scope = services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<GetChartHandler>().HandleAsync(new GetChartQuery(patientId), CancellationToken.None);
+        }
+
+        (await ChartAsAsync(physician, Roles.Physician)).Content!.Problems.ShouldNotBeEmpty();
+
+        var asClerk = await ChartAsAsync(clerk, Roles.HimClerk);
+        asClerk.Status.ShouldBe(ChartReadStatus.Shown);
+        asClerk.Content!.Problems.ShouldBeEmpty();
+        asClerk.Content.Observations.All.ShouldBeEmpty();
+        (await ChartAsAsync(stranger, Roles.Physician)).Status.ShouldBe(ChartReadStatus.BreakGlassRequired);
+    }
+
+    private async Task ImportAsync(string file)
+    {
+        await using var services = Db.Services();
+        await using var scope = services.CreateAsyncScope();
+        var summary = await scope.ServiceProvider.GetRequiredService<ImportBundlesHandler>()
+            .HandleAsync(new ImportBundlesCommand([BundleFile.FromPath(file)]), null, CancellationToken.None);
+        summary.Files.Where(f => !f.Ok).Select(f => f.Error).ShouldBeEmpty();
     }
 
     private async Task<(string Action, string Outcome, string? ResourceType, Guid? PatientId, string? Purpose)> LastAuditAsync(Guid userId)

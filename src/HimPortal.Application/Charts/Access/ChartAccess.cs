@@ -4,6 +4,7 @@ using HimPortal.Application.Common;
 using HimPortal.Application.Security;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
+using HimPortal.Data.Records;
 using Microsoft.EntityFrameworkCore;
 
 namespace HimPortal.Application.Charts;
@@ -151,6 +152,9 @@ public sealed record PatientHeader(
 /// <summary>A chart as the current user may open it: who the patient is and what the rules decided.</summary>
 public sealed record ChartEntry(PatientHeader Patient, ChartAccessDecision Access)
 {
+    /// <summary>The versions of the patient's record and of the shared data it refers to, read with the access facts.</summary>
+    public ChartRecordVersion Version { get; init; }
+
     /// <summary>The same chart, refused: for a part of it the reader's role may not see although the chart opens for them.</summary>
     public ChartEntry Refuse(string reason) => this with { Access = Access with { Outcome = ChartAccessOutcome.Denied, Reason = reason } };
 }
@@ -224,6 +228,8 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
                                                                    && practitioners.Contains(m.PractitionerId.Value))),
                 Assigned = clinical && db.TreatmentAssignments.Any(a => a.PatientId == p.Id && a.UserId == userId
                                                                          && a.RevokedAt == null && (a.EndsAt == null || a.EndsAt > now)),
+                RecordVersion = db.RecordVersions.Where(v => v.RecordId == p.Id).Select(v => (long?)v.Version).FirstOrDefault(),
+                SharedVersion = db.RecordVersions.Where(v => v.RecordId == RecordVersion.Shared).Select(v => (long?)v.Version).FirstOrDefault(),
                 Glass = db.BreakGlassAccesses
                     .Where(g => g.PatientId == p.Id && g.UserId == userId && g.ExpiresAt > now)
                     .OrderByDescending(g => g.ExpiresAt)
@@ -237,7 +243,10 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
         }
 
         var facts = new ChartAccessFacts(row.Header.IsRestricted, row.Treats, row.Assigned, row.Glass?.Id, row.Glass?.ExpiresAt);
-        return new ChartEntry(row.Header, ChartAccessRules.Decide(actor.Roles.ToList(), facts));
+        return new ChartEntry(row.Header, ChartAccessRules.Decide(actor.Roles.ToList(), facts))
+        {
+            Version = new ChartRecordVersion(row.RecordVersion ?? 0, row.SharedVersion ?? 0),
+        };
     }
 
     /// <summary>
@@ -304,6 +313,9 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
         value is null ? "none" : string.Concat(value.Value.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }
 
+/// <summary>A record's version and the shared data's (<see cref="RecordVersion"/>); 0 before the first change counted.</summary>
+public readonly record struct ChartRecordVersion(long Record, long Shared);
+
 /// <summary>
 /// The audit row of one chart view, to send as the last command of the read's own batch. The gate refuses to finish a
 /// read whose row was not written, so a view can never go unaudited.
@@ -321,6 +333,15 @@ public sealed class ViewAudit
     public Npgsql.NpgsqlBatchCommand Command { get; }
 
     public bool IsWritten { get; private set; }
+
+    /// <summary>Sends the row on its own, in the current transaction: for a read that needed no query of its own.</summary>
+    public async Task SendAloneAsync(HimDbContext db, CancellationToken ct)
+    {
+        await using var batch = GetChart.ChartBatch.NewBatch(db);
+        batch.BatchCommands.Add(Command);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await ReadAsync(reader, ct);
+    }
 
     /// <summary>Reads the command's result: the row's place in the hash chain.</summary>
     public async Task ReadAsync(System.Data.Common.DbDataReader reader, CancellationToken ct)

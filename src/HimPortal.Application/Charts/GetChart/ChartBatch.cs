@@ -172,9 +172,7 @@ internal sealed class ChartBatch
                 new EncounterItem(r.GetGuid(0), Time(r, 1), Time(r, 2), r.GetString(3), Str(r, 4), Str(r, 5), r.GetString(6), Str(r, 7), Str(r, 8)), t)));
         }
 
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        var transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
-        await using var batch = new NpgsqlBatch(connection, transaction);
+        await using var batch = NewBatch(db);
         foreach (var (sql, _) in reads)
         {
             var command = new NpgsqlBatchCommand(sql);
@@ -203,6 +201,10 @@ internal sealed class ChartBatch
             observations ? ObservationReader.Group(observationRows, componentRows) : ObservationGroups.Empty,
             imaging, documents, encounters);
     }
+
+    /// <summary>A batch on the context's connection, in its current transaction.</summary>
+    public static NpgsqlBatch NewBatch(HimDbContext db) =>
+        new((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
 
     private static async Task RowsAsync<T>(DbDataReader reader, List<T> into, Func<T> row, CancellationToken ct)
     {

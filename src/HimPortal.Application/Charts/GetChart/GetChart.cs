@@ -95,21 +95,30 @@ public sealed record ChartView(
 /// <summary>
 /// The physician's chart: everything the bundle held, by section, for the sections the reader's role may see. The gate's
 /// query, then one batch of a query per section (<see cref="ChartBatch"/>) whatever the size of the record, read in one
-/// transaction with the audit row that names the sections shown.
+/// transaction with the audit row that names the sections shown. A chart read at the version the gate has just read
+/// comes from <see cref="ChartContentCache"/> instead, and the batch is the audit row alone.
 /// </summary>
-public sealed class GetChartHandler(HimDbContext db, ChartGate gate)
+public sealed class GetChartHandler(HimDbContext db, ChartGate gate, ChartContentCache cache)
 {
     public Task<ChartRead<ChartView>> HandleAsync(GetChartQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
+        var filter = query.Filter ?? new EncounterFilter();
         // The chart lists the notes; their text is read on the note's own page.
         return gate.ReadBatchedAsync(query.PatientId, "Chart", entry => entry.Access.Sections.Where(s => s != ChartSection.NoteText),
-            (entry, audit, token) => ReadAsync(query.PatientId, entry.Access, audit, query.Filter ?? new EncounterFilter(), token), ct);
+            async (entry, audit, token) => await ReadAsync(entry, audit, token) with { Filter = filter }, ct);
     }
 
-    private async Task<ChartView> ReadAsync(Guid patientId, ChartAccessDecision access, ViewAudit audit, EncounterFilter filter, CancellationToken ct)
+    private async Task<ChartView> ReadAsync(ChartEntry entry, ViewAudit audit, CancellationToken ct)
     {
-        var read = await ChartBatch.ReadAsync(db, patientId, access, audit, ct);
+        var key = ChartContentCache.Key.For(entry);
+        if (cache.TryGet(key, out var kept))
+        {
+            await audit.SendAloneAsync(db, ct);
+            return kept!;
+        }
+
+        var read = await ChartBatch.ReadAsync(db, entry.Patient.Id, entry.Access, audit, ct);
         // What hangs off each encounter comes from the lists already read: no query per encounter.
         var diagnoses = CountBy(read.Problems.Select(p => p.EncounterId));
         var done = CountBy(read.Procedures.Select(p => p.EncounterId));
@@ -124,8 +133,10 @@ public sealed class GetChartHandler(HimDbContext db, ChartGate gate)
             Results = results.GetValueOrDefault(e.Id),
             Imaging = studies.GetValueOrDefault(e.Id),
         }).ToList();
-        return new ChartView(read.Allergies, read.Problems, read.Medications, read.Immunizations, encounters, filter, read.Procedures,
-            read.Observations, read.Imaging, read.Documents);
+        var chart = new ChartView(read.Allergies, read.Problems, read.Medications, read.Immunizations, encounters, new EncounterFilter(),
+            read.Procedures, read.Observations, read.Imaging, read.Documents);
+        cache.Keep(key, chart);
+        return chart;
     }
 
     private static Dictionary<Guid, int> CountBy(IEnumerable<Guid?> encounterIds) =>

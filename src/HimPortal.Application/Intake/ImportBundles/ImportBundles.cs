@@ -9,6 +9,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using HimPortal.Application.Auditing;
 using HimPortal.Data.Bulk;
+using HimPortal.Data.Records;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -477,9 +478,11 @@ public sealed class ImportBundlesHandler(
         }
 
         var outcomes = new List<FileOutcome>(bundles.Count);
+        var changedRecords = new HashSet<Guid>(); // the SQL sorts them: one lock order for parallel imports
         foreach (var bundle in bundles)
         {
             var outcome = new FileOutcome(bundle.Name, true, null) { Skipped = bundle.Skipped };
+            var patients = bundle.Records.Patients.Keys;
             foreach (var table in RecordTable.All)
             {
                 var keys = table.Rows(bundle.Records).Keys;
@@ -488,14 +491,32 @@ public sealed class ImportBundlesHandler(
                 outcome.Created.Increment(table.FhirType, created);
                 outcome.Updated.Increment(table.FhirType, changed);
                 outcome.Unchanged.Increment(table.FhirType, keys.Count - created - changed);
+                if (created + changed > 0)
+                {
+                    // A bundle without its patient (a collection) may change any record: count it as a shared change.
+                    if (table.Shared || patients.Count == 0)
+                    {
+                        changedRecords.Add(RecordVersion.Shared);
+                    }
+                    else
+                    {
+                        changedRecords.UnionWith(patients);
+                    }
+                }
             }
 
-            var patients = bundle.Records.Patients.Keys;
             await audit.AppendAsync(connection, transaction, new AuditRecord(AuditAction.Create, AuditOutcome.Success, "Bundle", Clip(Path.GetFileName(bundle.Name)),
                 PatientId: patients.Count == 1 ? patients[0] : null,
                 Details: $"created={Sum(outcome.Created)} updated={Sum(outcome.Updated)} unchanged={Sum(outcome.Unchanged)} skipped={Sum(outcome.Skipped)}"),
                 ct);
             outcomes.Add(outcome);
+        }
+
+        if (changedRecords.Count > 0)
+        {
+            await using var bump = new NpgsqlCommand(RecordVersions.BumpSql, connection, transaction);
+            bump.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. changedRecords] });
+            await bump.ExecuteNonQueryAsync(ct);
         }
 
         logger.LogInformation("Wrote {Bundles} bundle(s) of {Entries} entries in one transaction in {WriteMs} ms", bundles.Count,

@@ -8,18 +8,23 @@ namespace HimPortal.Application.Intake.ImportBundles;
 /// walk this one list.
 /// </summary>
 internal sealed class RecordTable(
-    string fhirType, CopyTable table, Func<RecordSet, IResourceRows> rows, CopyTable? partTable = null, Func<RecordSet, IPartRows>? parts = null)
+    string fhirType,
+    CopyTable table,
+    Func<RecordSet, IResourceRows> rows,
+    CopyTable? partTable = null,
+    Func<RecordSet, IPartRows>? parts = null,
+    bool shared = false)
 {
     public static readonly IReadOnlyList<RecordTable> All =
     [
-        new("Organization", ClinicalCopyMap.Organizations, s => s.Organizations),
-        new("Location", ClinicalCopyMap.Locations, s => s.Locations),
-        new("Practitioner", ClinicalCopyMap.Practitioners, s => s.Practitioners),
-        new("PractitionerRole", ClinicalCopyMap.PractitionerRoles, s => s.PractitionerRoles),
+        new("Organization", ClinicalCopyMap.Organizations, s => s.Organizations, shared: true),
+        new("Location", ClinicalCopyMap.Locations, s => s.Locations, shared: true),
+        new("Practitioner", ClinicalCopyMap.Practitioners, s => s.Practitioners, shared: true),
+        new("PractitionerRole", ClinicalCopyMap.PractitionerRoles, s => s.PractitionerRoles, shared: true),
         new("Patient", ClinicalCopyMap.Patients, s => s.Patients, ClinicalCopyMap.PatientIdentifiers, s => s.PatientIdentifiers),
         new("Encounter", ClinicalCopyMap.Encounters, s => s.Encounters, ClinicalCopyMap.EncounterParticipants, s => s.EncounterParticipants),
         new("Condition", ClinicalCopyMap.Conditions, s => s.Conditions),
-        new("Medication", ClinicalCopyMap.Medications, s => s.Medications),
+        new("Medication", ClinicalCopyMap.Medications, s => s.Medications, shared: true),
         new("MedicationRequest", ClinicalCopyMap.MedicationRequests, s => s.MedicationRequests),
         new("MedicationAdministration", ClinicalCopyMap.MedicationAdministrations, s => s.MedicationAdministrations),
         new("Observation", ClinicalCopyMap.Observations, s => s.Observations, ClinicalCopyMap.ObservationComponents, s => s.ObservationComponents),
@@ -35,6 +40,9 @@ internal sealed class RecordTable(
     ];
 
     public string FhirType => fhirType;
+
+    /// <summary>Rows that every patient's record may refer to (master data), not one patient's own.</summary>
+    public bool Shared => shared;
 
     public string Qualified => table.Qualified;
 

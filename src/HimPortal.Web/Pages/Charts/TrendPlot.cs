@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using HimPortal.Application.Charts;
@@ -13,7 +14,11 @@ namespace HimPortal.Web.Pages.Charts;
 /// </summary>
 public static class TrendPlot
 {
-    public static IHtmlContent Sparkline(ObservationSeries series) => Render(series, 240, 48, detailed: false);
+    // A kept chart (ChartContentCache) shows the same series again and again: draw each once, for as long as it lives.
+    private static readonly ConditionalWeakTable<ObservationSeries, HtmlString> Sparklines = [];
+
+    public static IHtmlContent Sparkline(ObservationSeries series) =>
+        Sparklines.GetValue(series, s => Render(s, 240, 48, detailed: false));
 
     public static IHtmlContent Detailed(ObservationSeries series) => Render(series, 760, 240, detailed: true);
 

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Configuration;
+
+namespace HimPortal.Application.Charts.GetChart;
+
+/// <summary>
+/// The charts read lately, each kept under the record's version (<see cref="ChartRecordVersion"/>) and the sections the
+/// reader's role sees. A chart is opened again and again while a patient is in care; the gate still decides, and the
+/// audit row is still written, on every view; only the section queries are skipped when the version the gate has just
+/// read in the view's transaction is the version the content was read at. Any change to the record bumps its version
+/// in the changing transaction, so a kept chart is never staler than the database (docs/adr/0011).
+/// Bounded by <c>Charts:ContentCache:Rows</c> (rows of record kept in all, 0 turns it off) and forgotten after
+/// <c>Charts:ContentCache:Minutes</c> without a view.
+/// </summary>
+public sealed class ChartContentCache : IDisposable
+{
+    public const int DefaultRows = 200_000;
+
+    private readonly MemoryCache? _charts;
+    private readonly TimeSpan _idle;
+
+    public ChartContentCache(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var rows = configuration.GetValue("Charts:ContentCache:Rows", DefaultRows);
+        _idle = TimeSpan.FromMinutes(configuration.GetValue("Charts:ContentCache:Minutes", 10.0));
+        _charts = rows > 0 ? new MemoryCache(new MemoryCacheOptions { SizeLimit = rows }) : null;
+    }
+
+    public bool TryGet(Key key, out ChartView? chart)
+    {
+        chart = null;
+        return _charts is not null && _charts.TryGetValue(key, out chart);
+    }
+
+    public void Keep(Key key, ChartView chart)
+    {
+        ArgumentNullException.ThrowIfNull(chart);
+        if (_charts is null)
+        {
+            return;
+        }
+
+        var rows = 1 + chart.Allergies.Count + chart.Problems.Count + chart.Medications.Count + chart.Immunizations.Count
+                   + chart.Encounters.Count + chart.Procedures.Count + chart.Observations.All.Count + chart.Imaging.Count
+                   + chart.Documents.Count;
+        _charts.Set(key, chart, new MemoryCacheEntryOptions { Size = rows, SlidingExpiration = _idle });
+    }
+
+    public void Dispose() => _charts?.Dispose();
+
+    /// <summary>What a kept chart was read for: the patient, the versions, and the sections shown (a bit per <see cref="ChartSection"/>).</summary>
+    public readonly record struct Key(Guid PatientId, ChartRecordVersion Version, long Sections)
+    {
+        public static Key For(ChartEntry entry)
+        {
+            ArgumentNullException.ThrowIfNull(entry);
+            var sections = 0L;
+            foreach (var section in entry.Access.Sections)
+            {
+                sections |= 1L << (int)section;
+            }
+
+            return new Key(entry.Patient.Id, entry.Version, sections);
+        }
+    }
+}
