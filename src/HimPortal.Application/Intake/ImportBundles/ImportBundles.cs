@@ -2,9 +2,9 @@ using System.Buffers;
 using System.Data;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using HimPortal.Application.Auditing;
@@ -269,7 +269,7 @@ public sealed class ImportBundlesHandler(
             using var bytes = await file.ReadAsync(run.MaxBytes, ct);
             using var parsed = ParsedBundle.Parse(file.Name, bytes);
             await masterReady;
-            return new PrepareResult(Prepare(index, file.Name, bytes.Length, parsed.Document.RootElement, run.MasterData), null);
+            return new PrepareResult(Prepare(index, file.Name, bytes.Length, parsed, run.MasterData), null);
         }
         catch (BundleProblemException e)
         {
@@ -531,8 +531,9 @@ public sealed class ImportBundlesHandler(
     private static string Clip(string value) => value.Length > 128 ? value[..128] : value;
 
     /// <summary>Checks and maps a whole bundle before anything is written; the first problem rejects it, naming the entry.</summary>
-    private Prepared Prepare(int index, string name, int bytes, JsonElement root, MasterDataIndex masterData)
+    private Prepared Prepare(int index, string name, int bytes, ParsedBundle parsed, MasterDataIndex masterData)
     {
+        var root = parsed.Document.RootElement;
         if (root.Str("resourceType") != "Bundle")
         {
             throw new BundleProblemException($"{name}: not a FHIR Bundle (resourceType is '{root.Str("resourceType")}')");
@@ -614,10 +615,10 @@ public sealed class ImportBundlesHandler(
             // Patients first: lab flags need the patient's sex and age.
             foreach (var (entryIndex, entry, resource) in supported.OrderBy(s => s.Entry.Type == "Patient" ? 0 : 1))
             {
-                var json = JsonMarshal.GetRawUtf8Value(resource);
+                var json = parsed.Raw(resource);
                 try
                 {
-                    mapper.Map(entry, resource, Encoding.UTF8.GetString(json), SHA256.HashData(json));
+                    mapper.Map(entry, resource, json, SHA256.HashData(json.Span));
                 }
                 catch (Exception e) when (e is BundleProblemException or FormatException or InvalidOperationException)
                 {
@@ -679,6 +680,15 @@ internal sealed class ParsedBundle : IDisposable
     }
 
     public JsonDocument Document { get; }
+
+    /// <summary>The bytes of one element of <see cref="Document"/>: a slice of the compact copy it was parsed from, not a copy.</summary>
+    public ReadOnlyMemory<byte> Raw(JsonElement element)
+    {
+        var compact = _compact ?? throw new ObjectDisposedException(nameof(ParsedBundle));
+        var raw = JsonMarshal.GetRawUtf8Value(element);
+        var offset = (int)Unsafe.ByteOffset(ref MemoryMarshal.GetArrayDataReference(compact), ref MemoryMarshal.GetReference(raw));
+        return compact.AsMemory(offset, raw.Length);
+    }
 
     public static ParsedBundle Parse(string name, PooledBytes bytes)
     {
