@@ -7,7 +7,8 @@
 #   HIMPORTAL_BENCH_DATA   folder of bundles (default: ../shared/data/synthea-r4 next to this checkout)
 #   HIMPORTAL_SKIP_BUILD=1 use the CLI already published to .himportal/bench/cli
 #
-# The CLI measured is the one that ships: `dotnet publish` of src/HimPortal.Cli (ReadyToRun, as the Dockerfile builds it).
+# The CLI measured is the one that ships: `dotnet publish` of src/HimPortal.Cli (self-contained, composite ReadyToRun, as
+# the Dockerfile builds it; the composite image takes a couple of minutes to compile).
 set -euo pipefail
 shopt -s inherit_errexit
 source "$(dirname "$0")/lib/postgres.sh"
@@ -34,7 +35,7 @@ mkdir -p "$work"
 if [ "${HIMPORTAL_SKIP_BUILD:-0}" != 1 ]; then
   hp_log "publishing the CLI (Release, as shipped)"
   rm -rf "$work/cli"
-  dotnet publish src/HimPortal.Cli -c Release -o "$work/cli" -p:UseAppHost=false -v quiet -nologo >"$work/build.log" 2>&1 \
+  dotnet publish src/HimPortal.Cli -c Release -o "$work/cli" -v quiet -nologo >"$work/build.log" 2>&1 \
     || { cat "$work/build.log" >&2; exit 1; }
 fi
 cli="$work/cli/himportal.dll"

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using HimPortal.Data.Clinical;
 
 namespace HimPortal.Data.Bulk;
 
@@ -75,6 +76,23 @@ public sealed class CopyBuffer : IDisposable
         BinaryPrimitives.WriteInt32BigEndian(target, length + 1);
         target[4] = 1;
         Length = start + 5 + length;
+    }
+
+    /// <summary>A resource's jsonb: its UTF-8 bytes as the import read them when it has them, else its string.</summary>
+    public void Resource(ClinicalResource row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        if (row.ResourceUtf8.IsEmpty)
+        {
+            Jsonb(row.Resource);
+            return;
+        }
+
+        var json = row.ResourceUtf8.Span;
+        var target = Reserve(5 + json.Length);
+        BinaryPrimitives.WriteInt32BigEndian(target, json.Length + 1);
+        target[4] = 1;
+        json.CopyTo(target[5..]);
     }
 
     public void Bytea(byte[]? value)

@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations.Schema;
+using System.Text;
+
 namespace HimPortal.Data.Clinical;
 
 /// <summary>
@@ -11,7 +14,22 @@ public abstract class ClinicalResource
 
     public required string FhirId { get; set; }
 
-    public required string Resource { get; set; }
+    private string? _json;
+
+    /// <summary>The original JSON (jsonb). Set directly, or decoded on first read from <see cref="ResourceUtf8"/>.</summary>
+    public string Resource
+    {
+        get => _json ??= Encoding.UTF8.GetString(ResourceUtf8.Span);
+        set => _json = value;
+    }
+
+    /// <summary>
+    /// The import's UTF-8 bytes of <see cref="Resource"/>, which binary COPY sends as they are (<c>CopyBuffer.Resource</c>):
+    /// the import never decodes a resource into a string (those strings were half of what it allocated). Valid only
+    /// while the import's parse buffer is; not mapped.
+    /// </summary>
+    [NotMapped]
+    public ReadOnlyMemory<byte> ResourceUtf8 { get; set; }
 
     public required byte[] SourceHash { get; set; }
 

@@ -80,7 +80,11 @@ public sealed class ClinicalCopyMapTests
             foreach (var property in entity.GetProperties())
             {
                 var column = property.GetColumnName(store)!;
-                text.Append($"        new(\"{column}\", static (w, r) => w.{Encoder(property.GetColumnType(store))}(r.{property.Name})),\n");
+                // A resource's JSON goes as the UTF-8 bytes the import read, never decoded into a string.
+                var encode = property.Name == nameof(ClinicalResource.Resource) && property.DeclaringType.ClrType.IsAssignableTo(typeof(ClinicalResource))
+                    ? "w.Resource(r)"
+                    : $"w.{Encoder(property.GetColumnType(store))}(r.{property.Name})";
+                text.Append($"        new(\"{column}\", static (w, r) => {encode}),\n");
             }
 
             text.Append("    ]);\n");

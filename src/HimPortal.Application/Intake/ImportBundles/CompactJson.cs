@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
 
@@ -46,11 +47,9 @@ internal static class CompactJson
             }
             else if (IsWhitespace(b))
             {
-                var end = i + 1;
-                while (end < json.Length && IsWhitespace(json[end]))
-                {
-                    end++;
-                }
+                // Indentation comes in runs: skipped a vector at a time.
+                var run = json[(i + 1)..].IndexOfAnyExcept(Whitespace);
+                var end = run < 0 ? json.Length : i + 1 + run;
 
                 if (written > 0 && end < json.Length && !IsStructural(target[written - 1]) && !IsStructural(json[end]))
                 {
@@ -68,6 +67,8 @@ internal static class CompactJson
 
         return written;
     }
+
+    private static readonly SearchValues<byte> Whitespace = SearchValues.Create(" \n\r\t"u8);
 
     private static bool IsWhitespace(byte b) => b is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t';
 

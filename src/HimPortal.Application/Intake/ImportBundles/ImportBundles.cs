@@ -2,9 +2,9 @@ using System.Buffers;
 using System.Data;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using HimPortal.Application.Auditing;
@@ -155,25 +155,25 @@ public sealed class ImportBundlesHandler(
         var patients = Enumerable.Range(0, kinds.Length).Where(i => run.Outcomes[i] is null && kinds[i] is not ("batch" or "collection"))
             .OrderByDescending(i => command.Files[i].Length).ToList();
 
-        var open = await Task.WhenAll(opening);
-        run.MasterData = await MasterDataIndex.LoadAsync(open[0], ct);
-
         // Master data goes first. Its bundles are checked and mapped before any is written, and their practitioners,
-        // organizations and locations go into the index at once, so that patient bundles are parsed while the master
-        // data is written; patient bundles are written only after it, as their rows refer to its rows.
-        var masterBundles = await PrepareMasterDataAsync(open[0], command, master, run, ct);
-        var masterWritten = WriteMasterDataAsync(open[0], master, masterBundles, run, ct);
+        // organizations and locations go into the index at once, so that patient bundles are mapped while the master
+        // data is written; patient bundles are written only after it, as their rows refer to its rows. Patient bundles
+        // are read and parsed meanwhile (while the connections open and the master data is prepared, one core would
+        // otherwise wait), and mapped once the index is ready: their conditional references resolve against it.
+        var masterPrepared = PrepareMasterDataAsync(opening[0], command, master, run, ct);
+        var masterWritten = WriteMasterDataAsync(opening[0], master, masterPrepared, run, ct);
 
         var next = -1;
-        await Task.WhenAll(open.Take(Math.Max(1, patients.Count)).Select(connection => Task.Run(async () =>
+        await Task.WhenAll(opening.Take(Math.Max(1, patients.Count)).Select(connecting => Task.Run(async () =>
         {
             var batch = new Batch();
             int n;
             while ((n = Interlocked.Increment(ref next)) < patients.Count)
             {
                 var i = patients[n];
-                var prepared = await PrepareAsync(command.Files[i], i, run, ct);
+                var prepared = await PrepareAsync(command.Files[i], i, run, masterPrepared, ct);
                 await masterWritten;
+                var connection = await connecting;
                 if (prepared.Failure is { } failure)
                 {
                     await AuditErrorAsync(connection, failure.Path, failure.Error!, ct);
@@ -200,8 +200,9 @@ public sealed class ImportBundlesHandler(
             }
 
             await masterWritten;
-            await WriteAsync(connection, batch, run, ct);
+            await WriteAsync(await connecting, batch, run, ct);
         }, ct)));
+        await masterWritten;
 
         foreach (var i in tooLarge)
         {
@@ -258,13 +259,18 @@ public sealed class ImportBundlesHandler(
 
     private readonly record struct PrepareResult(Prepared? Bundle, FileOutcome? Failure);
 
-    /// <summary>Reads, checks and maps one file; a problem becomes the file's outcome (for the caller to audit).</summary>
-    private async Task<PrepareResult> PrepareAsync(BundleFile file, int index, Run run, CancellationToken ct)
+    /// <summary>
+    /// Reads, checks and maps one file; a problem becomes the file's outcome (for the caller to audit). The file is
+    /// read and parsed at once, and mapped when <paramref name="masterReady"/> has the master data it may refer to.
+    /// </summary>
+    private async Task<PrepareResult> PrepareAsync(BundleFile file, int index, Run run, Task masterReady, CancellationToken ct)
     {
         try
         {
             using var bytes = await file.ReadAsync(run.MaxBytes, ct);
-            return new PrepareResult(Prepare(index, file.Name, bytes, run.MasterData), null);
+            using var parsed = ParsedBundle.Parse(file.Name, bytes);
+            await masterReady;
+            return new PrepareResult(Prepare(index, file.Name, bytes.Length, parsed, run.MasterData), null);
         }
         catch (BundleProblemException e)
         {
@@ -273,13 +279,16 @@ public sealed class ImportBundlesHandler(
     }
 
     /// <summary>
-    /// Checks and maps the master-data bundles, each one's identifiers going into the index as soon as it is mapped.
-    /// Master-data bundles may refer to each other (roles to organizations): those whose references failed are tried
-    /// again while any other succeeded. Returns the bundles to write, in an order that has every referred row first.
+    /// Loads the index of stored master data, then checks and maps the master-data bundles, each one's identifiers
+    /// going into the index as soon as it is mapped. Master-data bundles may refer to each other (roles to
+    /// organizations): those whose references failed are tried again while any other succeeded. Returns the bundles
+    /// to write, in an order that has every referred row first.
     /// </summary>
     private async Task<List<Prepared>> PrepareMasterDataAsync(
-        NpgsqlConnection connection, ImportBundlesCommand command, List<int> master, Run run, CancellationToken ct)
+        Task<NpgsqlConnection> connecting, ImportBundlesCommand command, List<int> master, Run run, CancellationToken ct)
     {
+        var connection = await connecting;
+        run.MasterData = await MasterDataIndex.LoadAsync(connection, ct);
         var bundles = new List<Prepared>();
         var pending = master;
         while (pending.Count > 0)
@@ -287,7 +296,7 @@ public sealed class ImportBundlesHandler(
             var failed = new List<int>();
             foreach (var i in pending)
             {
-                var prepared = await PrepareAsync(command.Files[i], i, run, ct);
+                var prepared = await PrepareAsync(command.Files[i], i, run, Task.CompletedTask, ct);
                 if (prepared.Bundle is { } bundle)
                 {
                     AddMasterData(run.MasterData, [bundle]);
@@ -315,8 +324,11 @@ public sealed class ImportBundlesHandler(
     /// were not there yet. A bundle that fails leaves its identifiers in the index: patient bundles that refer to them
     /// fail at their own write, where the rows they refer to are missing.
     /// </summary>
-    private async Task WriteMasterDataAsync(NpgsqlConnection connection, List<int> master, List<Prepared> bundles, Run run, CancellationToken ct)
+    private async Task WriteMasterDataAsync(
+        Task<NpgsqlConnection> connecting, List<int> master, Task<List<Prepared>> prepared, Run run, CancellationToken ct)
     {
+        var bundles = await prepared;
+        var connection = await connecting;
         try
         {
             var pending = bundles;
@@ -540,59 +552,9 @@ public sealed class ImportBundlesHandler(
     private static string Clip(string value) => value.Length > 128 ? value[..128] : value;
 
     /// <summary>Checks and maps a whole bundle before anything is written; the first problem rejects it, naming the entry.</summary>
-    private Prepared Prepare(int index, string name, PooledBytes bytes, MasterDataIndex masterData)
+    private Prepared Prepare(int index, string name, int bytes, ParsedBundle parsed, MasterDataIndex masterData)
     {
-        if (!Utf8.IsValid(bytes.Span))
-        {
-            throw new BundleProblemException($"{name}: the file is not UTF-8 text");
-        }
-
-        // The bundle is parsed in its canonical compact form: fewer bytes to parse, and each resource's own bytes are
-        // then what PostgreSQL stores as jsonb and what the source hash covers, with no second serialisation.
-        var compact = ArrayPool<byte>.Shared.Rent(Math.Max(bytes.Length, 1));
-        try
-        {
-            var length = CompactJson.Minify(bytes.Span, compact);
-            using var document = Parse(name, bytes, length < 0 ? null : compact.AsMemory(0, length));
-            return Prepare(index, name, bytes.Length, document.RootElement, masterData);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(compact);
-        }
-    }
-
-    /// <summary>Parses the compact form; if it (or the file) is not valid JSON, the file itself names the line and byte.</summary>
-    private static JsonDocument Parse(string name, PooledBytes original, ReadOnlyMemory<byte>? compact)
-    {
-        var options = new JsonDocumentOptions { MaxDepth = 128 };
-        try
-        {
-            if (compact is { } c)
-            {
-                return JsonDocument.Parse(c, options);
-            }
-        }
-        catch (JsonException)
-        {
-            // Reported from the original below.
-        }
-
-        try
-        {
-            using (JsonDocument.Parse(original.Memory, options))
-            {
-                throw new UnreachableException("The compact form of valid JSON is valid JSON.");
-            }
-        }
-        catch (JsonException e)
-        {
-            throw new BundleProblemException($"{name}: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
-        }
-    }
-
-    private Prepared Prepare(int index, string name, int bytes, JsonElement root, MasterDataIndex masterData)
-    {
+        var root = parsed.Document.RootElement;
         if (root.Str("resourceType") != "Bundle")
         {
             throw new BundleProblemException($"{name}: not a FHIR Bundle (resourceType is '{root.Str("resourceType")}')");
@@ -674,10 +636,10 @@ public sealed class ImportBundlesHandler(
             // Patients first: lab flags need the patient's sex and age.
             foreach (var (entryIndex, entry, resource) in supported.OrderBy(s => s.Entry.Type == "Patient" ? 0 : 1))
             {
-                var json = JsonMarshal.GetRawUtf8Value(resource);
+                var json = parsed.Raw(resource);
                 try
                 {
-                    mapper.Map(entry, resource, Encoding.UTF8.GetString(json), SHA256.HashData(json));
+                    mapper.Map(entry, resource, json, SHA256.HashData(json.Span));
                 }
                 catch (Exception e) when (e is BundleProblemException or FormatException or InvalidOperationException)
                 {
@@ -721,4 +683,90 @@ public sealed class ImportBundlesHandler(
 
     private static FileOutcome Failed(string name, string error) =>
         new(name, false, error.StartsWith(name, StringComparison.Ordinal) ? error : $"{name}: {error}");
+}
+
+/// <summary>
+/// A bundle file checked as UTF-8 and parsed in its canonical compact form (see <see cref="CompactJson"/>): fewer bytes
+/// to parse, and each resource's own bytes are then what PostgreSQL stores as jsonb and what the source hash covers,
+/// with no second serialisation. Dispose to return the compact copy to the pool.
+/// </summary>
+internal sealed class ParsedBundle : IDisposable
+{
+    private byte[]? _compact;
+
+    private ParsedBundle(byte[] compact, JsonDocument document)
+    {
+        _compact = compact;
+        Document = document;
+    }
+
+    public JsonDocument Document { get; }
+
+    /// <summary>The bytes of one element of <see cref="Document"/>: a slice of the compact copy it was parsed from, not a copy.</summary>
+    public ReadOnlyMemory<byte> Raw(JsonElement element)
+    {
+        var compact = _compact ?? throw new ObjectDisposedException(nameof(ParsedBundle));
+        var raw = JsonMarshal.GetRawUtf8Value(element);
+        var offset = (int)Unsafe.ByteOffset(ref MemoryMarshal.GetArrayDataReference(compact), ref MemoryMarshal.GetReference(raw));
+        return compact.AsMemory(offset, raw.Length);
+    }
+
+    public static ParsedBundle Parse(string name, PooledBytes bytes)
+    {
+        if (!Utf8.IsValid(bytes.Span))
+        {
+            throw new BundleProblemException($"{name}: the file is not UTF-8 text");
+        }
+
+        var compact = ArrayPool<byte>.Shared.Rent(Math.Max(bytes.Length, 1));
+        try
+        {
+            var length = CompactJson.Minify(bytes.Span, compact);
+            return new ParsedBundle(compact, Parse(name, bytes, length < 0 ? null : compact.AsMemory(0, length)));
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(compact);
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_compact is { } compact)
+        {
+            _compact = null;
+            Document.Dispose();
+            ArrayPool<byte>.Shared.Return(compact);
+        }
+    }
+
+    /// <summary>Parses the compact form; if it (or the file) is not valid JSON, the file itself names the line and byte.</summary>
+    private static JsonDocument Parse(string name, PooledBytes original, ReadOnlyMemory<byte>? compact)
+    {
+        var options = new JsonDocumentOptions { MaxDepth = 128 };
+        try
+        {
+            if (compact is { } c)
+            {
+                return JsonDocument.Parse(c, options);
+            }
+        }
+        catch (JsonException)
+        {
+            // Reported from the original below.
+        }
+
+        try
+        {
+            using (JsonDocument.Parse(original.Memory, options))
+            {
+                throw new UnreachableException("The compact form of valid JSON is valid JSON.");
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new BundleProblemException($"{name}: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
+        }
+    }
 }

@@ -66,7 +66,7 @@ internal sealed class RecordMapper(
 
     private readonly Dictionary<Guid, (string? Sex, DateOnly? BirthDate)> _patients = [];
 
-    public void Map(BundleEntry entry, JsonElement r, string json, byte[] hash)
+    public void Map(BundleEntry entry, JsonElement r, ReadOnlyMemory<byte> json, byte[] hash)
     {
         var (type, id, key) = (entry.Type, entry.Id, entry.Key);
         switch (type)
@@ -77,7 +77,7 @@ internal sealed class RecordMapper(
                 var npi = r.Arr("identifier").FirstOrDefault(i => i.Str("system") == MasterDataIndex.NpiSystem).Str("value");
                 set.Practitioners.Add(Stamp(new Practitioner
                 {
-                    FhirId = id, Resource = json, SourceHash = hash,
+                    FhirId = id, ResourceUtf8 = json, SourceHash = hash,
                     Npi = npi,
                     FamilyName = r.First("name")?.Str("family"),
                     GivenNames = r.First("name") is { } n ? string.Join(' ', n.Arr("given").Select(g => g.GetString())) : null,
@@ -95,7 +95,7 @@ internal sealed class RecordMapper(
                 IndexFirstIdentifier("Organization", r, key);
                 set.Organizations.Add(Stamp(new Organization
                 {
-                    FhirId = id, Resource = json, SourceHash = hash,
+                    FhirId = id, ResourceUtf8 = json, SourceHash = hash,
                     IdentifierSystem = r.First("identifier")?.Str("system"),
                     IdentifierValue = r.First("identifier")?.Str("value"),
                     Name = r.Str("name") ?? throw new BundleProblemException("it has no name, which the record requires"),
@@ -109,7 +109,7 @@ internal sealed class RecordMapper(
                 IndexFirstIdentifier("Location", r, key);
                 set.Locations.Add(Stamp(new Location
                 {
-                    FhirId = id, Resource = json, SourceHash = hash,
+                    FhirId = id, ResourceUtf8 = json, SourceHash = hash,
                     IdentifierSystem = r.First("identifier")?.Str("system"),
                     IdentifierValue = r.First("identifier")?.Str("value"),
                     Name = r.Str("name") ?? throw new BundleProblemException("it has no name, which the record requires"),
@@ -121,7 +121,7 @@ internal sealed class RecordMapper(
             case "PractitionerRole":
                 set.PractitionerRoles.Add(Stamp(new PractitionerRole
                 {
-                    FhirId = id, Resource = json, SourceHash = hash,
+                    FhirId = id, ResourceUtf8 = json, SourceHash = hash,
                     PractitionerId = refs.Optional(r, "practitioner", "Practitioner"),
                     OrganizationId = refs.Optional(r, "organization", "Organization"),
                     LocationId = r.First("location") is { } l ? refs.Resolve(l, "Location", "location") : null,
@@ -136,7 +136,7 @@ internal sealed class RecordMapper(
                 var code = Require(r.Concept("code"), "code");
                 set.Conditions.Add(Scoped(new Condition
                 {
-                    FhirId = id, Resource = json, SourceHash = hash,
+                    FhirId = id, ResourceUtf8 = json, SourceHash = hash,
                     CodeSystem = code.System, Code = code.Code, Display = code.Display,
                     ClinicalStatus = r.Code("clinicalStatus"),
                     VerificationStatus = r.Code("verificationStatus"),
@@ -154,7 +154,7 @@ internal sealed class RecordMapper(
                 var code = Require(r.Concept("code"), "code");
                 var report = Scoped(new DiagnosticReport
                 {
-                    FhirId = id, Resource = json, SourceHash = hash,
+                    FhirId = id, ResourceUtf8 = json, SourceHash = hash,
                     Status = RequireText(r.Str("status"), "status"),
                     Category = r.Code("category"),
                     Code = code.Code, Display = code.Display,
@@ -181,7 +181,7 @@ internal sealed class RecordMapper(
                 var content = r.First("content")?.Obj("attachment");
                 set.ClinicalNotes.Add(Scoped(new ClinicalNote
                 {
-                    FhirId = id, Resource = json, SourceHash = hash,
+                    FhirId = id, ResourceUtf8 = json, SourceHash = hash,
                     Status = RequireText(r.Str("status"), "status"),
                     TypeCode = r.Concept("type")?.Code,
                     TypeDisplay = r.Concept("type")?.Display,
@@ -197,7 +197,7 @@ internal sealed class RecordMapper(
             case "Medication":
                 set.Medications.Add(Stamp(new Medication
                 {
-                    FhirId = id, Resource = json, SourceHash = hash,
+                    FhirId = id, ResourceUtf8 = json, SourceHash = hash,
                     Code = r.Concept("code")?.Code, Display = r.Concept("code")?.Display, Status = r.Str("status"),
                 }, key));
                 break;
@@ -206,7 +206,7 @@ internal sealed class RecordMapper(
                 var medication = r.Concept("medicationCodeableConcept");
                 set.MedicationRequests.Add(Scoped(new MedicationRequest
                 {
-                    FhirId = id, Resource = json, SourceHash = hash,
+                    FhirId = id, ResourceUtf8 = json, SourceHash = hash,
                     Status = RequireText(r.Str("status"), "status"),
                     Intent = r.Str("intent"),
                     MedicationCode = medication?.Code, MedicationDisplay = medication?.Display,
@@ -224,7 +224,7 @@ internal sealed class RecordMapper(
                 var medication = r.Concept("medicationCodeableConcept");
                 set.MedicationAdministrations.Add(Scoped(new MedicationAdministration
                 {
-                    FhirId = id, Resource = json, SourceHash = hash,
+                    FhirId = id, ResourceUtf8 = json, SourceHash = hash,
                     Status = RequireText(r.Str("status"), "status"),
                     MedicationCode = medication?.Code, MedicationDisplay = medication?.Display,
                     MedicationId = refs.Optional(r, "medicationReference", "Medication"),
@@ -238,7 +238,7 @@ internal sealed class RecordMapper(
                 var code = Require(r.Concept("code"), "code");
                 set.Allergies.Add(Scoped(new AllergyIntolerance
                 {
-                    FhirId = id, Resource = json, SourceHash = hash,
+                    FhirId = id, ResourceUtf8 = json, SourceHash = hash,
                     Code = code.Code, Display = code.Display,
                     Type = r.Str("type"),
                     Category = r.Arr("category").Select(c => c.GetString()).FirstOrDefault(),
@@ -255,7 +255,7 @@ internal sealed class RecordMapper(
                 var vaccine = Require(r.Concept("vaccineCode"), "vaccineCode");
                 set.Immunizations.Add(Scoped(new Immunization
                 {
-                    FhirId = id, Resource = json, SourceHash = hash,
+                    FhirId = id, ResourceUtf8 = json, SourceHash = hash,
                     Status = RequireText(r.Str("status"), "status"),
                     VaccineCode = vaccine.Code, Display = vaccine.Display,
                     OccurredAt = r.Time("occurrenceDateTime"),
@@ -269,7 +269,7 @@ internal sealed class RecordMapper(
                 var (start, end) = r.Period("performedPeriod");
                 set.Procedures.Add(Scoped(new Procedure
                 {
-                    FhirId = id, Resource = json, SourceHash = hash,
+                    FhirId = id, ResourceUtf8 = json, SourceHash = hash,
                     Status = RequireText(r.Str("status"), "status"),
                     Code = code.Code, Display = code.Display,
                     PerformedStart = start ?? r.Time("performedDateTime"), PerformedEnd = end,
@@ -286,7 +286,7 @@ internal sealed class RecordMapper(
                 var (start, end) = r.Period("period");
                 set.CarePlans.Add(Scoped(new CarePlan
                 {
-                    FhirId = id, Resource = json, SourceHash = hash,
+                    FhirId = id, ResourceUtf8 = json, SourceHash = hash,
                     Status = RequireText(r.Str("status"), "status"),
                     Intent = r.Str("intent"),
                     CategoryCode = category?.First("coding")?.Str("code"),
@@ -304,7 +304,7 @@ internal sealed class RecordMapper(
         }
     }
 
-    private void MapPatient(Guid key, string id, JsonElement r, string json, byte[] hash)
+    private void MapPatient(Guid key, string id, JsonElement r, ReadOnlyMemory<byte> json, byte[] hash)
     {
         var name = r.Arr("name").FirstOrDefault(n => n.Str("use") == "official");
         if (name.ValueKind != JsonValueKind.Object)
@@ -319,7 +319,7 @@ internal sealed class RecordMapper(
         var mrn = identifiers.FirstOrDefault(i => i.Obj("type")?.First("coding")?.Str("code") == "MR").Str("value");
         var patient = Stamp(new Patient
         {
-            FhirId = id, Resource = json, SourceHash = hash,
+            FhirId = id, ResourceUtf8 = json, SourceHash = hash,
             Mrn = mrn,
             FamilyName = family,
             GivenNames = given,
@@ -350,14 +350,14 @@ internal sealed class RecordMapper(
         }
     }
 
-    private void MapEncounter(Guid key, string id, JsonElement r, string json, byte[] hash)
+    private void MapEncounter(Guid key, string id, JsonElement r, ReadOnlyMemory<byte> json, byte[] hash)
     {
         var patient = refs.Required(r, "subject", "Patient");
         var (start, end) = r.Period("period");
         var reason = r.Concept("reasonCode");
         set.Encounters.Add(Stamp(new Encounter
         {
-            FhirId = id, Resource = json, SourceHash = hash,
+            FhirId = id, ResourceUtf8 = json, SourceHash = hash,
             PatientId = patient,
             Status = RequireText(r.Str("status"), "status"),
             Class = RequireText(r.Obj("class")?.Str("code"), "class"),
@@ -386,7 +386,7 @@ internal sealed class RecordMapper(
         }
     }
 
-    private void MapObservation(Guid key, string id, JsonElement r, string json, byte[] hash)
+    private void MapObservation(Guid key, string id, JsonElement r, ReadOnlyMemory<byte> json, byte[] hash)
     {
         var code = Require(r.Concept("code"), "code");
         var category = r.Code("category");
@@ -395,7 +395,7 @@ internal sealed class RecordMapper(
         var coded = r.Concept("valueCodeableConcept");
         var observation = Scoped(new Observation
         {
-            FhirId = id, Resource = json, SourceHash = hash,
+            FhirId = id, ResourceUtf8 = json, SourceHash = hash,
             Status = RequireText(r.Str("status"), "status"),
             Category = category,
             CodeSystem = code.System, Code = code.Code, Display = code.Display,
@@ -439,13 +439,13 @@ internal sealed class RecordMapper(
         }
     }
 
-    private void MapImagingStudy(Guid key, string id, JsonElement r, string json, byte[] hash)
+    private void MapImagingStudy(Guid key, string id, JsonElement r, ReadOnlyMemory<byte> json, byte[] hash)
     {
         var series = r.Arr("series").ToList();
         var first = series.Count > 0 ? series[0] : default;
         set.ImagingStudies.Add(Scoped(new ImagingStudy
         {
-            FhirId = id, Resource = json, SourceHash = hash,
+            FhirId = id, ResourceUtf8 = json, SourceHash = hash,
             Status = RequireText(r.Str("status"), "status"),
             StudyUid = r.Arr("identifier").Select(i => i.Str("value")).FirstOrDefault(),
             StartedAt = r.Time("started"),
@@ -460,12 +460,12 @@ internal sealed class RecordMapper(
         }, key, r, "subject"));
     }
 
-    private void MapCareTeam(Guid key, string id, JsonElement r, string json, byte[] hash)
+    private void MapCareTeam(Guid key, string id, JsonElement r, ReadOnlyMemory<byte> json, byte[] hash)
     {
         var (start, end) = r.Period("period");
         var team = Scoped(new CareTeam
         {
-            FhirId = id, Resource = json, SourceHash = hash,
+            FhirId = id, ResourceUtf8 = json, SourceHash = hash,
             Status = r.Str("status"),
             Name = r.Str("name"),
             PeriodStart = start, PeriodEnd = end,
