@@ -200,7 +200,8 @@ public sealed class MonitoringRuleTests(ComplianceWorld world) : IClassFixture<C
             await world.ViewAsync(busy, patient, today.AddSeconds(i), "HOPERAT", "operations");
         }
 
-        await world.RunRulesAsync(days: 1);
+        // Two hospital days: "today" above is two hours ago, which is yesterday in the first two hours after midnight.
+        await world.RunRulesAsync(days: 2);
 
         var alert = (await world.AlertsAsync(UnusualVolumeRule.RuleCode, quiet.Id)).ShouldHaveSingleItem();
         alert.Summary.ShouldContain("opened 30 patients' records");
