@@ -6,6 +6,9 @@
 #
 #   HIMPORTAL_BENCH_DATA   folder of bundles (default: ../shared/data/synthea-r4 next to this checkout)
 #   HIMPORTAL_SKIP_BUILD=1 use the CLI already published to .himportal/bench/cli
+#   HIMPORTAL_BENCH_CLI_EXE=PATH   time this executable's `import` instead (an experiment: a NativeAOT build of the CLI,
+#                                  see docs/benchmarks/import-nativeaot.md); HIMPORTAL_BENCH_MIGRATE_DLL=PATH then names
+#                                  a JIT himportal.dll to migrate with (EF Core's migrations do not run under NativeAOT)
 #
 # The CLI measured is the one that ships: `dotnet publish` of src/HimPortal.Cli (self-contained, composite ReadyToRun, as
 # the Dockerfile builds it; the composite image takes a couple of minutes to compile).
@@ -39,6 +42,8 @@ if [ "${HIMPORTAL_SKIP_BUILD:-0}" != 1 ]; then
     || { cat "$work/build.log" >&2; exit 1; }
 fi
 cli="$work/cli/himportal.dll"
+cli_cmd=(dotnet "$cli")
+if [ -n "${HIMPORTAL_BENCH_CLI_EXE:-}" ]; then cli="$HIMPORTAL_BENCH_CLI_EXE"; cli_cmd=("$cli"); fi
 [ -f "$cli" ] || { hp_log "$cli is missing: publish it or unset HIMPORTAL_SKIP_BUILD"; exit 1; }
 
 # --- Baseline input, prepared outside any timing ------------------------------------------------------------------
@@ -109,7 +114,7 @@ unset ConnectionStrings__HimPortalAdmin
 run_import() {
   local label="$1" out="$work/import-$1.json" err="$work/import-$1.stderr" times="$work/import-$1.time" rc=0
   checkpoint
-  /usr/bin/time -f '%e %M %U %S' -o "$times" dotnet "$cli" import --json "$data" >"$out" 2>"$err" || rc=$?
+  /usr/bin/time -f '%e %M %U %S' -o "$times" "${cli_cmd[@]}" import --json "$data" >"$out" 2>"$err" || rc=$?
   local user sys
   read -r run_wall run_rss_kb user sys < <(tail -n 1 "$times")
   run_cpu="$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')"
@@ -140,7 +145,7 @@ load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 # --- The run ------------------------------------------------------------------------------------------------------
 fresh_db "$himportal_db"
 t0="$(now)"
-dotnet "$cli" migrate >"$work/migrate.out" 2>&1 || { cat "$work/migrate.out" >&2; exit 1; }
+dotnet "${HIMPORTAL_BENCH_MIGRATE_DLL:-$cli}" migrate >"$work/migrate.out" 2>&1 || { cat "$work/migrate.out" >&2; exit 1; }
 migrate_s="$(elapsed "$t0" "$(now)")"
 
 hp_log "baseline: psql \\copy of $resources resources (1 of 2)"
