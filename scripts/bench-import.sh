@@ -7,8 +7,8 @@
 #   HIMPORTAL_BENCH_DATA   folder of bundles (default: ../shared/data/synthea-r4 next to this checkout)
 #   HIMPORTAL_SKIP_BUILD=1 use the CLI already published to .himportal/bench/cli
 #   HIMPORTAL_BENCH_CLI_EXE=PATH   time this executable's `import` instead (an experiment: a NativeAOT build of the CLI,
-#                                  see docs/benchmarks/import-nativeaot.md); HIMPORTAL_BENCH_MIGRATE_DLL=PATH then names
-#                                  a JIT himportal.dll to migrate with (EF Core's migrations do not run under NativeAOT)
+#                                  see docs/benchmarks/import-nativeaot.md); HIMPORTAL_BENCH_MIGRATE_DLL=PATH names
+#                                  the JIT himportal.dll to migrate with (default: the published one; EF Core's migrations do not run under NativeAOT)
 #
 # The CLI measured is the one that ships: `dotnet publish` of src/HimPortal.Cli (self-contained, composite ReadyToRun, as
 # the Dockerfile builds it; the composite image takes a couple of minutes to compile).
@@ -43,7 +43,10 @@ if [ "${HIMPORTAL_SKIP_BUILD:-0}" != 1 ]; then
 fi
 cli="$work/cli/himportal.dll"
 cli_cmd=(dotnet "$cli")
+# Migrations need the JIT CLI (EF Core does not run them under NativeAOT), whichever executable imports.
+migrate_dll="${HIMPORTAL_BENCH_MIGRATE_DLL:-$cli}"
 if [ -n "${HIMPORTAL_BENCH_CLI_EXE:-}" ]; then cli="$HIMPORTAL_BENCH_CLI_EXE"; cli_cmd=("$cli"); fi
+[ -f "$migrate_dll" ] || { hp_log "$migrate_dll is missing: set HIMPORTAL_BENCH_MIGRATE_DLL to a published or built himportal.dll"; exit 1; }
 [ -f "$cli" ] || { hp_log "$cli is missing: publish it or unset HIMPORTAL_SKIP_BUILD"; exit 1; }
 
 # --- Baseline input, prepared outside any timing ------------------------------------------------------------------
@@ -145,7 +148,7 @@ load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 # --- The run ------------------------------------------------------------------------------------------------------
 fresh_db "$himportal_db"
 t0="$(now)"
-dotnet "${HIMPORTAL_BENCH_MIGRATE_DLL:-$cli}" migrate >"$work/migrate.out" 2>&1 || { cat "$work/migrate.out" >&2; exit 1; }
+dotnet "$migrate_dll" migrate >"$work/migrate.out" 2>&1 || { cat "$work/migrate.out" >&2; exit 1; }
 migrate_s="$(elapsed "$t0" "$(now)")"
 
 hp_log "baseline: psql \\copy of $resources resources (1 of 2)"

@@ -325,7 +325,7 @@ public sealed class ChartAccessTests(ChartDatabase charts) : IClassFixture<Chart
     public async Task A_chart_seen_again_is_kept_but_audited_again_and_a_changed_record_is_read_afresh()
     {
         var patientId = await ClinicalData.PatientIdAsync(Db, ClinicalData.Smallest);
-        await using var physician = await SignInAsync(Roles.Physician, await ClinicalData.TreatingNpiAsync(Db, patientId));
+        await using var physician = await AssignedPhysicianAsync(patientId);
         async Task<long> ViewsAsync() => await Db.ScalarAsync<long>(
             $"SELECT count(*) FROM audit.access_events WHERE user_id = '{physician.Persona.Id}' AND action = 'view' AND resource_type = 'Chart'");
 
@@ -369,6 +369,40 @@ public sealed class ChartAccessTests(ChartDatabase charts) : IClassFixture<Chart
     }
 
     [Fact]
+    public async Task A_change_to_shared_master_data_is_read_afresh_in_every_kept_chart()
+    {
+        var patientId = await ClinicalData.PatientIdAsync(Db, ClinicalData.Smallest);
+        await using var physician = await AssignedPhysicianAsync(patientId);
+        var first = (await physician.ChartAsync(patientId)).Content!;
+        var provider = first.Encounters.Select(e => e.Provider).First(p => p is not null)!;
+
+        // The hospital's master data with the organization that provided the patient's care renamed.
+        var original = SharedData.HospitalBundle;
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(original))!;
+        var organization = json["entry"]!.AsArray().Select(e => e!["resource"]!)
+            .First(r => (string?)r["resourceType"] == "Organization" && (string?)r["name"] == provider);
+        organization["name"] = "Renamed Hospital";
+        var changed = Path.Combine(Path.GetTempPath(), $"changed-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(changed, json.ToJsonString());
+        var shared = $"SELECT coalesce((SELECT version FROM clinical.record_versions WHERE record_id = '{Guid.Empty}'), 0)";
+        var before = await Db.ScalarAsync<long>(shared);
+        try
+        {
+            await ImportAsync(changed);
+            (await Db.ScalarAsync<long>(shared)).ShouldBe(before + 1);
+            var afterChange = (await physician.ChartAsync(patientId)).Content!;
+            afterChange.Encounters.ShouldContain(e => e.Provider == "Renamed Hospital");
+        }
+        finally
+        {
+            await ImportAsync(original);
+            File.Delete(changed);
+        }
+
+        (await physician.ChartAsync(patientId)).Content!.Encounters.ShouldNotContain(e => e.Provider == "Renamed Hospital");
+    }
+
+    [Fact]
     public async Task A_kept_chart_is_never_shown_to_a_role_that_sees_less_nor_to_a_reader_without_access()
     {
         var patientId = await ClinicalData.PatientIdAsync(Db, ClinicalData.Cortes);
@@ -393,6 +427,17 @@ public sealed class ChartAccessTests(ChartDatabase charts) : IClassFixture<Chart
         asClerk.Content!.Problems.ShouldBeEmpty();
         asClerk.Content.Observations.All.ShouldBeEmpty();
         (await ChartAsAsync(stranger, Roles.Physician)).Status.ShouldBe(ChartReadStatus.BreakGlassRequired);
+    }
+
+    /// <summary>A physician with an assignment to the patient: a relationship that needs none of the record's few NPIs.</summary>
+    private async Task<Session> AssignedPhysicianAsync(Guid patientId)
+    {
+        var physician = await SignInAsync(Roles.Physician);
+        await Db.ExecuteAsync($"""
+            INSERT INTO access.treatment_assignments (id, patient_id, user_id, reason, assigned_at)
+            VALUES ('{Guid.CreateVersion7()}', '{patientId}', '{physician.Persona.Id}', 'test', now())
+            """);
+        return physician;
     }
 
     private async Task ImportAsync(string file)
