@@ -1,18 +1,17 @@
-using HimPortal.Application;
 using HimPortal.Application.Auditing;
 using HimPortal.Application.Intake.ImportBundles;
-using HimPortal.Application.Security;
-using HimPortal.Data;
 using HimPortal.Data.Bulk;
-using HimPortal.Data.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace HimPortal.Cli;
 
-/// <summary>The CLI's services: the same data and application layers as the web app, read from the same configuration keys.</summary>
-internal static class CliHost
+/// <summary>
+/// The CLI's configuration and the import's services. This file is also compiled into the native import
+/// (HimPortal.Cli.Native), so it names nothing that needs EF Core or Identity; those are in CliHost.Admin.cs.
+/// </summary>
+internal static partial class CliHost
 {
     public static IConfiguration Configuration(IDictionary<string, string?>? overrides = null) =>
         new ConfigurationBuilder()
@@ -22,17 +21,6 @@ internal static class CliHost
             .AddEnvironmentVariables()
             .AddInMemoryCollection(overrides ?? new Dictionary<string, string?>())
             .Build();
-
-    public static ServiceProvider Services(IConfiguration configuration)
-    {
-        var services = Basics(configuration);
-        services.AddHimPortalData();
-        services.AddHimPortalApplication();
-        services.AddIdentityCore<HimUser>(options => IdentitySetup.Configure(options, configuration))
-            .AddRoles<HimRole>()
-            .AddStores();
-        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
-    }
 
     /// <summary>
     /// What `import` needs and no more: the handler, its bulk connections and the audit appender. The import does not

@@ -78,21 +78,21 @@ public sealed class CopyBuffer : IDisposable
         Length = start + 5 + length;
     }
 
-    /// <summary>A resource's jsonb: its UTF-8 bytes as the import read them when it has them, else its string.</summary>
+    /// <summary>
+    /// A resource's JSON (a <c>json</c> column, whose binary form is the text itself): its UTF-8 bytes as the import read
+    /// them when it has them, else its string.
+    /// </summary>
     public void Resource(ClinicalResource row)
     {
         ArgumentNullException.ThrowIfNull(row);
         if (row.ResourceUtf8.IsEmpty)
         {
-            Jsonb(row.Resource);
+            Text(row.Resource);
             return;
         }
 
         var json = row.ResourceUtf8.Span;
-        var target = Reserve(5 + json.Length);
-        BinaryPrimitives.WriteInt32BigEndian(target, json.Length + 1);
-        target[4] = 1;
-        json.CopyTo(target[5..]);
+        json.CopyTo(Field(json.Length));
     }
 
     public void Bytea(byte[]? value)

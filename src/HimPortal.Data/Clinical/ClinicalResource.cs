@@ -16,7 +16,7 @@ public abstract class ClinicalResource
 
     private string? _json;
 
-    /// <summary>The original JSON (jsonb). Set directly, or decoded on first read from <see cref="ResourceUtf8"/>.</summary>
+    /// <summary>The original JSON (a json column: the text as stored). Set directly, or decoded on first read from <see cref="ResourceUtf8"/>.</summary>
     public string Resource
     {
         get => _json ??= Encoding.UTF8.GetString(ResourceUtf8.Span);

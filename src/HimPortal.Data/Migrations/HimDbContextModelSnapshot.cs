@@ -503,8 +503,9 @@ namespace HimPortal.Data.Migrations
 
                     b.Property<string>("Resource")
                         .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("resource");
+                        .HasColumnType("json")
+                        .HasColumnName("resource")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<byte[]>("SourceHash")
                         .IsRequired()
@@ -585,8 +586,9 @@ namespace HimPortal.Data.Migrations
 
                     b.Property<string>("Resource")
                         .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("resource");
+                        .HasColumnType("json")
+                        .HasColumnName("resource")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<byte[]>("SourceHash")
                         .IsRequired()
@@ -655,8 +657,9 @@ namespace HimPortal.Data.Migrations
 
                     b.Property<string>("Resource")
                         .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("resource");
+                        .HasColumnType("json")
+                        .HasColumnName("resource")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<byte[]>("SourceHash")
                         .IsRequired()
@@ -766,8 +769,9 @@ namespace HimPortal.Data.Migrations
 
                     b.Property<string>("Resource")
                         .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("resource");
+                        .HasColumnType("json")
+                        .HasColumnName("resource")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<byte[]>("SourceHash")
                         .IsRequired()
@@ -868,8 +872,9 @@ namespace HimPortal.Data.Migrations
 
                     b.Property<string>("Resource")
                         .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("resource");
+                        .HasColumnType("json")
+                        .HasColumnName("resource")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<byte[]>("SourceHash")
                         .IsRequired()
@@ -939,8 +944,9 @@ namespace HimPortal.Data.Migrations
 
                     b.Property<string>("Resource")
                         .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("resource");
+                        .HasColumnType("json")
+                        .HasColumnName("resource")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<byte[]>("SourceHash")
                         .IsRequired()
@@ -1042,8 +1048,9 @@ namespace HimPortal.Data.Migrations
 
                     b.Property<string>("Resource")
                         .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("resource");
+                        .HasColumnType("json")
+                        .HasColumnName("resource")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<Guid?>("ServiceProviderId")
                         .HasColumnType("uuid")
@@ -1172,8 +1179,9 @@ namespace HimPortal.Data.Migrations
 
                     b.Property<string>("Resource")
                         .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("resource");
+                        .HasColumnType("json")
+                        .HasColumnName("resource")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<int>("SeriesCount")
                         .HasColumnType("integer")
@@ -1248,8 +1256,9 @@ namespace HimPortal.Data.Migrations
 
                     b.Property<string>("Resource")
                         .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("resource");
+                        .HasColumnType("json")
+                        .HasColumnName("resource")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<byte[]>("SourceHash")
                         .IsRequired()
@@ -1317,8 +1326,9 @@ namespace HimPortal.Data.Migrations
 
                     b.Property<string>("Resource")
                         .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("resource");
+                        .HasColumnType("json")
+                        .HasColumnName("resource")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<byte[]>("SourceHash")
                         .IsRequired()
@@ -1367,8 +1377,9 @@ namespace HimPortal.Data.Migrations
 
                     b.Property<string>("Resource")
                         .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("resource");
+                        .HasColumnType("json")
+                        .HasColumnName("resource")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<byte[]>("SourceHash")
                         .IsRequired()
@@ -1427,8 +1438,9 @@ namespace HimPortal.Data.Migrations
 
                     b.Property<string>("Resource")
                         .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("resource");
+                        .HasColumnType("json")
+                        .HasColumnName("resource")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<byte[]>("SourceHash")
                         .IsRequired()
@@ -1513,8 +1525,9 @@ namespace HimPortal.Data.Migrations
 
                     b.Property<string>("Resource")
                         .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("resource");
+                        .HasColumnType("json")
+                        .HasColumnName("resource")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<byte[]>("SourceHash")
                         .IsRequired()
@@ -1603,8 +1616,9 @@ namespace HimPortal.Data.Migrations
 
                     b.Property<string>("Resource")
                         .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("resource");
+                        .HasColumnType("json")
+                        .HasColumnName("resource")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<byte[]>("SourceHash")
                         .IsRequired()
@@ -1735,8 +1749,9 @@ namespace HimPortal.Data.Migrations
 
                     b.Property<string>("Resource")
                         .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("resource");
+                        .HasColumnType("json")
+                        .HasColumnName("resource")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<byte[]>("SourceHash")
                         .IsRequired()
@@ -1818,8 +1833,9 @@ namespace HimPortal.Data.Migrations
 
                     b.Property<string>("Resource")
                         .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("resource");
+                        .HasColumnType("json")
+                        .HasColumnName("resource")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<string>("SearchName")
                         .HasColumnType("text")
@@ -1918,8 +1934,9 @@ namespace HimPortal.Data.Migrations
 
                     b.Property<string>("Resource")
                         .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("resource");
+                        .HasColumnType("json")
+                        .HasColumnName("resource")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<string>("Sex")
                         .HasColumnType("text")
@@ -1969,8 +1986,9 @@ namespace HimPortal.Data.Migrations
 
                     b.Property<string>("Resource")
                         .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("resource");
+                        .HasColumnType("json")
+                        .HasColumnName("resource")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<string>("RoleCode")
                         .HasColumnType("text")
@@ -2051,8 +2069,9 @@ namespace HimPortal.Data.Migrations
 
                     b.Property<string>("Resource")
                         .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("resource");
+                        .HasColumnType("json")
+                        .HasColumnName("resource")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<byte[]>("SourceHash")
                         .IsRequired()
@@ -2074,26 +2093,6 @@ namespace HimPortal.Data.Migrations
                         .HasDatabaseName("ix_procedures_patient_id");
 
                     b.ToTable("procedures", "clinical");
-                });
-
-            modelBuilder.Entity("HimPortal.Data.Records.RecordVersion", b =>
-                {
-                    b.Property<Guid>("RecordId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("record_id");
-
-                    b.Property<DateTimeOffset>("ChangedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("changed_at");
-
-                    b.Property<long>("Version")
-                        .HasColumnType("bigint")
-                        .HasColumnName("version");
-
-                    b.HasKey("RecordId")
-                        .HasName("pk_record_versions");
-
-                    b.ToTable("record_versions", "clinical");
                 });
 
             modelBuilder.Entity("HimPortal.Data.Compliance.ChainVerification", b =>
@@ -2656,6 +2655,26 @@ namespace HimPortal.Data.Migrations
                         .HasFilter("ended_at IS NULL");
 
                     b.ToTable("user_sessions", "identity");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Records.RecordVersion", b =>
+                {
+                    b.Property<Guid>("RecordId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("record_id");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("RecordId")
+                        .HasName("pk_record_versions");
+
+                    b.ToTable("record_versions", "clinical");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

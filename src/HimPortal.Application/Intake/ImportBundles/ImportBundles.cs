@@ -84,15 +84,26 @@ public sealed class ImportBundlesHandler(
 
     private const int MaxIdLength = 128;
 
+    /// <summary>
+    /// A whole-number setting, parsed here rather than by ConfigurationBinder, whose reflection the native import
+    /// (HimPortal.Cli.Native, compiled ahead of time) cannot keep.
+    /// </summary>
+    private long Setting(string key, long fallback) => configuration[key] switch
+    {
+        null or "" => fallback,
+        var text when long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) => value,
+        var text => throw new InvalidOperationException($"The setting {key} must be a whole number, not '{text}'."),
+    };
+
     public async Task<ImportSummary> HandleAsync(ImportBundlesCommand command, IProgress<FileOutcome>? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
         var run = new Run(
-            configuration.GetValue("Intake:MaxBundleBytes", DefaultMaxBundleBytes),
-            configuration.GetValue("Intake:BatchBytes", DefaultBatchBytes),
+            Setting("Intake:MaxBundleBytes", DefaultMaxBundleBytes),
+            Setting("Intake:BatchBytes", DefaultBatchBytes),
             new FileOutcome?[command.Files.Count],
             progress);
-        var workers = Math.Max(1, configuration.GetValue("Intake:Workers", Environment.ProcessorCount));
+        var workers = (int)Math.Clamp(Setting("Intake:Workers", Environment.ProcessorCount), 1, 64);
 
         // The connections open (a few round trips and an authentication each) while the first pass reads the files.
         var opening = Enumerable.Range(0, workers).Select(_ => connections.OpenAsync(ct)).ToList();

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Diagnostics;
+using HimPortal.Cli.Commands;
+
+namespace HimPortal.Cli;
+
+/// <summary>
+/// The native `himportal`: runs `import` itself and hands every other command line, unchanged, to the JIT CLI in the
+/// jit/ folder beside it (its standard streams and exit code pass through), so one command name does everything.
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] != "import")
+        {
+            return await ForwardAsync(args);
+        }
+
+        var root = new RootCommand("HimPortal import (native).") { ImportCommand.Create(() => CliHost.Configuration()) };
+        try
+        {
+            return await root.Parse(args).InvokeAsync();
+        }
+        catch (InvalidOperationException ex) when (ex.Message.Contains("ConnectionStrings", StringComparison.Ordinal))
+        {
+            await Console.Error.WriteLineAsync("error: " + ex.Message);
+            return 1;
+        }
+        catch (Npgsql.NpgsqlException ex)
+        {
+            await Console.Error.WriteLineAsync("error: the database could not be reached or refused the command: " + ex.Message);
+            return 1;
+        }
+    }
+
+    private static async Task<int> ForwardAsync(string[] args)
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "jit");
+        var appHost = Path.Combine(folder, "himportal");
+        var assembly = Path.Combine(folder, "himportal.dll");
+        ProcessStartInfo start;
+        if (File.Exists(appHost))
+        {
+            start = new ProcessStartInfo(appHost);
+        }
+        else if (File.Exists(assembly))
+        {
+            start = new ProcessStartInfo("dotnet");
+            start.ArgumentList.Add(assembly);
+        }
+        else
+        {
+            await Console.Error.WriteLineAsync($"error: this native himportal runs only `import`; the other commands need the full CLI in {folder}, which is missing (see README: the console).");
+            return 1;
+        }
+
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        await process.WaitForExitAsync();
+        return process.ExitCode;
+    }
+}
