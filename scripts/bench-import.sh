@@ -6,15 +6,15 @@
 #
 #   HIMPORTAL_BENCH_DATA   folder of bundles (default: ../shared/data/synthea-r4 next to this checkout)
 #   HIMPORTAL_SKIP_BUILD=1 use the CLI already published to .himportal/bench/cli
-#   HIMPORTAL_BENCH_CLI_EXE=PATH   time this executable's `import` instead (an experiment: a NativeAOT build of the CLI,
-#                                  see docs/benchmarks/import-nativeaot.md); HIMPORTAL_BENCH_MIGRATE_DLL=PATH names
-#                                  the JIT himportal.dll to migrate with (default: the published one; EF Core's migrations do not run under NativeAOT)
+#   HIMPORTAL_BENCH_CLI_EXE=PATH   time this executable's `import` instead (an experiment); HIMPORTAL_BENCH_MIGRATE_DLL=PATH
+#                                  names a JIT himportal.dll to migrate with (default: the published CLI)
 #
-# The CLI measured is the one that ships: `dotnet publish` of src/HimPortal.Cli (self-contained, composite ReadyToRun, as
-# the Dockerfile builds it; the composite image takes a couple of minutes to compile).
+# The CLI measured is the one that ships (scripts/lib/publish-cli.sh, as the Dockerfile builds it): the native himportal
+# (NativeAOT, src/HimPortal.Cli.Native), which runs the import itself, with the JIT CLI in jit/ for the other commands.
 set -euo pipefail
 shopt -s inherit_errexit
 source "$(dirname "$0")/lib/postgres.sh"
+source "$(dirname "$0")/lib/publish-cli.sh"
 cd "$HP_ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
@@ -36,18 +36,16 @@ work="$HP_STATE/bench"
 mkdir -p "$work"
 
 if [ "${HIMPORTAL_SKIP_BUILD:-0}" != 1 ]; then
-  hp_log "publishing the CLI (Release, as shipped)"
   rm -rf "$work/cli"
-  dotnet publish src/HimPortal.Cli -c Release -o "$work/cli" -v quiet -nologo >"$work/build.log" 2>&1 \
-    || { cat "$work/build.log" >&2; exit 1; }
+  hp_publish_cli "$work/cli" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
 fi
-cli="$work/cli/himportal.dll"
-cli_cmd=(dotnet "$cli")
-# Migrations need the JIT CLI (EF Core does not run them under NativeAOT), whichever executable imports.
-migrate_dll="${HIMPORTAL_BENCH_MIGRATE_DLL:-$cli}"
+cli="$work/cli/himportal"
+cli_cmd=("$cli")
+# The native himportal hands migrate to the JIT CLI beside it (EF Core does not run under NativeAOT).
+migrate_cmd=("$cli")
+if [ -n "${HIMPORTAL_BENCH_MIGRATE_DLL:-}" ]; then migrate_cmd=(dotnet "$HIMPORTAL_BENCH_MIGRATE_DLL"); fi
 if [ -n "${HIMPORTAL_BENCH_CLI_EXE:-}" ]; then cli="$HIMPORTAL_BENCH_CLI_EXE"; cli_cmd=("$cli"); fi
-[ -f "$migrate_dll" ] || { hp_log "$migrate_dll is missing: set HIMPORTAL_BENCH_MIGRATE_DLL to a published or built himportal.dll"; exit 1; }
-[ -f "$cli" ] || { hp_log "$cli is missing: publish it or unset HIMPORTAL_SKIP_BUILD"; exit 1; }
+[ -x "$cli" ] || { hp_log "$cli is missing: publish it or unset HIMPORTAL_SKIP_BUILD"; exit 1; }
 
 # --- Baseline input, prepared outside any timing ------------------------------------------------------------------
 # One compact JSON line per resource: every entry's resource from every bundle in the folder. That includes the types
@@ -148,7 +146,7 @@ load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 # --- The run ------------------------------------------------------------------------------------------------------
 fresh_db "$himportal_db"
 t0="$(now)"
-dotnet "$migrate_dll" migrate >"$work/migrate.out" 2>&1 || { cat "$work/migrate.out" >&2; exit 1; }
+"${migrate_cmd[@]}" migrate >"$work/migrate.out" 2>&1 || { cat "$work/migrate.out" >&2; exit 1; }
 migrate_s="$(elapsed "$t0" "$(now)")"
 
 hp_log "baseline: psql \\copy of $resources resources (1 of 2)"

@@ -2,12 +2,20 @@
 # Runs every HimPortal test against a real PostgreSQL (started here) and Debian's Chromium.
 set -euo pipefail
 source "$(dirname "$0")/lib/postgres.sh"
+source "$(dirname "$0")/lib/publish-cli.sh"
 cd "$HP_ROOT"
 
 if [ ! -x /usr/bin/chromium ]; then
   hp_log "installing Chromium from the OS packages (browser tests drive /usr/bin/chromium)"
   hp_as_root apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive hp_as_root apt-get install -y -qq chromium >&2
+fi
+
+# The native himportal's tests publish it with NativeAOT, which links with clang (NativeCli.cs).
+if ! hp_find_clang >/dev/null; then
+  hp_log "installing clang from the OS packages (NativeAOT links the native himportal with it)"
+  hp_as_root apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive hp_as_root apt-get install -y -qq clang zlib1g-dev >&2
 fi
 
 hp_ensure_postgres

@@ -24,7 +24,8 @@ public static class Program
         };
         try
         {
-            return await root.Parse(args).InvokeAsync();
+            // Failures reach the handlers below, which say what went wrong in one line (not System.CommandLine's stack trace).
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (InvalidOperationException ex) when (ex.Message.Contains("ConnectionStrings", StringComparison.Ordinal))
         {

@@ -23,19 +23,20 @@ internal static class ResourceMapping
         where T : PatientResource
     {
         builder.MapResource(table);
-        builder.HasOne<Patient>().WithMany().HasForeignKey(e => e.PatientId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasOne<Encounter>().WithMany().HasForeignKey(e => e.EncounterId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(e => e.PatientId);
         builder.HasIndex(e => e.EncounterId);
     }
 
+    /// <summary>
+    /// A part of a resource (<typeparamref name="TParent"/>), keyed by (parent, ordinal). Like every reference in the
+    /// clinical record, parent_id is checked by the schema's statement-level reference triggers, not a foreign key (ADR 0012).
+    /// </summary>
     public static void MapPart<T, TParent>(this EntityTypeBuilder<T> builder, string table)
         where T : ResourcePart
         where TParent : ClinicalResource
     {
         builder.ToTable(table, Schemas.Clinical);
         builder.HasKey(e => new { e.ParentId, e.Ordinal });
-        builder.HasOne<TParent>().WithMany().HasForeignKey(e => e.ParentId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
@@ -83,7 +84,7 @@ internal sealed class LocationConfiguration : IEntityTypeConfiguration<Location>
     {
         builder.MapResource("locations");
         builder.HasIndex(e => new { e.IdentifierValue, e.IdentifierSystem });
-        builder.HasOne<Organization>().WithMany().HasForeignKey(e => e.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(e => e.OrganizationId);
     }
 }
 
@@ -92,9 +93,9 @@ internal sealed class PractitionerRoleConfiguration : IEntityTypeConfiguration<P
     public void Configure(EntityTypeBuilder<PractitionerRole> builder)
     {
         builder.MapResource("practitioner_roles");
-        builder.HasOne<Practitioner>().WithMany().HasForeignKey(e => e.PractitionerId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasOne<Organization>().WithMany().HasForeignKey(e => e.OrganizationId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasOne<Location>().WithMany().HasForeignKey(e => e.LocationId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(e => e.PractitionerId);
+        builder.HasIndex(e => e.OrganizationId);
+        builder.HasIndex(e => e.LocationId);
     }
 }
 
@@ -103,9 +104,6 @@ internal sealed class EncounterConfiguration : IEntityTypeConfiguration<Encounte
     public void Configure(EntityTypeBuilder<Encounter> builder)
     {
         builder.MapResource("encounters");
-        builder.HasOne<Patient>().WithMany().HasForeignKey(e => e.PatientId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasOne<Location>().WithMany().HasForeignKey(e => e.LocationId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasOne<Organization>().WithMany().HasForeignKey(e => e.ServiceProviderId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(e => new { e.PatientId, e.PeriodStart }).IsDescending(false, true);
     }
 }
@@ -115,7 +113,6 @@ internal sealed class EncounterParticipantConfiguration : IEntityTypeConfigurati
     public void Configure(EntityTypeBuilder<EncounterParticipant> builder)
     {
         builder.MapPart<EncounterParticipant, Encounter>("encounter_participants");
-        builder.HasOne<Practitioner>().WithMany().HasForeignKey(e => e.PractitionerId).OnDelete(DeleteBehavior.Restrict);
         // "Does this practitioner treat this patient?" is one index probe.
         builder.HasIndex(e => new { e.PractitionerId, e.PatientId });
     }
@@ -151,7 +148,6 @@ internal sealed class DiagnosticReportResultConfiguration : IEntityTypeConfigura
     public void Configure(EntityTypeBuilder<DiagnosticReportResult> builder)
     {
         builder.MapPart<DiagnosticReportResult, DiagnosticReport>("diagnostic_report_results");
-        builder.HasOne<Observation>().WithMany().HasForeignKey(e => e.ObservationId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(e => e.ObservationId);
     }
 }
@@ -161,8 +157,6 @@ internal sealed class ClinicalNoteConfiguration : IEntityTypeConfiguration<Clini
     public void Configure(EntityTypeBuilder<ClinicalNote> builder)
     {
         builder.MapPatientResource("clinical_notes");
-        builder.HasOne<Practitioner>().WithMany().HasForeignKey(e => e.AuthorId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasOne<Organization>().WithMany().HasForeignKey(e => e.CustodianId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 
@@ -176,8 +170,6 @@ internal sealed class MedicationRequestConfiguration : IEntityTypeConfiguration<
     public void Configure(EntityTypeBuilder<MedicationRequest> builder)
     {
         builder.MapPatientResource("medication_requests");
-        builder.HasOne<Medication>().WithMany().HasForeignKey(e => e.MedicationId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasOne<Practitioner>().WithMany().HasForeignKey(e => e.RequesterId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 
@@ -186,7 +178,6 @@ internal sealed class MedicationAdministrationConfiguration : IEntityTypeConfigu
     public void Configure(EntityTypeBuilder<MedicationAdministration> builder)
     {
         builder.MapPatientResource("medication_administrations");
-        builder.HasOne<Medication>().WithMany().HasForeignKey(e => e.MedicationId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 
@@ -215,7 +206,6 @@ internal sealed class CareTeamConfiguration : IEntityTypeConfiguration<CareTeam>
     public void Configure(EntityTypeBuilder<CareTeam> builder)
     {
         builder.MapPatientResource("care_teams");
-        builder.HasOne<Organization>().WithMany().HasForeignKey(e => e.ManagingOrganizationId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 
@@ -224,8 +214,6 @@ internal sealed class CareTeamMemberConfiguration : IEntityTypeConfiguration<Car
     public void Configure(EntityTypeBuilder<CareTeamMember> builder)
     {
         builder.MapPart<CareTeamMember, CareTeam>("care_team_members");
-        builder.HasOne<Practitioner>().WithMany().HasForeignKey(e => e.PractitionerId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasOne<Organization>().WithMany().HasForeignKey(e => e.OrganizationId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(e => new { e.PractitionerId, e.PatientId });
     }
 }
@@ -235,6 +223,5 @@ internal sealed class CarePlanConfiguration : IEntityTypeConfiguration<CarePlan>
     public void Configure(EntityTypeBuilder<CarePlan> builder)
     {
         builder.MapPatientResource("care_plans");
-        builder.HasOne<CareTeam>().WithMany().HasForeignKey(e => e.CareTeamId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -603,9 +603,6 @@ namespace HimPortal.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_care_plans");
 
-                    b.HasIndex("CareTeamId")
-                        .HasDatabaseName("ix_care_plans_care_team_id");
-
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_care_plans_encounter_id");
 
@@ -676,9 +673,6 @@ namespace HimPortal.Data.Migrations
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_care_teams_encounter_id");
 
-                    b.HasIndex("ManagingOrganizationId")
-                        .HasDatabaseName("ix_care_teams_managing_organization_id");
-
                     b.HasIndex("PatientId")
                         .HasDatabaseName("ix_care_teams_patient_id");
 
@@ -717,9 +711,6 @@ namespace HimPortal.Data.Migrations
 
                     b.HasKey("ParentId", "Ordinal")
                         .HasName("pk_care_team_members");
-
-                    b.HasIndex("OrganizationId")
-                        .HasDatabaseName("ix_care_team_members_organization_id");
 
                     b.HasIndex("PractitionerId", "PatientId")
                         .HasDatabaseName("ix_care_team_members_practitioner_id_patient_id");
@@ -797,12 +788,6 @@ namespace HimPortal.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_clinical_notes");
-
-                    b.HasIndex("AuthorId")
-                        .HasDatabaseName("ix_clinical_notes_author_id");
-
-                    b.HasIndex("CustodianId")
-                        .HasDatabaseName("ix_clinical_notes_custodian_id");
 
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_clinical_notes_encounter_id");
@@ -1076,12 +1061,6 @@ namespace HimPortal.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_encounters");
-
-                    b.HasIndex("LocationId")
-                        .HasDatabaseName("ix_encounters_location_id");
-
-                    b.HasIndex("ServiceProviderId")
-                        .HasDatabaseName("ix_encounters_service_provider_id");
 
                     b.HasIndex("PatientId", "PeriodStart")
                         .IsDescending(false, true)
@@ -1458,9 +1437,6 @@ namespace HimPortal.Data.Migrations
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_medication_administrations_encounter_id");
 
-                    b.HasIndex("MedicationId")
-                        .HasDatabaseName("ix_medication_administrations_medication_id");
-
                     b.HasIndex("PatientId")
                         .HasDatabaseName("ix_medication_administrations_patient_id");
 
@@ -1545,14 +1521,8 @@ namespace HimPortal.Data.Migrations
                     b.HasIndex("EncounterId")
                         .HasDatabaseName("ix_medication_requests_encounter_id");
 
-                    b.HasIndex("MedicationId")
-                        .HasDatabaseName("ix_medication_requests_medication_id");
-
                     b.HasIndex("PatientId")
                         .HasDatabaseName("ix_medication_requests_patient_id");
-
-                    b.HasIndex("RequesterId")
-                        .HasDatabaseName("ix_medication_requests_requester_id");
 
                     b.ToTable("medication_requests", "clinical");
                 });
@@ -2882,368 +2852,6 @@ namespace HimPortal.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_archive_links_archived_partitions_partition_name");
-                });
-
-            modelBuilder.Entity("HimPortal.Data.Clinical.AllergyIntolerance", b =>
-                {
-                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
-                        .WithMany()
-                        .HasForeignKey("EncounterId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_allergies_encounter_encounter_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
-                        .WithMany()
-                        .HasForeignKey("PatientId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_allergies_patient_patient_id");
-                });
-
-            modelBuilder.Entity("HimPortal.Data.Clinical.CarePlan", b =>
-                {
-                    b.HasOne("HimPortal.Data.Clinical.CareTeam", null)
-                        .WithMany()
-                        .HasForeignKey("CareTeamId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_care_plans_care_team_care_team_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
-                        .WithMany()
-                        .HasForeignKey("EncounterId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_care_plans_encounter_encounter_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
-                        .WithMany()
-                        .HasForeignKey("PatientId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_care_plans_patient_patient_id");
-                });
-
-            modelBuilder.Entity("HimPortal.Data.Clinical.CareTeam", b =>
-                {
-                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
-                        .WithMany()
-                        .HasForeignKey("EncounterId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_care_teams_encounter_encounter_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("ManagingOrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_care_teams_organization_managing_organization_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
-                        .WithMany()
-                        .HasForeignKey("PatientId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_care_teams_patient_patient_id");
-                });
-
-            modelBuilder.Entity("HimPortal.Data.Clinical.CareTeamMember", b =>
-                {
-                    b.HasOne("HimPortal.Data.Clinical.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_care_team_members_organization_organization_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.CareTeam", null)
-                        .WithMany()
-                        .HasForeignKey("ParentId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_care_team_members_care_teams_parent_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.Practitioner", null)
-                        .WithMany()
-                        .HasForeignKey("PractitionerId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_care_team_members_practitioner_practitioner_id");
-                });
-
-            modelBuilder.Entity("HimPortal.Data.Clinical.ClinicalNote", b =>
-                {
-                    b.HasOne("HimPortal.Data.Clinical.Practitioner", null)
-                        .WithMany()
-                        .HasForeignKey("AuthorId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_clinical_notes_practitioner_author_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("CustodianId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_clinical_notes_organization_custodian_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
-                        .WithMany()
-                        .HasForeignKey("EncounterId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_clinical_notes_encounter_encounter_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
-                        .WithMany()
-                        .HasForeignKey("PatientId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_clinical_notes_patient_patient_id");
-                });
-
-            modelBuilder.Entity("HimPortal.Data.Clinical.Condition", b =>
-                {
-                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
-                        .WithMany()
-                        .HasForeignKey("EncounterId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_conditions_encounter_encounter_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
-                        .WithMany()
-                        .HasForeignKey("PatientId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_conditions_patient_patient_id");
-                });
-
-            modelBuilder.Entity("HimPortal.Data.Clinical.DiagnosticReport", b =>
-                {
-                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
-                        .WithMany()
-                        .HasForeignKey("EncounterId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_diagnostic_reports_encounter_encounter_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
-                        .WithMany()
-                        .HasForeignKey("PatientId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_diagnostic_reports_patient_patient_id");
-                });
-
-            modelBuilder.Entity("HimPortal.Data.Clinical.DiagnosticReportResult", b =>
-                {
-                    b.HasOne("HimPortal.Data.Clinical.Observation", null)
-                        .WithMany()
-                        .HasForeignKey("ObservationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_diagnostic_report_results_observation_observation_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.DiagnosticReport", null)
-                        .WithMany()
-                        .HasForeignKey("ParentId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_diagnostic_report_results_diagnostic_reports_parent_id");
-                });
-
-            modelBuilder.Entity("HimPortal.Data.Clinical.Encounter", b =>
-                {
-                    b.HasOne("HimPortal.Data.Clinical.Location", null)
-                        .WithMany()
-                        .HasForeignKey("LocationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_encounters_location_location_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
-                        .WithMany()
-                        .HasForeignKey("PatientId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_encounters_patient_patient_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("ServiceProviderId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_encounters_organization_service_provider_id");
-                });
-
-            modelBuilder.Entity("HimPortal.Data.Clinical.EncounterParticipant", b =>
-                {
-                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
-                        .WithMany()
-                        .HasForeignKey("ParentId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_encounter_participants_encounters_parent_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.Practitioner", null)
-                        .WithMany()
-                        .HasForeignKey("PractitionerId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_encounter_participants_practitioner_practitioner_id");
-                });
-
-            modelBuilder.Entity("HimPortal.Data.Clinical.ImagingStudy", b =>
-                {
-                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
-                        .WithMany()
-                        .HasForeignKey("EncounterId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_imaging_studies_encounters_encounter_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
-                        .WithMany()
-                        .HasForeignKey("PatientId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_imaging_studies_patient_patient_id");
-                });
-
-            modelBuilder.Entity("HimPortal.Data.Clinical.Immunization", b =>
-                {
-                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
-                        .WithMany()
-                        .HasForeignKey("EncounterId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_immunizations_encounters_encounter_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
-                        .WithMany()
-                        .HasForeignKey("PatientId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_immunizations_patient_patient_id");
-                });
-
-            modelBuilder.Entity("HimPortal.Data.Clinical.Location", b =>
-                {
-                    b.HasOne("HimPortal.Data.Clinical.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_locations_organization_organization_id");
-                });
-
-            modelBuilder.Entity("HimPortal.Data.Clinical.MedicationAdministration", b =>
-                {
-                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
-                        .WithMany()
-                        .HasForeignKey("EncounterId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_medication_administrations_encounters_encounter_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.Medication", null)
-                        .WithMany()
-                        .HasForeignKey("MedicationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_medication_administrations_medication_medication_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
-                        .WithMany()
-                        .HasForeignKey("PatientId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_medication_administrations_patient_patient_id");
-                });
-
-            modelBuilder.Entity("HimPortal.Data.Clinical.MedicationRequest", b =>
-                {
-                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
-                        .WithMany()
-                        .HasForeignKey("EncounterId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_medication_requests_encounters_encounter_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.Medication", null)
-                        .WithMany()
-                        .HasForeignKey("MedicationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_medication_requests_medications_medication_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
-                        .WithMany()
-                        .HasForeignKey("PatientId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_medication_requests_patient_patient_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.Practitioner", null)
-                        .WithMany()
-                        .HasForeignKey("RequesterId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_medication_requests_practitioner_requester_id");
-                });
-
-            modelBuilder.Entity("HimPortal.Data.Clinical.Observation", b =>
-                {
-                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
-                        .WithMany()
-                        .HasForeignKey("EncounterId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_observations_encounters_encounter_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
-                        .WithMany()
-                        .HasForeignKey("PatientId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_observations_patient_patient_id");
-                });
-
-            modelBuilder.Entity("HimPortal.Data.Clinical.ObservationComponent", b =>
-                {
-                    b.HasOne("HimPortal.Data.Clinical.Observation", null)
-                        .WithMany()
-                        .HasForeignKey("ParentId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_observation_components_observation_parent_id");
-                });
-
-            modelBuilder.Entity("HimPortal.Data.Clinical.PatientIdentifier", b =>
-                {
-                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
-                        .WithMany()
-                        .HasForeignKey("ParentId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_patient_identifiers_patients_parent_id");
-                });
-
-            modelBuilder.Entity("HimPortal.Data.Clinical.PractitionerRole", b =>
-                {
-                    b.HasOne("HimPortal.Data.Clinical.Location", null)
-                        .WithMany()
-                        .HasForeignKey("LocationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_practitioner_roles_locations_location_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_practitioner_roles_organizations_organization_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.Practitioner", null)
-                        .WithMany()
-                        .HasForeignKey("PractitionerId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_practitioner_roles_practitioners_practitioner_id");
-                });
-
-            modelBuilder.Entity("HimPortal.Data.Clinical.Procedure", b =>
-                {
-                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
-                        .WithMany()
-                        .HasForeignKey("EncounterId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_procedures_encounters_encounter_id");
-
-                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
-                        .WithMany()
-                        .HasForeignKey("PatientId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_procedures_patients_patient_id");
                 });
 
             modelBuilder.Entity("HimPortal.Data.Compliance.ChainVerification", b =>

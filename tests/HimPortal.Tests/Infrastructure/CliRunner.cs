@@ -7,17 +7,24 @@ public static class CliRunner
 {
     public sealed record Run(int ExitCode, string Output, string Error);
 
-    public static async Task<Run> RunAsync(IDatabaseConnections database, string? stdin, params string[] args)
+    public static Task<Run> RunAsync(IDatabaseConnections database, string? stdin, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet");
+        start.ArgumentList.Add(CliDll());
+        return RunAsync(start, database, stdin, args);
+    }
+
+    /// <summary>Runs the native himportal (<see cref="NativeCli"/>), published on first use.</summary>
+    public static async Task<Run> RunNativeAsync(IDatabaseConnections database, params string[] args) =>
+        await RunAsync(new ProcessStartInfo(await NativeCli.ExecutableAsync()), database, null, args);
+
+    private static async Task<Run> RunAsync(ProcessStartInfo start, IDatabaseConnections database, string? stdin, string[] args)
     {
         ArgumentNullException.ThrowIfNull(database);
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(CliDll());
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

@@ -6,9 +6,10 @@ namespace HimPortal.Tests.Intake;
 
 /// <summary>
 /// `himportal import` on real Synthea bundles: patient bundles before their master data, counts that match the files,
-/// a second run that changes nothing, a changed resource that is updated, and a bad file that fails alone.
+/// a second run that changes nothing, a changed resource that is updated, and a bad file that fails alone. Run by the
+/// JIT CLI (this class) and by the native himportal that ships (<see cref="NativeImportSharedDataTests"/>).
 /// </summary>
-public sealed class ImportSharedDataTests(TestDatabase database) : IClassFixture<TestDatabase>, IDisposable
+public class ImportSharedDataTests(TestDatabase database) : IClassFixture<TestDatabase>, IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("himportal-import-").FullName;
 
@@ -19,7 +20,14 @@ public sealed class ImportSharedDataTests(TestDatabase database) : IClassFixture
         "9a174f9e-ed67-6617-0106-745fb1f9a344.json", // has an ImagingStudy
     ];
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose()
+    {
+        Directory.Delete(_folder, recursive: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Runs `himportal ARGS` against the test database.</summary>
+    protected virtual Task<CliRunner.Run> RunCliAsync(string[] args) => CliRunner.RunAsync(database, null, args);
 
     [Fact]
     public async Task Imports_whole_bundles_in_any_order_idempotently_and_updates_what_changed()
@@ -90,7 +98,7 @@ public sealed class ImportSharedDataTests(TestDatabase database) : IClassFixture
         (await Count("clinical.patients")).ShouldBe(4);
     }
 
-    private Task<CliRunner.Run> ImportAsync(params string[] paths) => CliRunner.RunAsync(database, null, ["import", "--json", .. paths]);
+    private Task<CliRunner.Run> ImportAsync(params string[] paths) => RunCliAsync(["import", "--json", .. paths]);
 
     private Task<long> Count(string from) => database.ScalarAsync<long>("SELECT count(*) FROM " + from);
 
@@ -113,5 +121,45 @@ public sealed class ImportSharedDataTests(TestDatabase database) : IClassFixture
             .ToDictionary(g => g.Key, g => g.Count());
         return (new(counts.Where(c => stored.Contains(c.Key)).ToDictionary(), StringComparer.Ordinal),
                 new(counts.Where(c => !stored.Contains(c.Key)).ToDictionary(), StringComparer.Ordinal));
+    }
+}
+
+/// <summary>
+/// The same import, by the native himportal (NativeAOT, ADR 0012) that the Dockerfile and the benchmark ship; and the
+/// commands it hands to the JIT CLI beside it, with their output and exit codes passed through.
+/// </summary>
+public sealed class NativeImportSharedDataTests(TestDatabase database) : ImportSharedDataTests(database)
+{
+    private readonly TestDatabase _database = database;
+
+    protected override Task<CliRunner.Run> RunCliAsync(string[] args) => CliRunner.RunNativeAsync(_database, args);
+
+    [Fact]
+    public async Task Hands_every_other_command_to_the_JIT_CLI()
+    {
+        var migrate = await CliRunner.RunNativeAsync(_database, "migrate");
+        migrate.ExitCode.ShouldBe(0, migrate.Error);
+        migrate.Output.ShouldContain("Schema is up to date.");
+
+        var help = await CliRunner.RunNativeAsync(_database, "--help");
+        help.ExitCode.ShouldBe(0, help.Error);
+        help.Output.ShouldContain("migrate");
+        help.Output.ShouldContain("users");
+        help.Output.ShouldContain("import");
+
+        var unknown = await CliRunner.RunNativeAsync(_database, "users", "no-such-subcommand");
+        unknown.ExitCode.ShouldNotBe(0);
+
+        // A database that cannot be reached: the native import reports it plainly, with exit 1.
+        var offline = await CliRunner.RunNativeAsync(new Unreachable(), "import", "--json", SharedData.HospitalBundle);
+        offline.ExitCode.ShouldBe(1);
+        offline.Error.ShouldContain("error:");
+    }
+
+    private sealed class Unreachable : IDatabaseConnections
+    {
+        public string AppConnectionString => "Host=127.0.0.1;Port=1;Database=none;Username=none;Password=none;Timeout=2";
+
+        public string OwnerConnectionString => AppConnectionString;
     }
 }
