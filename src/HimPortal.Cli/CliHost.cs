@@ -1,3 +1,4 @@
+using System.CommandLine;
 using HimPortal.Application.Auditing;
 using HimPortal.Application.Intake.ImportBundles;
 using HimPortal.Data.Bulk;
@@ -13,6 +14,33 @@ namespace HimPortal.Cli;
 /// </summary>
 internal static partial class CliHost
 {
+    /// <summary>
+    /// Runs a command line. A failure is one line on standard error and exit code 1, not System.CommandLine's stack
+    /// trace: the database unreachable or refusing, a missing connection string, or any other error, named by its type.
+    /// </summary>
+    public static async Task<int> InvokeAsync(RootCommand root, string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        try
+        {
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (InvalidOperationException ex) when (ex.Message.Contains("ConnectionStrings", StringComparison.Ordinal))
+        {
+            await Console.Error.WriteLineAsync("error: " + ex.Message);
+        }
+        catch (Npgsql.NpgsqlException ex)
+        {
+            await Console.Error.WriteLineAsync("error: the database could not be reached or refused the command: " + ex.Message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.GetType().Name}: {ex.Message}");
+        }
+
+        return 1;
+    }
+
     public static IConfiguration Configuration(IDictionary<string, string?>? overrides = null) =>
         new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)

@@ -22,20 +22,6 @@ public static class Program
             AuditCommand.Create(configuration),
             ImportCommand.Create(configuration),
         };
-        try
-        {
-            // Failures reach the handlers below, which say what went wrong in one line (not System.CommandLine's stack trace).
-            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
-        }
-        catch (InvalidOperationException ex) when (ex.Message.Contains("ConnectionStrings", StringComparison.Ordinal))
-        {
-            await Console.Error.WriteLineAsync("error: " + ex.Message);
-            return 1;
-        }
-        catch (Npgsql.NpgsqlException ex)
-        {
-            await Console.Error.WriteLineAsync("error: the database could not be reached or refused the command: " + ex.Message);
-            return 1;
-        }
+        return await CliHost.InvokeAsync(root, args);
     }
 }
