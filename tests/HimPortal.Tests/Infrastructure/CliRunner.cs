@@ -15,8 +15,11 @@ public static class CliRunner
     }
 
     /// <summary>Runs the native himportal (<see cref="NativeCli"/>), published on first use.</summary>
-    public static async Task<Run> RunNativeAsync(IDatabaseConnections database, params string[] args) =>
-        await RunAsync(new ProcessStartInfo(await NativeCli.ExecutableAsync()), database, null, args);
+    public static Task<Run> RunNativeAsync(IDatabaseConnections database, params string[] args) => RunNativeWithInputAsync(database, null, args);
+
+    /// <summary>Runs the native himportal with <paramref name="stdin"/> as its standard input.</summary>
+    public static async Task<Run> RunNativeWithInputAsync(IDatabaseConnections database, string? stdin, params string[] args) =>
+        await RunAsync(new ProcessStartInfo(await NativeCli.ExecutableAsync()), database, stdin, args);
 
     private static async Task<Run> RunAsync(ProcessStartInfo start, IDatabaseConnections database, string? stdin, string[] args)
     {

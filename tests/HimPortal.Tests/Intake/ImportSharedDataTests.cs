@@ -150,6 +150,17 @@ public sealed class NativeImportSharedDataTests(TestDatabase database) : ImportS
         var unknown = await CliRunner.RunNativeAsync(_database, "users", "no-such-subcommand");
         unknown.ExitCode.ShouldNotBe(0);
 
+        // Standard input reaches the JIT CLI too (users add --password-stdin, as docker compose run -T uses it).
+        var add = await CliRunner.RunNativeWithInputAsync(_database, "lantern-orchard-velvet-marble", "users", "add",
+            "--email", "native.clerk@hospital.example", "--role", "HimClerk", "--password-stdin");
+        add.ExitCode.ShouldBe(0, add.Error);
+        add.Output.ShouldNotContain("Password:");
+        (await _database.ScalarAsync<long>("SELECT count(*) FROM identity.users WHERE email = 'native.clerk@hospital.example'")).ShouldBe(1);
+        var refused = await CliRunner.RunNativeWithInputAsync(_database, "short", "users", "add",
+            "--email", "native.other@hospital.example", "--role", "HimClerk", "--password-stdin");
+        refused.ExitCode.ShouldNotBe(0);
+        refused.Error.ShouldContain("at least 15 characters");
+
         // A database that cannot be reached: the native import reports it plainly, with exit 1.
         var offline = await CliRunner.RunNativeAsync(new Unreachable(), "import", "--json", SharedData.HospitalBundle);
         offline.ExitCode.ShouldBe(1);
