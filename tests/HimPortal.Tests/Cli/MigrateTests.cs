@@ -1,4 +1,8 @@
+using HimPortal.Data;
 using HimPortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
 namespace HimPortal.Tests.Cli;
@@ -30,7 +34,7 @@ public sealed class MigrateTests : IAsyncLifetime
         first.ExitCode.ShouldBe(0, first.Error);
         // Every migration the model assembly holds, in order.
         var migrations = typeof(HimPortal.Data.HimDbContext).Assembly.GetTypes()
-            .Where(t => t.GetCustomAttributes(typeof(Microsoft.EntityFrameworkCore.Migrations.MigrationAttribute), false).Length > 0)
+            .Where(t => t.GetCustomAttributes(typeof(MigrationAttribute), false).Length > 0)
             .ToList();
         first.Output.ShouldContain($"Applied {migrations.Count} migration(s)");
         first.Output.ShouldContain($"Granted role {PostgresServer.AppRole}");
@@ -55,6 +59,38 @@ public sealed class MigrateTests : IAsyncLifetime
             $"SELECT string_agg(p.proname, ',' ORDER BY p.proname) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'audit' AND has_function_privilege('{PostgresServer.AppRole}', p.oid, 'EXECUTE') AND p.prorettype <> 'trigger'::regtype",
             connection);
         (await functions.ExecuteScalarAsync()).ShouldBe("append,ensure_partitions");
+    }
+
+    /// <summary>
+    /// The SQL script of every migration (what `dotnet ef migrations script` gives a DBA) runs on an empty database as the
+    /// schema owner and leaves the same schema: generated operations and hand-written SQL alike end their statements.
+    /// </summary>
+    [Fact]
+    public async Task The_migrations_SQL_script_applies_to_an_empty_database()
+    {
+        var owner = new EmptyDatabase(_server, _name).OwnerConnectionString;
+        var options = DataServiceCollectionExtensions.Configure(new DbContextOptionsBuilder<HimDbContext>(), owner);
+        string script;
+        await using (var context = new HimDbContext((DbContextOptions<HimDbContext>)options.Options))
+        {
+            script = context.GetService<IMigrator>().GenerateScript();
+        }
+
+        await PostgresServer.ExecuteAsync(owner, script);
+
+        await using var connection = new NpgsqlConnection(owner);
+        await connection.OpenAsync();
+        await using var resource = new NpgsqlCommand("""
+            SELECT format_type(atttypid, atttypmod) || ' ' || attcompression::text FROM pg_attribute
+            WHERE attrelid = 'clinical.observations'::regclass AND attname = 'resource'
+            """, connection);
+        (await resource.ExecuteScalarAsync()).ShouldBe("json l");
+        await using var checks = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_trigger WHERE tgname IN ('check_references_on_insert', 'check_references_on_update')", connection);
+        (await checks.ExecuteScalarAsync()).ShouldBe(40L);
+        await using var history = new NpgsqlCommand("SELECT count(*) FROM public.\"__EFMigrationsHistory\"", connection);
+        (await history.ExecuteScalarAsync()).ShouldBe((long)typeof(HimDbContext).Assembly.GetTypes()
+            .Count(t => t.GetCustomAttributes(typeof(MigrationAttribute), false).Length > 0));
     }
 
     [Fact]
