@@ -12,11 +12,7 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 # The native himportal's tests publish it with NativeAOT, which links with clang (NativeCli.cs).
-if ! hp_find_clang >/dev/null; then
-  hp_log "installing clang from the OS packages (NativeAOT links the native himportal with it)"
-  hp_as_root apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive hp_as_root apt-get install -y -qq clang zlib1g-dev >&2
-fi
+hp_ensure_clang >/dev/null
 
 hp_ensure_postgres
 export HIMPORTAL_TEST_DB

@@ -12,14 +12,19 @@ hp_find_clang() {
   return 1
 }
 
-hp_publish_cli() {
-  local dest="$1" clang
-  if ! clang="$(hp_find_clang)"; then
+# Prints the clang to link with, installing Debian's (with zlib's headers) when there is none.
+hp_ensure_clang() {
+  if ! hp_find_clang; then
     hp_log "installing clang (NativeAOT links the native himportal with it)"
     hp_as_root apt-get update -qq >&2
     DEBIAN_FRONTEND=noninteractive hp_as_root apt-get install -y -qq clang zlib1g-dev >&2
-    clang="$(hp_find_clang)"
+    hp_find_clang
   fi
+}
+
+hp_publish_cli() {
+  local dest="$1" clang
+  clang="$(hp_ensure_clang)"
   hp_log "publishing the CLI: native import (NativeAOT, $clang) and the JIT CLI in jit/"
   dotnet publish "$HP_ROOT/src/HimPortal.Cli" -c Release -o "$dest/jit" -v quiet -nologo
   dotnet publish "$HP_ROOT/src/HimPortal.Cli.Native" -c Release -o "$dest" -v quiet -nologo -p:CppCompilerAndLinker="$clang"

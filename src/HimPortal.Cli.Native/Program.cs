@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using HimPortal.Cli.Commands;
 
 namespace HimPortal.Cli;
@@ -8,7 +9,7 @@ namespace HimPortal.Cli;
 /// The native `himportal`: runs `import` itself and hands every other command line, unchanged, to the JIT CLI in the
 /// jit/ folder beside it (its standard streams and exit code pass through), so one command name does everything.
 /// </summary>
-public static class Program
+public static partial class Program
 {
     public static async Task<int> Main(string[] args)
     {
@@ -48,7 +49,22 @@ public static class Program
         }
 
         using var process = Process.Start(start)!;
+        // The JIT CLI is the one doing the work, so this process outlives it and passes a stop request on: SIGTERM (as
+        // `docker stop` sends to the container's first process) is handed to it; SIGINT and SIGQUIT from a terminal reach
+        // the whole process group, the JIT CLI included, so here they only keep this process from quitting first.
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            _ = Kill(process.Id, Sigterm);
+        });
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => context.Cancel = true);
+        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, context => context.Cancel = true);
         await process.WaitForExitAsync();
         return process.ExitCode;
     }
+
+    private const int Sigterm = 15;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
 }

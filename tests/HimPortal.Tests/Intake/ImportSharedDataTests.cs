@@ -164,7 +164,95 @@ public sealed class NativeImportSharedDataTests(TestDatabase database) : ImportS
         // A database that cannot be reached: the native import reports it plainly, with exit 1.
         var offline = await CliRunner.RunNativeAsync(new Unreachable(), "import", "--json", SharedData.HospitalBundle);
         offline.ExitCode.ShouldBe(1);
-        offline.Error.ShouldContain("error:");
+        offline.Error.ShouldContain("error: the database could not be reached");
+    }
+
+    [Fact]
+    public async Task Runs_import_itself_and_says_so_when_the_JIT_CLI_is_missing()
+    {
+        // The native binary alone, without its jit/ folder: the import still runs (it is not handed on), the rest cannot.
+        // A database of its own, so that this import does not change what the shared scenario finds.
+        var alone = Directory.CreateTempSubdirectory("himportal-native-alone-").FullName;
+        var own = new TestDatabase();
+        await own.InitializeAsync();
+        try
+        {
+            var published = Path.GetDirectoryName(await NativeCli.ExecutableAsync())!;
+            foreach (var file in new[] { "himportal", "himportal.settings.json" })
+                File.Copy(Path.Combine(published, file), Path.Combine(alone, file));
+            var executable = Path.Combine(alone, "himportal");
+
+            var import = await RunAsync(executable, own, "import", "--json", SharedData.HospitalBundle);
+            import.ExitCode.ShouldBe(0, import.Error);
+            System.Text.Json.Nodes.JsonNode.Parse(import.Output)!["files"]!.AsArray().Single()!["ok"]!.GetValue<bool>().ShouldBeTrue();
+
+            (await own.ScalarAsync<long>("SELECT count(*) FROM clinical.organizations")).ShouldBeGreaterThan(0);
+
+            var migrate = await RunAsync(executable, own, "migrate");
+            migrate.ExitCode.ShouldBe(1);
+            migrate.Error.ShouldContain("which is missing");
+        }
+        finally
+        {
+            Directory.Delete(alone, recursive: true);
+            await own.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Passes_a_stop_request_on_to_the_JIT_CLI()
+    {
+        // users add --password-stdin waits for its password: SIGTERM to the native process must stop the JIT CLI too.
+        var start = new System.Diagnostics.ProcessStartInfo(await NativeCli.ExecutableAsync())
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { "users", "add", "--email", "never.created@hospital.example", "--role", "HimClerk", "--password-stdin" })
+            start.ArgumentList.Add(arg);
+        start.Environment["ConnectionStrings__HimPortal"] = _database.AppConnectionString;
+        start.Environment["ConnectionStrings__HimPortalAdmin"] = _database.OwnerConnectionString;
+        using var native = System.Diagnostics.Process.Start(start)!;
+        var child = await ChildOfAsync(native.Id);
+        child.ShouldNotBeNull("the JIT CLI did not start");
+
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", native.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+            await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await native.WaitForExitAsync(timeout.Token);
+
+        native.ExitCode.ShouldNotBe(0);
+        Directory.Exists($"/proc/{child}").ShouldBeFalse("the JIT CLI is still running");
+        (await _database.ScalarAsync<long>("SELECT count(*) FROM identity.users WHERE email = 'never.created@hospital.example'")).ShouldBe(0);
+    }
+
+    /// <summary>The first child process of <paramref name="parent"/>, waited for up to 30 seconds.</summary>
+    private static async Task<int?> ChildOfAsync(int parent)
+    {
+        var children = $"/proc/{parent}/task/{parent}/children";
+        for (var tries = 0; tries < 300; tries++)
+        {
+            if (File.Exists(children) && (await File.ReadAllTextAsync(children)).Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var first, ..])
+                return int.Parse(first, System.Globalization.CultureInfo.InvariantCulture);
+            await Task.Delay(100);
+        }
+
+        return null;
+    }
+
+    private static async Task<CliRunner.Run> RunAsync(string executable, TestDatabase database, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        start.Environment["ConnectionStrings__HimPortal"] = database.AppConnectionString;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CliRunner.Run(process.ExitCode, await output, await error);
     }
 
     private sealed class Unreachable : IDatabaseConnections
