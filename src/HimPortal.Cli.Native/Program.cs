@@ -48,19 +48,37 @@ public static partial class Program
             start.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(start)!;
         // The JIT CLI is the one doing the work, so this process outlives it and passes a stop request on: SIGTERM (as
         // `docker stop` sends to the container's first process) is handed to it; SIGINT and SIGQUIT from a terminal reach
-        // the whole process group, the JIT CLI included, so here they only keep this process from quitting first.
+        // the whole process group, the JIT CLI included, so here they only keep this process from quitting first. The
+        // handlers are in place before the JIT CLI starts, so a request that comes while it starts is not lost.
+        var gate = new object();
+        Process? process = null;
+        var stopRequested = false;
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
             context.Cancel = true;
-            _ = Kill(process.Id, Sigterm);
+            lock (gate)
+            {
+                stopRequested = true;
+                if (process is not null)
+                    _ = Kill(process.Id, Sigterm);
+            }
         });
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => context.Cancel = true);
         using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, context => context.Cancel = true);
-        await process.WaitForExitAsync();
-        return process.ExitCode;
+        lock (gate)
+        {
+            process = Process.Start(start)!;
+            if (stopRequested)
+                _ = Kill(process.Id, Sigterm);
+        }
+
+        using (process)
+        {
+            await process.WaitForExitAsync();
+            return process.ExitCode;
+        }
     }
 
     private const int Sigterm = 15;

@@ -17,6 +17,7 @@ internal static partial class CliHost
     /// <summary>
     /// Runs a command line. A failure is one line on standard error and exit code 1, not System.CommandLine's stack
     /// trace: the database unreachable or refusing, a missing connection string, or any other error, named by its type.
+    /// A command stopped by SIGINT or SIGTERM exits with 130.
     /// </summary>
     public static async Task<int> InvokeAsync(RootCommand root, string[] args)
     {
@@ -33,7 +34,13 @@ internal static partial class CliHost
         {
             await Console.Error.WriteLineAsync("error: the database could not be reached or refused the command: " + ex.Message);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            // SIGINT or SIGTERM: System.CommandLine cancels the command's token; its open transaction is rolled back.
+            await Console.Error.WriteLineAsync("error: stopped before the command finished (interrupted or terminated)");
+            return 130;
+        }
+        catch (Exception ex)
         {
             await Console.Error.WriteLineAsync($"error: {ex.GetType().Name}: {ex.Message}");
         }

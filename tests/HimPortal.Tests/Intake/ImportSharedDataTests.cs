@@ -202,29 +202,44 @@ public sealed class NativeImportSharedDataTests(TestDatabase database) : ImportS
     [Fact]
     public async Task Passes_a_stop_request_on_to_the_JIT_CLI()
     {
-        // users add --password-stdin waits for its password: SIGTERM to the native process must stop the JIT CLI too.
+        // A forwarded command that runs for many minutes (audit generate, in a database of its own): SIGTERM to the native
+        // process, as `docker stop` sends it, must stop the JIT CLI doing the work, and the native process with it.
+        var own = new TestDatabase();
+        await own.InitializeAsync();
         var start = new System.Diagnostics.ProcessStartInfo(await NativeCli.ExecutableAsync())
         {
-            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { "users", "add", "--email", "never.created@hospital.example", "--role", "HimClerk", "--password-stdin" })
+        foreach (var arg in new[] { "audit", "generate", "--rows", "50000000", "--confirm-database", own.Name })
             start.ArgumentList.Add(arg);
-        start.Environment["ConnectionStrings__HimPortal"] = _database.AppConnectionString;
-        start.Environment["ConnectionStrings__HimPortalAdmin"] = _database.OwnerConnectionString;
+        start.Environment["ConnectionStrings__HimPortal"] = own.AppConnectionString;
+        start.Environment["ConnectionStrings__HimPortalAdmin"] = own.OwnerConnectionString;
         using var native = System.Diagnostics.Process.Start(start)!;
+        var output = native.StandardOutput.ReadToEndAsync();
+        var error = native.StandardError.ReadToEndAsync();
         var child = await ChildOfAsync(native.Id);
-        child.ShouldNotBeNull("the JIT CLI did not start");
+        try
+        {
+            child.ShouldNotBeNull("the JIT CLI did not start");
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Directory.Exists($"/proc/{child}").ShouldBeTrue("the JIT CLI ended before it was asked to stop");
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", native.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+                await kill.WaitForExitAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await native.WaitForExitAsync(timeout.Token);
 
-        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", native.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
-            await kill.WaitForExitAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await native.WaitForExitAsync(timeout.Token);
-
-        native.ExitCode.ShouldNotBe(0);
-        Directory.Exists($"/proc/{child}").ShouldBeFalse("the JIT CLI is still running");
-        (await _database.ScalarAsync<long>("SELECT count(*) FROM identity.users WHERE email = 'never.created@hospital.example'")).ShouldBe(0);
+            Directory.Exists($"/proc/{child}").ShouldBeFalse("the JIT CLI is still running");
+            native.ExitCode.ShouldBe(130, await error);
+            (await error).ShouldContain("error: stopped before the command finished");
+            await output;
+        }
+        finally
+        {
+            foreach (var pid in new[] { native.Id, child ?? 0 }.Where(p => p > 0 && Directory.Exists($"/proc/{p}")))
+                System.Diagnostics.Process.GetProcessById(pid).Kill();
+            await own.DisposeAsync();
+        }
     }
 
     /// <summary>The first child process of <paramref name="parent"/>, waited for up to 30 seconds.</summary>
