@@ -1,7 +1,7 @@
 using FluentValidation;
+using HimPortal.Application.Access;
 using HimPortal.Application.Accounts;
-using HimPortal.Application.Auditing;
-using HimPortal.Application.Charts;
+using HimPortal.Application.Audit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -16,12 +16,14 @@ public static class ApplicationServiceCollectionExtensions
     public static IServiceCollection AddHimPortalApplication(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddScoped<ActorScope>();
         services.AddScoped<AccessAudit>();
+        services.AddScoped<Access.PermissionCheck>();
         services.AddScoped<AuditAppender>();
         services.AddScoped<UserSessions>();
         services.AddScoped<ChartGate>();
         services.TryAddSingleton<Charts.GetChart.ChartContentCache>();
-        services.TryAddSingleton<Compliance.HospitalTime>();
+        services.TryAddSingleton<Common.HospitalTime>();
         services.AddScoped<Compliance.AccessLog.AccessLogReader>();
         services.AddScoped<Compliance.Reviews.ReviewWorkflow>();
 

@@ -1,5 +1,5 @@
 using HimPortal.Application;
-using HimPortal.Application.Security;
+using HimPortal.Application.Access.Identity;
 using HimPortal.Data;
 using HimPortal.Data.Identity;
 using Microsoft.Extensions.Configuration;

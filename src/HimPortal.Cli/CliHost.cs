@@ -1,5 +1,6 @@
 using System.CommandLine;
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Access;
+using HimPortal.Application.Audit;
 using HimPortal.Application.Intake.ImportBundles;
 using HimPortal.Data.Bulk;
 using Microsoft.Extensions.Configuration;
@@ -68,6 +69,7 @@ internal static partial class CliHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<BulkConnections>();
         services.AddScoped<AuditAppender>();
+        services.AddScoped<PermissionCheck>();
         services.AddScoped<ImportBundlesHandler>();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
@@ -87,10 +89,13 @@ internal static partial class CliHost
     }
 }
 
-/// <summary>Audit rows written from the console name the operating-system user who ran the command.</summary>
+/// <summary>
+/// Audit rows written from the console name the operating-system user who ran the command. The console acts in the
+/// Console role: whoever holds the database's credentials may migrate, create the first administrator and keep the audit.
+/// </summary>
 internal sealed class CliAuditActor : IAuditActorAccessor
 {
     private readonly string _correlationId = Guid.CreateVersion7().ToString("N");
 
-    public AuditActor Current => new(null, "cli:" + Environment.UserName, [], "local", "himportal-cli", _correlationId);
+    public AuditActor Current => new(null, "cli:" + Environment.UserName, [Roles.Console], "local", "himportal-cli", _correlationId);
 }

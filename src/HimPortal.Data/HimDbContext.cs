@@ -1,5 +1,5 @@
 using HimPortal.Data.Access;
-using HimPortal.Data.Auditing;
+using HimPortal.Data.Audit;
 using HimPortal.Data.Compliance;
 using HimPortal.Data.Identity;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;

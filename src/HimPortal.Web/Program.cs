@@ -1,6 +1,6 @@
 using HimPortal.Application;
-using HimPortal.Application.Auditing;
-using HimPortal.Application.Security;
+using HimPortal.Application.Access.Identity;
+using HimPortal.Application.Audit;
 using HimPortal.Data;
 using HimPortal.Data.Identity;
 using HimPortal.Web.Infrastructure;

@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using HimPortal.Application.Clinical;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
 using Microsoft.EntityFrameworkCore;

@@ -1,9 +1,6 @@
 namespace HimPortal.Application.Common;
 
-/// <summary>An expected failure: a message for the user, naming what was wrong. Exceptions are for bugs and outages.</summary>
-public sealed record Error(string Code, string Message, string? Field = null);
-
-public readonly record struct Result<T>
+public readonly record struct Result<T> : IFailable<Result<T>>
 {
     private Result(T? value, Error? error)
     {
@@ -20,6 +17,8 @@ public readonly record struct Result<T>
     public static Result<T> Success(T value) => new(value, null);
 
     public static Result<T> Failure(Error error) => new(default, error);
+
+    public static Result<T> Fail(Error error) => Failure(error);
 
     public static implicit operator Result<T>(Error error) => Failure(error);
 

@@ -1,6 +1,8 @@
 using System.Data;
 using HimPortal.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace HimPortal.Application.Common;
 
@@ -20,5 +22,12 @@ public static class Transactions
             await transaction.CommitAsync(token);
             return result;
         }, null, ct);
+    }
+
+    /// <summary>An Npgsql batch on the context's connection, in its current transaction: several reads (and an audit row) in one round trip.</summary>
+    public static NpgsqlBatch NewBatch(this HimDbContext db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return new((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
     }
 }

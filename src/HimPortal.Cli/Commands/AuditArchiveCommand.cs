@@ -1,5 +1,5 @@
 using System.CommandLine;
-using HimPortal.Application.Auditing.ArchiveAuditMonths;
+using HimPortal.Application.Audit.ArchiveAuditMonths;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

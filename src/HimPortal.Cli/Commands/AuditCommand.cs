@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using HimPortal.Application.Auditing.VerifyAuditChain;
+using HimPortal.Application.Audit.VerifyAuditChain;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -34,7 +34,14 @@ internal static partial class AuditCommand
                 fromDay is { } f ? new DateTimeOffset(f.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null,
                 toDay is { } t ? new DateTimeOffset(t.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null,
                 progress);
-            var report = await scope.ServiceProvider.GetRequiredService<VerifyAuditChainHandler>().HandleAsync(query, ct);
+            var verified = await scope.ServiceProvider.GetRequiredService<VerifyAuditChainHandler>().HandleAsync(query, ct);
+            if (verified.Error is { } refused)
+            {
+                await Console.Error.WriteLineAsync("error: " + refused.Message);
+                return 1;
+            }
+
+            var report = verified.Value!;
             var scopeText = query.IsWholeChain ? "" : $" from {fromDay?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "the start"} to {toDay?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "now"}";
             if (report.Intact)
             {

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using HimPortal.Application.Auditing.GenerateAuditRows;
+using HimPortal.Application.Audit.GenerateAuditRows;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using HimPortal.Application.Common;
 using HimPortal.Application.Intake.ImportBundles;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,9 +46,16 @@ internal static class ImportCommand
             await using var services = CliHost.ImportServices(configuration());
             await using var scope = services.CreateAsyncScope();
             var handler = scope.ServiceProvider.GetRequiredService<ImportBundlesHandler>();
-            var summary = Console.IsErrorRedirected
-                ? await handler.HandleAsync(new ImportBundlesCommand(files), null, ct)
-                : await WithProgressBarAsync(files.Count, progress => handler.HandleAsync(new ImportBundlesCommand(files), progress, ct));
+            var result = Console.IsErrorRedirected
+                ? await handler.HandleAsync(new ImportBundlesCommand(files), ct)
+                : await WithProgressBarAsync(files.Count, progress => handler.HandleAsync(new ImportBundlesCommand(files, progress), ct));
+            if (result.Error is { } refused)
+            {
+                await Console.Error.WriteLineAsync("error: " + refused.Message);
+                return 1;
+            }
+
+            var summary = result.Value!;
 
             if (parse.GetValue(json))
             {
@@ -116,16 +124,16 @@ internal static class ImportCommand
         counts.Count == 0 ? "-" : string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}"));
 
     /// <summary>A progress bar on standard error, so standard output stays clean for --json.</summary>
-    private static async Task<ImportSummary> WithProgressBarAsync(int files, Func<IProgress<FileOutcome>, Task<ImportSummary>> run)
+    private static async Task<Result<ImportSummary>> WithProgressBarAsync(int files, Func<IProgress<FileOutcome>, Task<Result<ImportSummary>>> run)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        ImportSummary? summary = null;
+        Result<ImportSummary> summary = default;
         await console.Progress().StartAsync(async context =>
         {
             var bar = context.AddTask("Importing bundles", maxValue: files);
             summary = await run(new Progress<FileOutcome>(_ => bar.Increment(1)));
             bar.Value = bar.MaxValue;
         });
-        return summary!;
+        return summary;
     }
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
+using HimPortal.Application.Access;
 using HimPortal.Application.Administration.Users;
 using HimPortal.Application.Administration.Users.CreateUser;
-using HimPortal.Application.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

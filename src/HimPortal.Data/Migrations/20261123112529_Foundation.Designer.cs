@@ -25,7 +25,7 @@ namespace HimPortal.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("HimPortal.Data.Auditing.AccessEvent", b =>
+            modelBuilder.Entity("HimPortal.Data.Audit.AccessEvent", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")

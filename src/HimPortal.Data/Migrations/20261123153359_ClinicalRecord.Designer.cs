@@ -26,7 +26,7 @@ namespace HimPortal.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("HimPortal.Data.Auditing.AccessEvent", b =>
+            modelBuilder.Entity("HimPortal.Data.Audit.AccessEvent", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")

@@ -215,7 +215,7 @@ namespace HimPortal.Data.Migrations
                     b.ToTable("treatment_assignments", "access");
                 });
 
-            modelBuilder.Entity("HimPortal.Data.Auditing.AccessEvent", b =>
+            modelBuilder.Entity("HimPortal.Data.Audit.AccessEvent", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")

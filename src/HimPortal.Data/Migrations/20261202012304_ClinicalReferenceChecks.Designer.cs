@@ -215,7 +215,7 @@ namespace HimPortal.Data.Migrations
                     b.ToTable("treatment_assignments", "access");
                 });
 
-            modelBuilder.Entity("HimPortal.Data.Auditing.AccessEvent", b =>
+            modelBuilder.Entity("HimPortal.Data.Audit.AccessEvent", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
@@ -351,7 +351,7 @@ namespace HimPortal.Data.Migrations
                         });
                 });
 
-            modelBuilder.Entity("HimPortal.Data.Auditing.ArchivedAuditPartition", b =>
+            modelBuilder.Entity("HimPortal.Data.Audit.ArchivedAuditPartition", b =>
                 {
                     b.Property<string>("PartitionName")
                         .HasMaxLength(63)
@@ -397,7 +397,7 @@ namespace HimPortal.Data.Migrations
                     b.ToTable("archived_partitions", "audit");
                 });
 
-            modelBuilder.Entity("HimPortal.Data.Auditing.AuditArchiveLink", b =>
+            modelBuilder.Entity("HimPortal.Data.Audit.AuditArchiveLink", b =>
                 {
                     b.Property<short>("Lane")
                         .HasColumnType("smallint")
@@ -427,7 +427,7 @@ namespace HimPortal.Data.Migrations
                     b.ToTable("archive_links", "audit");
                 });
 
-            modelBuilder.Entity("HimPortal.Data.Auditing.AuditLaneHead", b =>
+            modelBuilder.Entity("HimPortal.Data.Audit.AuditLaneHead", b =>
                 {
                     b.Property<short>("Lane")
                         .HasColumnType("smallint")
@@ -2847,9 +2847,9 @@ namespace HimPortal.Data.Migrations
                         .HasConstraintName("fk_treatment_assignments_asp_net_users_user_id");
                 });
 
-            modelBuilder.Entity("HimPortal.Data.Auditing.AuditArchiveLink", b =>
+            modelBuilder.Entity("HimPortal.Data.Audit.AuditArchiveLink", b =>
                 {
-                    b.HasOne("HimPortal.Data.Auditing.ArchivedAuditPartition", null)
+                    b.HasOne("HimPortal.Data.Audit.ArchivedAuditPartition", null)
                         .WithMany()
                         .HasForeignKey("PartitionName")
                         .OnDelete(DeleteBehavior.Restrict)

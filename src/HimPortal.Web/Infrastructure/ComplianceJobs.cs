@@ -1,4 +1,5 @@
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Audit;
+using HimPortal.Application.Audit.EnsureAuditPartitions;
 using HimPortal.Application.Compliance.Integrity;
 using HimPortal.Application.Compliance.Monitoring;
 
@@ -24,12 +25,13 @@ public sealed partial class PrivacyMonitoringJob(IServiceScopeFactory scopes, IC
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
+                scope.ServiceProvider.GetRequiredService<ActorScope>().RunAs(ActorScope.Scheduler("privacy-monitoring", Guid.CreateVersion7().ToString("N")));
                 if (DateTimeOffset.UtcNow - lastPartitionCheck > TimeSpan.FromHours(12))
                 {
                     var created = await scope.ServiceProvider.GetRequiredService<EnsureAuditPartitionsHandler>()
                         .HandleAsync(new EnsureAuditPartitionsCommand(), stoppingToken);
                     lastPartitionCheck = DateTimeOffset.UtcNow;
-                    LogPartitions(created);
+                    LogPartitions(created.Value);
                 }
 
                 if (enabled)
@@ -74,11 +76,12 @@ public sealed partial class ChainVerificationJob(IServiceScopeFactory scopes, IC
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
+                scope.ServiceProvider.GetRequiredService<ActorScope>().RunAs(ActorScope.Scheduler("chain-verification", Guid.CreateVersion7().ToString("N")));
                 var done = await scope.ServiceProvider.GetRequiredService<RunQueuedVerificationHandler>()
                     .HandleAsync(new RunQueuedVerificationCommand(), stoppingToken);
-                if (done is not null)
+                if (done.Value is { } verification)
                 {
-                    LogVerified(done.Id, done.Status, done.RowsChecked);
+                    LogVerified(verification.Id, verification.Status, verification.RowsChecked);
                     continue;
                 }
             }

@@ -1,4 +1,4 @@
-using HimPortal.Application.Security;
+using HimPortal.Application.Access;
 
 namespace HimPortal.Web.Infrastructure;
 

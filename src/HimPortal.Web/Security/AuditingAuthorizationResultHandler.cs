@@ -1,4 +1,4 @@
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Audit;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 

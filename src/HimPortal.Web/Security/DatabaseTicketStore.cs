@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using HimPortal.Application.Accounts;
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Identity;

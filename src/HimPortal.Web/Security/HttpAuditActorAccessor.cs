@@ -1,15 +1,23 @@
 using System.Security.Claims;
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Audit;
 
 namespace HimPortal.Web.Security;
 
-/// <summary>The audit's "who and from where" for a web request: the signed-in user, client address, browser and correlation id.</summary>
-public sealed class HttpAuditActorAccessor(IHttpContextAccessor http) : IAuditActorAccessor
+/// <summary>
+/// The audit's "who and from where" for a web request: the signed-in user, client address, browser and correlation id;
+/// in a background job's scope, the job's actor (<see cref="ActorScope"/>).
+/// </summary>
+public sealed class HttpAuditActorAccessor(IHttpContextAccessor http, ActorScope scope) : IAuditActorAccessor
 {
     public AuditActor Current
     {
         get
         {
+            if (scope.Actor is { } runAs)
+            {
+                return runAs;
+            }
+
             var context = http.HttpContext;
             if (context is null)
             {

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using HimPortal.Application.Security;
+using HimPortal.Application.Access;
 using Microsoft.AspNetCore.Authorization;
 
 namespace HimPortal.Web.Security;

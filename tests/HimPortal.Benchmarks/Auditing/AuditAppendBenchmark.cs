@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Audit;
 using HimPortal.Data;
 using Microsoft.EntityFrameworkCore;
 

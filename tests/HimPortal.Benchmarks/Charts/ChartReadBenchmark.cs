@@ -1,9 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using HimPortal.Application;
-using HimPortal.Application.Auditing;
-using HimPortal.Benchmarks.Auditing;
-using HimPortal.Application.Charts;
+using HimPortal.Application.Access;
+using HimPortal.Application.Audit;
 using HimPortal.Application.Charts.GetChart;
+using HimPortal.Benchmarks.Auditing;
 using HimPortal.Data;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

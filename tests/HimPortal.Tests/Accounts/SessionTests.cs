@@ -1,8 +1,9 @@
+using HimPortal.Application.Audit;
 using System.Net;
+using HimPortal.Application.Access;
 using HimPortal.Application.Administration.Users.ChangeRoles;
 using HimPortal.Application.Administration.Users.GetUser;
 using HimPortal.Application.Administration.Users.LockUser;
-using HimPortal.Application.Security;
 using HimPortal.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -60,6 +61,7 @@ public sealed class SessionTests(WebFixture web) : IClassFixture<WebFixture>
 
         await using (var scope = web.Services.CreateAsyncScope())
         {
+            scope.ServiceProvider.GetRequiredService<ActorScope>().RunAs(Personas.ConsoleOperator);
             var user = (await scope.ServiceProvider.GetRequiredService<GetUserHandler>().HandleAsync(new GetUserQuery(persona.Id), default)).Value!;
             user.ActiveSessions.ShouldBe(1);
             var locked = await scope.ServiceProvider.GetRequiredService<LockUserHandler>()
@@ -81,6 +83,7 @@ public sealed class SessionTests(WebFixture web) : IClassFixture<WebFixture>
 
         await using (var scope = web.Services.CreateAsyncScope())
         {
+            scope.ServiceProvider.GetRequiredService<ActorScope>().RunAs(Personas.ConsoleOperator);
             var user = (await scope.ServiceProvider.GetRequiredService<GetUserHandler>().HandleAsync(new GetUserQuery(persona.Id), default)).Value!;
             var changed = await scope.ServiceProvider.GetRequiredService<ChangeRolesHandler>()
                 .HandleAsync(new ChangeRolesCommand(persona.Id, [Roles.RoiSpecialist], user.ConcurrencyStamp), default);

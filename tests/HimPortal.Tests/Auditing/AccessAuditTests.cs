@@ -1,5 +1,5 @@
-using HimPortal.Application.Auditing;
-using HimPortal.Application.Auditing.VerifyAuditChain;
+using HimPortal.Application.Audit;
+using HimPortal.Application.Audit.VerifyAuditChain;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Tests.Infrastructure;
@@ -69,7 +69,7 @@ public sealed class AccessAuditTests(TestDatabase database) : IClassFixture<Test
         await using (var scope = services.CreateAsyncScope())
         {
             await RecordAsync(scope.ServiceProvider, AuditAction.View);
-            var report = await scope.ServiceProvider.GetRequiredService<VerifyAuditChainHandler>().HandleAsync(new VerifyAuditChainQuery(), CancellationToken.None);
+            var report = (await scope.ServiceProvider.GetRequiredService<VerifyAuditChainHandler>().HandleAsync(new VerifyAuditChainQuery(), CancellationToken.None)).Value!;
             report.Intact.ShouldBeTrue(report.FirstBreak?.Problem);
         }
     }
@@ -99,7 +99,7 @@ public sealed class AccessAuditTests(TestDatabase database) : IClassFixture<Test
             """);
         gaps.ShouldBe(0);
         await using var verifyScope = services.CreateAsyncScope();
-        var report = await verifyScope.ServiceProvider.GetRequiredService<VerifyAuditChainHandler>().HandleAsync(new VerifyAuditChainQuery(), CancellationToken.None);
+        var report = (await verifyScope.ServiceProvider.GetRequiredService<VerifyAuditChainHandler>().HandleAsync(new VerifyAuditChainQuery(), CancellationToken.None)).Value!;
         report.Intact.ShouldBeTrue(report.FirstBreak?.Problem);
         report.LanesSeen.ShouldBeGreaterThan(1);
     }

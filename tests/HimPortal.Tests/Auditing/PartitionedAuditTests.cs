@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using HimPortal.Application.Auditing;
-using HimPortal.Application.Auditing.VerifyAuditChain;
-using HimPortal.Data.Auditing;
+using HimPortal.Application.Audit;
+using HimPortal.Application.Audit.VerifyAuditChain;
+using HimPortal.Data.Audit;
 using HimPortal.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -53,8 +53,8 @@ public sealed class PartitionedAuditTests : IAsyncLifetime
     {
         await using var services = database.Services();
         await using var scope = services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<VerifyAuditChainHandler>()
-            .HandleAsync(new VerifyAuditChainQuery(from, to), CancellationToken.None);
+        return (await scope.ServiceProvider.GetRequiredService<VerifyAuditChainHandler>()
+            .HandleAsync(new VerifyAuditChainQuery(from, to), CancellationToken.None)).Value!;
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using HimPortal.Application.Security;
+using HimPortal.Application.Access;
 using HimPortal.Tests.Infrastructure;
 using Microsoft.Playwright;
 

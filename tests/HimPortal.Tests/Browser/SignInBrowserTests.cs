@@ -1,7 +1,7 @@
-using HimPortal.Application.Security;
+using System.Text.RegularExpressions;
+using HimPortal.Application.Access;
 using HimPortal.Tests.Infrastructure;
 using HimPortal.Web.Infrastructure;
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace HimPortal.Tests.Browser;

@@ -1,7 +1,10 @@
-using HimPortal.Application.ChartAccess;
-using HimPortal.Application.Charts;
+using HimPortal.Application.Access;
+using HimPortal.Application.Access.AssignTreatment;
+using HimPortal.Application.Access.GetRecordAccess;
+using HimPortal.Application.Access.RevokeAssignment;
+using HimPortal.Application.Access.SetRestriction;
 using HimPortal.Application.Charts.GetChart;
-using HimPortal.Application.Security;
+using HimPortal.Application.Common;
 using HimPortal.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -40,7 +43,7 @@ public sealed class ManagePatientAccessTests(ChartDatabase charts) : IClassFixtu
         await using var _p = physician;
         (await OpenAsync(physician, patientId)).ShouldBe(ChartReadStatus.BreakGlassRequired);
 
-        var view = await RunAsync(clerk, s => s.GetRequiredService<GetPatientAccessHandler>().HandleAsync(new PatientAccessQuery(patientId), CancellationToken.None));
+        var view = await RunAsync(clerk, s => s.GetRequiredService<GetRecordAccessHandler>().HandleAsync(new GetRecordAccessQuery(patientId), CancellationToken.None));
         view.Value!.Physicians.ShouldContain(p => p.UserId == doctor.Id);
 
         var missingReason = await RunAsync(clerk, s => s.GetRequiredService<AssignTreatmentHandler>()
@@ -48,7 +51,7 @@ public sealed class ManagePatientAccessTests(ChartDatabase charts) : IClassFixtu
         missingReason.Error!.Field.ShouldBe("Reason");
         var notAPhysician = await RunAsync(clerk, s => s.GetRequiredService<AssignTreatmentHandler>()
             .HandleAsync(new AssignTreatmentCommand(patientId, Guid.NewGuid(), "consult", null), CancellationToken.None));
-        notAPhysician.Error.ShouldBe(ChartAccessErrors.NotAPhysician);
+        notAPhysician.Error.ShouldBe(AccessErrors.NotAPhysician);
         (await OpenAsync(physician, patientId)).ShouldBe(ChartReadStatus.BreakGlassRequired, "a refused assignment changes nothing");
 
         var assigned = await RunAsync(clerk, s => s.GetRequiredService<AssignTreatmentHandler>()
@@ -57,13 +60,13 @@ public sealed class ManagePatientAccessTests(ChartDatabase charts) : IClassFixtu
         (await OpenAsync(physician, patientId)).ShouldBe(ChartReadStatus.Shown);
         var again = await RunAsync(clerk, s => s.GetRequiredService<AssignTreatmentHandler>()
             .HandleAsync(new AssignTreatmentCommand(patientId, doctor.Id, "again", null), CancellationToken.None));
-        again.Error.ShouldBe(ChartAccessErrors.AlreadyAssigned);
+        again.Error.ShouldBe(AccessErrors.AlreadyAssigned);
 
-        var current = (await RunAsync(clerk, s => s.GetRequiredService<GetPatientAccessHandler>().HandleAsync(new PatientAccessQuery(patientId), CancellationToken.None)))
+        var current = (await RunAsync(clerk, s => s.GetRequiredService<GetRecordAccessHandler>().HandleAsync(new GetRecordAccessQuery(patientId), CancellationToken.None)))
             .Value!.Assignments.Single();
         var stale = await RunAsync(clerk, s => s.GetRequiredService<RevokeAssignmentHandler>()
             .HandleAsync(new RevokeAssignmentCommand(patientId, current.Id, current.Version + 1), CancellationToken.None));
-        stale.Error.ShouldBe(ChartAccessErrors.Conflict);
+        stale.Error.ShouldBe(AccessErrors.Conflict);
         (await OpenAsync(physician, patientId)).ShouldBe(ChartReadStatus.Shown, "a stale revoke changes nothing");
 
         var revoked = await RunAsync(clerk, s => s.GetRequiredService<RevokeAssignmentHandler>()
@@ -90,10 +93,10 @@ public sealed class ManagePatientAccessTests(ChartDatabase charts) : IClassFixtu
         (await OpenAsync(physician, patientId)).ShouldBe(ChartReadStatus.BreakGlassRequired);
 
         // A second manager who opened the page before the first saved: told, not silently overwritten.
-        (await SetAsync(new(patientId, false, false, null, null, null))).Error.ShouldBe(ChartAccessErrors.Conflict);
-        var version = (await RunAsync(manager, s => s.GetRequiredService<GetPatientAccessHandler>().HandleAsync(new PatientAccessQuery(patientId), CancellationToken.None)))
+        (await SetAsync(new(patientId, false, false, null, null, null))).Error.ShouldBe(AccessErrors.Conflict);
+        var version = (await RunAsync(manager, s => s.GetRequiredService<GetRecordAccessHandler>().HandleAsync(new GetRecordAccessQuery(patientId), CancellationToken.None)))
             .Value!.Restriction!.Version;
-        (await SetAsync(new(patientId, false, false, null, null, version + 1))).Error.ShouldBe(ChartAccessErrors.Conflict);
+        (await SetAsync(new(patientId, false, false, null, null, version + 1))).Error.ShouldBe(AccessErrors.Conflict);
         (await SetAsync(new(patientId, false, false, null, null, version))).IsSuccess.ShouldBeTrue();
         (await OpenAsync(physician, patientId)).ShouldBe(ChartReadStatus.Shown);
     }
@@ -106,6 +109,6 @@ public sealed class ManagePatientAccessTests(ChartDatabase charts) : IClassFixtu
         await using var _p = physician;
         var result = await RunAsync(physician, s => s.GetRequiredService<AssignTreatmentHandler>()
             .HandleAsync(new AssignTreatmentCommand(patientId, doctor.Id, "self-assigned", null), CancellationToken.None));
-        result.Error.ShouldBe(ChartErrors.NotPermitted);
+        result.Error!.Kind.ShouldBe(ErrorKind.Forbidden);
     }
 }

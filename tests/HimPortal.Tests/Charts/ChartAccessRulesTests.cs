@@ -1,5 +1,4 @@
-using HimPortal.Application.Charts;
-using HimPortal.Application.Security;
+using HimPortal.Application.Access;
 
 namespace HimPortal.Tests.Charts;
 

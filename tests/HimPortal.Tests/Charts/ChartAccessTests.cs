@@ -1,12 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using HimPortal.Application.Charts;
-using HimPortal.Application.Charts.BreakGlass;
+using HimPortal.Application.Access;
+using HimPortal.Application.Access.BreakGlass;
 using HimPortal.Application.Charts.GetChart;
 using HimPortal.Application.Charts.GetEncounter;
 using HimPortal.Application.Charts.ReadNote;
+using HimPortal.Application.Common;
 using HimPortal.Application.Intake.ImportBundles;
-using HimPortal.Application.Security;
 using HimPortal.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -137,7 +137,7 @@ public sealed class ChartAccessTests(ChartDatabase charts) : IClassFixture<Chart
         (await TryAsync(new(patientId, "vacation", null, true))).ShouldBe("Choose the reason for this emergency access.");
         (await TryAsync(new(patientId, "other", " ", true))).ShouldBe("Explain the reason for this emergency access.");
         (await TryAsync(new(patientId, "emergency", null, false))).ShouldBe("Tick the attestation to break the glass.");
-        (await TryAsync(new(Guid.NewGuid(), "emergency", null, true))).ShouldBe(ChartErrors.NotFound.Message);
+        (await TryAsync(new(Guid.NewGuid(), "emergency", null, true))).ShouldBe(Error.NotFound().Message);
 
         (await Db.ScalarAsync<long>("SELECT count(*) FROM access.break_glass_accesses")).ShouldBe(before);
         (await Db.ScalarAsync<long>($"SELECT count(*) FROM audit.access_events WHERE user_id = '{physician.Persona.Id}' AND action = 'break-glass'")).ShouldBe(0);
@@ -150,7 +150,7 @@ public sealed class ChartAccessTests(ChartDatabase charts) : IClassFixture<Chart
         await using var clerk = await SignInAsync(Roles.HimClerk);
         var result = await clerk.RunAsync(s => s.GetRequiredService<BreakGlassHandler>().HandleAsync(
             new BreakGlassCommand(patientId, "emergency", null, true), CancellationToken.None));
-        result.Error.ShouldBe(ChartErrors.NotPermitted);
+        result.Error!.Kind.ShouldBe(ErrorKind.Forbidden);
     }
 
     [Fact]
@@ -223,7 +223,7 @@ public sealed class ChartAccessTests(ChartDatabase charts) : IClassFixture<Chart
         var note = await clerk.RunAsync(s => s.GetRequiredService<ReadNoteHandler>().HandleAsync(new ReadNoteQuery(patientId, noteId), CancellationToken.None));
         note.Status.ShouldBe(ChartReadStatus.Denied);
         note.Content.ShouldBeNull();
-        (await LastAuditAsync(clerk.Persona.Id)).ShouldBe(("view", "denied", "DocumentReference", patientId, "role may not see DocumentReference"));
+        (await LastAuditAsync(clerk.Persona.Id)).ShouldBe(("view", "denied", "UseCase", patientId, "not permitted: Charts.Read"));
     }
 
     [Fact]
@@ -445,8 +445,8 @@ public sealed class ChartAccessTests(ChartDatabase charts) : IClassFixture<Chart
         await using var services = Db.Services();
         await using var scope = services.CreateAsyncScope();
         var summary = await scope.ServiceProvider.GetRequiredService<ImportBundlesHandler>()
-            .HandleAsync(new ImportBundlesCommand([BundleFile.FromPath(file)]), null, CancellationToken.None);
-        summary.Files.Where(f => !f.Ok).Select(f => f.Error).ShouldBeEmpty();
+            .HandleAsync(new ImportBundlesCommand([BundleFile.FromPath(file)]), CancellationToken.None);
+        summary.Value!.Files.Where(f => !f.Ok).Select(f => f.Error).ShouldBeEmpty();
     }
 
     private async Task<(string Action, string Outcome, string? ResourceType, Guid? PatientId, string? Purpose)> LastAuditAsync(Guid userId)

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using HimPortal.Application.Security;
+using HimPortal.Application.Access;
 using HimPortal.Tests.Infrastructure;
 
 namespace HimPortal.Tests.Charts;

@@ -1,7 +1,6 @@
-using HimPortal.Application.Charts;
-using HimPortal.Application.Charts.SearchPatients;
+using HimPortal.Application.Access;
 using HimPortal.Application.Common;
-using HimPortal.Application.Security;
+using HimPortal.Application.Patients.SearchPatients;
 using HimPortal.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -81,7 +80,7 @@ public sealed class SearchPatientsTests(ChartDatabase charts) : IClassFixture<Ch
     [Fact]
     public async Task Roles_without_chart_access_may_not_search()
     {
-        (await SearchAsync(new SearchPatientsQuery("cortes", null, null), Roles.Patient)).Error.ShouldBe(ChartErrors.NotPermitted);
-        (await SearchAsync(new SearchPatientsQuery("cortes", null, null), Roles.Administrator)).Error.ShouldBe(ChartErrors.NotPermitted);
+        (await SearchAsync(new SearchPatientsQuery("cortes", null, null), Roles.Patient)).Error!.Kind.ShouldBe(ErrorKind.Forbidden);
+        (await SearchAsync(new SearchPatientsQuery("cortes", null, null), Roles.Administrator)).Error!.Kind.ShouldBe(ErrorKind.Forbidden);
     }
 }

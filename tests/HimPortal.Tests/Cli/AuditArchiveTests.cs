@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Tests.Infrastructure;

@@ -1,4 +1,4 @@
-using HimPortal.Application.Security;
+using HimPortal.Application.Access;
 using HimPortal.Tests.Infrastructure;
 
 namespace HimPortal.Tests.Cli;

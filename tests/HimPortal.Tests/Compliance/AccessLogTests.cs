@@ -1,11 +1,11 @@
 using System.Text;
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Access;
+using HimPortal.Application.Audit;
 using HimPortal.Application.Compliance.AccessLog;
 using HimPortal.Application.Compliance.ExportAccessLog;
-using HimPortal.Application.Compliance.PatientAccess;
 using HimPortal.Application.Compliance.SearchAccessLog;
 using HimPortal.Application.Compliance.UserActivity;
-using HimPortal.Application.Security;
+using HimPortal.Application.Compliance.WhoAccessedPatient;
 using HimPortal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -126,8 +126,8 @@ public sealed class AccessLogTests(ComplianceWorld world) : IClassFixture<Compli
         await world.ViewAsync(second, patient, DateTimeOffset.UtcNow.AddHours(-1), "HOPERAT", "operations");
         world.ActAsComplianceOfficer();
 
-        var who = (await world.AsAsync(sp => sp.GetRequiredService<PatientAccessHandler>()
-            .HandleAsync(new PatientAccessQuery(patient), CancellationToken.None))).Value!;
+        var who = (await world.AsAsync(sp => sp.GetRequiredService<WhoAccessedPatientHandler>()
+            .HandleAsync(new WhoAccessedPatientQuery(patient), CancellationToken.None))).Value!;
         who.Accessors.Select(a => a.UserId).ShouldBe([second.Id, reader.Id]);
         who.Accessors.Single(a => a.UserId == reader.Id).Views.ShouldBe(4);
         who.Accessors.Single(a => a.UserId == reader.Id).Roles.ShouldBe([Roles.Physician]);
@@ -147,11 +147,11 @@ public sealed class AccessLogTests(ComplianceWorld world) : IClassFixture<Compli
         using var output = new MemoryStream();
         string? file = null;
         var result = await world.AsAsync(sp => sp.GetRequiredService<ExportAccessLogHandler>()
-            .HandleAsync(new ExportAccessLogCommand(new AccessLogFilter(PatientId: patient)), name =>
+            .HandleAsync(new ExportAccessLogCommand(new AccessLogFilter(PatientId: patient), name =>
             {
                 file = name;
                 return output;
-            }, CancellationToken.None));
+            }), CancellationToken.None));
 
         result.IsSuccess.ShouldBeTrue(result.Error?.Message);
         file.ShouldStartWith("access-log-");
@@ -184,7 +184,7 @@ public sealed class AccessLogTests(ComplianceWorld world) : IClassFixture<Compli
         var officer = Guid.NewGuid();
         world.ActAsComplianceOfficer(officer);
         await Should.ThrowAsync<IOException>(() => world.AsAsync(sp => sp.GetRequiredService<ExportAccessLogHandler>()
-            .HandleAsync(new ExportAccessLogCommand(new AccessLogFilter(PatientId: patient)), _ => new BrokenStream(), CancellationToken.None)));
+            .HandleAsync(new ExportAccessLogCommand(new AccessLogFilter(PatientId: patient), _ => new BrokenStream()), CancellationToken.None)));
 
         await using var scope = world.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HimDbContext>();

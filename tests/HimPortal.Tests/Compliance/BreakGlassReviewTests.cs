@@ -1,10 +1,10 @@
-using HimPortal.Application.Charts.BreakGlass;
+using HimPortal.Application.Access;
+using HimPortal.Application.Access.BreakGlass;
 using HimPortal.Application.Compliance.AccessLog;
 using HimPortal.Application.Compliance.BreakGlassReview;
 using HimPortal.Application.Compliance.Home;
 using HimPortal.Application.Compliance.Reviews;
 using HimPortal.Application.Compliance.SearchAccessLog;
-using HimPortal.Application.Security;
 using HimPortal.Data;
 using HimPortal.Data.Compliance;
 using Microsoft.EntityFrameworkCore;

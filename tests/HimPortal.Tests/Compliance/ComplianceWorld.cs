@@ -1,9 +1,10 @@
+using HimPortal.Application.Access;
+using HimPortal.Application.Access.Identity;
 using HimPortal.Application.Administration.Users;
 using HimPortal.Application.Administration.Users.CreateUser;
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Application.Compliance.Monitoring;
-using HimPortal.Application.Security;
 using HimPortal.Data;
 using HimPortal.Data.Access;
 using HimPortal.Data.Clinical;
@@ -46,6 +47,7 @@ public sealed class ComplianceWorld : IAsyncLifetime
     public async Task<StaffMember> StaffAsync(string role, UserProfile? profile = null, string? npi = null)
     {
         await using var scope = Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<ActorScope>().RunAs(Personas.ConsoleOperator);
         var email = $"{role.ToLowerInvariant()}.{Guid.NewGuid().ToString("N")[..10]}@test.himportal.example";
         var created = await scope.ServiceProvider.GetRequiredService<CreateUserHandler>().HandleAsync(
             new CreateUserCommand(email, "Test " + role, [role], npi, PasswordGenerator.Generate(), profile), CancellationToken.None);
@@ -69,7 +71,7 @@ public sealed class ComplianceWorld : IAsyncLifetime
             Mrn = mrn ?? "MRN-" + id.ToString("N")[..10],
             GivenNames = given,
             FamilyName = family,
-            SearchName = Application.Clinical.PatientNames.Fold($"{given} {family}"),
+            SearchName = Application.Patients.PatientNames.Fold($"{given} {family}"),
             BirthDate = new DateOnly(1970, 1, 1),
             Sex = "female",
             AddressLine = address,

@@ -1,6 +1,8 @@
+using HimPortal.Application.Audit;
+using HimPortal.Application.Common;
+using HimPortal.Application.Access;
 using HimPortal.Application.Compliance.Monitoring;
 using HimPortal.Application.Compliance.Monitoring.Rules;
-using HimPortal.Application.Security;
 using HimPortal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -99,15 +101,15 @@ public sealed class MonitoringEngineTests(ComplianceWorld world) : IClassFixture
         var scheduledAsUser = await world.AsAsync(sp => sp.GetRequiredService<RunMonitoringHandler>()
             .HandleAsync(new RunMonitoringCommand(Scheduled: true), CancellationToken.None));
 
-        tune.Error!.Code.ShouldBe("not-permitted");
-        run.Error!.Code.ShouldBe("not-permitted");
-        scheduledAsUser.Error!.Code.ShouldBe("not-permitted", "a signed-in user cannot pass as the background job");
+        tune.Error!.Kind.ShouldBe(ErrorKind.Forbidden);
+        run.Error!.Kind.ShouldBe(ErrorKind.Forbidden);
+        scheduledAsUser.Error!.Kind.ShouldBe(ErrorKind.Forbidden, "a signed-in user cannot pass as the background job");
     }
 
     [Fact]
     public async Task The_scheduled_run_is_audited_as_the_system_and_continues_from_the_last_run()
     {
-        world.Actor.Current = world.Actor.Current with { UserId = null, Roles = [] };
+        world.Actor.Current = ActorScope.Scheduler("privacy-monitoring", "test-run");
         var first = await world.AsAsync(sp => sp.GetRequiredService<RunMonitoringHandler>()
             .HandleAsync(new RunMonitoringCommand(Scheduled: true), CancellationToken.None));
         var second = await world.AsAsync(sp => sp.GetRequiredService<RunMonitoringHandler>()

@@ -1,10 +1,10 @@
+using HimPortal.Application.Access;
 using HimPortal.Application.Administration.Users;
 using HimPortal.Application.Administration.Users.ChangeRoles;
 using HimPortal.Application.Administration.Users.GetUser;
 using HimPortal.Application.Administration.Users.LockUser;
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Audit;
 using HimPortal.Application.Compliance.Monitoring.Rules;
-using HimPortal.Application.Security;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HimPortal.Tests.Compliance;

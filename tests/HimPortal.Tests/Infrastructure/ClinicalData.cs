@@ -26,8 +26,8 @@ public static class ClinicalData
         await using var services = database.Services();
         await using var scope = services.CreateAsyncScope();
         var summary = await scope.ServiceProvider.GetRequiredService<ImportBundlesHandler>()
-            .HandleAsync(new ImportBundlesCommand([.. files.Select(BundleFile.FromPath)]), null, CancellationToken.None);
-        summary.Files.Where(f => !f.Ok).Select(f => f.Error).ShouldBeEmpty();
+            .HandleAsync(new ImportBundlesCommand([.. files.Select(BundleFile.FromPath)]), CancellationToken.None);
+        summary.Value!.Files.Where(f => !f.Ok).Select(f => f.Error).ShouldBeEmpty();
     }
 
     public static Task<Guid> PatientIdAsync(TestDatabase database, string fhirId) =>

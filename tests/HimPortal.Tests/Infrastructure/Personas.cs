@@ -1,5 +1,7 @@
+using HimPortal.Application.Access;
+using HimPortal.Application.Access.Identity;
 using HimPortal.Application.Administration.Users.CreateUser;
-using HimPortal.Application.Security;
+using HimPortal.Application.Audit;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HimPortal.Tests.Infrastructure;
@@ -12,6 +14,8 @@ public static class Personas
     public static async Task<Persona> CreateAsync(IServiceProvider services, string role, string? email = null, string? npi = null, string? name = null)
     {
         await using var scope = services.CreateAsyncScope();
+        // Made as the console makes accounts (`himportal users add`), whoever the test acts as.
+        scope.ServiceProvider.GetRequiredService<ActorScope>().RunAs(ConsoleOperator);
         var handler = scope.ServiceProvider.GetRequiredService<CreateUserHandler>();
         var password = PasswordGenerator.Generate();
         email ??= $"{role.ToLowerInvariant()}.{Guid.NewGuid().ToString("N")[..8]}@test.himportal.example";
@@ -19,6 +23,8 @@ public static class Personas
         result.IsSuccess.ShouldBeTrue(result.Error?.Message);
         return new Persona(result.Value!.Id, email, password, role);
     }
+
+    public static readonly AuditActor ConsoleOperator = new(null, "cli:test", [Roles.Console], "local", "xunit", null);
 
     public static async Task<IReadOnlyDictionary<string, Persona>> OnePerRoleAsync(IServiceProvider services)
     {

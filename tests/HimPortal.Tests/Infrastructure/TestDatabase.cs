@@ -1,6 +1,7 @@
 using HimPortal.Application;
-using HimPortal.Application.Auditing;
-using HimPortal.Application.Security;
+using HimPortal.Application.Access;
+using HimPortal.Application.Access.Identity;
+using HimPortal.Application.Audit;
 using HimPortal.Data;
 using HimPortal.Data.Identity;
 using Microsoft.Extensions.Configuration;
@@ -80,7 +81,9 @@ public sealed class TestDatabase : IAsyncLifetime, IDatabaseConnections
 
         services.AddHimPortalData();
         services.AddHimPortalApplication();
-        services.AddSingleton<IAuditActorAccessor>(actor ?? new TestActor());
+        var fallback = actor ?? new TestActor();
+        // A job's scope acts as the job's user (ActorScope), as in the web host; otherwise the test's actor.
+        services.AddScoped<IAuditActorAccessor>(sp => new ScopedActor(sp.GetRequiredService<ActorScope>(), fallback));
         services.AddIdentityCore<HimUser>(options => IdentitySetup.Configure(options, configuration))
             .AddRoles<HimRole>()
             .AddStores();
@@ -103,10 +106,16 @@ public sealed class TestDatabase : IAsyncLifetime, IDatabaseConnections
 /// <summary>The actor the audit names in application-level tests; change it to act as someone else.</summary>
 public sealed class TestActor : IAuditActorAccessor
 {
-    public AuditActor Current { get; set; } = new(null, "test-runner", [], "127.0.0.1", "xunit", "test-correlation-id");
+    /// <summary>By default the console's operator (the Console role), as the console's commands run.</summary>
+    public AuditActor Current { get; set; } = new(null, "test-runner", [Roles.Console], "127.0.0.1", "xunit", "test-correlation-id");
 
     public void ActAs(Guid userId, string userName, params string[] roles) =>
         Current = Current with { UserId = userId, UserName = userName, Roles = roles };
+}
+
+internal sealed class ScopedActor(ActorScope scope, IAuditActorAccessor fallback) : IAuditActorAccessor
+{
+    public AuditActor Current => scope.Actor ?? fallback.Current;
 }
 
 /// <summary>A clock the tests move by hand (idle timeouts, lockout expiry).</summary>

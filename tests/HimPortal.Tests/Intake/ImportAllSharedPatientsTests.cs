@@ -26,8 +26,8 @@ public sealed class ImportAllSharedPatientsTests(TestDatabase database) : IClass
     {
         await using var services = database.Services();
         await using var scope = services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<ImportBundlesHandler>()
-            .HandleAsync(new ImportBundlesCommand([.. files]), null, CancellationToken.None);
+        return (await scope.ServiceProvider.GetRequiredService<ImportBundlesHandler>()
+            .HandleAsync(new ImportBundlesCommand([.. files]), CancellationToken.None)).Value!;
     }
 
     [Fact]

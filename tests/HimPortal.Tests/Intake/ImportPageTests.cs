@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
-using HimPortal.Application.Security;
+using HimPortal.Application.Access;
 using HimPortal.Tests.Infrastructure;
 using Npgsql;
 

@@ -32,8 +32,8 @@ public sealed class ImportRejectionTests(TestDatabase database) : IClassFixture<
         await using var services = database.Services(settings: settings);
         await using var scope = services.CreateAsyncScope();
         var summary = await scope.ServiceProvider.GetRequiredService<ImportBundlesHandler>()
-            .HandleAsync(new ImportBundlesCommand([BundleFile.FromBytes(name, bytes)]), null, CancellationToken.None);
-        return summary.Files.Single();
+            .HandleAsync(new ImportBundlesCommand([BundleFile.FromBytes(name, bytes)]), CancellationToken.None);
+        return summary.Value!.Files.Single();
     }
 
     private Task<FileOutcome> ImportAsync(string json, string name = "incoming.json") => ImportAsync(Encoding.UTF8.GetBytes(json), name);
@@ -127,11 +127,11 @@ public sealed class ImportRejectionTests(TestDatabase database) : IClassFixture<
 
         await using var services = database.Services();
         await using var scope = services.CreateAsyncScope();
-        var summary = await scope.ServiceProvider.GetRequiredService<ImportBundlesHandler>().HandleAsync(new ImportBundlesCommand(
+        var summary = (await scope.ServiceProvider.GetRequiredService<ImportBundlesHandler>().HandleAsync(new ImportBundlesCommand(
         [
             BundleFile.FromBytes("patient.json", Encoding.UTF8.GetBytes(patient)),
             BundleFile.FromBytes("master.json", Encoding.UTF8.GetBytes(master)),
-        ]), null, CancellationToken.None);
+        ]), CancellationToken.None)).Value!;
 
         summary.Files[1].Error.ShouldNotBeNull().ShouldContain("Organization resolves to nothing");
         await ShouldBeRejectedAsync(summary.Files[0], "patient.json", "resolves to nothing in the record");

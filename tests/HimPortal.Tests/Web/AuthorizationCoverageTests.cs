@@ -1,5 +1,5 @@
 using System.Net;
-using HimPortal.Application.Security;
+using HimPortal.Application.Access;
 using HimPortal.Tests.Infrastructure;
 using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;

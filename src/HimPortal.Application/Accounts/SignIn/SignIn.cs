@@ -1,5 +1,6 @@
 using FluentValidation;
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Access;
+using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Identity;
@@ -24,32 +25,34 @@ public sealed class SignInValidator : AbstractValidator<SignInCommand>
 public static class SignInErrors
 {
     // One message for an unknown account and a wrong password, so the form does not reveal which accounts exist.
-    public static Error InvalidCredentials => new("signin.invalid", "The e-mail address or password is not correct.");
+    public static Error InvalidCredentials => new(ErrorKind.Invalid, "signin.invalid", "The e-mail address or password is not correct.");
 
     public static Error LockedOut =>
-        new("signin.locked", "This account is locked. Try again later, or ask an administrator to unlock it.");
+        new(ErrorKind.Invalid, "signin.locked", "This account is locked. Try again later, or ask an administrator to unlock it.");
 }
 
 /// <summary>
 /// Password sign-in with lockout on repeated failure. The sign-in, the new server-side session and the audit row
 /// (success or failure) commit together.
 /// </summary>
+[RequiresPermission(Permissions.Anyone)]
 public sealed class SignInHandler(
+    PermissionCheck permissions,
     HimDbContext db,
     SignInManager<HimUser> signIn,
     UserManager<HimUser> users,
     AccessAudit audit,
     IAuditActorAccessor actors,
     IValidator<SignInCommand> validator,
-    TimeProvider clock)
+    TimeProvider clock) : Handler<SignInCommand, Result<SignedIn>>(permissions)
 {
-    public async Task<Result<SignedIn>> HandleAsync(SignInCommand command, CancellationToken ct)
+    protected override async Task<Result<SignedIn>> ExecuteAsync(SignInCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
         var validation = await validator.ValidateAsync(command, ct);
         if (!validation.IsValid)
         {
-            return new Error("signin.invalid-input", validation.Errors[0].ErrorMessage, validation.Errors[0].PropertyName);
+            return Error.Invalid(validation);
         }
 
         var email = command.Email.Trim();

@@ -4,23 +4,23 @@ namespace HimPortal.Application.Administration.Users;
 
 public static class UserErrors
 {
-    public static Error NotFound => new("user.not-found", "No such user account.");
+    public static Error NotFound => Error.NotFound("No such user account.");
 
     public static Error DuplicateEmail(string email) =>
-        new("user.duplicate-email", $"An account with the e-mail {email} already exists.", "Email");
+        new(ErrorKind.Invalid, "user.duplicate-email", $"An account with the e-mail {email} already exists.", "Email");
 
     public static Error DuplicateNpi(string npi) =>
-        new("user.duplicate-npi", $"Another account is already linked to NPI {npi}.", "PractitionerNpi");
+        new(ErrorKind.Invalid, "user.duplicate-npi", $"Another account is already linked to NPI {npi}.", "PractitionerNpi");
 
     public static Error Conflict =>
-        new("user.conflict", "This account was changed by someone else after you opened it. Reload it and try again.");
+        new(ErrorKind.Conflict, "user.conflict", "This account was changed by someone else after you opened it. Reload it and try again.");
 
-    public static Error CannotLockSelf => new("user.lock-self", "You cannot lock your own account.");
+    public static Error CannotLockSelf => new(ErrorKind.Invalid, "user.lock-self", "You cannot lock your own account.");
 
     public static Error CannotDropOwnAdministrator =>
-        new("user.own-admin-role", "You cannot remove the Administrator role from your own account.", "Roles");
+        new(ErrorKind.Invalid, "user.own-admin-role", "You cannot remove the Administrator role from your own account.", "Roles");
 
-    public static Error WeakPassword(string message) => new("user.weak-password", message, "Password");
+    public static Error WeakPassword(string message) => new(ErrorKind.Invalid, "user.weak-password", message, "Password");
 }
 
 /// <summary>Thrown inside a transaction when another writer got there first; the handler turns it into <see cref="UserErrors.Conflict"/>.</summary>

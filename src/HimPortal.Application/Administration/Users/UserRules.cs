@@ -1,5 +1,5 @@
 using FluentValidation;
-using HimPortal.Application.Security;
+using HimPortal.Application.Access;
 
 namespace HimPortal.Application.Administration.Users;
 

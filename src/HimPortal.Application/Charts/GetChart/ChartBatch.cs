@@ -1,7 +1,7 @@
 using System.Data.Common;
+using HimPortal.Application.Access;
+using HimPortal.Application.Common;
 using HimPortal.Data;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace HimPortal.Application.Charts.GetChart;
@@ -172,7 +172,7 @@ internal sealed class ChartBatch
                 new EncounterItem(r.GetGuid(0), Time(r, 1), Time(r, 2), r.GetString(3), Str(r, 4), Str(r, 5), r.GetString(6), Str(r, 7), Str(r, 8)), t)));
         }
 
-        await using var batch = NewBatch(db);
+        await using var batch = db.NewBatch();
         foreach (var (sql, _) in reads)
         {
             var command = new NpgsqlBatchCommand(sql);
@@ -203,9 +203,6 @@ internal sealed class ChartBatch
     }
 
     /// <summary>A batch on the context's connection, in its current transaction.</summary>
-    public static NpgsqlBatch NewBatch(HimDbContext db) =>
-        new((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
-
     private static async Task RowsAsync<T>(DbDataReader reader, List<T> into, Func<T> row, CancellationToken ct)
     {
         while (await reader.ReadAsync(ct))

@@ -1,3 +1,4 @@
+using HimPortal.Application.Access;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Configuration;
 

@@ -1,3 +1,5 @@
+using HimPortal.Application.Access;
+using HimPortal.Application.Common;
 using HimPortal.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,7 +20,7 @@ public sealed record EncounterFilter(string? Class = null, DateOnly? From = null
     }
 }
 
-public sealed record GetChartQuery(Guid PatientId, EncounterFilter? Filter = null);
+public sealed record GetChartQuery(Guid PatientId, EncounterFilter? Filter = null) : IPatientRequest;
 
 public sealed record AllergyItem(string Display, string? Category, string? Criticality, string? ClinicalStatus, DateTimeOffset? RecordedAt)
 {
@@ -98,9 +100,10 @@ public sealed record ChartView(
 /// transaction with the audit row that names the sections shown. A chart read at the version the gate has just read
 /// comes from <see cref="ChartContentCache"/> instead, and the batch is the audit row alone.
 /// </summary>
-public sealed class GetChartHandler(HimDbContext db, ChartGate gate, ChartContentCache cache)
+[RequiresPermission(Permissions.ChartsDemographics)]
+public sealed class GetChartHandler(PermissionCheck permissions, HimDbContext db, ChartGate gate, ChartContentCache cache) : Handler<GetChartQuery, ChartRead<ChartView>>(permissions)
 {
-    public Task<ChartRead<ChartView>> HandleAsync(GetChartQuery query, CancellationToken ct)
+    protected override Task<ChartRead<ChartView>> ExecuteAsync(GetChartQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
         var filter = query.Filter ?? new EncounterFilter();

@@ -1,11 +1,13 @@
+using HimPortal.Application.Access;
 using HimPortal.Application.Charts.GetChart;
+using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
 using Microsoft.EntityFrameworkCore;
 
 namespace HimPortal.Application.Charts.GetEncounter;
 
-public sealed record GetEncounterQuery(Guid PatientId, Guid EncounterId);
+public sealed record GetEncounterQuery(Guid PatientId, Guid EncounterId) : IPatientRequest;
 
 public sealed record NoteItem(Guid Id, DateTimeOffset? Date, string? Type, string Status, string? Author, string? Text);
 
@@ -23,7 +25,8 @@ public sealed record EncounterView(
 /// One encounter opened from the timeline: its diagnoses, procedures, medications, results, imaging and notes (readable).
 /// The clinical content of the chart, so only for readers who may see it, with the same access rules and audit.
 /// </summary>
-public sealed class GetEncounterHandler(HimDbContext db, ChartGate gate)
+[RequiresPermission(Permissions.ChartsEncounters)]
+public sealed class GetEncounterHandler(PermissionCheck permissions, HimDbContext db, ChartGate gate) : Handler<GetEncounterQuery, ChartRead<EncounterView>>(permissions)
 {
     private static readonly ChartSection[] Shown =
     [
@@ -31,7 +34,7 @@ public sealed class GetEncounterHandler(HimDbContext db, ChartGate gate)
         ChartSection.VitalSigns, ChartSection.OtherObservations, ChartSection.Imaging, ChartSection.NoteText,
     ];
 
-    public Task<ChartRead<EncounterView>> HandleAsync(GetEncounterQuery query, CancellationToken ct)
+    protected override Task<ChartRead<EncounterView>> ExecuteAsync(GetEncounterQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
         return gate.ReadAsync<EncounterView>(query.PatientId, "Encounter", query.EncounterId.ToString("D"), Shown,

@@ -1,19 +1,22 @@
+using HimPortal.Application.Access;
+using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
 
 namespace HimPortal.Application.Charts.GetResults;
 
 /// <param name="Code">The LOINC code of the test, or of a panel's component (systolic pressure).</param>
-public sealed record GetResultsQuery(Guid PatientId, string Code);
+public sealed record GetResultsQuery(Guid PatientId, string Code) : IPatientRequest;
 
 public sealed record ResultsView(ObservationSeries Series, ChartSection Section);
 
 /// <summary>Every result of one test (or vital sign) of a patient, with flags and reference ranges, for its trend page.</summary>
-public sealed class GetResultsHandler(HimDbContext db, ChartGate gate)
+[RequiresPermission(Permissions.ChartsRead)]
+public sealed class GetResultsHandler(PermissionCheck permissions, HimDbContext db, ChartGate gate) : Handler<GetResultsQuery, ChartRead<ResultsView>>(permissions)
 {
     private static readonly ChartSection[] Needs = [ChartSection.LabResults, ChartSection.VitalSigns];
 
-    public Task<ChartRead<ResultsView>> HandleAsync(GetResultsQuery query, CancellationToken ct)
+    protected override Task<ChartRead<ResultsView>> ExecuteAsync(GetResultsQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
         var (id, code) = (query.PatientId, query.Code);

@@ -1,20 +1,23 @@
+using HimPortal.Application.Access;
 using HimPortal.Application.Charts.GetEncounter;
+using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
 using Microsoft.EntityFrameworkCore;
 
 namespace HimPortal.Application.Charts.ReadNote;
 
-public sealed record ReadNoteQuery(Guid PatientId, Guid NoteId);
+public sealed record ReadNoteQuery(Guid PatientId, Guid NoteId) : IPatientRequest;
 
 public sealed record NoteView(NoteItem Note, Guid? EncounterId, DateTimeOffset? EncounterStart);
 
 /// <summary>One clinical note, readable: a document view, audited with the note's id.</summary>
-public sealed class ReadNoteHandler(HimDbContext db, ChartGate gate)
+[RequiresPermission(Permissions.ChartsRead)]
+public sealed class ReadNoteHandler(PermissionCheck permissions, HimDbContext db, ChartGate gate) : Handler<ReadNoteQuery, ChartRead<NoteView>>(permissions)
 {
     private static readonly ChartSection[] Shown = [ChartSection.NoteText];
 
-    public Task<ChartRead<NoteView>> HandleAsync(ReadNoteQuery query, CancellationToken ct)
+    protected override Task<ChartRead<NoteView>> ExecuteAsync(ReadNoteQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
         return gate.ReadAsync<NoteView>(query.PatientId, "DocumentReference", query.NoteId.ToString("D"), Shown, async (_, token) =>

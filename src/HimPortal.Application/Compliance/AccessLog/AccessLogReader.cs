@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text;
 using FluentValidation;
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Audit;
+using HimPortal.Application.Common;
 using HimPortal.Data;
-using HimPortal.Data.Auditing;
+using HimPortal.Data.Audit;
 using HimPortal.Data.Clinical;
 using Microsoft.EntityFrameworkCore;
 
@@ -236,7 +237,7 @@ public readonly record struct AccessLogCursor(DateTimeOffset OccurredAt, Guid Id
 
         if (!TryParse(value, out var parsed))
         {
-            return new Common.Error("invalid", $"The page link is not valid: {startOver}.");
+            return Error.Invalid($"The page link is not valid: {startOver}.");
         }
 
         cursor = parsed;

@@ -1,15 +1,16 @@
 using System.Globalization;
 using System.Text;
 using FluentValidation;
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Access;
+using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Application.Compliance.AccessLog;
-using HimPortal.Application.Security;
-using HimPortal.Data.Auditing;
+using HimPortal.Data.Audit;
 
 namespace HimPortal.Application.Compliance.ExportAccessLog;
 
-public sealed record ExportAccessLogCommand(AccessLogFilter Filter);
+/// <param name="OpenOutput">Called once the export is allowed and audited, with the file name; returns where to write.</param>
+public sealed record ExportAccessLogCommand(AccessLogFilter Filter, Func<string, Stream> OpenOutput);
 
 /// <summary>What was exported: the closing line of the file says the same, so the file can be checked against the chain later.</summary>
 public sealed record AccessLogExport(long Rows, Guid? LastRowId, short? LastLane, long? LastSeq, string? LastHash, bool Completed);
@@ -29,30 +30,26 @@ public sealed class ExportAccessLogValidator : AbstractValidator<ExportAccessLog
 /// the same last-row hash, which the tamper-evidence page checks against the chain.
 /// </para>
 /// </summary>
+[RequiresPermission(Permissions.AuditReview)]
 public sealed class ExportAccessLogHandler(
+    PermissionCheck permissions,
     AccessLogReader reader,
     AccessAudit audit,
     IAuditActorAccessor actors,
     IValidator<ExportAccessLogCommand> validator,
-    TimeProvider clock)
+    TimeProvider clock) : Handler<ExportAccessLogCommand, Result<AccessLogExport>>(permissions)
 {
     private const int FlushEvery = 500;
 
-    /// <param name="openOutput">Called once the export is allowed and audited, with the file name; returns where to write.</param>
-    public async Task<Result<AccessLogExport>> HandleAsync(ExportAccessLogCommand command, Func<string, Stream> openOutput, CancellationToken ct)
+    protected override async Task<Result<AccessLogExport>> ExecuteAsync(ExportAccessLogCommand command, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(command);
-        ArgumentNullException.ThrowIfNull(openOutput);
+        var openOutput = command.OpenOutput;
         var actor = actors.Current;
-        if (!RolePermissions.Grants(actor.Roles, Permissions.AuditReview))
-        {
-            return ComplianceErrors.NotPermitted;
-        }
 
         var validation = await validator.ValidateAsync(command, ct);
         if (!validation.IsValid)
         {
-            return ComplianceErrors.Invalid(validation);
+            return Error.Invalid(validation);
         }
 
         var filter = command.Filter;

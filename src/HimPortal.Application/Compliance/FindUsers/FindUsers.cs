@@ -1,6 +1,6 @@
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Access;
+using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
-using HimPortal.Application.Security;
 using HimPortal.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,20 +11,17 @@ public sealed record FindUsersQuery(string Text);
 public sealed record FoundUser(Guid Id, string Email, string DisplayName, string? Department);
 
 /// <summary>Finds the user a reviewer means, by part of the e-mail or name, to filter the access log by them.</summary>
-public sealed class FindUsersHandler(HimDbContext db, AccessAudit audit, IAuditActorAccessor actors)
+[RequiresPermission(Permissions.AuditReview)]
+public sealed class FindUsersHandler(PermissionCheck permissions, HimDbContext db, AccessAudit audit) : Handler<FindUsersQuery, Result<IReadOnlyList<FoundUser>>>(permissions)
 {
-    public async Task<Result<IReadOnlyList<FoundUser>>> HandleAsync(FindUsersQuery query, CancellationToken ct)
+    protected override async Task<Result<IReadOnlyList<FoundUser>>> ExecuteAsync(FindUsersQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (!RolePermissions.Grants(actors.Current.Roles, Permissions.AuditReview))
-        {
-            return ComplianceErrors.NotPermitted;
-        }
 
         var text = query.Text?.Trim() ?? "";
         if (text.Length is < 2 or > 256)
         {
-            return new Error("invalid", "Enter at least two characters of the user's e-mail or name.", "User");
+            return Error.Invalid("Enter at least two characters of the user's e-mail or name.", "User");
         }
 
         var pattern = "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)

@@ -1,7 +1,6 @@
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Access;
 using HimPortal.Application.Common;
 using HimPortal.Application.Compliance.Reviews;
-using HimPortal.Application.Security;
 using HimPortal.Data;
 using HimPortal.Data.Compliance;
 using Microsoft.EntityFrameworkCore;
@@ -30,15 +29,12 @@ public sealed record ComplianceHome(
 /// items), when the rules last ran, the last chain verification, and how far ahead the audit's months are ready.
 /// Counts only, no patient data: not audited.
 /// </summary>
-public sealed class ComplianceHomeHandler(HimDbContext db, IAuditActorAccessor actors, IConfiguration configuration, TimeProvider clock)
+[RequiresPermission(Permissions.AuditReview)]
+public sealed class ComplianceHomeHandler(PermissionCheck permissions, HimDbContext db, IConfiguration configuration, TimeProvider clock) : Handler<ComplianceHomeQuery, Result<ComplianceHome>>(permissions)
 {
-    public async Task<Result<ComplianceHome>> HandleAsync(ComplianceHomeQuery query, CancellationToken ct)
+    protected override async Task<Result<ComplianceHome>> ExecuteAsync(ComplianceHomeQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (!RolePermissions.Grants(actors.Current.Roles, Permissions.AuditReview))
-        {
-            return ComplianceErrors.NotPermitted;
-        }
 
         var days = ReviewRules.OverdueDays(configuration);
         var overdueBefore = clock.GetUtcNow().AddDays(-days);

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Access;
+using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
-using HimPortal.Application.Security;
 using HimPortal.Data;
 using HimPortal.Data.Compliance;
 using Microsoft.EntityFrameworkCore;
@@ -23,27 +23,27 @@ public sealed record MonitoringRunResult(Guid RunId, DateTimeOffset WindowFrom, 
 /// always see whole days, and rows committed late by long transactions are still seen); a run on demand takes the last
 /// N days. One run at a time (an advisory lock): the schedule skips while another runs, "run now" waits for it.
 /// </summary>
-public sealed class RunMonitoringHandler(HimDbContext db, AccessAudit audit, IAuditActorAccessor actors, HospitalTime hospital, TimeProvider clock)
+[RequiresPermission(Permissions.AuditManageRules)]
+public sealed class RunMonitoringHandler(PermissionCheck permissions, HimDbContext db, AccessAudit audit, IAuditActorAccessor actors, HospitalTime hospital, TimeProvider clock) : Handler<RunMonitoringCommand, Result<MonitoringRunResult>>(permissions)
 {
     private const int LockKey = 1212763475;
 
     /// <summary>A first scheduled run ever looks back this far.</summary>
     private const int FirstRunDays = 7;
 
-    public static readonly AuditActor SystemActor = new(null, "system:privacy-monitoring", [], null, null, null);
-
-    public async Task<Result<MonitoringRunResult>> HandleAsync(RunMonitoringCommand command, CancellationToken ct)
+    protected override async Task<Result<MonitoringRunResult>> ExecuteAsync(RunMonitoringCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
         var actor = actors.Current;
-        if (command.Scheduled ? actor.UserId is not null : !RolePermissions.Grants(actor.Roles, Permissions.AuditManageRules))
+        // A scheduled run (the window since the last run, skipped when another node is running) is the scheduler's alone.
+        if (command.Scheduled && !actor.Roles.Contains(Roles.System))
         {
-            return new Error("not-permitted", "Your role may not run the monitoring rules.");
+            return Error.Forbidden("Your role may not run the monitoring rules.");
         }
 
         if (command.Days is < 1 or > 92)
         {
-            return new Error("invalid", "Run the rules over 1 to 92 days.", "Days");
+            return Error.Invalid("Run the rules over 1 to 92 days.", "Days");
         }
 
         return await db.InTransactionAsync(async token =>
@@ -113,7 +113,7 @@ public sealed class RunMonitoringHandler(HimDbContext db, AccessAudit audit, IAu
             // transaction holds its audit lane only for the insert and the commit.
             await audit.RecordAsync(new AuditRecord(AuditAction.Search, AuditOutcome.Success, "MonitoringRun", run.Id.ToString("D"),
                 Details: $"{run.Trigger}; window {from:yyyy-MM-ddTHH:mmZ} to {now:yyyy-MM-ddTHH:mmZ}; {raised} alert(s) raised, {updated} updated",
-                Actor: command.Scheduled ? SystemActor with { CorrelationId = run.Id.ToString("N") } : null), token);
+                Actor: command.Scheduled ? actor with { CorrelationId = run.Id.ToString("N") } : null), token);
             return Result<MonitoringRunResult>.Success(new MonitoringRunResult(run.Id, from, now, raised, updated, raisedByRule, Skipped: false));
         }, ct);
     }

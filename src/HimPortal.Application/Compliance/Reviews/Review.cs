@@ -1,7 +1,6 @@
 using FluentValidation;
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
-using HimPortal.Application.Security;
 using HimPortal.Data;
 using HimPortal.Data.Compliance;
 using Microsoft.EntityFrameworkCore;
@@ -50,12 +49,12 @@ public static class ReviewRules
         ArgumentNullException.ThrowIfNull(hospital);
         return current is null or Dispositions.FollowUp
             ? null
-            : new Error("already-reviewed",
+            : new Error(ErrorKind.Conflict, "already-reviewed",
                 $"This was already reviewed ({Label(current)}) by {reviewer ?? "another reviewer"} on {(reviewedAt is { } at ? hospital.Format(at) : "an earlier date")}.");
     }
 
     public static Error Conflict(string? reviewer) =>
-        new("conflict", $"{reviewer ?? "Another reviewer"} changed this after you opened it. Reload it to see their review; yours was not saved.");
+        Error.Conflict( $"{reviewer ?? "Another reviewer"} changed this after you opened it. Reload it to see their review; yours was not saved.");
 }
 
 /// <summary>How a review reads and writes one kind of reviewed item (a break-the-glass access, an alert).</summary>
@@ -91,15 +90,16 @@ public sealed class ReviewWorkflow(
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(target);
         var actor = actors.Current;
-        if (actor.UserId is not { } reviewer || !RolePermissions.Grants(actor.Roles, Permissions.AuditReview))
+        // The review handlers declare Audit.Review; a disposition is also a person's, never the scheduler's or the console's.
+        if (actor.UserId is not { } reviewer)
         {
-            return ComplianceErrors.NotPermitted;
+            return Error.Forbidden("A review is recorded by a signed-in reviewer.");
         }
 
         var validation = await validator.ValidateAsync(command, ct);
         if (!validation.IsValid)
         {
-            return ComplianceErrors.Invalid(validation);
+            return Error.Invalid(validation);
         }
 
         try
@@ -109,7 +109,7 @@ public sealed class ReviewWorkflow(
                 var item = await items.SingleOrDefaultAsync(token);
                 if (item is null)
                 {
-                    return ComplianceErrors.NotFound;
+                    return Error.NotFound();
                 }
 
                 if (target.Subject(item) == reviewer)

@@ -1,8 +1,8 @@
 using FluentValidation;
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Access;
+using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Application.Compliance.AccessLog;
-using HimPortal.Application.Security;
 using HimPortal.Data;
 
 namespace HimPortal.Application.Compliance.SearchAccessLog;
@@ -26,25 +26,22 @@ public sealed class SearchAccessLogValidator : AbstractValidator<SearchAccessLog
 /// transaction that reads: action "search" on the AccessLog, with the filter, naming the patient when the search is
 /// about one, so a patient's own access history shows who reviewed it too.
 /// </summary>
+[RequiresPermission(Permissions.AuditReview)]
 public sealed class SearchAccessLogHandler(
+    PermissionCheck permissions,
     HimDbContext db,
     AccessLogReader reader,
     AccessAudit audit,
-    IAuditActorAccessor actors,
-    IValidator<SearchAccessLogQuery> validator)
+    IValidator<SearchAccessLogQuery> validator) : Handler<SearchAccessLogQuery, Result<AccessLogPage>>(permissions)
 {
-    public async Task<Result<AccessLogPage>> HandleAsync(SearchAccessLogQuery query, CancellationToken ct)
+    protected override async Task<Result<AccessLogPage>> ExecuteAsync(SearchAccessLogQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (!RolePermissions.Grants(actors.Current.Roles, Permissions.AuditReview))
-        {
-            return ComplianceErrors.NotPermitted;
-        }
 
         var validation = await validator.ValidateAsync(query, ct);
         if (!validation.IsValid)
         {
-            return ComplianceErrors.Invalid(validation);
+            return Error.Invalid(validation);
         }
 
         AccessLogCursor? after = AccessLogCursor.TryParse(query.After, out var cursor) ? cursor : null;

@@ -1,7 +1,7 @@
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Access;
+using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Application.Compliance.AccessLog;
-using HimPortal.Application.Security;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
 using Microsoft.EntityFrameworkCore;
@@ -31,25 +31,22 @@ public sealed record UserActivityReport(
     IReadOnlyList<UserPatient> Patients,
     AccessLogPage Page);
 
+[RequiresPermission(Permissions.AuditReview)]
 public sealed class UserActivityHandler(
+    PermissionCheck permissions,
     HimDbContext db,
     AccessLogReader reader,
     AccessAudit audit,
-    IAuditActorAccessor actors,
     HospitalTime hospital,
-    TimeProvider clock)
+    TimeProvider clock) : Handler<UserActivityQuery, Result<UserActivityReport>>(permissions)
 {
-    public async Task<Result<UserActivityReport>> HandleAsync(UserActivityQuery query, CancellationToken ct)
+    protected override async Task<Result<UserActivityReport>> ExecuteAsync(UserActivityQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (!RolePermissions.Grants(actors.Current.Roles, Permissions.AuditReview))
-        {
-            return ComplianceErrors.NotPermitted;
-        }
 
         if (query.Days is < 1 or > 3660)
         {
-            return new Error("invalid", "Give a period of 1 to 3660 days.", "Days");
+            return Error.Invalid("Give a period of 1 to 3660 days.", "Days");
         }
 
         if (AccessLogCursor.Read(query.After, "open the user's activity again", out var after) is { } badLink)
@@ -77,7 +74,7 @@ public sealed class UserActivityHandler(
                 .SingleOrDefaultAsync(token);
             if (user is null)
             {
-                return ComplianceErrors.NotFound;
+                return Error.NotFound();
             }
 
             var window = db.AccessEvents.AsNoTracking().Where(e => e.UserId == query.UserId && e.OccurredAt >= start);

@@ -7,7 +7,9 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Unicode;
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Access;
+using HimPortal.Application.Audit;
+using HimPortal.Application.Common;
 using HimPortal.Data.Bulk;
 using HimPortal.Data.Records;
 using Microsoft.Extensions.Configuration;
@@ -16,7 +18,8 @@ using Npgsql;
 
 namespace HimPortal.Application.Intake.ImportBundles;
 
-public sealed record ImportBundlesCommand(IReadOnlyList<BundleFile> Files);
+/// <param name="Progress">Told of each file's outcome as soon as it is known (the console prints it; a job shows it).</param>
+public sealed record ImportBundlesCommand(IReadOnlyList<BundleFile> Files, IProgress<FileOutcome>? Progress = null);
 
 /// <summary>Resources by FHIR type.</summary>
 public sealed class TypeCounts : SortedDictionary<string, int>
@@ -71,8 +74,10 @@ public sealed record ImportSummary(IReadOnlyList<FileOutcome> Files, TypeCounts 
 /// The import's path uses plain Npgsql (<see cref="BulkUpsert"/>), not EF Core: building the model costs more than
 /// importing a small bundle.
 /// </summary>
+[RequiresPermission(Permissions.IntakeImport)]
 public sealed class ImportBundlesHandler(
-    IConfiguration configuration, BulkConnections connections, AuditAppender audit, TimeProvider clock, ILogger<ImportBundlesHandler> logger)
+    PermissionCheck permissions,
+    IConfiguration configuration, BulkConnections connections, AuditAppender audit, TimeProvider clock, ILogger<ImportBundlesHandler> logger) : Handler<ImportBundlesCommand, Result<ImportSummary>>(permissions)
 {
     public const long DefaultMaxBundleBytes = 64L * 1024 * 1024;
 
@@ -95,9 +100,9 @@ public sealed class ImportBundlesHandler(
         var text => throw new InvalidOperationException($"The setting {key} must be a whole number, not '{text}'."),
     };
 
-    public async Task<ImportSummary> HandleAsync(ImportBundlesCommand command, IProgress<FileOutcome>? progress, CancellationToken ct)
+    protected override async Task<Result<ImportSummary>> ExecuteAsync(ImportBundlesCommand command, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(command);
+        var progress = command.Progress;
         var run = new Run(
             Setting("Intake:MaxBundleBytes", DefaultMaxBundleBytes),
             Setting("Intake:BatchBytes", DefaultBatchBytes),
@@ -126,7 +131,7 @@ public sealed class ImportBundlesHandler(
             summary.Skipped.Add(file.Skipped);
         }
 
-        return summary;
+        return Result<ImportSummary>.Success(summary);
     }
 
     /// <summary>Returns a connection to the pool once it is open; one that failed to open was reported where it was awaited.</summary>

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using HimPortal.Application.Clinical;
 using HimPortal.Application.Clinical.ReferenceRanges;
+using HimPortal.Application.Patients;
 using HimPortal.Data.Bulk;
 using HimPortal.Data.Clinical;
 

@@ -1,4 +1,5 @@
 using HimPortal.Application.Accounts.SignIn;
+using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -31,9 +32,8 @@ public sealed class LoginModel(SignInHandler handler, IOptions<IdentityOptions> 
         var result = await handler.HandleAsync(new SignInCommand(Input.Email, Input.Password), ct);
         if (!result.IsSuccess)
         {
-            ModelState.AddModelError(string.Empty, result.Error!.Message);
             Input.Password = "";
-            return Page();
+            return this.Refuse(result.Error!, Page);
         }
 
         return LocalRedirect(SafeReturnUrl());

@@ -1,5 +1,9 @@
-using HimPortal.Application.ChartAccess;
+using HimPortal.Application.Access.AssignTreatment;
+using HimPortal.Application.Access.GetRecordAccess;
+using HimPortal.Application.Access.RevokeAssignment;
+using HimPortal.Application.Access.SetRestriction;
 using HimPortal.Application.Common;
+using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -7,7 +11,7 @@ namespace HimPortal.Web.Pages.ChartAccess;
 
 /// <summary>HIM staff (folder policy ChartAccess.Manage) restrict a patient's record and record treatment assignments.</summary>
 public sealed class PatientModel(
-    GetPatientAccessHandler get,
+    GetRecordAccessHandler get,
     AssignTreatmentHandler assign,
     RevokeAssignmentHandler revoke,
     SetRestrictionHandler restrict) : PageModel
@@ -40,7 +44,7 @@ public sealed class PatientModel(
     [BindProperty]
     public RestrictInput Restrict { get; set; } = new();
 
-    public PatientAccessView View { get; private set; } = null!;
+    public RecordAccessView View { get; private set; } = null!;
 
     public Task<IActionResult> OnGetAsync(Guid patientId, CancellationToken ct) => ShowAsync(patientId, null, ct);
 
@@ -76,10 +80,15 @@ public sealed class PatientModel(
 
     private async Task<IActionResult> ShowAsync(Guid patientId, Error? error, CancellationToken ct)
     {
-        var result = await get.HandleAsync(new PatientAccessQuery(patientId), ct);
+        if (error is { Kind: ErrorKind.NotFound or ErrorKind.Forbidden })
+        {
+            return this.Refuse(error);
+        }
+
+        var result = await get.HandleAsync(new GetRecordAccessQuery(patientId), ct);
         if (!result.IsSuccess)
         {
-            return NotFound();
+            return this.Refuse(result.Error!);
         }
 
         View = result.Value!;

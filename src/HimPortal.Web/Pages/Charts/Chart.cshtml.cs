@@ -1,6 +1,7 @@
-using HimPortal.Application.Charts;
-using HimPortal.Application.Charts.BreakGlass;
+using HimPortal.Application.Access;
+using HimPortal.Application.Access.BreakGlass;
 using HimPortal.Application.Charts.GetChart;
+using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -67,23 +68,12 @@ public sealed class ChartModel(GetChartHandler chart, BreakGlassHandler breakGla
     public async Task<IActionResult> OnPostBreakGlassAsync(Guid patientId, CancellationToken ct)
     {
         var result = await breakGlass.HandleAsync(new BreakGlassCommand(patientId, Input.ReasonCode, Input.ReasonText, Input.Attested), ct);
-        if (result.IsSuccess || result.Error == ChartErrors.BreakGlassNotNeeded)
+        if (result.IsSuccess || result.Error == AccessErrors.BreakGlassNotNeeded)
         {
             return RedirectToPage(new { patientId });
         }
 
-        if (result.Error == ChartErrors.NotFound)
-        {
-            return NotFound();
-        }
-
-        if (result.Error == ChartErrors.NotPermitted)
-        {
-            return Forbid();
-        }
-
-        ModelState.AddModelError(string.Empty, result.Error!.Message);
-        return await ShowAsync(patientId, ct);
+        return await this.RefuseAsync(result.Error!, () => ShowAsync(patientId, ct));
     }
 
     private async Task<IActionResult> ShowAsync(Guid patientId, CancellationToken ct)

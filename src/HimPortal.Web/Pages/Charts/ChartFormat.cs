@@ -1,5 +1,5 @@
 using System.Globalization;
-using HimPortal.Application.Charts;
+using HimPortal.Application.Access;
 using Microsoft.AspNetCore.Html;
 
 namespace HimPortal.Web.Pages.Charts;

@@ -1,5 +1,5 @@
-using HimPortal.Application.Charts.SearchPatients;
-using HimPortal.Application.Security;
+using HimPortal.Application.Access;
+using HimPortal.Application.Patients.SearchPatients;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -47,6 +47,7 @@ public sealed class IndexModel(SearchPatientsHandler handler) : PageModel
         }
         else
         {
+            // The folder policy lets only searchers in: what can fail here is the search itself, shown on the form.
             ModelState.AddModelError(string.Empty, result.Error!.Message);
         }
     }

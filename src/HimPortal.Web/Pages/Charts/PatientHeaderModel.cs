@@ -1,4 +1,4 @@
-using HimPortal.Application.Charts;
+using HimPortal.Application.Access;
 using HimPortal.Application.Charts.GetChart;
 
 namespace HimPortal.Web.Pages.Charts;

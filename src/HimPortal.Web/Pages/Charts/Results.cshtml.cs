@@ -1,4 +1,4 @@
-using HimPortal.Application.Charts;
+using HimPortal.Application.Access;
 using HimPortal.Application.Charts.GetResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

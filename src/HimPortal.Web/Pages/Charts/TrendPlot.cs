@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using HimPortal.Application.Charts;
+using HimPortal.Application.Clinical;
 using Microsoft.AspNetCore.Html;
 
 namespace HimPortal.Web.Pages.Charts;

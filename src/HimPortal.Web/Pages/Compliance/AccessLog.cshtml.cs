@@ -1,10 +1,11 @@
-using HimPortal.Application.Auditing;
-using HimPortal.Application.Charts.SearchPatients;
-using HimPortal.Application.Compliance;
+using HimPortal.Application.Audit;
+using HimPortal.Application.Common;
 using HimPortal.Application.Compliance.AccessLog;
 using HimPortal.Application.Compliance.ExportAccessLog;
 using HimPortal.Application.Compliance.FindUsers;
 using HimPortal.Application.Compliance.SearchAccessLog;
+using HimPortal.Application.Patients.SearchPatients;
+using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -88,22 +89,19 @@ public sealed class AccessLogModel(
         }
 
         var result = await search.HandleAsync(new SearchAccessLogQuery(Filter, Blank(After)), ct);
-        if (result.IsSuccess)
+        if (!result.IsSuccess)
         {
-            Results = result.Value;
-        }
-        else
-        {
-            ModelState.AddModelError(string.Empty, result.Error!.Message);
+            return this.Refuse(result.Error!, Page);
         }
 
+        Results = result.Value;
         return Page();
     }
 
     /// <summary>Streams the CSV of the current filter; on a refused filter shows the page with the reason instead.</summary>
     public async Task<IActionResult> OnGetExportAsync(CancellationToken ct)
     {
-        var result = await export.HandleAsync(new ExportAccessLogCommand(Filter), fileName =>
+        var result = await export.HandleAsync(new ExportAccessLogCommand(Filter, fileName =>
         {
             Response.ContentType = "text/csv; charset=utf-8";
             Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
@@ -111,14 +109,13 @@ public sealed class AccessLogModel(
             // Rows go out as they are read: nothing is held back to compute a length.
             HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
             return Response.Body;
-        }, ct);
+        }), ct);
         if (result.IsSuccess)
         {
             return new EmptyResult();
         }
 
-        ModelState.AddModelError(string.Empty, result.Error!.Message);
-        return Page();
+        return this.Refuse(result.Error!, Page);
     }
 
     public string Link(object? changes = null)

@@ -1,5 +1,6 @@
-using HimPortal.Application.Compliance;
+using HimPortal.Application.Common;
 using HimPortal.Application.Compliance.Alerts;
+using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -26,8 +27,7 @@ public sealed class AlertsModel(ListAlertsHandler handler, HospitalTime hospital
         var result = await handler.HandleAsync(new ListAlertsQuery(Queue, string.IsNullOrWhiteSpace(Rule) ? null : Rule, After), ct);
         if (!result.IsSuccess)
         {
-            ModelState.AddModelError(string.Empty, result.Error!.Message);
-            return Page();
+            return this.Refuse(result.Error!, Page);
         }
 
         List = result.Value!;

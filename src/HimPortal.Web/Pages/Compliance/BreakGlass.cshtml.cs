@@ -1,5 +1,6 @@
-using HimPortal.Application.Compliance;
+using HimPortal.Application.Common;
 using HimPortal.Application.Compliance.BreakGlassReview;
+using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -23,7 +24,7 @@ public sealed class BreakGlassModel(ListBreakGlassHandler handler, HospitalTime 
         var result = await handler.HandleAsync(new ListBreakGlassQuery(Queue, After), ct);
         if (!result.IsSuccess)
         {
-            return BadRequest(result.Error!.Message);
+            return this.Refuse(result.Error!);
         }
 
         List = result.Value!;

@@ -1,5 +1,4 @@
 using HimPortal.Application.Common;
-using HimPortal.Application.Compliance;
 using HimPortal.Application.Compliance.BreakGlassReview;
 using HimPortal.Application.Compliance.Reviews;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using HimPortal.Application.Compliance;
+using HimPortal.Application.Common;
 using HimPortal.Application.Compliance.AccessLog;
 using HimPortal.Application.Compliance.Reviews;
 

@@ -1,5 +1,6 @@
-using HimPortal.Application.Compliance;
+using HimPortal.Application.Common;
 using HimPortal.Application.Compliance.Home;
+using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -17,7 +18,7 @@ public sealed class IndexModel(ComplianceHomeHandler handler, HospitalTime hospi
         var result = await handler.HandleAsync(new ComplianceHomeQuery(), ct);
         if (!result.IsSuccess)
         {
-            return Forbid();
+            return this.Refuse(result.Error!);
         }
 
         Home = result.Value!;

@@ -1,5 +1,6 @@
-using HimPortal.Application.Compliance;
+using HimPortal.Application.Common;
 using HimPortal.Application.Compliance.Integrity;
+using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -38,9 +39,13 @@ public sealed class IntegrityModel(
             {
                 RowCheck = check.Value;
             }
+            else if (check.Error!.Kind is ErrorKind.Invalid)
+            {
+                ModelState.AddModelError(string.Empty, check.Error.Message);
+            }
             else
             {
-                ModelState.AddModelError(string.Empty, check.Error!.Message);
+                return this.Refuse(check.Error);
             }
         }
 
@@ -56,8 +61,7 @@ public sealed class IntegrityModel(
             return RedirectToPage();
         }
 
-        ModelState.AddModelError(string.Empty, result.Error!.Message);
-        return await ShowAsync(ct);
+        return await this.RefuseAsync(result.Error!, () => ShowAsync(ct));
     }
 
     private async Task<IActionResult> ShowAsync(CancellationToken ct)
@@ -65,7 +69,7 @@ public sealed class IntegrityModel(
         var result = await list.HandleAsync(new ListVerificationsQuery(), ct);
         if (!result.IsSuccess)
         {
-            return Forbid();
+            return this.Refuse(result.Error!);
         }
 
         Overview = result.Value!;

@@ -1,26 +1,27 @@
-using HimPortal.Application.Compliance;
-using HimPortal.Application.Compliance.PatientAccess;
+using HimPortal.Application.Common;
+using HimPortal.Application.Compliance.WhoAccessedPatient;
+using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace HimPortal.Web.Pages.Compliance;
 
 /// <summary>The ready view "who accessed patient X" (folder policy Audit.Review).</summary>
-public sealed class PatientModel(PatientAccessHandler handler, HospitalTime hospital) : PageModel
+public sealed class PatientModel(WhoAccessedPatientHandler handler, HospitalTime hospital) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? After { get; set; }
 
-    public PatientAccessReport Report { get; private set; } = null!;
+    public WhoAccessedPatientReport Report { get; private set; } = null!;
 
     public HospitalTime Hospital => hospital;
 
     public async Task<IActionResult> OnGetAsync(Guid patientId, CancellationToken ct)
     {
-        var result = await handler.HandleAsync(new PatientAccessQuery(patientId, After), ct);
+        var result = await handler.HandleAsync(new WhoAccessedPatientQuery(patientId, After), ct);
         if (!result.IsSuccess)
         {
-            return result.Error!.Code == "not-found" ? NotFound() : BadRequest(result.Error.Message);
+            return this.Refuse(result.Error!);
         }
 
         Report = result.Value!;

@@ -1,5 +1,6 @@
 using HimPortal.Application.Common;
 using HimPortal.Application.Compliance.Reviews;
+using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -37,15 +38,9 @@ public abstract class ReviewPageModel<TView> : PageModel
             return RedirectToPage(QueuePage);
         }
 
-        if (result.Error!.Code == "not-found")
-        {
-            return NotFound();
-        }
-
-        ModelState.AddModelError(string.Empty, result.Error.Message);
         Disposition = disposition;
         Notes = notes;
-        return await ShowAsync(id, ct);
+        return await this.RefuseAsync(result.Error!, () => ShowAsync(id, ct));
     }
 
     private async Task<IActionResult> ShowAsync(Guid id, CancellationToken ct)
@@ -53,7 +48,7 @@ public abstract class ReviewPageModel<TView> : PageModel
         var result = await LoadAsync(id, ct);
         if (!result.IsSuccess)
         {
-            return result.Error!.Code == "not-found" ? NotFound() : Forbid();
+            return this.Refuse(result.Error!);
         }
 
         Item = result.Value!;

@@ -1,6 +1,7 @@
-using HimPortal.Application.Compliance;
+using HimPortal.Application.Access;
+using HimPortal.Application.Common;
 using HimPortal.Application.Compliance.Monitoring;
-using HimPortal.Application.Security;
+using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -36,10 +37,9 @@ public sealed class RulesModel(ListRulesHandler list, UpdateRuleHandler update, 
             return RedirectToPage();
         }
 
-        ModelState.AddModelError(string.Empty, result.Error!.Message);
         FailedRule = code;
         Typed = values;
-        return await ShowAsync(ct);
+        return await this.RefuseAsync(result.Error!, () => ShowAsync(ct));
     }
 
     public async Task<IActionResult> OnPostRunAsync(int days, CancellationToken ct)
@@ -51,8 +51,7 @@ public sealed class RulesModel(ListRulesHandler list, UpdateRuleHandler update, 
             return RedirectToPage();
         }
 
-        ModelState.AddModelError(string.Empty, result.Error!.Message);
-        return await ShowAsync(ct);
+        return await this.RefuseAsync(result.Error!, () => ShowAsync(ct));
     }
 
     private async Task<IActionResult> ShowAsync(CancellationToken ct)
@@ -60,7 +59,7 @@ public sealed class RulesModel(ListRulesHandler list, UpdateRuleHandler update, 
         var result = await list.HandleAsync(new ListRulesQuery(), ct);
         if (!result.IsSuccess)
         {
-            return Forbid();
+            return this.Refuse(result.Error!);
         }
 
         Rules = result.Value!;

@@ -1,5 +1,6 @@
-using HimPortal.Application.Compliance;
+using HimPortal.Application.Common;
 using HimPortal.Application.Compliance.UserActivity;
+using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -23,7 +24,7 @@ public sealed class UserModel(UserActivityHandler handler, HospitalTime hospital
         var result = await handler.HandleAsync(new UserActivityQuery(userId, Days, After), ct);
         if (!result.IsSuccess)
         {
-            return result.Error!.Code == "not-found" ? NotFound() : BadRequest(result.Error.Message);
+            return this.Refuse(result.Error!);
         }
 
         Report = result.Value!;

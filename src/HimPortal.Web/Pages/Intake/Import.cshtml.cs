@@ -1,4 +1,5 @@
 using HimPortal.Application.Intake.ImportBundles;
+using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -40,7 +41,13 @@ public sealed class ImportModel(ImportBundlesHandler handler, IConfiguration con
         }
 
         var bundles = Input.Files.Select(f => new BundleFile(NameOf(f), f.Length, f.OpenReadStream)).ToList();
-        Summary = await handler.HandleAsync(new ImportBundlesCommand(bundles), progress: null, ct);
+        var result = await handler.HandleAsync(new ImportBundlesCommand(bundles), ct);
+        if (!result.IsSuccess)
+        {
+            return this.Refuse(result.Error!, Page);
+        }
+
+        Summary = result.Value;
 
         // Shown on the POST, not via Post/Redirect/Get: the summary has nowhere to wait, and a re-post re-imports harmlessly.
         return Page();

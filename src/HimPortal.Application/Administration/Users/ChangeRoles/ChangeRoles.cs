@@ -1,6 +1,7 @@
 using FluentValidation;
+using HimPortal.Application.Access;
 using HimPortal.Application.Accounts;
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Identity;
@@ -21,24 +22,26 @@ public sealed class ChangeRolesValidator : AbstractValidator<ChangeRolesCommand>
 }
 
 /// <summary>Assigns exactly the given roles. The user's sessions end in the same transaction: new rights, new sign-in.</summary>
+[RequiresPermission(Permissions.UsersManage)]
 public sealed class ChangeRolesHandler(
+    PermissionCheck permissions,
     HimDbContext db,
     UserManager<HimUser> users,
     UserSessions sessions,
     AccessAudit audit,
     IAuditActorAccessor actors,
-    IValidator<ChangeRolesCommand> validator)
+    IValidator<ChangeRolesCommand> validator) : Handler<ChangeRolesCommand, Result<IReadOnlyList<string>>>(permissions)
 {
-    public async Task<Result<IReadOnlyList<string>>> HandleAsync(ChangeRolesCommand command, CancellationToken ct)
+    protected override async Task<Result<IReadOnlyList<string>>> ExecuteAsync(ChangeRolesCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
         var validation = await validator.ValidateAsync(command, ct);
         if (!validation.IsValid)
         {
-            return new Error("user.invalid", validation.Errors[0].ErrorMessage, validation.Errors[0].PropertyName);
+            return Error.Invalid(validation);
         }
 
-        var wanted = command.Roles.Select(r => Security.Roles.Normalize(r)!).Distinct().Order(StringComparer.Ordinal).ToList();
+        var wanted = command.Roles.Select(r => Access.Roles.Normalize(r)!).Distinct().Order(StringComparer.Ordinal).ToList();
         try
         {
             return await db.InTransactionAsync<Result<IReadOnlyList<string>>>(async token =>
@@ -54,14 +57,14 @@ public sealed class ChangeRolesHandler(
                     return UserErrors.Conflict;
                 }
 
-                if (actors.Current.UserId == user.Id && !wanted.Contains(Security.Roles.Administrator))
+                if (actors.Current.UserId == user.Id && !wanted.Contains(Access.Roles.Administrator))
                 {
                     return UserErrors.CannotDropOwnAdministrator;
                 }
 
-                if (user.PractitionerNpi is not null && !wanted.Contains(Security.Roles.Physician))
+                if (user.PractitionerNpi is not null && !wanted.Contains(Access.Roles.Physician))
                 {
-                    return new Error("user.npi-needs-physician",
+                    return new Error(ErrorKind.Invalid, "user.npi-needs-physician",
                         "This account is linked to a practitioner NPI, so it keeps the Physician role.", "Roles");
                 }
 

@@ -1,7 +1,8 @@
 using FluentValidation;
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Access;
+using HimPortal.Application.Access.Identity;
+using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
-using HimPortal.Application.Security;
 using HimPortal.Data;
 using HimPortal.Data.Identity;
 using Microsoft.AspNetCore.Identity;
@@ -29,27 +30,29 @@ public sealed class CreateUserValidator : AbstractValidator<CreateUserCommand>
         RuleFor(c => c.Roles).ValidRoles();
         RuleFor(c => c.PractitionerNpi).ValidNpi().When(c => c.PractitionerNpi is not null);
         RuleFor(c => c.PractitionerNpi).Null()
-            .When(c => !c.Roles.Any(r => Security.Roles.Normalize(r) == Security.Roles.Physician))
+            .When(c => !c.Roles.Any(r => Access.Roles.Normalize(r) == Access.Roles.Physician))
             .WithMessage("Only a Physician account is linked to a practitioner NPI.");
         RuleFor(c => c.Profile!).SetValidator(new UserProfileValidator()).When(c => c.Profile is not null);
     }
 }
 
+[RequiresPermission(Permissions.UsersManage)]
 public sealed class CreateUserHandler(
+    PermissionCheck permissions,
     HimDbContext db,
     UserManager<HimUser> users,
     AccessAudit audit,
     IValidator<CreateUserCommand> validator,
-    TimeProvider clock)
+    TimeProvider clock) : Handler<CreateUserCommand, Result<CreatedUser>>(permissions)
 {
-    public async Task<Result<CreatedUser>> HandleAsync(CreateUserCommand command, CancellationToken ct)
+    protected override async Task<Result<CreatedUser>> ExecuteAsync(CreateUserCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
         var validation = await validator.ValidateAsync(command, ct);
         if (!validation.IsValid)
         {
             var first = validation.Errors[0];
-            return new Error("user.invalid", first.ErrorMessage, first.PropertyName);
+            return Error.Invalid(validation);
         }
 
         var email = command.Email.Trim();
@@ -86,10 +89,10 @@ public sealed class CreateUserHandler(
                 var reason = string.Join(" ", created.Errors.Select(e => e.Description));
                 return created.Errors.Any(e => e.Code == "WeakPassword" || e.Code.StartsWith("Password", StringComparison.Ordinal))
                     ? UserErrors.WeakPassword(reason)
-                    : new Error("user.invalid", reason);
+                    : new Error(ErrorKind.Invalid, "user.invalid", reason);
             }
 
-            var roles = command.Roles.Select(r => Security.Roles.Normalize(r)!).Distinct().ToList();
+            var roles = command.Roles.Select(r => Access.Roles.Normalize(r)!).Distinct().ToList();
             var added = await users.AddToRolesAsync(user, roles);
             if (!added.Succeeded)
             {

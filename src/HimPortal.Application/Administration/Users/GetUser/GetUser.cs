@@ -1,4 +1,5 @@
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Access;
+using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using Microsoft.EntityFrameworkCore;
@@ -22,9 +23,10 @@ public sealed record UserDetails(
     string ConcurrencyStamp,
     UserProfile Profile);
 
-public sealed class GetUserHandler(HimDbContext db, AccessAudit audit, TimeProvider clock)
+[RequiresPermission(Permissions.UsersManage)]
+public sealed class GetUserHandler(PermissionCheck permissions, HimDbContext db, AccessAudit audit, TimeProvider clock) : Handler<GetUserQuery, Result<UserDetails>>(permissions)
 {
-    public async Task<Result<UserDetails>> HandleAsync(GetUserQuery query, CancellationToken ct)
+    protected override async Task<Result<UserDetails>> ExecuteAsync(GetUserQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
         var now = clock.GetUtcNow();

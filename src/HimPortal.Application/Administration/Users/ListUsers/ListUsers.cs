@@ -1,4 +1,6 @@
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Access;
+using HimPortal.Application.Audit;
+using HimPortal.Application.Common;
 using HimPortal.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,9 +19,10 @@ public sealed record UserListItem(
 
 public sealed record UserListPage(IReadOnlyList<UserListItem> Users, string? NextAfter);
 
-public sealed class ListUsersHandler(HimDbContext db, AccessAudit audit, TimeProvider clock)
+[RequiresPermission(Permissions.UsersManage)]
+public sealed class ListUsersHandler(PermissionCheck permissions, HimDbContext db, AccessAudit audit, TimeProvider clock) : Handler<ListUsersQuery, Result<UserListPage>>(permissions)
 {
-    public async Task<UserListPage> HandleAsync(ListUsersQuery query, CancellationToken ct)
+    protected override async Task<Result<UserListPage>> ExecuteAsync(ListUsersQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
         var size = Math.Clamp(query.PageSize, 1, 200);
@@ -61,6 +64,6 @@ public sealed class ListUsersHandler(HimDbContext db, AccessAudit audit, TimePro
         var page = rows.Take(size)
             .Select(r => new UserListItem(r.Id, r.Email!, r.DisplayName, r.Roles, r.LockoutEnd > now, r.LastSignInAt))
             .ToList();
-        return new UserListPage(page, rows.Count > size ? rows[size - 1].NormalizedEmail : null);
+        return Result<UserListPage>.Success(new UserListPage(page, rows.Count > size ? rows[size - 1].NormalizedEmail : null));
     }
 }

@@ -1,5 +1,6 @@
+using HimPortal.Application.Access;
 using HimPortal.Application.Accounts;
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Identity;
@@ -14,14 +15,16 @@ public sealed record LockUserCommand(Guid UserId, bool Lock, string ConcurrencyS
 /// Locking disables sign-in and ends every session of the account at once (a departing employee must lose access now,
 /// not when a cookie expires). Unlocking also clears the failed sign-in count of an automatic lockout.
 /// </summary>
+[RequiresPermission(Permissions.UsersManage)]
 public sealed class LockUserHandler(
+    PermissionCheck permissions,
     HimDbContext db,
     UserManager<HimUser> users,
     UserSessions sessions,
     AccessAudit audit,
-    IAuditActorAccessor actors)
+    IAuditActorAccessor actors) : Handler<LockUserCommand, Result<bool>>(permissions)
 {
-    public async Task<Result<bool>> HandleAsync(LockUserCommand command, CancellationToken ct)
+    protected override async Task<Result<bool>> ExecuteAsync(LockUserCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
         try

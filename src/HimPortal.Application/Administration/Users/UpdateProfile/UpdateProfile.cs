@@ -1,5 +1,6 @@
 using FluentValidation;
-using HimPortal.Application.Auditing;
+using HimPortal.Application.Access;
+using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Identity;
@@ -20,15 +21,16 @@ public sealed class UpdateProfileValidator : AbstractValidator<UpdateProfileComm
 }
 
 /// <summary>Sets the profile privacy monitoring uses. The audit names the fields changed, not their values.</summary>
-public sealed class UpdateProfileHandler(HimDbContext db, UserManager<HimUser> users, AccessAudit audit, IValidator<UpdateProfileCommand> validator)
+[RequiresPermission(Permissions.UsersManage)]
+public sealed class UpdateProfileHandler(PermissionCheck permissions, HimDbContext db, UserManager<HimUser> users, AccessAudit audit, IValidator<UpdateProfileCommand> validator) : Handler<UpdateProfileCommand, Result<IReadOnlyList<string>>>(permissions)
 {
-    public async Task<Result<IReadOnlyList<string>>> HandleAsync(UpdateProfileCommand command, CancellationToken ct)
+    protected override async Task<Result<IReadOnlyList<string>>> ExecuteAsync(UpdateProfileCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
         var validation = await validator.ValidateAsync(command, ct);
         if (!validation.IsValid)
         {
-            return new Error("user.invalid", validation.Errors[0].ErrorMessage, validation.Errors[0].PropertyName);
+            return Error.Invalid(validation);
         }
 
         try

@@ -1,5 +1,6 @@
 using HimPortal.Application.Administration.Users;
 using HimPortal.Application.Administration.Users.CreateUser;
+using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -38,9 +39,8 @@ public sealed class CreateModel(CreateUserHandler handler) : PageModel
         var result = await handler.HandleAsync(command, ct);
         if (!result.IsSuccess)
         {
-            ModelState.AddModelError(string.Empty, result.Error!.Message);
             Input.Password = null;
-            return Page();
+            return this.Refuse(result.Error!, Page);
         }
 
         // Shown once, on the next page, and never stored in clear: TempData lives in an encrypted cookie.

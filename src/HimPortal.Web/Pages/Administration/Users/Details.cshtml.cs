@@ -4,6 +4,7 @@ using HimPortal.Application.Administration.Users.GetUser;
 using HimPortal.Application.Administration.Users.LockUser;
 using HimPortal.Application.Administration.Users.UpdateProfile;
 using HimPortal.Application.Common;
+using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -42,8 +43,7 @@ public sealed class DetailsModel(GetUserHandler getUser, ChangeRolesHandler chan
             return RedirectToPage(new { id });
         }
 
-        ModelState.AddModelError(string.Empty, error.Message);
-        return await ShowAsync(id, ct);
+        return await this.RefuseAsync(error, () => ShowAsync(id, ct));
     }
 
     private async Task<IActionResult> ShowAsync(Guid id, CancellationToken ct)
@@ -51,7 +51,7 @@ public sealed class DetailsModel(GetUserHandler getUser, ChangeRolesHandler chan
         var result = await getUser.HandleAsync(new GetUserQuery(id), ct);
         if (!result.IsSuccess)
         {
-            return NotFound();
+            return this.Refuse(result.Error!);
         }
 
         UserAccount = result.Value;

@@ -1,4 +1,5 @@
 using HimPortal.Application.Administration.Users.ListUsers;
+using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -14,6 +15,15 @@ public sealed class IndexModel(ListUsersHandler handler) : PageModel
 
     public UserListPage Users { get; private set; } = new([], null);
 
-    public async Task OnGetAsync(CancellationToken ct) =>
-        Users = await handler.HandleAsync(new ListUsersQuery(Search, After), ct);
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        var result = await handler.HandleAsync(new ListUsersQuery(Search, After), ct);
+        if (!result.IsSuccess)
+        {
+            return this.Refuse(result.Error!);
+        }
+
+        Users = result.Value!;
+        return Page();
+    }
 }

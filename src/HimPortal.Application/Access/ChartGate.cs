@@ -1,0 +1,211 @@
+using HimPortal.Application.Audit;
+using HimPortal.Application.Common;
+using HimPortal.Application.Patients;
+using HimPortal.Data;
+using HimPortal.Data.Clinical;
+using HimPortal.Data.Records;
+using Microsoft.EntityFrameworkCore;
+
+namespace HimPortal.Application.Access;
+
+/// <summary>A chart as the current user may open it: who the patient is and what the rules decided.</summary>
+public sealed record ChartEntry(PatientHeader Patient, ChartAccessDecision Access)
+{
+    /// <summary>The versions of the patient's record and of the shared data it refers to, read with the access facts.</summary>
+    public ChartRecordVersion Version { get; init; }
+
+    /// <summary>The same chart, refused: for a part of it the reader's role may not see although the chart opens for them.</summary>
+    public ChartEntry Refuse(string reason) => this with { Access = Access with { Outcome = ChartAccessOutcome.Denied, Reason = reason } };
+}
+
+/// <summary>
+/// The door every chart read goes through: reads the patient and the access facts for the current user in one query,
+/// applies <see cref="ChartAccessRules"/>, and writes the audit row of the outcome (a view naming its sections, or a
+/// denial) in the caller's transaction.
+/// </summary>
+public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, AccessAudit audit, TimeProvider clock)
+{
+    /// <summary>
+    /// One read of part of a chart, in one transaction: open the chart, refuse (audited) unless the reader may see every
+    /// section in <paramref name="needs"/>, read, and audit the view of the sections the read says it showed. A read that
+    /// finds nothing (an encounter of another patient) is "not found", and is not audited as a view.
+    /// </summary>
+    public Task<ChartRead<T>> ReadAsync<T>(
+        Guid patientId,
+        string resourceType,
+        string? resourceId,
+        IReadOnlyCollection<ChartSection> needs,
+        Func<ChartEntry, CancellationToken, Task<(T? Content, IEnumerable<ChartSection> Shown)>> read,
+        CancellationToken ct)
+        where T : class =>
+        db.InTransactionAsync(async token =>
+        {
+            var entry = await OpenAsync(patientId, token);
+            if (entry is null)
+            {
+                return ChartRead<T>.NotFound();
+            }
+
+            if (!entry.Access.IsGranted || !needs.All(entry.Access.Shows))
+            {
+                var refused = entry.Access.IsGranted ? entry.Refuse($"role may not see {resourceType}") : entry;
+                await RecordDenialAsync(refused, resourceType, resourceId, token);
+                return ChartRead<T>.Refused(refused);
+            }
+
+            var (content, shown) = await read(entry, token);
+            if (content is null)
+            {
+                return ChartRead<T>.NotFound(entry);
+            }
+
+            await RecordViewAsync(entry, resourceType, resourceId, shown, token);
+            return ChartRead<T>.Shown(entry, content);
+        }, ct);
+
+    /// <summary>Null when there is no such patient.</summary>
+    public async Task<ChartEntry?> OpenAsync(Guid patientId, CancellationToken ct)
+    {
+        var actor = actors.Current;
+        var userId = actor.UserId ?? Guid.Empty;
+        var now = clock.GetUtcNow();
+        var clinical = RolePermissions.Grants(actor.Roles, Permissions.ChartsRead);
+        // The signed-in physician's Practitioner records, by the NPI on their account.
+        var practitioners = db.Set<Practitioner>()
+            .Where(p => p.Npi != null && db.Users.Any(u => u.Id == userId && u.PractitionerNpi == p.Npi))
+            .Select(p => p.Id);
+        var row = await db.Set<Patient>().AsNoTracking()
+            .Where(p => p.Id == patientId)
+            .Select(p => new
+            {
+                Header = new PatientHeader(p.Id, p.GivenNames, p.FamilyName, p.BirthDate, p.Sex, p.Mrn, p.Deceased, p.DeceasedAt,
+                    p.AddressLine, p.City, p.State, p.PostalCode, p.Phone,
+                    db.PatientRestrictions.Any(r => r.PatientId == p.Id && (r.Vip || r.Employee))),
+                Treats = clinical
+                         && (db.Set<EncounterParticipant>().Any(e => e.PatientId == p.Id && practitioners.Contains(e.PractitionerId))
+                             || db.Set<CareTeamMember>().Any(m => m.PatientId == p.Id && m.PractitionerId != null
+                                                                   && practitioners.Contains(m.PractitionerId.Value))),
+                Assigned = clinical && db.TreatmentAssignments.Any(a => a.PatientId == p.Id && a.UserId == userId
+                                                                         && a.RevokedAt == null && (a.EndsAt == null || a.EndsAt > now)),
+                RecordVersion = db.RecordVersions.Where(v => v.RecordId == p.Id).Select(v => (long?)v.Version).FirstOrDefault(),
+                SharedVersion = db.RecordVersions.Where(v => v.RecordId == RecordVersion.Shared).Select(v => (long?)v.Version).FirstOrDefault(),
+                Glass = db.BreakGlassAccesses
+                    .Where(g => g.PatientId == p.Id && g.UserId == userId && g.ExpiresAt > now)
+                    .OrderByDescending(g => g.ExpiresAt)
+                    .Select(g => new { g.Id, g.ExpiresAt })
+                    .FirstOrDefault(),
+            })
+            .SingleOrDefaultAsync(ct);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var facts = new ChartAccessFacts(row.Header.IsRestricted, row.Treats, row.Assigned, row.Glass?.Id, row.Glass?.ExpiresAt);
+        return new ChartEntry(row.Header, ChartAccessRules.Decide(actor.Roles.ToList(), facts))
+        {
+            Version = new ChartRecordVersion(row.RecordVersion ?? 0, row.SharedVersion ?? 0),
+        };
+    }
+
+    /// <summary>
+    /// Like <see cref="ReadAsync{T}"/> for a read whose sections are known before it runs, and that sends its view's
+    /// audit row in its own batch (<see cref="ViewAudit"/>), so that the read and the row cost one round trip.
+    /// </summary>
+    public Task<ChartRead<T>> ReadBatchedAsync<T>(
+        Guid patientId,
+        string resourceType,
+        Func<ChartEntry, IEnumerable<ChartSection>> shown,
+        Func<ChartEntry, ViewAudit, CancellationToken, Task<T>> read,
+        CancellationToken ct)
+        where T : class =>
+        db.InTransactionAsync(async token =>
+        {
+            var entry = await OpenAsync(patientId, token);
+            if (entry is null)
+            {
+                return ChartRead<T>.NotFound();
+            }
+
+            if (!entry.Access.IsGranted)
+            {
+                await RecordDenialAsync(entry, resourceType, null, token);
+                return ChartRead<T>.Refused(entry);
+            }
+
+            var (row, command) = audit.Prepare(ViewRecord(entry, resourceType, null, shown(entry)));
+            var view = new ViewAudit(row, command);
+            var content = await read(entry, view, token);
+            if (!view.IsWritten)
+            {
+                throw new InvalidOperationException($"The read of {resourceType} did not send the audit row of its view.");
+            }
+
+            return ChartRead<T>.Shown(entry, content);
+        }, ct);
+
+    /// <summary>Audits a view of <paramref name="shown"/>: the patient, what was shown, and on what basis.</summary>
+    private Task<Data.Audit.AccessEvent> RecordViewAsync(ChartEntry entry, string resourceType, string? resourceId, IEnumerable<ChartSection> shown, CancellationToken ct) =>
+        audit.RecordAsync(ViewRecord(entry, resourceType, resourceId, shown), ct);
+
+    private static AuditRecord ViewRecord(ChartEntry entry, string resourceType, string? resourceId, IEnumerable<ChartSection> shown)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var details = "sections=" + string.Join(',', shown.Order().Select(ChartSections.AuditName))
+                      + "; basis=" + Kebab(entry.Access.Basis)
+                      + (entry.Access.BreakGlassId is { } grant ? "; break-glass=" + grant.ToString("D") : "");
+        return new AuditRecord(AuditAction.View, AuditOutcome.Success, resourceType, resourceId, entry.Patient.Id,
+            Purpose: entry.Access.PurposeOfUse, Details: details);
+    }
+
+    /// <summary>Audits a refused attempt; the reason says why (no relationship, restricted record).</summary>
+    private Task<Data.Audit.AccessEvent> RecordDenialAsync(ChartEntry entry, string resourceType, string? resourceId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var offered = entry.Access.Outcome == ChartAccessOutcome.BreakGlassRequired ? "; break-the-glass offered" : "";
+        return audit.RecordAsync(new AuditRecord(AuditAction.View, AuditOutcome.Denied, resourceType, resourceId, entry.Patient.Id,
+            Purpose: entry.Access.Reason, Details: "outcome=" + Kebab<ChartAccessOutcome>(entry.Access.Outcome) + offered), ct);
+    }
+
+    private static string Kebab<T>(T? value)
+        where T : struct, Enum =>
+        value is null ? "none" : string.Concat(value.Value.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+}
+
+/// <summary>A record's version and the shared data's (<see cref="RecordVersion"/>); 0 before the first change counted.</summary>
+public readonly record struct ChartRecordVersion(long Record, long Shared);
+
+/// <summary>
+/// The audit row of one chart view, to send as the last command of the read's own batch. The gate refuses to finish a
+/// read whose row was not written, so a view can never go unaudited.
+/// </summary>
+public sealed class ViewAudit
+{
+    private readonly Data.Audit.AccessEvent _row;
+
+    internal ViewAudit(Data.Audit.AccessEvent row, Npgsql.NpgsqlBatchCommand command)
+    {
+        _row = row;
+        Command = command;
+    }
+
+    public Npgsql.NpgsqlBatchCommand Command { get; }
+
+    public bool IsWritten { get; private set; }
+
+    /// <summary>Sends the row on its own, in the current transaction: for a read that needed no query of its own.</summary>
+    public async Task SendAloneAsync(HimDbContext db, CancellationToken ct)
+    {
+        await using var batch = db.NewBatch();
+        batch.BatchCommands.Add(Command);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await ReadAsync(reader, ct);
+    }
+
+    /// <summary>Reads the command's result: the row's place in the hash chain.</summary>
+    public async Task ReadAsync(System.Data.Common.DbDataReader reader, CancellationToken ct)
+    {
+        await AuditAppender.ReadLinkAsync(reader, _row, ct);
+        IsWritten = true;
+    }
+}

@@ -1,0 +1,62 @@
+namespace HimPortal.Application.Access;
+
+/// <summary>
+/// Capabilities ("data actions", after microsoft/fhir-server). Each is also the name of an authorization policy.
+/// Roles are mapped to them in one place: <see cref="RolePermissions"/>.
+/// </summary>
+public static class Permissions
+{
+    /// <summary>Anyone, signed in or not: only signing in itself.</summary>
+    public const string Anyone = "Anyone";
+
+    /// <summary>Any signed-in user: their own landing page and sign-out.</summary>
+    public const string SignedIn = "SignedIn";
+
+    public const string UsersManage = "Users.Manage";
+    public const string IntakeImport = "Intake.Import";
+    public const string IntakeIndex = "Intake.Index";
+    /// <summary>Find a patient by name, MRN or birth date (name, sex, birth date, MRN, last visit: enough to pick the right one).</summary>
+    public const string ChartsSearch = "Charts.Search";
+
+    /// <summary>The chart's demographic header.</summary>
+    public const string ChartsDemographics = "Charts.Demographics";
+
+    /// <summary>The encounter timeline: dates, class, type, where; not what was found or done.</summary>
+    public const string ChartsEncounters = "Charts.Encounters";
+
+    /// <summary>The list of the chart's documents (type, date, author, status), not their text.</summary>
+    public const string ChartsDocuments = "Charts.Documents";
+
+    /// <summary>The clinical content: problems, medications, allergies, results, notes. Needs a treatment relationship.</summary>
+    public const string ChartsRead = "Charts.Read";
+
+    public const string ChartsBreakGlass = "Charts.BreakGlass";
+
+    /// <summary>Record treatment assignments and restrict patients' records (VIP, employee).</summary>
+    public const string ChartAccessManage = "ChartAccess.Manage";
+
+    public const string CompletionSign = "Completion.Sign";
+    public const string CompletionManage = "Completion.Manage";
+    /// <summary>Read the access log, review break-the-glass accesses and privacy alerts, check the audit chain.</summary>
+    public const string AuditReview = "Audit.Review";
+
+    /// <summary>Switch and tune the privacy-monitoring rules, and run them on demand.</summary>
+    public const string AuditManageRules = "Audit.ManageRules";
+    /// <summary>Keep the audit itself: monthly partitions ahead, archive of expired months, synthetic history (the console and the scheduler).</summary>
+    public const string AuditMaintain = "Audit.Maintain";
+
+    /// <summary>See the background jobs of others and the department's job queue (their own jobs everyone sees).</summary>
+    public const string JobsMonitor = "Jobs.Monitor";
+
+    public const string RoiProcess = "Roi.Process";
+    public const string DepartmentDashboard = "Department.Dashboard";
+    public const string PortalSelf = "Portal.Self";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        SignedIn, UsersManage, IntakeImport, IntakeIndex, ChartsSearch, ChartsDemographics, ChartsEncounters, ChartsDocuments,
+        ChartsRead, ChartsBreakGlass, ChartAccessManage, CompletionSign, CompletionManage, AuditReview, AuditManageRules, AuditMaintain,
+        JobsMonitor, RoiProcess,
+        DepartmentDashboard, PortalSelf,
+    ];
+}

@@ -1,0 +1,42 @@
+using System.Collections.Frozen;
+
+namespace HimPortal.Application.Access;
+
+/// <summary>
+/// The one map from role to permission. Least privilege: administrators manage accounts but read no charts;
+/// compliance officers review the access log and see who a patient is, not the clinical content; HIM clerks see
+/// demographics and the document list (for indexing), not results; patients reach only their own portal.
+/// The chart-section matrix that follows from it is <see cref="ChartSections"/> (and the README).
+/// </summary>
+public static class RolePermissions
+{
+    private static readonly FrozenDictionary<string, FrozenSet<string>> Map = new Dictionary<string, FrozenSet<string>>
+    {
+        [Roles.Administrator] = Set(Permissions.UsersManage, Permissions.JobsMonitor),
+        [Roles.HimManager] = Set(Permissions.DepartmentDashboard, Permissions.JobsMonitor, Permissions.IntakeImport, Permissions.IntakeIndex,
+            Permissions.CompletionManage, Permissions.AuditReview, Permissions.ChartAccessManage,
+            Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters, Permissions.ChartsDocuments),
+        [Roles.HimClerk] = Set(Permissions.IntakeImport, Permissions.IntakeIndex, Permissions.ChartAccessManage,
+            Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsDocuments),
+        [Roles.RoiSpecialist] = Set(Permissions.RoiProcess,
+            Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters, Permissions.ChartsDocuments),
+        [Roles.Physician] = Set(Permissions.ChartsRead, Permissions.ChartsBreakGlass, Permissions.CompletionSign,
+            Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters, Permissions.ChartsDocuments),
+        [Roles.ComplianceOfficer] = Set(Permissions.AuditReview, Permissions.AuditManageRules, Permissions.JobsMonitor, Permissions.ChartsSearch,
+            Permissions.ChartsDemographics),
+        [Roles.Patient] = Set(Permissions.PortalSelf),
+        [Roles.System] = Set(Permissions.AuditMaintain, Permissions.AuditManageRules, Permissions.AuditReview, Permissions.IntakeImport),
+        [Roles.Console] = Set(Permissions.AuditMaintain, Permissions.AuditReview, Permissions.UsersManage, Permissions.IntakeImport,
+            Permissions.JobsMonitor),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    public static bool Grants(IEnumerable<string> roles, string permission) =>
+        permission == Permissions.SignedIn
+        || roles.Any(role => Map.TryGetValue(role, out var granted) && granted.Contains(permission));
+
+    public static IReadOnlySet<string> For(string role) =>
+        Map.TryGetValue(role, out var granted) ? granted : FrozenSet<string>.Empty;
+
+    private static FrozenSet<string> Set(params string[] permissions) =>
+        permissions.Append(Permissions.SignedIn).ToFrozenSet(StringComparer.Ordinal);
+}

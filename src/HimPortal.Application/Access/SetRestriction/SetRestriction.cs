@@ -1,0 +1,87 @@
+using FluentValidation;
+using HimPortal.Application.Audit;
+using HimPortal.Application.Common;
+using HimPortal.Data;
+using HimPortal.Data.Access;
+using HimPortal.Data.Clinical;
+using Microsoft.EntityFrameworkCore;
+
+namespace HimPortal.Application.Access.SetRestriction;
+
+/// <param name="Version">The row version the user saw; null when the patient had no restriction row then.</param>
+public sealed record SetRestrictionCommand(Guid PatientId, bool Vip, bool Employee, string? EmployeeDepartment, string? Note, uint? Version) : IPatientRequest;
+
+public sealed class SetRestrictionValidator : AbstractValidator<SetRestrictionCommand>
+{
+    public SetRestrictionValidator()
+    {
+        RuleFor(c => c.EmployeeDepartment).NotEmpty().When(c => c.Employee)
+            .WithMessage("Give the employee's department (the co-worker privacy rule needs it).");
+        RuleFor(c => c.EmployeeDepartment).MaximumLength(200);
+        RuleFor(c => c.Note).MaximumLength(1000);
+    }
+}
+
+/// <summary>Restricts (or releases) a patient's record: a restricted chart opens for physicians only by breaking the glass.</summary>
+[RequiresPermission(Permissions.ChartAccessManage)]
+public sealed class SetRestrictionHandler(
+    PermissionCheck permissions,
+    HimDbContext db,
+    AccessAudit audit,
+    IAuditActorAccessor actors,
+    IValidator<SetRestrictionCommand> validator,
+    TimeProvider clock) : Handler<SetRestrictionCommand, Result<bool>>(permissions)
+{
+    protected override async Task<Result<bool>> ExecuteAsync(SetRestrictionCommand command, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+
+        var validation = await validator.ValidateAsync(command, ct);
+        if (!validation.IsValid)
+        {
+            return Error.Invalid(validation);
+        }
+
+        try
+        {
+            return await db.InTransactionAsync<Result<bool>>(async token =>
+            {
+                if (!await db.Set<Patient>().AnyAsync(p => p.Id == command.PatientId, token))
+                {
+                    return AccessErrors.NotFound;
+                }
+
+                var row = await db.PatientRestrictions.SingleOrDefaultAsync(r => r.PatientId == command.PatientId, token);
+                if ((row is null) != (command.Version is null))
+                {
+                    return AccessErrors.Conflict;
+                }
+
+                if (row is null)
+                {
+                    row = new PatientRestriction { PatientId = command.PatientId };
+                    db.PatientRestrictions.Add(row);
+                }
+                else
+                {
+                    db.Entry(row).Property(r => r.Version).OriginalValue = command.Version!.Value;
+                }
+
+                row.Vip = command.Vip;
+                row.Employee = command.Employee;
+                row.EmployeeDepartment = command.Employee ? command.EmployeeDepartment!.Trim() : null;
+                row.Note = string.IsNullOrWhiteSpace(command.Note) ? null : command.Note.Trim();
+                row.UpdatedAt = clock.GetUtcNow();
+                row.UpdatedByUserId = actors.Current.UserId;
+                await db.SaveChangesAsync(token);
+                await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, "PatientRestriction", null, command.PatientId,
+                    Purpose: "HOPERAT", Details: $"vip={command.Vip}; employee={command.Employee}; department={row.EmployeeDepartment}"), token);
+                return Result<bool>.Success(row.IsRestricted);
+            }, ct);
+        }
+        catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || e.InnerException is Npgsql.PostgresException { SqlState: "23505" })
+        {
+            return AccessErrors.Conflict;
+        }
+    }
+}

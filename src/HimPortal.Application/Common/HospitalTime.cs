@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Configuration;
+
+namespace HimPortal.Application.Common;
+
+/// <summary>
+/// The hospital's own clock face (Hospital:TimeZone, an IANA id; UTC when unset): reviewers enter and read dates in it,
+/// and "after hours" and "a day" in the monitoring rules mean the hospital's hours and days, not the server's.
+/// </summary>
+public sealed class HospitalTime
+{
+    public HospitalTime(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var id = configuration["Hospital:TimeZone"];
+        Zone = string.IsNullOrWhiteSpace(id) ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(id.Trim());
+    }
+
+    public TimeZoneInfo Zone { get; }
+
+    /// <summary>The IANA name PostgreSQL understands in AT TIME ZONE.</summary>
+    public string ZoneId => Zone == TimeZoneInfo.Utc ? "UTC" : Zone.Id;
+
+    /// <summary>The instant a hospital day starts.</summary>
+    public DateTimeOffset StartOf(DateOnly day)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        return new DateTimeOffset(local, Zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+
+    public DateOnly DayOf(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Zone).DateTime);
+
+    public DateTimeOffset Local(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone);
+
+    /// <summary>"2026-12-01 14:05" in hospital time, for lists and exports read by people.</summary>
+    public string Format(DateTimeOffset instant) =>
+        Local(instant).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+}
