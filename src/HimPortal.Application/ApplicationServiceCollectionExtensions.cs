@@ -1,6 +1,5 @@
 using FluentValidation;
 using HimPortal.Application.Access;
-using HimPortal.Application.Accounts;
 using HimPortal.Application.Audit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,7 +19,8 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<AccessAudit>();
         services.AddScoped<Access.PermissionCheck>();
         services.AddScoped<AuditAppender>();
-        services.AddScoped<UserSessions>();
+        services.AddScoped<Access.Sessions.UserSessions>();
+        services.AddScoped<Access.Sessions.SessionStore>();
         services.AddScoped<ChartGate>();
         services.TryAddSingleton<Charts.GetChart.ChartContentCache>();
         services.TryAddSingleton<Common.HospitalTime>();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +21,11 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<Bulk.BulkConnections>();
         return services;
     }
+
+    /// <summary>Data-protection keys (cookies, anti-forgery tokens) in the database, shared by every web node.</summary>
+    public static Microsoft.AspNetCore.DataProtection.IDataProtectionBuilder PersistKeysToHimPortalDatabase(
+        this Microsoft.AspNetCore.DataProtection.IDataProtectionBuilder builder) =>
+        builder.PersistKeysToDbContext<HimDbContext>();
 
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string connectionString) =>
         options

@@ -52,8 +52,19 @@ public static class DatabaseMigrator
             WHERE i.inhparent = 'audit.access_events'::regclass
             """).SingleAsync(ct);
 
-    public static async Task<IReadOnlyList<string>> PendingMigrationsAsync(HimDbContext db, CancellationToken ct) =>
-        (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+    public static async Task<IReadOnlyList<string>> PendingMigrationsAsync(HimDbContext db, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+    }
+
+    /// <summary>The migrations this build holds that the database at <paramref name="connectionString"/> lacks.</summary>
+    public static async Task<IReadOnlyList<string>> PendingMigrationsAsync(string connectionString, CancellationToken ct)
+    {
+        var options = DataServiceCollectionExtensions.Configure(new DbContextOptionsBuilder<HimDbContext>(), connectionString);
+        await using var db = new HimDbContext((DbContextOptions<HimDbContext>)options.Options);
+        return await PendingMigrationsAsync(db, ct);
+    }
 
     internal static string GrantsSql(string applicationRole)
     {

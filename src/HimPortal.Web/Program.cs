@@ -29,7 +29,7 @@ builder.Services.AddIdentity<HimUser, HimRole>(options => IdentitySetup.Configur
 builder.Services.Configure<SessionLimits>(configuration.GetSection("Sessions"));
 builder.Services.AddSingleton<DatabaseTicketStore>();
 builder.Services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, SessionCookieSetup>();
-builder.Services.AddDataProtection().SetApplicationName("HimPortal").PersistKeysToDbContext<HimDbContext>();
+builder.Services.AddDataProtection().SetApplicationName("HimPortal").PersistKeysToHimPortalDatabase();
 
 builder.Services.AddHimPortalAuthorization();
 builder.Services.AddRazorPages(options => AuthorizationSetup.AddFolderPolicies(options.Conventions));

@@ -1,20 +1,15 @@
 using System.Security.Claims;
-using HimPortal.Application.Accounts;
-using HimPortal.Application.Audit;
-using HimPortal.Application.Common;
-using HimPortal.Data;
-using HimPortal.Data.Identity;
+using HimPortal.Application.Access.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace HimPortal.Web.Security;
 
 /// <summary>
-/// Keeps sign-in sessions in PostgreSQL; the cookie carries only the session id. That gives a server-side idle timeout and
-/// absolute lifetime, and lets an administrator end a user's sessions at once (docs/adr/0005-server-side-sessions.md).
-/// Inside a request it uses the request's DbContext, so a session begun by a sign-in commits with that sign-in's audit row.
+/// The cookie handler's session store: the cookie carries only the session id, the session lives in PostgreSQL
+/// (<see cref="SessionStore"/>, docs/adr/0005-server-side-sessions.md). Inside a request it uses the request's scope, so a
+/// session begun by a sign-in commits with that sign-in's audit row; here only the ticket's serialization and the limits.
 /// </summary>
 public sealed class DatabaseTicketStore(
     IServiceScopeFactory scopes,
@@ -25,41 +20,21 @@ public sealed class DatabaseTicketStore(
     public async Task<string> StoreAsync(AuthenticationTicket ticket)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        var now = clock.GetUtcNow();
-        var settings = options.CurrentValue;
         var context = http.HttpContext;
-        var session = new UserSession
-        {
-            Id = Guid.CreateVersion7(now),
-            UserId = Guid.Parse(ticket.Principal.FindFirstValue(ClaimTypes.NameIdentifier)!),
-            Ticket = TicketSerializer.Default.Serialize(ticket),
-            CreatedAt = now,
-            LastSeenAt = now,
-            ExpiresAt = now + settings.AbsoluteLifetime,
-            ClientIp = context?.Connection.RemoteIpAddress?.ToString(),
-            UserAgent = Clip(context?.Request.Headers.UserAgent.ToString(), 512),
-        };
-
-        await UseDbAsync(async db =>
-        {
-            db.UserSessions.Add(session);
-            await db.SaveChangesAsync();
-            db.Entry(session).State = EntityState.Detached;
-        });
-        return session.Id.ToString("N");
+        var userId = Guid.Parse(ticket.Principal.FindFirstValue(ClaimTypes.NameIdentifier)!);
+        var id = Guid.Empty;
+        await UseStoreAsync(async store => id = await store.StartAsync(userId, TicketSerializer.Default.Serialize(ticket),
+            options.CurrentValue.AbsoluteLifetime, context?.Connection.RemoteIpAddress?.ToString(),
+            context?.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null, CancellationToken.None));
+        return id.ToString("N");
     }
 
     public Task RenewAsync(string key, AuthenticationTicket ticket)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        if (!Guid.TryParseExact(key, "N", out var id))
-        {
-            return Task.CompletedTask;
-        }
-
-        var bytes = TicketSerializer.Default.Serialize(ticket);
-        return UseDbAsync(db => db.UserSessions.Where(s => s.Id == id && s.EndedAt == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(s => s.Ticket, bytes)));
+        return Guid.TryParseExact(key, "N", out var id)
+            ? UseStoreAsync(store => store.RenewAsync(id, TicketSerializer.Default.Serialize(ticket), CancellationToken.None))
+            : Task.CompletedTask;
     }
 
     public async Task<AuthenticationTicket?> RetrieveAsync(string key)
@@ -70,10 +45,9 @@ public sealed class DatabaseTicketStore(
         }
 
         AuthenticationTicket? result = null;
-        await UseDbAsync(async db =>
+        await UseStoreAsync(async store =>
         {
-            var session = await db.UserSessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id);
-            if (session is null || session.EndedAt is not null)
+            if (await store.FindOpenAsync(id, CancellationToken.None) is not { } session)
             {
                 return;
             }
@@ -86,13 +60,14 @@ public sealed class DatabaseTicketStore(
                 : null;
             if (expiredBecause is not null || ticket is null)
             {
-                await EndAsync(db, session, ticket, expiredBecause ?? SessionEndReason.SignedOut, now);
+                var actor = ticket is not null && http.HttpContext is { } request ? HttpAuditActorAccessor.FromRequest(request, ticket.Principal) : null;
+                await store.EndAsync(id, expiredBecause ?? SessionEndReason.SignedOut, actor, CancellationToken.None);
                 return;
             }
 
             if (now - session.LastSeenAt >= settings.ActivityWriteInterval)
             {
-                await db.UserSessions.Where(s => s.Id == id).ExecuteUpdateAsync(set => set.SetProperty(s => s.LastSeenAt, now));
+                await store.TouchAsync(id, CancellationToken.None);
             }
 
             result = ticket;
@@ -100,50 +75,20 @@ public sealed class DatabaseTicketStore(
         return result;
     }
 
-    public Task RemoveAsync(string key)
+    public Task RemoveAsync(string key) =>
+        Guid.TryParseExact(key, "N", out var id) ? UseStoreAsync(store => store.RemoveAsync(id, CancellationToken.None)) : Task.CompletedTask;
+
+    private async Task UseStoreAsync(Func<SessionStore, Task> work)
     {
-        if (!Guid.TryParseExact(key, "N", out var id))
+        if (http.HttpContext?.RequestServices.GetService<SessionStore>() is { } requestStore)
         {
-            return Task.CompletedTask;
-        }
-
-        var now = clock.GetUtcNow();
-        return UseDbAsync(db => db.UserSessions.Where(s => s.Id == id && s.EndedAt == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(s => s.EndedAt, now).SetProperty(s => s.EndReason, SessionEndReason.SignedOut)));
-    }
-
-    /// <summary>An expired session is ended and its end audited, once: the conditional update makes concurrent requests race safely.</summary>
-    private async Task EndAsync(HimDbContext db, UserSession session, AuthenticationTicket? ticket, string reason, DateTimeOffset now)
-    {
-        var audit = (http.HttpContext?.RequestServices ?? throw new InvalidOperationException("No request.")).GetRequiredService<AccessAudit>();
-        await db.InTransactionAsync(async token =>
-        {
-            var ended = await db.UserSessions.Where(s => s.Id == session.Id && s.EndedAt == null)
-                .ExecuteUpdateAsync(set => set.SetProperty(s => s.EndedAt, now).SetProperty(s => s.EndReason, reason), token);
-            if (ended == 1 && ticket is not null)
-            {
-                var actor = HttpAuditActorAccessor.FromRequest(http.HttpContext!, ticket.Principal);
-                await audit.RecordAsync(new AuditRecord(AuditAction.Logout, AuditOutcome.Success, "Session", Purpose: reason, Actor: actor), token);
-            }
-
-            return ended;
-        }, CancellationToken.None);
-    }
-
-    private async Task UseDbAsync(Func<HimDbContext, Task> work)
-    {
-        if (http.HttpContext?.RequestServices.GetService<HimDbContext>() is { } requestDb)
-        {
-            await work(requestDb);
+            await work(requestStore);
             return;
         }
 
         await using var scope = scopes.CreateAsyncScope();
-        await work(scope.ServiceProvider.GetRequiredService<HimDbContext>());
+        await work(scope.ServiceProvider.GetRequiredService<SessionStore>());
     }
-
-    private static string? Clip(string? value, int max) =>
-        string.IsNullOrEmpty(value) ? null : value.Length > max ? value[..max] : value;
 }
 
 /// <summary>Binds the cookie handler to <see cref="DatabaseTicketStore"/> and to the session limits.</summary>

@@ -1,3 +1,4 @@
+using HimPortal.Application.Access.Sessions;
 using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;

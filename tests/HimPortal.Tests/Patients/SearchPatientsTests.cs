@@ -4,7 +4,7 @@ using HimPortal.Application.Patients.SearchPatients;
 using HimPortal.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace HimPortal.Tests.Charts;
+namespace HimPortal.Tests.Patients;
 
 public sealed class SearchPatientsTests(ChartDatabase charts) : IClassFixture<ChartDatabase>
 {

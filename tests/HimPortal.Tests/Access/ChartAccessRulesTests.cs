@@ -1,6 +1,6 @@
 using HimPortal.Application.Access;
 
-namespace HimPortal.Tests.Charts;
+namespace HimPortal.Tests.Access;
 
 /// <summary>The access rules on their own, and the README's role × section matrix kept equal to the code.</summary>
 public sealed class ChartAccessRulesTests

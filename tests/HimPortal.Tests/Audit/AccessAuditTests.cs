@@ -6,7 +6,7 @@ using HimPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace HimPortal.Tests.Auditing;
+namespace HimPortal.Tests.Audit;
 
 public sealed class AccessAuditTests(TestDatabase database) : IClassFixture<TestDatabase>
 {

@@ -1,7 +1,7 @@
 using HimPortal.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace HimPortal.Application.Accounts;
+namespace HimPortal.Application.Access.Sessions;
 
 public static class SessionEndReason
 {

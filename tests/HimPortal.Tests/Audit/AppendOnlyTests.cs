@@ -2,7 +2,7 @@ using HimPortal.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
-namespace HimPortal.Tests.Auditing;
+namespace HimPortal.Tests.Audit;
 
 /// <summary>PostgreSQL itself refuses to change or remove audit rows, whoever asks.</summary>
 public sealed class AppendOnlyTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime

@@ -8,7 +8,7 @@ using HimPortal.Application.Common;
 using HimPortal.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace HimPortal.Tests.ChartAccess;
+namespace HimPortal.Tests.Access;
 
 /// <summary>HIM staff record assignments and restrict records; the chart's access rules follow at once.</summary>
 public sealed class ManagePatientAccessTests(ChartDatabase charts) : IClassFixture<ChartDatabase>

@@ -8,7 +8,7 @@ using HimPortal.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
-namespace HimPortal.Tests.Auditing;
+namespace HimPortal.Tests.Audit;
 
 /// <summary>
 /// The audit partitioned by month keeps every guarantee of the single table: append-only for everyone, one chain whose

@@ -1,7 +1,7 @@
 using HimPortal.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace HimPortal.Tests.Auditing;
+namespace HimPortal.Tests.Audit;
 
 /// <summary>
 /// `himportal audit verify` passes an untouched chain and names the first bad row of a tampered one. Tampering is done
