@@ -1,3 +1,4 @@
+using HimPortal.Application.Clinical.Records;
 using System.CommandLine;
 using System.Text.Json;
 using HimPortal.Application.Common;

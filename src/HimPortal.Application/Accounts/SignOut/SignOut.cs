@@ -1,5 +1,5 @@
-using HimPortal.Application.Access.Sessions;
 using HimPortal.Application.Access;
+using HimPortal.Application.Access.Sessions;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Data;

@@ -9,9 +9,10 @@ using System.Text.Json;
 using System.Text.Unicode;
 using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
+using HimPortal.Application.Clinical;
+using HimPortal.Application.Clinical.Records;
 using HimPortal.Application.Common;
 using HimPortal.Data.Bulk;
-using HimPortal.Data.Records;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -20,32 +21,6 @@ namespace HimPortal.Application.Intake.ImportBundles;
 
 /// <param name="Progress">Told of each file's outcome as soon as it is known (the console prints it; a job shows it).</param>
 public sealed record ImportBundlesCommand(IReadOnlyList<BundleFile> Files, IProgress<FileOutcome>? Progress = null);
-
-/// <summary>Resources by FHIR type.</summary>
-public sealed class TypeCounts : SortedDictionary<string, int>
-{
-    public TypeCounts()
-        : base(StringComparer.Ordinal)
-    {
-    }
-
-    public void Add(TypeCounts other)
-    {
-        ArgumentNullException.ThrowIfNull(other);
-        foreach (var (type, count) in other)
-        {
-            Increment(type, count);
-        }
-    }
-
-    public void Increment(string type, int count = 1)
-    {
-        if (count != 0)
-        {
-            this[type] = (TryGetValue(type, out var n) ? n : 0) + count;
-        }
-    }
-}
 
 public sealed record FileOutcome(string Path, bool Ok, string? Error)
 {
@@ -71,7 +46,7 @@ public sealed record ImportSummary(IReadOnlyList<FileOutcome> Files, TypeCounts 
 /// previous ones, and commits a few megabytes of bundles at a time (each with its own audit row) so that the fixed cost
 /// of a transaction and its COPY statements is paid per batch, not per bundle. A batch that fails is rolled back and
 /// its bundles imported one by one, so only the bad one fails. Re-importing a bundle changes nothing.
-/// The import's path uses plain Npgsql (<see cref="BulkUpsert"/>), not EF Core: building the model costs more than
+/// The import writes through the clinical record's one writer (<see cref="ClinicalRecordWriter"/>), on plain Npgsql, not EF Core: building the model costs more than
 /// importing a small bundle.
 /// </summary>
 [RequiresPermission(Permissions.IntakeImport)]
@@ -488,63 +463,22 @@ public sealed class ImportBundlesHandler(
             }
         }
 
-        var sets = bundles.Select(b => b.Records).ToList();
-        var bulk = new BulkUpsert(connection);
-        foreach (var table in RecordTable.All)
-        {
-            table.LookUp(bulk, sets);
-        }
-
-        await bulk.LookUpAsync(ct);
-        var inserted = new HashSet<Guid>();
-        var updated = new HashSet<Guid>();
-        foreach (var table in RecordTable.All)
-        {
-            var result = await table.WriteAsync(bulk, sets, ct);
-            inserted.UnionWith(result.Inserted);
-            updated.UnionWith(result.Updated);
-        }
-
+        var writes = await ClinicalRecordWriter.WriteAsync(connection, transaction, [.. bundles.Select(b => b.Records)], ct);
         var outcomes = new List<FileOutcome>(bundles.Count);
-        var changedRecords = new HashSet<Guid>(); // the SQL sorts them: one lock order for parallel imports
-        foreach (var bundle in bundles)
+        for (var k = 0; k < bundles.Count; k++)
         {
-            var outcome = new FileOutcome(bundle.Name, true, null) { Skipped = bundle.Skipped };
-            var patients = bundle.Records.Patients.Keys;
-            foreach (var table in RecordTable.All)
+            var bundle = bundles[k];
+            var write = writes[k];
+            var outcome = new FileOutcome(bundle.Name, true, null)
             {
-                var keys = table.Rows(bundle.Records).Keys;
-                var created = keys.Count(inserted.Contains);
-                var changed = keys.Count(updated.Contains);
-                outcome.Created.Increment(table.FhirType, created);
-                outcome.Updated.Increment(table.FhirType, changed);
-                outcome.Unchanged.Increment(table.FhirType, keys.Count - created - changed);
-                if (created + changed > 0)
-                {
-                    // A bundle without its patient (a collection) may change any record: count it as a shared change.
-                    if (table.Shared || patients.Count == 0)
-                    {
-                        changedRecords.Add(RecordVersion.Shared);
-                    }
-                    else
-                    {
-                        changedRecords.UnionWith(patients);
-                    }
-                }
-            }
-
+                Created = write.Created, Updated = write.Updated, Unchanged = write.Unchanged, Skipped = bundle.Skipped,
+            };
+            var patients = bundle.Records.Patients.Keys;
             await audit.AppendAsync(connection, transaction, new AuditRecord(AuditAction.Create, AuditOutcome.Success, "Bundle", Clip(Path.GetFileName(bundle.Name)),
                 PatientId: patients.Count == 1 ? patients[0] : null,
                 Details: $"created={Sum(outcome.Created)} updated={Sum(outcome.Updated)} unchanged={Sum(outcome.Unchanged)} skipped={Sum(outcome.Skipped)}"),
                 ct);
             outcomes.Add(outcome);
-        }
-
-        if (changedRecords.Count > 0)
-        {
-            await using var bump = new NpgsqlCommand(RecordVersions.BumpSql, connection, transaction);
-            bump.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. changedRecords] });
-            await bump.ExecuteNonQueryAsync(ct);
         }
 
         logger.LogInformation("Wrote {Bundles} bundle(s) of {Entries} entries in one transaction in {WriteMs} ms", bundles.Count,

@@ -1,6 +1,6 @@
 using HimPortal.Data.Bulk;
 
-namespace HimPortal.Application.Intake.ImportBundles;
+namespace HimPortal.Application.Clinical.Records;
 
 /// <summary>
 /// The record's tables in the order their foreign keys need (a part right after its parent), each with the FHIR type

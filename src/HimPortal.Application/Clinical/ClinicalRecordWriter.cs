@@ -1,0 +1,112 @@
+using HimPortal.Application.Clinical.Records;
+using HimPortal.Data;
+using HimPortal.Data.Bulk;
+using HimPortal.Data.Records;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+
+namespace HimPortal.Application.Clinical;
+
+/// <summary>What one record set changed: per FHIR type, and whose records.</summary>
+/// <param name="Records">The patients whose records changed, and <see cref="RecordVersion.Shared"/> when master data did.</param>
+public sealed record RecordSetWrite(TypeCounts Created, TypeCounts Updated, TypeCounts Unchanged, IReadOnlySet<Guid> Records);
+
+/// <summary>
+/// The one writer of the clinical record (the `clinical` schema): the import and every later feature that changes
+/// clinical data (document indexing, master patient index links, signatures, amendments, corrections) write through it,
+/// and it bumps the versions of every record it changed in the same transaction (<see cref="RecordVersions.BumpSql"/>),
+/// so that a kept chart is never staler than the database (docs/adr/0011). An architecture test fails when anything else
+/// writes `clinical` tables. The rules of the record hold in PostgreSQL too: references are checked once per statement,
+/// and whole resources are never deleted, truncated or re-keyed (docs/adr/0012).
+/// </summary>
+public sealed class ClinicalRecordWriter
+{
+    /// <summary>
+    /// Writes record sets (one per bundle) table by table, one COPY per table for all of them, in the caller's
+    /// transaction; a row whose stored hash is the same is left alone (a re-import changes nothing). Returns what each
+    /// set changed, and bumps the changed records' versions.
+    /// </summary>
+    internal static async Task<IReadOnlyList<RecordSetWrite>> WriteAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<RecordSet> sets, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(sets);
+        var bulk = new BulkUpsert(connection);
+        foreach (var table in RecordTable.All)
+        {
+            table.LookUp(bulk, sets);
+        }
+
+        await bulk.LookUpAsync(ct);
+        var inserted = new HashSet<Guid>();
+        var updated = new HashSet<Guid>();
+        foreach (var table in RecordTable.All)
+        {
+            var result = await table.WriteAsync(bulk, sets, ct);
+            inserted.UnionWith(result.Inserted);
+            updated.UnionWith(result.Updated);
+        }
+
+        var writes = new List<RecordSetWrite>(sets.Count);
+        var changedRecords = new HashSet<Guid>();
+        foreach (var set in sets)
+        {
+            var created = new TypeCounts();
+            var changedRows = new TypeCounts();
+            var unchanged = new TypeCounts();
+            var records = new HashSet<Guid>();
+            var patients = set.Patients.Keys;
+            foreach (var table in RecordTable.All)
+            {
+                var keys = table.Rows(set).Keys;
+                var added = keys.Count(inserted.Contains);
+                var changed = keys.Count(updated.Contains);
+                created.Increment(table.FhirType, added);
+                changedRows.Increment(table.FhirType, changed);
+                unchanged.Increment(table.FhirType, keys.Count - added - changed);
+                if (added + changed > 0)
+                {
+                    // A set without its patient (a collection bundle) may change any record: count it as a shared change.
+                    if (table.Shared || patients.Count == 0)
+                    {
+                        records.Add(RecordVersion.Shared);
+                    }
+                    else
+                    {
+                        records.UnionWith(patients);
+                    }
+                }
+            }
+
+            changedRecords.UnionWith(records);
+            writes.Add(new RecordSetWrite(created, changedRows, unchanged, records));
+        }
+
+        await BumpAsync(connection, transaction, changedRecords, ct);
+        return writes;
+    }
+
+    /// <summary>Bumps the versions of <paramref name="records"/> (patients' ids, <see cref="RecordVersion.Shared"/>) in the caller's transaction.</summary>
+    public static async Task BumpAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IEnumerable<Guid> records, CancellationToken ct)
+    {
+        Guid[] ids = [.. records.Distinct()];
+        if (ids.Length == 0)
+        {
+            return;
+        }
+
+        // The SQL sorts them: one lock order for parallel writers.
+        await using var bump = new NpgsqlCommand(RecordVersions.BumpSql, connection, transaction);
+        bump.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
+        await bump.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>As <see cref="BumpAsync(NpgsqlConnection, NpgsqlTransaction?, IEnumerable{Guid}, CancellationToken)"/>, in the DbContext's transaction.</summary>
+    public static Task BumpAsync(HimDbContext db, IEnumerable<Guid> records, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var transaction = db.Database.CurrentTransaction
+            ?? throw new InvalidOperationException("A record's version is bumped in the transaction that changes it: begin one first.");
+        return BumpAsync((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction(), records, ct);
+    }
+}
