@@ -165,9 +165,10 @@ pg_cpu() {
   awk -v t="$ticks" -v m="/proc/$master/stat" 'FILENAME == m { s += $16 + $17 } { s += $14 + $15 } END { printf "%.3f", s / t }' \
     "/proc/$master/stat" "${stats[@]}" 2>/dev/null || echo 0
 }
-# Where PostgreSQL spends its time per statement, when the server loads pg_stat_statements (optional).
+# Where PostgreSQL spends its time per statement, when the server loads pg_stat_statements (optional). The extension
+# can be created where the library is not loaded (the local server), and its functions then fail: the reset tells.
 statements="$(hp_psql $db -At -c "SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'" 2>/dev/null || true)"
-[ "$statements" = 1 ] && hp_psql $db -c "SELECT pg_stat_statements_reset()" >/dev/null
+if [ "$statements" = 1 ] && ! hp_psql $db -c "SELECT pg_stat_statements_reset()" >/dev/null 2>&1; then statements=""; fi
 audit_before="$(hp_psql $db -At -c "SELECT count(*) FROM audit.access_events WHERE resource_type = 'Chart' AND action = 'view' AND outcome = 'success'")"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 hp_log "measuring ($seconds s, $users concurrent physicians)"
