@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Load test of the physician's chart: the chart of the largest shared patient (the bundle with the most encounters)
+# Load test of the physician's chart: the chart of the largest Synthea patient (the bundle with the most encounters)
 # served to 8 concurrent physicians, each signed in with a session of their own, audit writes included (every view
 # writes its audit row in the read's transaction). wrk (Debian's package) drives the real web app over HTTP, closed
 # loop: each of the 8 connections sends its next request when the previous answer arrives.
 # Prints p50 / p95 / p99 latency, pages per second, and checks that every view was a 200 with its audit row.
 # Goal (issue 5): p95 <= 50 ms.
 #
-#   HIMPORTAL_BENCH_DATA     folder of bundles (default: ../shared/data/synthea-r4 next to this checkout)
+#   HIMPORTAL_BENCH_DATA     folder of bundles, *.json or *.json.gz (default: the repository's data/synthea-r4)
 #   HIMPORTAL_BENCH_SECONDS  measured seconds (default 30; a 10 s warm-up comes first)
 #   HIMPORTAL_SKIP_BUILD=1   use the web app and CLI already built in Release
 #   HIMPORTAL_BENCH_WARMUP   warm-up seconds (default 10)
@@ -18,10 +18,13 @@ source "$(dirname "$0")/lib/postgres.sh"
 cd "$HP_ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-data="${HIMPORTAL_BENCH_DATA:-$HP_ROOT/../shared/data/synthea-r4}"
+data="${HIMPORTAL_BENCH_DATA:-$HP_ROOT/data/synthea-r4}"
 seconds="${HIMPORTAL_BENCH_SECONDS:-30}"
 users=8
-[ -d "$data" ] || { hp_log "no bundles in '$data': set HIMPORTAL_BENCH_DATA"; exit 1; }
+if [ ! -d "$data" ] || ! compgen -G "$data/*.json*" >/dev/null; then
+  hp_log "no bundles in '$data': set HIMPORTAL_BENCH_DATA to a folder of Synthea bundles (*.json or *.json.gz)"
+  exit 1
+fi
 data="$(cd "$data" && pwd)"
 
 if ! command -v wrk >/dev/null 2>&1; then
@@ -44,10 +47,11 @@ web="$HP_ROOT/src/HimPortal.Web/bin/Release/net10.0/HimPortal.Web.dll"
 
 # The patient bundle with the most encounters, and the master data it refers to.
 read -r bundle encounters observations < <(python3 - "$data" <<'PY'
-import glob, json, os, sys
+import glob, gzip, json, os, sys
 best = None
-for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
-    with open(path, encoding="utf-8") as f:
+folder = sys.argv[1]
+for path in sorted(glob.glob(os.path.join(folder, "*.json")) + glob.glob(os.path.join(folder, "*.json.gz"))):
+    with (gzip.open if path.endswith(".gz") else open)(path, "rt", encoding="utf-8") as f:
         b = json.load(f)
     if b.get("type") != "transaction":
         continue
@@ -68,7 +72,10 @@ himportal() { dotnet "$cli" "$@"; }
 himportal migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; exit 1; }
 # Statement statistics where the server has the library loaded (shared_preload_libraries); harmless where not.
 hp_psql $db -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null 2>&1 || true
-himportal import "$data"/0-*.json "$bundle" >"$work/import.log" 2>&1 || { cat "$work/import.log" >&2; exit 1; }
+# The master data, plain or gzip-compressed (the import reads either); this import is not timed.
+master=()
+for f in "$data"/0-*.json "$data"/0-*.json.gz; do [ -f "$f" ] && master+=("$f"); done
+himportal import "${master[@]}" "$bundle" >"$work/import.log" 2>&1 || { cat "$work/import.log" >&2; exit 1; }
 patient_id="$(hp_psql $db -At -c "SELECT p.id FROM clinical.patients p ORDER BY (SELECT count(*) FROM clinical.encounters e WHERE e.patient_id = p.id) DESC LIMIT 1")"
 
 # Eight physicians. Those whose NPI took part in the patient's encounters get the relationship from the record;
@@ -158,9 +165,10 @@ pg_cpu() {
   awk -v t="$ticks" -v m="/proc/$master/stat" 'FILENAME == m { s += $16 + $17 } { s += $14 + $15 } END { printf "%.3f", s / t }' \
     "/proc/$master/stat" "${stats[@]}" 2>/dev/null || echo 0
 }
-# Where PostgreSQL spends its time per statement, when the server loads pg_stat_statements (optional).
+# Where PostgreSQL spends its time per statement, when the server loads pg_stat_statements (optional). The extension
+# can be created where the library is not loaded (the local server), and its functions then fail: the reset tells.
 statements="$(hp_psql $db -At -c "SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'" 2>/dev/null || true)"
-[ "$statements" = 1 ] && hp_psql $db -c "SELECT pg_stat_statements_reset()" >/dev/null
+if [ "$statements" = 1 ] && ! hp_psql $db -c "SELECT pg_stat_statements_reset()" >/dev/null 2>&1; then statements=""; fi
 audit_before="$(hp_psql $db -At -c "SELECT count(*) FROM audit.access_events WHERE resource_type = 'Chart' AND action = 'view' AND outcome = 'success'")"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 hp_log "measuring ($seconds s, $users concurrent physicians)"

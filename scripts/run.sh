@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs HimPortal locally: starts PostgreSQL, creates the database and its two roles (schema owner, application login),
-# migrates, loads the sample patients, creates one demo user per role, prints the URL and the demo sign-ins, and serves until Ctrl+C.
+# migrates, loads the Synthea patients of data/synthea-r4, creates one demo user per role, prints the URL and the demo sign-ins, and serves until Ctrl+C.
 set -euo pipefail
 source "$(dirname "$0")/lib/postgres.sh"
 cd "$HP_ROOT"
@@ -33,14 +33,15 @@ himportal() { dotnet "$HP_ROOT/src/HimPortal.Cli/bin/Release/net10.0/himportal.d
 
 himportal migrate >&2
 
-# Sample patients (samples/synthea-r4, synthetic): importing again changes nothing, so this runs every time.
-hp_log "loading the sample patients"
-himportal import samples/synthea-r4 >&2
+# The 40 synthetic Synthea patients and their master data (data/synthea-r4, gzip-compressed, which the import reads as
+# it is; a few seconds): importing again changes nothing, so this runs every time.
+hp_log "loading the Synthea patients (data/synthea-r4)"
+himportal import data/synthea-r4 >&2
 
 # One demo user per role; each password is generated once and kept (with the database) under .himportal/.
 demo="$HP_STATE/demo-users.txt"
 touch "$demo"; chmod 600 "$demo"
-# The demo physician is linked (by NPI) to the practitioner who saw the sample patients most often, so their charts open
+# The demo physician is linked (by NPI) to the practitioner who saw the most of these patients, so their charts open
 # on a treatment relationship; for the others the physician breaks the glass.
 demo_npi="$(hp_psql himportal -At -c "SELECT pr.npi FROM clinical.encounter_participants ep
   JOIN clinical.practitioners pr ON pr.id = ep.practitioner_id WHERE pr.npi IS NOT NULL

@@ -16,7 +16,7 @@ internal static class ImportCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON summary object to standard output." };
         var paths = new Argument<string[]>("PATH")
         {
-            Description = "FHIR R4 bundle files, or folders of *.json bundles; master data and patient bundles in any order.",
+            Description = "FHIR R4 bundle files (.json, or gzip-compressed .json.gz), or folders of them; master data and patient bundles in any order.",
             Arity = ArgumentArity.OneOrMore,
         };
         var command = new Command("import", "Import FHIR R4 bundles into the clinical record: each bundle whole or not at all; re-importing changes nothing.")
@@ -31,7 +31,8 @@ internal static class ImportCommand
             {
                 if (Directory.Exists(path))
                 {
-                    files.AddRange(Directory.GetFiles(path, "*.json").Order(StringComparer.Ordinal).Select(BundleFile.FromPath));
+                    files.AddRange(Directory.GetFiles(path, "*.json").Concat(Directory.GetFiles(path, "*.json.gz"))
+                        .Order(StringComparer.Ordinal).Select(BundleFile.FromPath));
                 }
                 else if (File.Exists(path))
                 {

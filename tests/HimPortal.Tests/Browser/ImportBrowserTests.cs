@@ -21,12 +21,10 @@ public sealed class ImportBrowserTests(BrowserFixture browser) : IClassFixture<B
 
         await page.ClickAsync("[data-testid=import-bundles]");
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/Intake/Import$"));
+        // The clerk picks three plain .json files (the repository keeps them compressed: decompressed for the upload).
         await page.SetInputFilesAsync("[data-testid=bundle-files]",
-        [
-            SharedData.HospitalBundle,
-            SharedData.PractitionerBundle,
-            Path.Combine(SharedData.SyntheaFolder, "8a4c9c04-1524-9f1c-d65b-9b17e4520fef.json"),
-        ]);
+            new[] { SyntheaData.HospitalBundle, SyntheaData.PractitionerBundle, SyntheaData.PatientBundle("8a4c9c04-1524-9f1c-d65b-9b17e4520fef") }
+                .Select(bundle => new FilePayload { Name = SyntheaData.JsonName(bundle), MimeType = "application/json", Buffer = SyntheaData.ReadJson(bundle) }));
         await page.ClickAsync("[data-testid=import-submit]");
 
         var rows = page.Locator("[data-testid=file-row]");

@@ -336,8 +336,8 @@ public sealed class ChartAccessTests(ChartDatabase charts) : IClassFixture<Chart
         (await ViewsAsync()).ShouldBe(2, "every view is audited, kept or not");
 
         // The same bundle with one procedure renamed: the import updates it and bumps the record's version.
-        var original = Path.Combine(SharedData.SyntheaFolder, ClinicalData.Smallest + ".json");
-        var json = JsonNode.Parse(await File.ReadAllTextAsync(original))!;
+        var original = SyntheaData.PatientBundle(ClinicalData.Smallest);
+        var json = JsonNode.Parse(SyntheaData.ReadJsonText(original))!;
         var procedure = json["entry"]!.AsArray().Select(e => e!["resource"]!).First(r => (string?)r["resourceType"] == "Procedure");
         procedure["code"]!["coding"]![0]!["display"] = "Renamed by the test";
         procedure["code"]!["text"] = "Renamed by the test";
@@ -377,8 +377,8 @@ public sealed class ChartAccessTests(ChartDatabase charts) : IClassFixture<Chart
         var provider = first.Encounters.Select(e => e.Provider).First(p => p is not null)!;
 
         // The hospital's master data with the organization that provided the patient's care renamed.
-        var original = SharedData.HospitalBundle;
-        var json = JsonNode.Parse(await File.ReadAllTextAsync(original))!;
+        var original = SyntheaData.HospitalBundle;
+        var json = JsonNode.Parse(SyntheaData.ReadJsonText(original))!;
         var organization = json["entry"]!.AsArray().Select(e => e!["resource"]!)
             .First(r => (string?)r["resourceType"] == "Organization" && (string?)r["name"] == provider);
         organization["name"] = "Renamed Hospital";
@@ -468,7 +468,7 @@ public sealed class ChartAccessTests(ChartDatabase charts) : IClassFixture<Chart
     /// <summary>What the bundle file holds, counted from the JSON itself, not through the importer.</summary>
     private static Counts BundleCounts(string patient)
     {
-        using var bundle = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(SharedData.SyntheaFolder, patient + ".json")));
+        using var bundle = JsonDocument.Parse(SyntheaData.ReadJson(SyntheaData.PatientBundle(patient)));
         var resources = bundle.RootElement.GetProperty("entry").EnumerateArray().Select(e => e.GetProperty("resource")).ToList();
         var types = resources.GroupBy(r => r.GetProperty("resourceType").GetString()!).ToDictionary(g => g.Key, g => g.Count());
         var categories = resources.Where(r => r.GetProperty("resourceType").GetString() == "Observation")

@@ -136,9 +136,9 @@ public sealed class LabReferenceRangesTests
         var checkedResults = 0;
         var missing = new SortedSet<string>(StringComparer.Ordinal);
 
-        foreach (var path in SharedData.PatientBundles())
+        foreach (var path in SyntheaData.PatientBundles())
         {
-            using var bundle = JsonDocument.Parse(File.ReadAllBytes(path));
+            using var bundle = JsonDocument.Parse(SyntheaData.ReadJson(path));
             var resources = bundle.RootElement.GetProperty("entry").EnumerateArray()
                 .Select(entry => entry.GetProperty("resource"))
                 .ToList();

@@ -17,8 +17,8 @@ public sealed class ClinicalReferenceCheckTests(TestDatabase database) : IClassF
     {
         if (await database.ScalarAsync<long>("SELECT count(*) FROM clinical.patients") > 0)
             return;
-        var import = await CliRunner.RunAsync(database, null, "import", SharedData.HospitalBundle, SharedData.PractitionerBundle,
-            Path.Combine(SharedData.SyntheaFolder, "8a4c9c04-1524-9f1c-d65b-9b17e4520fef.json"));
+        var import = await CliRunner.RunAsync(database, null, "import", SyntheaData.HospitalBundle, SyntheaData.PractitionerBundle,
+            SyntheaData.PatientBundle("8a4c9c04-1524-9f1c-d65b-9b17e4520fef"));
         import.ExitCode.ShouldBe(0, import.Error);
     }
 

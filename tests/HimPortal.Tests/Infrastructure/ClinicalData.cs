@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace HimPortal.Tests.Infrastructure;
 
-/// <summary>Shared Synthea patients imported through the real import, and the facts chart tests need about them.</summary>
+/// <summary>Synthea patients of the repository's data imported through the real import, and the facts chart tests need about them.</summary>
 public static class ClinicalData
 {
     /// <summary>The smallest bundle: 3 encounters.</summary>
@@ -21,8 +21,7 @@ public static class ClinicalData
     public static async Task ImportAsync(TestDatabase database, params string[] patients)
     {
         ArgumentNullException.ThrowIfNull(database);
-        var files = new[] { SharedData.HospitalBundle, SharedData.PractitionerBundle }
-            .Concat(patients.Select(p => Path.Combine(SharedData.SyntheaFolder, p + ".json")));
+        var files = new[] { SyntheaData.HospitalBundle, SyntheaData.PractitionerBundle }.Concat(patients.Select(SyntheaData.PatientBundle));
         await using var services = database.Services();
         await using var scope = services.CreateAsyncScope();
         var summary = await scope.ServiceProvider.GetRequiredService<ImportBundlesHandler>()
@@ -54,7 +53,7 @@ public static class ClinicalData
             """);
 }
 
-/// <summary>A test class's database with master data and a few shared patients imported once.</summary>
+/// <summary>A test class's database with master data and a few Synthea patients imported once.</summary>
 public sealed class ChartDatabase : IAsyncLifetime
 {
     public TestDatabase Database { get; } = new();

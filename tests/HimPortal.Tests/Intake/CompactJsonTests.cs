@@ -50,7 +50,7 @@ public sealed class CompactJsonTests
     [Fact]
     public void Any_serialisation_of_a_bundle_gives_the_same_bytes_and_the_same_content()
     {
-        var original = File.ReadAllText(Path.Combine(Infrastructure.SharedData.SyntheaFolder, "8dd4ed1f-108e-64ad-ce09-926c83ce7f76.json"));
+        var original = Infrastructure.SyntheaData.ReadJsonText(Infrastructure.SyntheaData.PatientBundle("8dd4ed1f-108e-64ad-ce09-926c83ce7f76"));
         var reserialised = JsonNode.Parse(original)!.ToJsonString(); // compact, with "é" and "+" escaped
         reserialised.ShouldContain("\\u002B");
         Minify(reserialised).ShouldBe(Minify(original));

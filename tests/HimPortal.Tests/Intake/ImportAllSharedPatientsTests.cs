@@ -8,8 +8,9 @@ using Npgsql;
 namespace HimPortal.Tests.Intake;
 
 /// <summary>
-/// Every shared patient bundle, imported with its master data: for each patient, each clinical type in the database
-/// counts what the bundle holds; names with accents round-trip; lab values get the flag of the reference table.
+/// Every patient bundle of the repository's Synthea data, imported (as it is kept, .json.gz) with its master data: for
+/// each patient, each clinical type in the database counts what the bundle holds, and the same bundles as plain JSON
+/// change nothing; names with accents round-trip; lab values get the flag of the reference table.
 /// </summary>
 public sealed class ImportAllSharedPatientsTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
@@ -33,17 +34,24 @@ public sealed class ImportAllSharedPatientsTests(TestDatabase database) : IClass
     [Fact]
     public async Task Each_patient_has_exactly_what_the_bundle_holds()
     {
-        var files = SharedData.PatientBundles().Append(SharedData.PractitionerBundle).Append(SharedData.HospitalBundle).ToList();
+        var files = SyntheaData.PatientBundles().Append(SyntheaData.PractitionerBundle).Append(SyntheaData.HospitalBundle).ToList();
         var summary = await ImportAsync(files.Select(BundleFile.FromPath));
         summary.Files.Where(f => !f.Ok).Select(f => f.Error).ShouldBeEmpty();
+
+        // The same 42 bundles decompressed: what the .json.gz stored is exactly what the .json holds.
+        var asJson = await ImportAsync(files.Select(f => BundleFile.FromBytes(SyntheaData.JsonName(f), SyntheaData.ReadJson(f))));
+        asJson.Files.Where(f => !f.Ok).Select(f => f.Error).ShouldBeEmpty();
+        asJson.Created.ShouldBeEmpty();
+        asJson.Updated.ShouldBeEmpty();
+        asJson.Unchanged.ShouldBe(summary.Created);
 
         await using var connection = new NpgsqlConnection(database.SuperuserConnectionString);
         await connection.OpenAsync();
         var union = string.Join(" UNION ALL ", Tables.Select(t =>
             $"SELECT '{t.Key}', count(*) FROM clinical.{t.Value} x JOIN clinical.patients p ON p.id = x.patient_id WHERE p.fhir_id = $1"));
-        foreach (var file in SharedData.PatientBundles())
+        foreach (var file in SyntheaData.PatientBundles())
         {
-            using var bundle = JsonDocument.Parse(await File.ReadAllBytesAsync(file));
+            using var bundle = JsonDocument.Parse(SyntheaData.ReadJson(file));
             var resources = bundle.RootElement.GetProperty("entry").EnumerateArray().Select(e => e.GetProperty("resource")).ToList();
             var patientId = resources.Single(r => r.GetProperty("resourceType").GetString() == "Patient").GetProperty("id").GetString()!;
             var expected = Tables.Keys.ToDictionary(t => t, t => (long)resources.Count(r => r.GetProperty("resourceType").GetString() == t));

@@ -11,7 +11,9 @@ namespace HimPortal.Tests.Intake;
 /// <summary>The clerk's upload page, through the real app: multipart form, antiforgery, folder policy, handler and audit.</summary>
 public sealed partial class ImportPageTests(WebFixture web) : IClassFixture<WebFixture>
 {
-    private const string PatientFile = "8a4c9c04-1524-9f1c-d65b-9b17e4520fef.json";
+    private const string Patient = "8a4c9c04-1524-9f1c-d65b-9b17e4520fef";
+
+    private const string PatientFile = Patient + ".json";
 
     [Fact]
     public async Task A_clerk_uploads_master_data_and_a_patient_bundle_and_sees_each_file_imported()
@@ -20,7 +22,7 @@ public sealed partial class ImportPageTests(WebFixture web) : IClassFixture<WebF
         using var client = await SignedInAsync(clerk);
 
         var response = await UploadAsync(client,
-            FromDisk(SharedData.HospitalBundle), FromDisk(SharedData.PractitionerBundle), FromDisk(Path.Combine(SharedData.SyntheaFolder, PatientFile)));
+            AsJson(SyntheaData.HospitalBundle), AsJson(SyntheaData.PractitionerBundle), AsJson(SyntheaData.PatientBundle(Patient)));
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var html = await response.Content.ReadAsStringAsync();
@@ -28,7 +30,7 @@ public sealed partial class ImportPageTests(WebFixture web) : IClassFixture<WebF
         Rows(html).Count.ShouldBe(3);
         Statuses(html).ShouldBe(["OK", "OK", "OK"]);
         html.ShouldContain(PatientFile);
-        html.ShouldContain(Path.GetFileName(SharedData.HospitalBundle));
+        html.ShouldContain(SyntheaData.JsonName(SyntheaData.HospitalBundle));
         html.ShouldNotContain("data-testid=\"file-error\"");
 
         (await web.Database.ScalarAsync<long>("SELECT count(*) FROM clinical.patients")).ShouldBe(1);
@@ -102,7 +104,7 @@ public sealed partial class ImportPageTests(WebFixture web) : IClassFixture<WebF
         page.Headers.Location!.ToString().ShouldContain("/Account/AccessDenied");
 
         // Authorization runs before the form is read: no token, no import, the same refusal.
-        using var form = new MultipartFormDataContent { File(FromDisk(Path.Combine(SharedData.SyntheaFolder, PatientFile))) };
+        using var form = new MultipartFormDataContent { File(AsJson(SyntheaData.PatientBundle(Patient))) };
         var post = await client.PostAsync(new Uri("/Intake/Import", UriKind.Relative), form);
         post.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         post.Headers.Location!.ToString().ShouldContain("/Account/AccessDenied");
@@ -143,7 +145,8 @@ public sealed partial class ImportPageTests(WebFixture web) : IClassFixture<WebF
         return content;
     }
 
-    private static (string Name, byte[] Bytes) FromDisk(string path) => (Path.GetFileName(path), System.IO.File.ReadAllBytes(path));
+    /// <summary>A bundle of the repository's data as the clerk has it: a plain .json file.</summary>
+    private static (string Name, byte[] Bytes) AsJson(string bundle) => (SyntheaData.JsonName(bundle), SyntheaData.ReadJson(bundle));
 
     private static List<string> Rows(string html) => [.. Row().Matches(html).Select(m => m.Value)];
 

@@ -26,14 +26,16 @@ public sealed class ImportRejectionTests(TestDatabase database) : IClassFixture<
     private static string Bundle(string type, params string[] entries) =>
         $$$"""{"resourceType": "Bundle", "type": "{{{type}}}", "entry": [{{{string.Join(",", entries)}}}]}""";
 
-    private async Task<FileOutcome> ImportAsync(byte[] bytes, string name = "incoming.json", long? maxBytes = null)
+    private async Task<FileOutcome> ImportAsync(byte[] bytes, string name = "incoming.json", long? maxBytes = null) =>
+        (await ImportAsync(database, [BundleFile.FromBytes(name, bytes)], maxBytes)).Files.Single();
+
+    private static async Task<ImportSummary> ImportAsync(TestDatabase into, BundleFile[] files, long? maxBytes = null)
     {
         var settings = new Dictionary<string, string?> { ["Intake:MaxBundleBytes"] = maxBytes?.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        await using var services = database.Services(settings: settings);
+        await using var services = into.Services(settings: settings);
         await using var scope = services.CreateAsyncScope();
-        var summary = await scope.ServiceProvider.GetRequiredService<ImportBundlesHandler>()
-            .HandleAsync(new ImportBundlesCommand([BundleFile.FromBytes(name, bytes)]), CancellationToken.None);
-        return summary.Value!.Files.Single();
+        return (await scope.ServiceProvider.GetRequiredService<ImportBundlesHandler>()
+            .HandleAsync(new ImportBundlesCommand(files), CancellationToken.None)).Value!;
     }
 
     private Task<FileOutcome> ImportAsync(string json, string name = "incoming.json") => ImportAsync(Encoding.UTF8.GetBytes(json), name);
@@ -94,6 +96,74 @@ public sealed class ImportRejectionTests(TestDatabase database) : IClassFixture<
     public async Task A_file_over_the_size_limit_is_rejected() =>
         await ShouldBeRejectedAsync(await ImportAsync(Encoding.UTF8.GetBytes(Bundle("transaction", Patient)), "big.json", maxBytes: 100),
             "big.json", "over the limit of 100");
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_gzip_file_whose_content_is_over_the_size_limit_is_rejected(bool trailerUnderstates)
+    {
+        // A small file that decompresses to far more than the limit (a gzip bomb, here 100 kB of spaces in a valid
+        // bundle): the limit is on what the file decompresses to, whether the gzip trailer says so or understates it.
+        var content = Encoding.UTF8.GetBytes(Bundle("transaction", Patient) + new string(' ', 100_000));
+        var gzip = Gzip(content);
+        if (trailerUnderstates)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(gzip.AsSpan(gzip.Length - 4), 100);
+        }
+
+        gzip.Length.ShouldBeLessThan(999);
+        using var folder = new TempFolder();
+        var path = folder.Write("bomb.json.gz", gzip);
+
+        await ShouldBeRejectedAsync((await ImportAsync(database, [BundleFile.FromPath(path)], maxBytes: 999)).Files.Single(),
+            "bomb.json.gz", "decompressed", "over the limit of 999");
+    }
+
+    [Fact]
+    public async Task A_damaged_gzip_file_is_rejected_and_the_other_files_of_the_run_still_import()
+    {
+        var good = Gzip(Encoding.UTF8.GetBytes(Bundle("transaction", Patient)));
+        var flipped = (byte[])good.Clone();
+        flipped[good.Length / 2] ^= 0xFF;
+        using var folder = new TempFolder();
+        var files = new[]
+        {
+            folder.Write("flipped.json.gz", flipped),
+            folder.Write("cut-short.json.gz", good[..(good.Length / 2)]),
+            folder.Write("plain-text.json.gz", Encoding.UTF8.GetBytes(Bundle("transaction", Patient))),
+            folder.Write("good.json.gz", good),
+        };
+
+        var own = new TestDatabase();
+        await own.InitializeAsync();
+        try
+        {
+            var summary = await ImportAsync(own, [.. files.Select(BundleFile.FromPath)]);
+
+            summary.Files.Select(f => f.Path).ShouldBe(files);
+            summary.Files[0].Error.ShouldBe($"{files[0]}: not a readable gzip file (damaged, or not gzip at all)");
+            summary.Files[1].Error.ShouldNotBeNull().ShouldStartWith($"{files[1]}: the gzip file is cut short or damaged");
+            summary.Files[2].Error.ShouldBe($"{files[2]}: not a readable gzip file (damaged, or not gzip at all)");
+            summary.Files[3].Error.ShouldBeNull();
+            summary.Files[3].Created["Patient"].ShouldBe(1);
+            (await own.ScalarAsync<long>($"SELECT count(*) FROM clinical.patients WHERE fhir_id = '{PatientId}'")).ShouldBe(1);
+        }
+        finally
+        {
+            await own.DisposeAsync();
+        }
+    }
+
+    private static byte[] Gzip(byte[] content)
+    {
+        using var compressed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.SmallestSize))
+        {
+            gzip.Write(content);
+        }
+
+        return compressed.ToArray();
+    }
 
     [Fact]
     public async Task Bytes_that_are_not_utf8_are_rejected()

@@ -13,11 +13,11 @@ public class ImportSharedDataTests(TestDatabase database) : IClassFixture<TestDa
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("himportal-import-").FullName;
 
-    private static readonly string[] PatientFiles =
+    private static readonly string[] Patients =
     [
-        "8a4c9c04-1524-9f1c-d65b-9b17e4520fef.json", // 3 encounters
-        "8dd4ed1f-108e-64ad-ce09-926c83ce7f76.json", // Armando Cortés: non-ASCII name
-        "9a174f9e-ed67-6617-0106-745fb1f9a344.json", // has an ImagingStudy
+        "8a4c9c04-1524-9f1c-d65b-9b17e4520fef", // 3 encounters
+        "8dd4ed1f-108e-64ad-ce09-926c83ce7f76", // Armando Cortés: non-ASCII name
+        "9a174f9e-ed67-6617-0106-745fb1f9a344", // has an ImagingStudy
     ];
 
     public void Dispose()
@@ -33,15 +33,15 @@ public class ImportSharedDataTests(TestDatabase database) : IClassFixture<TestDa
     public async Task Imports_whole_bundles_in_any_order_idempotently_and_updates_what_changed()
     {
         // Patient bundles named to sort before the master data: the importer must order them itself.
-        foreach (var file in PatientFiles)
+        foreach (var patient in Patients)
         {
-            File.Copy(Path.Combine(SharedData.SyntheaFolder, file), Path.Combine(_folder, "a-" + file));
+            SyntheaData.WriteJson(SyntheaData.PatientBundle(patient), _folder, $"a-{patient}.json");
         }
 
         // Practitioner roles refer to the hospital bundle's organizations: name them so the roles come first, and the
         // importer has to retry them after the organizations.
-        File.Copy(SharedData.PractitionerBundle, Path.Combine(_folder, "y-practitioners.json"));
-        File.Copy(SharedData.HospitalBundle, Path.Combine(_folder, "z-hospital.json"));
+        SyntheaData.WriteJson(SyntheaData.PractitionerBundle, _folder, "y-practitioners.json");
+        SyntheaData.WriteJson(SyntheaData.HospitalBundle, _folder, "z-hospital.json");
         var expected = ExpectedCounts(Directory.GetFiles(_folder));
 
         var first = await ImportAsync(_folder);
@@ -75,7 +75,7 @@ public class ImportSharedDataTests(TestDatabase database) : IClassFixture<TestDa
         Counts(second["unchanged"]).ShouldBe(expected.Stored);
 
         // The same observation with a different value is an update; its bundle's other resources stay unchanged.
-        var changedFile = Path.Combine(_folder, "a-" + PatientFiles[0]);
+        var changedFile = Path.Combine(_folder, $"a-{Patients[0]}.json");
         var bundle = JsonNode.Parse(await File.ReadAllTextAsync(changedFile))!;
         var observation = bundle["entry"]!.AsArray().Select(e => e!["resource"]!)
             .First(r => (string?)r["resourceType"] == "Observation" && r["valueQuantity"] is not null);
@@ -87,10 +87,10 @@ public class ImportSharedDataTests(TestDatabase database) : IClassFixture<TestDa
         (await database.ScalarAsync<decimal>($"SELECT value_quantity FROM clinical.observations WHERE fhir_id = '{(string)observation["id"]!}'"))
             .ShouldBe(123.4m);
 
-        // One bad file fails alone: the exit code says so, the good one still imports.
+        // One bad file fails alone: the exit code says so, the good one (gzip-compressed, as the repository keeps it) still imports.
         var bad = Path.Combine(_folder, "broken.json");
         await File.WriteAllTextAsync(bad, "{\"resourceType\": \"Bundle\", \"type\": ");
-        var mixed = await ImportAsync(bad, Path.Combine(SharedData.SyntheaFolder, "53eac4c0-8d6b-72da-2768-a6d08e687f48.json"));
+        var mixed = await ImportAsync(bad, SyntheaData.PatientBundle("53eac4c0-8d6b-72da-2768-a6d08e687f48"));
         mixed.ExitCode.ShouldBe(1);
         var files = JsonNode.Parse(mixed.Output)!["files"]!.AsArray();
         files.Single(f => ((string)f!["path"]!).EndsWith("broken.json", StringComparison.Ordinal))!["error"]!.GetValue<string>()
@@ -162,7 +162,7 @@ public sealed class NativeImportSharedDataTests(TestDatabase database) : ImportS
         refused.Error.ShouldContain("at least 15 characters");
 
         // A database that cannot be reached: the native import reports it plainly, with exit 1.
-        var offline = await CliRunner.RunNativeAsync(new Unreachable(), "import", "--json", SharedData.HospitalBundle);
+        var offline = await CliRunner.RunNativeAsync(new Unreachable(), "import", "--json", SyntheaData.HospitalBundle);
         offline.ExitCode.ShouldBe(1);
         offline.Error.ShouldContain("error: the database could not be reached");
     }
@@ -182,7 +182,7 @@ public sealed class NativeImportSharedDataTests(TestDatabase database) : ImportS
                 File.Copy(Path.Combine(published, file), Path.Combine(alone, file));
             var executable = Path.Combine(alone, "himportal");
 
-            var import = await RunAsync(executable, own, "import", "--json", SharedData.HospitalBundle);
+            var import = await RunAsync(executable, own, "import", "--json", SyntheaData.HospitalBundle);
             import.ExitCode.ShouldBe(0, import.Error);
             System.Text.Json.Nodes.JsonNode.Parse(import.Output)!["files"]!.AsArray().Single()!["ok"]!.GetValue<bool>().ShouldBeTrue();
 

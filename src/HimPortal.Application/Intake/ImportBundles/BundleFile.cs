@@ -1,16 +1,56 @@
 using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Text.Json;
 
 namespace HimPortal.Application.Intake.ImportBundles;
 
-/// <summary>One bundle file to import: a name to report it by, its length as announced, and its content on demand.</summary>
-public sealed record BundleFile(string Name, long Length, Func<Stream> Open)
+/// <summary>
+/// One bundle file to import: a name to report it by, its length as announced, and its content on demand (decompressed
+/// when <paramref name="Compressed"/>: a gzip file, whose length as announced is the one its trailer gives).
+/// </summary>
+public sealed record BundleFile(string Name, long Length, Func<Stream> Open, bool Compressed = false)
 {
+    /// <summary>A file on disk: a name ending in .gz is read through gzip.</summary>
     public static BundleFile FromPath(string path) =>
-        new(path, new FileInfo(path).Length, () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan));
+        path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
+            ? new(path, GzipLength(path), () => new GZipStream(OpenFile(path), CompressionMode.Decompress), Compressed: true)
+            : new(path, new FileInfo(path).Length, () => OpenFile(path));
 
     public static BundleFile FromBytes(string name, byte[] bytes) =>
         new(name, bytes.Length, () => new MemoryStream(bytes, writable: false));
+
+    private static FileStream OpenFile(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+
+    /// <summary>Shortest gzip file: a 10-byte header and an 8-byte trailer (CRC-32, then the length modulo 2^32).</summary>
+    private const int GzipMinimumBytes = 18;
+
+    /// <summary>
+    /// The decompressed length a gzip file's trailer announces (RFC 1952: ISIZE, the last 4 bytes, little-endian), which
+    /// sizes the read buffer and orders the import; the file's own length when it has no trailer to read. The limit on
+    /// what is read holds whatever it says (<see cref="ReadAsync"/>).
+    /// </summary>
+    private static long GzipLength(string path)
+    {
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+            if (file.Length < GzipMinimumBytes)
+            {
+                return file.Length;
+            }
+
+            Span<byte> size = stackalloc byte[4];
+            file.Seek(-4, SeekOrigin.End);
+            file.ReadExactly(size);
+            return BinaryPrimitives.ReadUInt32LittleEndian(size);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0; // reading the file itself will say what is wrong
+        }
+    }
 
     /// <summary>How much of a file the first pass reads to find Bundle.type (Synthea and most exporters put it first).</summary>
     private const int HeadBytes = 16 * 1024;
@@ -38,17 +78,26 @@ public sealed record BundleFile(string Name, long Length, Func<Stream> Open)
                     buffer = larger;
                 }
 
-                var read = await stream.ReadAsync(buffer.AsMemory(length), ct);
+                var read = await ReadCheckedAsync(stream, buffer.AsMemory(length), ct);
                 if (read == 0)
                 {
+                    // A gzip file cut short decompresses to what it has, without an error: its last bytes are then not
+                    // the trailer, and the length they give is not the length read.
+                    if (Compressed && (uint)length != Length)
+                    {
+                        throw new BundleProblemException(
+                            $"{Name}: the gzip file is cut short or damaged (it decompresses to {length:N0} bytes, its trailer says {Length:N0})");
+                    }
+
                     return new PooledBytes(buffer, length);
                 }
 
                 length += read;
                 if (length > limit)
                 {
-                    throw new BundleProblemException(
-                        $"{Name}: the file is over the limit of {maxBytes:N0} bytes (Intake:MaxBundleBytes)");
+                    throw new BundleProblemException(Compressed
+                        ? $"{Name}: decompressed, the file is over the limit of {maxBytes:N0} bytes (Intake:MaxBundleBytes)"
+                        : $"{Name}: the file is over the limit of {maxBytes:N0} bytes (Intake:MaxBundleBytes)");
                 }
             }
         }
@@ -56,6 +105,20 @@ public sealed record BundleFile(string Name, long Length, Func<Stream> Open)
         {
             ArrayPool<byte>.Shared.Return(buffer);
             throw;
+        }
+    }
+
+    /// <summary>One read; gzip content that does not decompress is the file's problem, named like any other.</summary>
+    private async ValueTask<int> ReadCheckedAsync(Stream stream, Memory<byte> into, CancellationToken ct)
+    {
+        try
+        {
+            return await stream.ReadAsync(into, ct);
+        }
+        catch (InvalidDataException) when (Compressed)
+        {
+            // The exception's own message ("unsupported compression method") says nothing useful about the file.
+            throw new BundleProblemException($"{Name}: not a readable gzip file (damaged, or not gzip at all)");
         }
     }
 
@@ -69,7 +132,7 @@ public sealed record BundleFile(string Name, long Length, Func<Stream> Open)
             await using (var stream = Open())
             {
                 int read;
-                while (length < HeadBytes && (read = await stream.ReadAsync(head.AsMemory(length, HeadBytes - length), ct)) > 0)
+                while (length < HeadBytes && (read = await ReadCheckedAsync(stream, head.AsMemory(length, HeadBytes - length), ct)) > 0)
                 {
                     length += read;
                 }
@@ -79,6 +142,10 @@ public sealed record BundleFile(string Name, long Length, Func<Stream> Open)
             {
                 return type;
             }
+        }
+        catch (BundleProblemException)
+        {
+            return null; // the import itself names the problem
         }
         finally
         {

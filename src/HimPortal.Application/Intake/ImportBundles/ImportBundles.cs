@@ -131,7 +131,9 @@ public sealed class ImportBundlesHandler(
         for (var i = 0; i < command.Files.Count; i++)
         {
             var file = command.Files[i];
-            if (file.Length > run.MaxBytes)
+            // A gzip file's announced length is only its trailer's word (and wrong when the file is cut short): what it
+            // decompresses to is held to the limit as it is read.
+            if (!file.Compressed && file.Length > run.MaxBytes)
             {
                 run.Outcomes[i] = Failed(file.Name, $"the file is {file.Length:N0} bytes, over the limit of {run.MaxBytes:N0} (Intake:MaxBundleBytes)");
                 tooLarge.Add(i);
