@@ -1,6 +1,8 @@
 using FluentValidation;
 using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
+using HimPortal.Application.Common;
+using HimPortal.Application.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -26,6 +28,9 @@ public static class ApplicationServiceCollectionExtensions
         services.TryAddSingleton<Common.HospitalTime>();
         services.AddScoped<Compliance.AccessLog.AccessLogReader>();
         services.AddScoped<Compliance.Reviews.ReviewWorkflow>();
+        services.AddHimPortalJobQueue();
+        services.AddSettings<JobsOptions>(JobsOptions.Section);
+        services.AddSettings<Intake.IntakeOptions>(Intake.IntakeOptions.Section);
 
         foreach (var type in typeof(ApplicationServiceCollectionExtensions).Assembly.GetTypes())
         {

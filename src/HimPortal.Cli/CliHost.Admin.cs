@@ -18,6 +18,6 @@ internal static partial class CliHost
         services.AddIdentityCore<HimUser>(options => IdentitySetup.Configure(options, configuration))
             .AddRoles<HimRole>()
             .AddStores();
-        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        return Validated(services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }));
     }
 }

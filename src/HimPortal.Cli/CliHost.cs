@@ -1,6 +1,8 @@
 using System.CommandLine;
 using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
+using HimPortal.Application.Common;
+using HimPortal.Application.Intake;
 using HimPortal.Application.Intake.ImportBundles;
 using HimPortal.Data.Bulk;
 using Microsoft.Extensions.Configuration;
@@ -27,7 +29,12 @@ internal static partial class CliHost
         {
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (InvalidOperationException ex) when (ex.Message.Contains("ConnectionStrings", StringComparison.Ordinal))
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync("error: invalid settings: " + string.Join("; ", ex.Failures));
+        }
+        catch (InvalidOperationException ex) when (ex.Message.Contains("ConnectionStrings", StringComparison.Ordinal)
+                                                   || ex.Message.Contains("configuration value", StringComparison.Ordinal))
         {
             await Console.Error.WriteLineAsync("error: " + ex.Message);
         }
@@ -71,7 +78,16 @@ internal static partial class CliHost
         services.AddScoped<AuditAppender>();
         services.AddScoped<PermissionCheck>();
         services.AddScoped<ImportBundlesHandler>();
-        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        services.AddSettings<IntakeOptions>(IntakeOptions.Section);
+        return Validated(services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }));
+    }
+
+    /// <summary>Checks every setting now, as the web host does at start: a bad one stops the command, naming its key.</summary>
+    public static ServiceProvider Validated(ServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
+        return services;
     }
 
     private static ServiceCollection Basics(IConfiguration configuration)

@@ -11,7 +11,8 @@ namespace HimPortal.Data;
 public static class DatabaseMigrator
 {
     /// <summary>Schemas whose tables the application may read and change.</summary>
-    private static readonly string[] WorkingSchemas = [Schemas.Identity, Schemas.Clinical, Schemas.Access, Schemas.Compliance];
+    private static readonly string[] WorkingSchemas =
+        [Schemas.Identity, Schemas.Clinical, Schemas.Access, Schemas.Compliance, Schemas.Jobs, Schemas.Quartz, Schemas.Intake];
 
     public sealed record Outcome(IReadOnlyList<string> Applied, string? ApplicationRole, string? Warning);
 

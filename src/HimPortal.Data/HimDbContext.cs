@@ -45,6 +45,10 @@ public sealed class HimDbContext(DbContextOptions<HimDbContext> options)
 
     public DbSet<Records.RecordVersion> RecordVersions => Set<Records.RecordVersion>();
 
+    public DbSet<Jobs.Job> Jobs => Set<Jobs.Job>();
+
+    public DbSet<Intake.UploadedFile> UploadedFiles => Set<Intake.UploadedFile>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -83,4 +87,13 @@ public static class Schemas
 
     /// <summary>Privacy monitoring: rule settings, alerts and their dispositions, rule runs, chain verifications.</summary>
     public const string Compliance = "compliance";
+
+    /// <summary>The durable work queue (jobs.jobs) and its companion tables.</summary>
+    public const string Jobs = "jobs";
+
+    /// <summary>Quartz.NET's clustered job store: the schedules (privacy monitoring, audit upkeep), fired once across nodes.</summary>
+    public const string Quartz = "quartz";
+
+    /// <summary>Record intake: files received and waiting to be imported.</summary>
+    public const string Intake = "intake";
 }

@@ -1,6 +1,7 @@
 using HimPortal.Application;
 using HimPortal.Application.Access.Identity;
 using HimPortal.Application.Audit;
+using HimPortal.Application.Jobs;
 using HimPortal.Data;
 using HimPortal.Data.Identity;
 using HimPortal.Web.Infrastructure;
@@ -33,8 +34,8 @@ builder.Services.AddDataProtection().SetApplicationName("HimPortal").PersistKeys
 
 builder.Services.AddHimPortalAuthorization();
 builder.Services.AddRazorPages(options => AuthorizationSetup.AddFolderPolicies(options.Conventions));
-builder.Services.AddHostedService<PrivacyMonitoringJob>();
-builder.Services.AddHostedService<ChainVerificationJob>();
+// The staff host runs the job queue and the clustered schedules (the internet-facing portal host never will).
+builder.Services.AddHimPortalJobRunner(configuration);
 builder.Services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);
 builder.Services.Configure<ForwardedHeadersOptions>(options =>
 {
@@ -80,7 +81,18 @@ app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = _ => false }
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
 app.MapRazorPages();
 
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (OptionsValidationException ex)
+{
+    // A bad setting stops the app at start-up, each failure naming its key (Common/Settings.cs).
+    app.Logger.LogCritical("Invalid settings: {Failures}", string.Join("; ", ex.Failures));
+    await Console.Error.WriteLineAsync("HimPortal did not start: invalid settings:\n  " + string.Join("\n  ", ex.Failures));
+    return 1;
+}
+
 return 0;
 
 /// <summary>Entry point; public so the tests' WebApplicationFactory can host it.</summary>

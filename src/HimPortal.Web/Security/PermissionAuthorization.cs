@@ -58,5 +58,7 @@ public static class AuthorizationSetup
         conventions.AuthorizeFolder("/Roi", Permissions.RoiProcess);
         conventions.AuthorizeFolder("/Management", Permissions.DepartmentDashboard);
         conventions.AuthorizeFolder("/Portal", Permissions.PortalSelf);
+        // Everyone's own jobs; what each may see of others' is the handlers' (Jobs.Monitor).
+        conventions.AuthorizeFolder("/Jobs", Permissions.SignedIn);
     }
 }

@@ -122,17 +122,17 @@ public sealed record AccessLogPage(IReadOnlyList<AccessLogRow> Rows, string? Nex
 /// </summary>
 public sealed class AccessLogReader(HimDbContext db, HospitalTime hospital)
 {
-    public async Task<AccessLogPage> PageAsync(AccessLogFilter filter, AccessLogCursor? after, int size, CancellationToken ct)
+    public async Task<AccessLogPage> PageAsync(AccessLogFilter filter, KeysetCursor? after, int size, CancellationToken ct)
     {
         var query = Filtered(filter);
         if (after is { } cursor)
         {
-            query = query.Where(e => EF.Functions.LessThan(ValueTuple.Create(e.OccurredAt, e.Id), ValueTuple.Create(cursor.OccurredAt, cursor.Id)));
+            query = query.Where(e => EF.Functions.LessThan(ValueTuple.Create(e.OccurredAt, e.Id), ValueTuple.Create(cursor.At, cursor.Id)));
         }
 
         var rows = await NewestFirst(query).Take(size + 1).Select(ToRow).ToListAsync(ct);
         var shown = rows.Take(size).ToList();
-        return new AccessLogPage(shown, rows.Count > size ? new AccessLogCursor(shown[^1].OccurredAt, shown[^1].Id).ToString() : null);
+        return new AccessLogPage(shown, rows.Count > size ? new KeysetCursor(shown[^1].OccurredAt, shown[^1].Id).ToString() : null);
     }
 
     /// <summary>Every matching row up to <paramref name="before"/>, newest first, streamed as PostgreSQL sends them.</summary>
@@ -215,49 +215,6 @@ public sealed class AccessLogReader(HimDbContext db, HospitalTime hospital)
         return query;
     }
 
-}
-
-/// <summary>The keyset position after a page: the (occurred_at, id) of its last row.</summary>
-public readonly record struct AccessLogCursor(DateTimeOffset OccurredAt, Guid Id)
-{
-    public override string ToString()
-    {
-        var micros = (OccurredAt.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
-        return micros.ToString(CultureInfo.InvariantCulture) + "." + Id.ToString("N");
-    }
-
-    /// <summary>Reads an optional page link; a damaged one is an error telling the reviewer how to start over.</summary>
-    public static Common.Error? Read(string? value, string startOver, out AccessLogCursor? cursor)
-    {
-        cursor = null;
-        if (value is null)
-        {
-            return null;
-        }
-
-        if (!TryParse(value, out var parsed))
-        {
-            return Error.Invalid($"The page link is not valid: {startOver}.");
-        }
-
-        cursor = parsed;
-        return null;
-    }
-
-    public static bool TryParse(string? value, out AccessLogCursor cursor)
-    {
-        cursor = default;
-        var dot = value?.IndexOf('.', StringComparison.Ordinal) ?? -1;
-        if (value is null || dot < 1 || value.Length > 80
-            || !long.TryParse(value.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out var micros)
-            || !Guid.TryParseExact(value.AsSpan(dot + 1), "N", out var id))
-        {
-            return false;
-        }
-
-        cursor = new AccessLogCursor(DateTimeOffset.UnixEpoch.AddTicks(micros * 10), id);
-        return true;
-    }
 }
 
 /// <summary>The CSV layout of an export: one line per event, then a closing line naming the last row and its hash.</summary>

@@ -2,7 +2,6 @@ using FluentValidation;
 using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
-using HimPortal.Application.Compliance.AccessLog;
 using HimPortal.Application.Compliance.Monitoring;
 using HimPortal.Application.Compliance.Reviews;
 using HimPortal.Data;
@@ -49,7 +48,7 @@ public sealed class ListAlertsHandler(PermissionCheck permissions, HimDbContext 
     {
         ArgumentNullException.ThrowIfNull(query);
 
-        if (AccessLogCursor.Read(query.After, "open the alerts again", out var after) is { } badLink)
+        if (KeysetCursor.Read(query.After, "open the alerts again", out var after) is { } badLink)
         {
             return badLink;
         }
@@ -78,8 +77,8 @@ public sealed class ListAlertsHandler(PermissionCheck permissions, HimDbContext 
         if (after is { } c)
         {
             alerts = reviewed
-                ? alerts.Where(a => EF.Functions.LessThan(ValueTuple.Create(a.ReviewedAt!.Value, a.Id), ValueTuple.Create(c.OccurredAt, c.Id)))
-                : alerts.Where(a => EF.Functions.GreaterThan(ValueTuple.Create(a.RaisedAt, a.Id), ValueTuple.Create(c.OccurredAt, c.Id)));
+                ? alerts.Where(a => EF.Functions.LessThan(ValueTuple.Create(a.ReviewedAt!.Value, a.Id), ValueTuple.Create(c.At, c.Id)))
+                : alerts.Where(a => EF.Functions.GreaterThan(ValueTuple.Create(a.RaisedAt, a.Id), ValueTuple.Create(c.At, c.Id)));
         }
 
         alerts = reviewed ? alerts.OrderByDescending(a => a.ReviewedAt).ThenByDescending(a => a.Id) : alerts.OrderBy(a => a.RaisedAt).ThenBy(a => a.Id);
@@ -99,7 +98,7 @@ public sealed class ListAlertsHandler(PermissionCheck permissions, HimDbContext 
         if (rows.Count > size)
         {
             var last = items[^1];
-            next = new AccessLogCursor(reviewed ? last.ReviewedAt!.Value : last.RaisedAt, last.Id).ToString();
+            next = new KeysetCursor(reviewed ? last.ReviewedAt!.Value : last.RaisedAt, last.Id).ToString();
         }
 
         return Result<AlertList>.Success(new AlertList(items, next, days));

@@ -3,7 +3,6 @@ using HimPortal.Application.Access;
 using HimPortal.Application.Access.BreakGlass;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
-using HimPortal.Application.Compliance.AccessLog;
 using HimPortal.Application.Compliance.Reviews;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
@@ -51,7 +50,7 @@ public sealed class ListBreakGlassHandler(PermissionCheck permissions, HimDbCont
     {
         ArgumentNullException.ThrowIfNull(query);
 
-        if (AccessLogCursor.Read(query.After, "open the queue again", out var after) is { } badLink)
+        if (KeysetCursor.Read(query.After, "open the queue again", out var after) is { } badLink)
         {
             return badLink;
         }
@@ -69,8 +68,8 @@ public sealed class ListBreakGlassHandler(PermissionCheck permissions, HimDbCont
         if (after is { } c)
         {
             grants = query.Queue == BreakGlassQueue.Reviewed
-                ? grants.Where(g => EF.Functions.LessThan(ValueTuple.Create(g.ReviewedAt!.Value, g.Id), ValueTuple.Create(c.OccurredAt, c.Id)))
-                : grants.Where(g => EF.Functions.GreaterThan(ValueTuple.Create(g.GrantedAt, g.Id), ValueTuple.Create(c.OccurredAt, c.Id)));
+                ? grants.Where(g => EF.Functions.LessThan(ValueTuple.Create(g.ReviewedAt!.Value, g.Id), ValueTuple.Create(c.At, c.Id)))
+                : grants.Where(g => EF.Functions.GreaterThan(ValueTuple.Create(g.GrantedAt, g.Id), ValueTuple.Create(c.At, c.Id)));
         }
 
         grants = query.Queue == BreakGlassQueue.Reviewed
@@ -103,7 +102,7 @@ public sealed class ListBreakGlassHandler(PermissionCheck permissions, HimDbCont
         if (rows.Count > size)
         {
             var last = items[^1];
-            next = new AccessLogCursor(query.Queue == BreakGlassQueue.Reviewed ? last.ReviewedAt!.Value : last.GrantedAt, last.Id).ToString();
+            next = new KeysetCursor(query.Queue == BreakGlassQueue.Reviewed ? last.ReviewedAt!.Value : last.GrantedAt, last.Id).ToString();
         }
 
         return Result<BreakGlassList>.Success(new BreakGlassList(items, next, overdueDays));

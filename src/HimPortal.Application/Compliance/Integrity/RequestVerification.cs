@@ -2,6 +2,7 @@ using System.Globalization;
 using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
+using HimPortal.Application.Jobs;
 using HimPortal.Data;
 using HimPortal.Data.Compliance;
 using Microsoft.EntityFrameworkCore;
@@ -13,11 +14,16 @@ public sealed record RequestVerificationCommand(DateOnly? From, DateOnly? To);
 
 /// <summary>
 /// Queues a verification of the audit hash chain (the whole chain or a range of hospital days). It runs in the background
-/// (<see cref="RunQueuedVerificationHandler"/>): tens of millions of rows take minutes, longer than a page may wait.
+/// on the job queue (<see cref="ChainVerificationJob"/>), as the reviewer who asked: tens of millions of rows take minutes,
+/// longer than a page may wait.
 /// </summary>
 [RequiresPermission(Permissions.AuditReview)]
-public sealed class RequestVerificationHandler(PermissionCheck permissions, HimDbContext db, AccessAudit audit, IAuditActorAccessor actors, HospitalTime hospital, TimeProvider clock) : Handler<RequestVerificationCommand, Result<Guid>>(permissions)
+public sealed class RequestVerificationHandler(
+    PermissionCheck permissions, HimDbContext db, JobQueue jobs, AccessAudit audit, IAuditActorAccessor actors, HospitalTime hospital, TimeProvider clock)
+    : Handler<RequestVerificationCommand, Result<Guid>>(permissions)
 {
+    public const string JobKind = "compliance.chain-verification";
+
     protected override async Task<Result<Guid>> ExecuteAsync(RequestVerificationCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -53,6 +59,7 @@ public sealed class RequestVerificationHandler(PermissionCheck permissions, HimD
 
             db.ChainVerifications.Add(verification);
             await db.SaveChangesAsync(token);
+            await jobs.EnqueueAsync(JobKind, new ChainVerificationPayload(verification.Id), new JobRequest(MaxAttempts: 2), token);
             await audit.RecordAsync(new AuditRecord(AuditAction.Admin, AuditOutcome.Success, "AuditChain", verification.Id.ToString("D"),
                 Details: "verification requested; " + Describe(verification)), token);
             return Result<Guid>.Success(verification.Id);

@@ -15,7 +15,7 @@ public sealed class SearchAccessLogValidator : AbstractValidator<SearchAccessLog
     public SearchAccessLogValidator()
     {
         RuleFor(q => q.Filter).NotNull().SetValidator(new AccessLogFilterValidator());
-        RuleFor(q => q.After).Must(a => AccessLogCursor.TryParse(a, out _)).When(q => q.After is not null)
+        RuleFor(q => q.After).Must(a => KeysetCursor.TryParse(a, out _)).When(q => q.After is not null)
             .WithMessage("The page link is not valid: search again.");
         RuleFor(q => q.PageSize).InclusiveBetween(1, 200);
     }
@@ -44,7 +44,7 @@ public sealed class SearchAccessLogHandler(
             return Error.Invalid(validation);
         }
 
-        AccessLogCursor? after = AccessLogCursor.TryParse(query.After, out var cursor) ? cursor : null;
+        KeysetCursor? after = KeysetCursor.TryParse(query.After, out var cursor) ? cursor : null;
         return await db.InTransactionAsync(async token =>
         {
             var page = await reader.PageAsync(query.Filter, after, query.PageSize, token);

@@ -49,7 +49,7 @@ public sealed class UserActivityHandler(
             return Error.Invalid("Give a period of 1 to 3660 days.", "Days");
         }
 
-        if (AccessLogCursor.Read(query.After, "open the user's activity again", out var after) is { } badLink)
+        if (KeysetCursor.Read(query.After, "open the user's activity again", out var after) is { } badLink)
         {
             return badLink;
         }

@@ -38,7 +38,7 @@ public sealed class WhoAccessedPatientHandler(PermissionCheck permissions, HimDb
     {
         ArgumentNullException.ThrowIfNull(query);
 
-        if (AccessLogCursor.Read(query.After, "open the patient's access history again", out var after) is { } badLink)
+        if (KeysetCursor.Read(query.After, "open the patient's access history again", out var after) is { } badLink)
         {
             return badLink;
         }

@@ -13,7 +13,7 @@ using HimPortal.Application.Clinical;
 using HimPortal.Application.Clinical.Records;
 using HimPortal.Application.Common;
 using HimPortal.Data.Bulk;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -52,38 +52,20 @@ public sealed record ImportSummary(IReadOnlyList<FileOutcome> Files, TypeCounts 
 [RequiresPermission(Permissions.IntakeImport)]
 public sealed class ImportBundlesHandler(
     PermissionCheck permissions,
-    IConfiguration configuration, BulkConnections connections, AuditAppender audit, TimeProvider clock, ILogger<ImportBundlesHandler> logger) : Handler<ImportBundlesCommand, Result<ImportSummary>>(permissions)
+    IOptions<IntakeOptions> options,
+    BulkConnections connections,
+    AuditAppender audit,
+    TimeProvider clock,
+    ILogger<ImportBundlesHandler> logger) : Handler<ImportBundlesCommand, Result<ImportSummary>>(permissions)
 {
-    public const long DefaultMaxBundleBytes = 64L * 1024 * 1024;
-
-    /// <summary>
-    /// About this much JSON per transaction: large enough that per-statement costs vanish, small enough that the last
-    /// batch (written after all parsing is done) is short and memory stays low.
-    /// </summary>
-    public const long DefaultBatchBytes = 4L * 1024 * 1024;
-
     private const int MaxIdLength = 128;
-
-    /// <summary>
-    /// A whole-number setting, parsed here rather than by ConfigurationBinder, whose reflection the native import
-    /// (HimPortal.Cli.Native, compiled ahead of time) cannot keep.
-    /// </summary>
-    private long Setting(string key, long fallback) => configuration[key] switch
-    {
-        null or "" => fallback,
-        var text when long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) => value,
-        var text => throw new InvalidOperationException($"The setting {key} must be a whole number, not '{text}'."),
-    };
 
     protected override async Task<Result<ImportSummary>> ExecuteAsync(ImportBundlesCommand command, CancellationToken ct)
     {
         var progress = command.Progress;
-        var run = new Run(
-            Setting("Intake:MaxBundleBytes", DefaultMaxBundleBytes),
-            Setting("Intake:BatchBytes", DefaultBatchBytes),
-            new FileOutcome?[command.Files.Count],
-            progress);
-        var workers = (int)Math.Clamp(Setting("Intake:Workers", Environment.ProcessorCount), 1, 64);
+        var settings = options.Value;
+        var run = new Run(settings.MaxBundleBytes, settings.BatchBytes, new FileOutcome?[command.Files.Count], progress);
+        var workers = settings.EffectiveWorkers;
 
         // The connections open (a few round trips and an authentication each) while the first pass reads the files.
         var opening = Enumerable.Range(0, workers).Select(_ => connections.OpenAsync(ct)).ToList();

@@ -1,18 +1,21 @@
-using HimPortal.Application.Intake.ImportBundles;
+using HimPortal.Application.Intake;
+using HimPortal.Application.Intake.ImportFolder;
+using HimPortal.Application.Intake.UploadBundles;
 using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 
 namespace HimPortal.Web.Pages.Intake;
 
 /// <summary>
-/// An HIM clerk uploads FHIR bundles; each is imported whole or not at all, and audited by the handler. The folder policy
-/// (Intake.Import) guards the page. The whole request may carry up to <see cref="MaxRequestBytes"/>; the per-file limit is
-/// the handler's own (Intake:MaxBundleBytes), so an oversized file is reported on its row instead of failing the upload.
+/// An HIM clerk uploads FHIR bundles (or picks a configured server folder): the files are kept and an import job is
+/// queued, and the page goes at once to the job's page, which shows its progress and each file's result. The import
+/// never runs inside the request. The folder policy (Intake.Import) guards the page; the handlers check it again.
 /// </summary>
 [RequestSizeLimit(MaxRequestBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = MaxRequestBytes)]
-public sealed class ImportModel(ImportBundlesHandler handler, IConfiguration configuration) : PageModel
+public sealed class ImportModel(UploadBundlesHandler upload, ImportFolderHandler importFolder, IOptions<IntakeOptions> options) : PageModel
 {
     public const long MaxRequestBytes = 512L * 1024 * 1024;
 
@@ -24,9 +27,9 @@ public sealed class ImportModel(ImportBundlesHandler handler, IConfiguration con
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
-    public ImportSummary? Summary { get; private set; }
+    public long MaxBundleBytes => options.Value.MaxBundleBytes;
 
-    public long MaxBundleBytes => configuration.GetValue("Intake:MaxBundleBytes", ImportBundlesHandler.DefaultMaxBundleBytes);
+    public IReadOnlyCollection<string> ServerFolders => options.Value.ServerFolders.Keys;
 
     public void OnGet()
     {
@@ -34,23 +37,15 @@ public sealed class ImportModel(ImportBundlesHandler handler, IConfiguration con
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        if (Input.Files.Count == 0)
-        {
-            ModelState.AddModelError(string.Empty, "Choose one or more FHIR bundle files to import.");
-            return Page();
-        }
+        var files = Input.Files.Select(f => new UploadedBundle(NameOf(f), f.Length, f.OpenReadStream)).ToList();
+        var result = await upload.HandleAsync(new UploadBundlesCommand(files), ct);
+        return result.IsSuccess ? RedirectToPage("/Jobs/Job", new { id = result.Value }) : this.Refuse(result.Error!, Page);
+    }
 
-        var bundles = Input.Files.Select(f => new BundleFile(NameOf(f), f.Length, f.OpenReadStream)).ToList();
-        var result = await handler.HandleAsync(new ImportBundlesCommand(bundles), ct);
-        if (!result.IsSuccess)
-        {
-            return this.Refuse(result.Error!, Page);
-        }
-
-        Summary = result.Value;
-
-        // Shown on the POST, not via Post/Redirect/Get: the summary has nowhere to wait, and a re-post re-imports harmlessly.
-        return Page();
+    public async Task<IActionResult> OnPostFolderAsync(string? folder, CancellationToken ct)
+    {
+        var result = await importFolder.HandleAsync(new ImportFolderCommand(folder), ct);
+        return result.IsSuccess ? RedirectToPage("/Jobs/Job", new { id = result.Value }) : this.Refuse(result.Error!, Page);
     }
 
     /// <summary>The client's file name without any folder it may send (some browsers send a whole Windows path); it names the row and the audit entry.</summary>

@@ -1,0 +1,72 @@
+using HimPortal.Data;
+using HimPortal.Data.Jobs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Quartz;
+
+namespace HimPortal.Application.Jobs;
+
+public static class JobsSetup
+{
+    /// <summary>The queue itself and every kind of job's work: any host may enqueue (pages, the console, tests).</summary>
+    public static IServiceCollection AddHimPortalJobQueue(this IServiceCollection services)
+    {
+        services.TryAddSingleton<JobSignal>();
+        services.AddScoped<JobQueue>();
+        foreach (var work in JobKinds.WorkTypes)
+        {
+            services.AddScoped(work);
+        }
+
+        return services;
+    }
+
+    /// <summary>
+    /// The runner of queued jobs and, unless switched off, the clustered schedules: for the staff web host only (the
+    /// internet-facing portal host never runs jobs: it sets Jobs:RunWorkers and Jobs:RunSchedules to false, or does not
+    /// call this).
+    /// </summary>
+    public static IServiceCollection AddHimPortalJobRunner(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var settings = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
+        if (settings.RunWorkers)
+        {
+            services.AddSingleton<JobRunner>();
+            services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());
+        }
+
+        if (!settings.RunSchedules)
+        {
+            return services;
+        }
+
+        services.AddQuartz("himportal", quartz =>
+        {
+            quartz.ConfigureScheduler(scheduler => scheduler.GenerateInstanceId = true);
+            quartz.UsePersistentStore(store =>
+            {
+                store.UsePostgres(source => source.ConnectionStringName = DataServiceCollectionExtensions.ConnectionName);
+                store.ConfigureStore(ado =>
+                {
+                    ado.TablePrefix = QuartzSchema.TablePrefix;
+                    // Strings only in the store's job data: a schedule carries its job kind, nothing else.
+                    ado.StoreJobDataAsStrings = true;
+                });
+                store.UseClustering(_ => { });
+            });
+            foreach (var (name, schedule) in settings.Schedules.Where(s => s.Value.Enabled))
+            {
+                var key = new JobKey(name, "himportal");
+                quartz.AddJob<EnqueueOnSchedule>(job => job.WithIdentity(key).UsingJobData(EnqueueOnSchedule.KindKey, schedule.Kind).StoreDurably());
+                quartz.AddTrigger(trigger => trigger.ForJob(key).WithIdentity(name, "himportal")
+                    .StartAt(DateTimeOffset.UtcNow + schedule.StartDelay)
+                    .WithSimpleSchedule(s => s.WithInterval(schedule.Every).RepeatForever()
+                        .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+            }
+        });
+        services.AddQuartzHostedService(hosted => hosted.WaitForJobsToComplete = true);
+        return services;
+    }
+}

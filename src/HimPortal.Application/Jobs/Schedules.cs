@@ -1,0 +1,29 @@
+using HimPortal.Application.Audit;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+
+namespace HimPortal.Application.Jobs;
+
+/// <summary>
+/// What a schedule does when it fires (Quartz.NET, clustered on its PostgreSQL store, so one node of the cluster fires
+/// it): it puts one job of the schedule's kind on the queue, as the scheduler, with the kind as its dedupe key — a fire
+/// while the last run is still queued or running adds nothing. The work itself runs on the queue like any other job.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class EnqueueOnSchedule(IServiceScopeFactory scopes) : IJob
+{
+    public const string KindKey = "kind";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var kind = context.MergedJobDataMap.GetString(KindKey) ?? throw new InvalidOperationException("A schedule without a job kind.");
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<ActorScope>().RunAs(ActorScope.Scheduler(context.JobDetail.Key.Name, context.FireInstanceId));
+        await scope.ServiceProvider.GetRequiredService<JobQueue>()
+            .EnqueueAsync(kind, new ScheduledRun(), new JobRequest(DedupeKey: kind, MaxAttempts: 1), cancellationToken);
+    }
+}
+
+/// <summary>A scheduled job's payload: nothing, the work knows what to do.</summary>
+public sealed record ScheduledRun : IJobPayload;
