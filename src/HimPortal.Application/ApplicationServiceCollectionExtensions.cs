@@ -2,8 +2,10 @@ using FluentValidation;
 using HimPortal.Application.Access;
 using HimPortal.Application.Accounts;
 using HimPortal.Application.Audit;
+using HimPortal.Application.Common.Clocks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace HimPortal.Application;
 
@@ -26,6 +28,7 @@ public static class ApplicationServiceCollectionExtensions
         services.TryAddSingleton<Common.HospitalTime>();
         services.AddScoped<Compliance.AccessLog.AccessLogReader>();
         services.AddScoped<Compliance.Reviews.ReviewWorkflow>();
+        AddRegulatoryClocks(services);
 
         foreach (var type in typeof(ApplicationServiceCollectionExtensions).Assembly.GetTypes())
         {
@@ -47,5 +50,18 @@ public static class ApplicationServiceCollectionExtensions
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// The regulatory clocks and their configuration (section Clocks), validated when the host starts: a wrong value stops
+    /// the application with its key named rather than computing a wrong legal deadline later.
+    /// </summary>
+    private static void AddRegulatoryClocks(IServiceCollection services)
+    {
+        services.AddOptions<ClockOptions>().BindConfiguration(ClockOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClockOptions>, ClockOptionsValidator>());
+        services.TryAddSingleton<RegulatoryRuleCatalogue>();
+        services.TryAddSingleton(sp => HolidayCalendar.From(sp.GetRequiredService<IOptions<ClockOptions>>().Value.Holidays));
+        services.TryAddSingleton<RegulatoryClock>();
     }
 }
