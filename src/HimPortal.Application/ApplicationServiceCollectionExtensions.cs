@@ -28,6 +28,9 @@ public static class ApplicationServiceCollectionExtensions
         services.TryAddSingleton<Common.HospitalTime>();
         services.AddScoped<Compliance.AccessLog.AccessLogReader>();
         services.AddScoped<Compliance.Reviews.ReviewWorkflow>();
+        services.TryAddSingleton<Common.Throttles.Throttle>();
+        services.TryAddSingleton<Access.Identity.OneTimeCodes>();
+        services.TryAddSingleton<Access.Identity.TotpVerifier>();
         AddRegulatoryClocks(services);
 
         foreach (var type in typeof(ApplicationServiceCollectionExtensions).Assembly.GetTypes())
