@@ -28,6 +28,7 @@ public static class ApplicationServiceCollectionExtensions
         services.TryAddSingleton<Common.HospitalTime>();
         services.AddScoped<Compliance.AccessLog.AccessLogReader>();
         services.AddScoped<Compliance.Reviews.ReviewWorkflow>();
+        services.AddScoped<Access.Sensitivity.SensitivityReader>();
         services.TryAddSingleton<Common.Throttles.Throttle>();
         services.TryAddSingleton<Access.Identity.OneTimeCodes>();
         services.TryAddSingleton<Access.Identity.TotpVerifier>();

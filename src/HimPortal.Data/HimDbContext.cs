@@ -29,6 +29,12 @@ public sealed class HimDbContext(DbContextOptions<HimDbContext> options)
 
     public DbSet<PatientRestriction> PatientRestrictions => Set<PatientRestriction>();
 
+    public DbSet<SensitivityLabel> SensitivityLabels => Set<SensitivityLabel>();
+
+    public DbSet<SensitivityCodeRule> SensitivityCodeRules => Set<SensitivityCodeRule>();
+
+    public DbSet<ItemSensitivityLabel> ItemSensitivityLabels => Set<ItemSensitivityLabel>();
+
     public DbSet<UsedOneTimeCode> UsedOneTimeCodes => Set<UsedOneTimeCode>();
 
     public DbSet<ThrottleWindow> ThrottleWindows => Set<ThrottleWindow>();
