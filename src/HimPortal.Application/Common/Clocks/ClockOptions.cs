@@ -86,7 +86,7 @@ public sealed class ClockOptionsValidator(IConfiguration configuration) : IValid
             Validator.TryValidateObject(rule, new ValidationContext(rule), results, validateAllProperties: true);
             failures.AddRange(results.Select(r => $"{key}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
 
-            if (RegulatoryRules.FederalByCode.TryGetValue(code, out var federal))
+            if (RegulatoryRules.FederalByCode.GetValueOrDefault(code) is { } federal)
             {
                 ValidateTightening(key, federal, rule, failures);
             }
@@ -102,7 +102,7 @@ public sealed class ClockOptionsValidator(IConfiguration configuration) : IValid
                     failures.Add($"{key}:Unit: a rule the hospital adds needs a unit (CalendarDays, BusinessDays or Hours).");
             }
 
-            RegulatoryRules.FederalByCode.TryGetValue(code, out var basis);
+            var basis = RegulatoryRules.FederalByCode.GetValueOrDefault(code);
             if ((rule.MaxExtensions ?? basis?.MaxExtensions ?? 0) > 0 && (rule.ExtensionLength ?? basis?.ExtensionLength ?? 0) == 0)
             {
                 failures.Add($"{key}:ExtensionLength: the rule allows extensions, so say how long one is.");

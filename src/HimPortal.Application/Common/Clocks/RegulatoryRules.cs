@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 
 namespace HimPortal.Application.Common.Clocks;
@@ -65,7 +66,7 @@ public sealed class RegulatoryRuleCatalogue
     public RegulatoryRule Get(string code) =>
         _rules.TryGetValue(code, out var rule) ? rule : throw new KeyNotFoundException($"No regulatory clock rule '{code}' (see Clocks:Rules).");
 
-    public bool TryGet(string code, out RegulatoryRule? rule) => _rules.TryGetValue(code, out rule);
+    public bool TryGet(string code, [NotNullWhen(true)] out RegulatoryRule? rule) => _rules.TryGetValue(code, out rule);
 
     /// <summary>A configured rule: a federal rule with the values configuration sets (the federal one stays its ceiling), or a new rule.</summary>
     internal static RegulatoryRule Build(string code, ClockRuleOptions configured)
