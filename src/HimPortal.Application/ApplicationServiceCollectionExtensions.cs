@@ -2,9 +2,11 @@ using FluentValidation;
 using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
+using HimPortal.Application.Common.Clocks;
 using HimPortal.Application.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace HimPortal.Application;
 
@@ -31,6 +33,11 @@ public static class ApplicationServiceCollectionExtensions
         services.AddHimPortalJobQueue();
         services.AddSettings<JobsOptions>(JobsOptions.Section);
         services.AddSettings<Intake.IntakeOptions>(Intake.IntakeOptions.Section);
+        services.AddScoped<Access.Sensitivity.SensitivityReader>();
+        services.TryAddSingleton<Common.Throttles.Throttle>();
+        services.TryAddSingleton<Access.Identity.OneTimeCodes>();
+        services.TryAddSingleton<Access.Identity.TotpVerifier>();
+        AddRegulatoryClocks(services);
 
         foreach (var type in typeof(ApplicationServiceCollectionExtensions).Assembly.GetTypes())
         {
@@ -52,5 +59,18 @@ public static class ApplicationServiceCollectionExtensions
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// The regulatory clocks and their configuration (section Clocks), validated when the host starts: a wrong value stops
+    /// the application with its key named rather than computing a wrong legal deadline later.
+    /// </summary>
+    private static void AddRegulatoryClocks(IServiceCollection services)
+    {
+        services.AddOptions<ClockOptions>().BindConfiguration(ClockOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClockOptions>, ClockOptionsValidator>());
+        services.TryAddSingleton<RegulatoryRuleCatalogue>();
+        services.TryAddSingleton(sp => HolidayCalendar.From(sp.GetRequiredService<IOptions<ClockOptions>>().Value.Holidays));
+        services.TryAddSingleton<RegulatoryClock>();
     }
 }

@@ -29,6 +29,16 @@ public sealed class HimDbContext(DbContextOptions<HimDbContext> options)
 
     public DbSet<PatientRestriction> PatientRestrictions => Set<PatientRestriction>();
 
+    public DbSet<SensitivityLabel> SensitivityLabels => Set<SensitivityLabel>();
+
+    public DbSet<SensitivityCodeRule> SensitivityCodeRules => Set<SensitivityCodeRule>();
+
+    public DbSet<ItemSensitivityLabel> ItemSensitivityLabels => Set<ItemSensitivityLabel>();
+
+    public DbSet<UsedOneTimeCode> UsedOneTimeCodes => Set<UsedOneTimeCode>();
+
+    public DbSet<ThrottleWindow> ThrottleWindows => Set<ThrottleWindow>();
+
     public DbSet<AuditLaneHead> AuditLaneHeads => Set<AuditLaneHead>();
 
     public DbSet<ArchivedAuditPartition> ArchivedAuditPartitions => Set<ArchivedAuditPartition>();
@@ -82,7 +92,10 @@ public static class Schemas
     public const string Audit = "audit";
     public const string Clinical = "clinical";
 
-    /// <summary>Who may open which chart beyond the record itself: assignments, break-the-glass accesses, restricted patients.</summary>
+    /// <summary>
+    /// Who may open which chart beyond the record itself (assignments, break-the-glass accesses, restricted patients), what
+    /// in it is sensitive (labels), and the shared state of sign-in defences (used one-time codes, throttles).
+    /// </summary>
     public const string Access = "access";
 
     /// <summary>Privacy monitoring: rule settings, alerts and their dispositions, rule runs, chain verifications.</summary>

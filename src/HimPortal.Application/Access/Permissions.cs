@@ -35,6 +35,15 @@ public static class Permissions
     /// <summary>Record treatment assignments and restrict patients' records (VIP, employee).</summary>
     public const string ChartAccessManage = "ChartAccess.Manage";
 
+    /// <summary>
+    /// Read the sensitivity labels on a patient's record. A label names what the record holds (HIV, substance use), so
+    /// only those who label records or release them hold it: HIM staff, release of information, the scheduler's jobs.
+    /// </summary>
+    public const string SensitivityRead = "Sensitivity.Read";
+
+    /// <summary>Define the sensitivity labels, whether each blocks release, and the codes that apply them (the privacy officer, the HIM manager).</summary>
+    public const string SensitivityConfigure = "Sensitivity.Configure";
+
     public const string CompletionSign = "Completion.Sign";
     public const string CompletionManage = "Completion.Manage";
     /// <summary>Read the access log, review break-the-glass accesses and privacy alerts, check the audit chain.</summary>
@@ -55,7 +64,7 @@ public static class Permissions
     public static readonly IReadOnlyList<string> All =
     [
         SignedIn, UsersManage, IntakeImport, IntakeIndex, ChartsSearch, ChartsDemographics, ChartsEncounters, ChartsDocuments,
-        ChartsRead, ChartsBreakGlass, ChartAccessManage, CompletionSign, CompletionManage, AuditReview, AuditManageRules, AuditMaintain,
+        ChartsRead, ChartsBreakGlass, ChartAccessManage, SensitivityRead, SensitivityConfigure, CompletionSign, CompletionManage, AuditReview, AuditManageRules, AuditMaintain,
         JobsMonitor, RoiProcess,
         DepartmentDashboard, PortalSelf,
     ];

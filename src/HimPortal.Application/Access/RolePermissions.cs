@@ -5,7 +5,9 @@ namespace HimPortal.Application.Access;
 /// <summary>
 /// The one map from role to permission. Least privilege: administrators manage accounts but read no charts;
 /// compliance officers review the access log and see who a patient is, not the clinical content; HIM clerks see
-/// demographics and the document list (for indexing), not results; patients reach only their own portal.
+/// demographics and the document list (for indexing), not results; patients reach only their own portal. Sensitivity
+/// labels (which say what a record holds) are read by those who label and release records, and defined by the privacy
+/// officer and the HIM manager, who set the policy without reading any patient's labels by it.
 /// The chart-section matrix that follows from it is <see cref="ChartSections"/> (and the README).
 /// </summary>
 public static class RolePermissions
@@ -15,17 +17,20 @@ public static class RolePermissions
         [Roles.Administrator] = Set(Permissions.UsersManage, Permissions.JobsMonitor),
         [Roles.HimManager] = Set(Permissions.DepartmentDashboard, Permissions.JobsMonitor, Permissions.IntakeImport, Permissions.IntakeIndex,
             Permissions.CompletionManage, Permissions.AuditReview, Permissions.ChartAccessManage,
+            Permissions.SensitivityRead, Permissions.SensitivityConfigure,
             Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters, Permissions.ChartsDocuments),
-        [Roles.HimClerk] = Set(Permissions.IntakeImport, Permissions.IntakeIndex, Permissions.ChartAccessManage,
+        [Roles.HimClerk] = Set(Permissions.IntakeImport, Permissions.IntakeIndex, Permissions.ChartAccessManage, Permissions.SensitivityRead,
             Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsDocuments),
-        [Roles.RoiSpecialist] = Set(Permissions.RoiProcess,
+        [Roles.RoiSpecialist] = Set(Permissions.RoiProcess, Permissions.SensitivityRead,
             Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters, Permissions.ChartsDocuments),
         [Roles.Physician] = Set(Permissions.ChartsRead, Permissions.ChartsBreakGlass, Permissions.CompletionSign,
             Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters, Permissions.ChartsDocuments),
-        [Roles.ComplianceOfficer] = Set(Permissions.AuditReview, Permissions.AuditManageRules, Permissions.JobsMonitor, Permissions.ChartsSearch,
+        [Roles.ComplianceOfficer] = Set(Permissions.AuditReview, Permissions.AuditManageRules, Permissions.SensitivityConfigure, Permissions.JobsMonitor,
+            Permissions.ChartsSearch,
             Permissions.ChartsDemographics),
         [Roles.Patient] = Set(Permissions.PortalSelf),
-        [Roles.System] = Set(Permissions.AuditMaintain, Permissions.AuditManageRules, Permissions.AuditReview, Permissions.IntakeImport),
+        [Roles.System] = Set(Permissions.AuditMaintain, Permissions.AuditManageRules, Permissions.AuditReview, Permissions.IntakeImport,
+            Permissions.SensitivityRead),
         [Roles.Console] = Set(Permissions.AuditMaintain, Permissions.AuditReview, Permissions.UsersManage, Permissions.IntakeImport,
             Permissions.JobsMonitor),
     }.ToFrozenDictionary(StringComparer.Ordinal);

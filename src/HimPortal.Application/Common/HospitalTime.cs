@@ -24,7 +24,15 @@ public sealed class HospitalTime
     public DateTimeOffset StartOf(DateOnly day)
     {
         var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        return new DateTimeOffset(local, Zone.GetUtcOffset(local)).ToUniversalTime();
+        // Some zones change their clocks at midnight (America/Havana, America/Santiago): when the clocks skip midnight the
+        // day starts at the end of the gap; when midnight happens twice, at the first one (the larger offset).
+        while (Zone.IsInvalidTime(local))
+        {
+            local = local.AddMinutes(1);
+        }
+
+        var offset = Zone.IsAmbiguousTime(local) ? Zone.GetAmbiguousTimeOffsets(local).Max() : Zone.GetUtcOffset(local);
+        return new DateTimeOffset(local, offset).ToUniversalTime();
     }
 
     public DateOnly DayOf(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Zone).DateTime);

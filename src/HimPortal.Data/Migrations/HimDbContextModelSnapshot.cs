@@ -109,6 +109,95 @@ namespace HimPortal.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("HimPortal.Data.Access.ItemSensitivityLabel", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("LabelCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("label_code");
+
+                    b.Property<DateTimeOffset>("LabelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("labelled_at");
+
+                    b.Property<Guid?>("LabelledByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("labelled_by_user_id");
+
+                    b.Property<string>("MatchedCode")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("matched_code");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RemovalReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("removal_reason");
+
+                    b.Property<DateTimeOffset?>("RemovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("removed_at");
+
+                    b.Property<Guid?>("RemovedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("removed_by_user_id");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("resource_type");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("source");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_item_sensitivity_labels");
+
+                    b.HasIndex("LabelCode")
+                        .HasDatabaseName("ix_item_sensitivity_labels_label_code");
+
+                    b.HasIndex("PatientId", "ResourceType", "ResourceId")
+                        .HasDatabaseName("ix_item_sensitivity_labels_patient_id_resource_type_resource_id");
+
+                    b.HasIndex("ResourceType", "ResourceId", "LabelCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_item_sensitivity_labels_resource_type_resource_id_label_code")
+                        .HasFilter("removed_at IS NULL");
+
+                    b.ToTable("item_sensitivity_labels", "access", t =>
+                        {
+                            t.HasCheckConstraint("ck_item_sensitivity_labels_source", "source IN ('manual','rule')");
+                        });
+                });
+
             modelBuilder.Entity("HimPortal.Data.Access.PatientRestriction", b =>
                 {
                     b.Property<Guid>("PatientId")
@@ -151,6 +240,589 @@ namespace HimPortal.Data.Migrations
                         .HasName("pk_patient_restrictions");
 
                     b.ToTable("patient_restrictions", "access");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Access.SensitivityCodeRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code");
+
+                    b.Property<string>("CodeSystem")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("code_system");
+
+                    b.Property<string>("LabelCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("label_code");
+
+                    b.Property<bool>("Prefix")
+                        .HasColumnType("boolean")
+                        .HasColumnName("prefix");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sensitivity_code_rules");
+
+                    b.HasIndex("LabelCode", "CodeSystem", "Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_sensitivity_code_rules_label_code_code_system_code");
+
+                    b.ToTable("sensitivity_code_rules", "access");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("bc1cf87b-98b0-e05f-f0e0-f7203dc450e9"),
+                            Code = "F10",
+                            CodeSystem = "http://hl7.org/fhir/sid/icd-10-cm",
+                            LabelCode = "SUD",
+                            Prefix = true
+                        },
+                        new
+                        {
+                            Id = new Guid("7f9358b7-eb71-8514-b7e2-6ed01d73639e"),
+                            Code = "F11",
+                            CodeSystem = "http://hl7.org/fhir/sid/icd-10-cm",
+                            LabelCode = "SUD",
+                            Prefix = true
+                        },
+                        new
+                        {
+                            Id = new Guid("b821181c-56fb-3def-72e5-7d3662a5e467"),
+                            Code = "F12",
+                            CodeSystem = "http://hl7.org/fhir/sid/icd-10-cm",
+                            LabelCode = "SUD",
+                            Prefix = true
+                        },
+                        new
+                        {
+                            Id = new Guid("d437e295-1125-25ab-0540-d7c2f6c12c14"),
+                            Code = "F13",
+                            CodeSystem = "http://hl7.org/fhir/sid/icd-10-cm",
+                            LabelCode = "SUD",
+                            Prefix = true
+                        },
+                        new
+                        {
+                            Id = new Guid("ad98c4fc-8407-235d-de2b-04a7ed38c3c0"),
+                            Code = "F14",
+                            CodeSystem = "http://hl7.org/fhir/sid/icd-10-cm",
+                            LabelCode = "SUD",
+                            Prefix = true
+                        },
+                        new
+                        {
+                            Id = new Guid("476d39de-75a2-ce4e-2bf1-39179a430a39"),
+                            Code = "F15",
+                            CodeSystem = "http://hl7.org/fhir/sid/icd-10-cm",
+                            LabelCode = "SUD",
+                            Prefix = true
+                        },
+                        new
+                        {
+                            Id = new Guid("079b1e3f-47b6-094a-7af2-19388a5130db"),
+                            Code = "F16",
+                            CodeSystem = "http://hl7.org/fhir/sid/icd-10-cm",
+                            LabelCode = "SUD",
+                            Prefix = true
+                        },
+                        new
+                        {
+                            Id = new Guid("b542e72a-6a49-aaf7-6867-4354dcdab0b1"),
+                            Code = "F18",
+                            CodeSystem = "http://hl7.org/fhir/sid/icd-10-cm",
+                            LabelCode = "SUD",
+                            Prefix = true
+                        },
+                        new
+                        {
+                            Id = new Guid("3fef8422-06e8-0d12-9b31-2a997d7f8f94"),
+                            Code = "F19",
+                            CodeSystem = "http://hl7.org/fhir/sid/icd-10-cm",
+                            LabelCode = "SUD",
+                            Prefix = true
+                        },
+                        new
+                        {
+                            Id = new Guid("9096e1b7-6383-3756-bf75-a06930be87f1"),
+                            Code = "7200002",
+                            CodeSystem = "http://snomed.info/sct",
+                            LabelCode = "SUD",
+                            Prefix = false
+                        },
+                        new
+                        {
+                            Id = new Guid("eb690b45-106a-a710-bd5a-ba983640bd81"),
+                            Code = "5602001",
+                            CodeSystem = "http://snomed.info/sct",
+                            LabelCode = "SUD",
+                            Prefix = false
+                        },
+                        new
+                        {
+                            Id = new Guid("54c0cad6-ee65-eafe-96b5-4fa12bf10aa9"),
+                            Code = "6525002",
+                            CodeSystem = "http://snomed.info/sct",
+                            LabelCode = "SUD",
+                            Prefix = false
+                        },
+                        new
+                        {
+                            Id = new Guid("5a7155be-85e8-3373-123d-6d1fa14f0058"),
+                            Code = "66214007",
+                            CodeSystem = "http://snomed.info/sct",
+                            LabelCode = "SUD",
+                            Prefix = false
+                        },
+                        new
+                        {
+                            Id = new Guid("9e9ee120-1a5a-c183-b857-bd8be0b54a72"),
+                            Code = "86406008",
+                            CodeSystem = "http://snomed.info/sct",
+                            LabelCode = "HIV",
+                            Prefix = false
+                        },
+                        new
+                        {
+                            Id = new Guid("43db42ad-fe7e-052e-16c8-4e972b9e2274"),
+                            Code = "62479008",
+                            CodeSystem = "http://snomed.info/sct",
+                            LabelCode = "HIV",
+                            Prefix = false
+                        },
+                        new
+                        {
+                            Id = new Guid("8141edde-c010-586b-1dc5-bc93759c0ff6"),
+                            Code = "165816005",
+                            CodeSystem = "http://snomed.info/sct",
+                            LabelCode = "HIV",
+                            Prefix = false
+                        },
+                        new
+                        {
+                            Id = new Guid("4e6b9fd6-9a0a-4212-77c4-98aa319d67af"),
+                            Code = "B20",
+                            CodeSystem = "http://hl7.org/fhir/sid/icd-10-cm",
+                            LabelCode = "HIV",
+                            Prefix = true
+                        },
+                        new
+                        {
+                            Id = new Guid("0ffc9402-af34-0277-187a-e3efce16b967"),
+                            Code = "Z21",
+                            CodeSystem = "http://hl7.org/fhir/sid/icd-10-cm",
+                            LabelCode = "HIV",
+                            Prefix = true
+                        },
+                        new
+                        {
+                            Id = new Guid("04aa582f-42a7-9e6d-d34b-f49c02126a96"),
+                            Code = "O98.7",
+                            CodeSystem = "http://hl7.org/fhir/sid/icd-10-cm",
+                            LabelCode = "HIV",
+                            Prefix = true
+                        },
+                        new
+                        {
+                            Id = new Guid("e7854bec-23ac-f097-3eaa-7ab3cf5f8edb"),
+                            Code = "80203-3",
+                            CodeSystem = "http://loinc.org",
+                            LabelCode = "HIV",
+                            Prefix = false
+                        },
+                        new
+                        {
+                            Id = new Guid("45cae885-cee5-bf5f-9b24-2fc2c834380a"),
+                            Code = "89365-1",
+                            CodeSystem = "http://loinc.org",
+                            LabelCode = "HIV",
+                            Prefix = false
+                        },
+                        new
+                        {
+                            Id = new Guid("b19b4edc-8b83-c4d3-69a7-287ebfaa089b"),
+                            Code = "9836-8",
+                            CodeSystem = "http://loinc.org",
+                            LabelCode = "HIV",
+                            Prefix = false
+                        },
+                        new
+                        {
+                            Id = new Guid("5729d396-cbfb-abe4-98a3-ceab7b4a851e"),
+                            Code = "F2",
+                            CodeSystem = "http://hl7.org/fhir/sid/icd-10-cm",
+                            LabelCode = "BH",
+                            Prefix = true
+                        },
+                        new
+                        {
+                            Id = new Guid("5496b1f3-2337-cce2-cd0a-a33e90507ff0"),
+                            Code = "F3",
+                            CodeSystem = "http://hl7.org/fhir/sid/icd-10-cm",
+                            LabelCode = "BH",
+                            Prefix = true
+                        },
+                        new
+                        {
+                            Id = new Guid("527fce91-3b1e-9653-4209-b19f289e334a"),
+                            Code = "F4",
+                            CodeSystem = "http://hl7.org/fhir/sid/icd-10-cm",
+                            LabelCode = "BH",
+                            Prefix = true
+                        },
+                        new
+                        {
+                            Id = new Guid("acd30c2a-27a7-b289-5fcf-ac4e46a8b9b4"),
+                            Code = "F5",
+                            CodeSystem = "http://hl7.org/fhir/sid/icd-10-cm",
+                            LabelCode = "BH",
+                            Prefix = true
+                        },
+                        new
+                        {
+                            Id = new Guid("fd175cdf-862d-3d08-e7eb-6fc618e635c0"),
+                            Code = "F6",
+                            CodeSystem = "http://hl7.org/fhir/sid/icd-10-cm",
+                            LabelCode = "BH",
+                            Prefix = true
+                        },
+                        new
+                        {
+                            Id = new Guid("3bc9f6b9-e576-e5ae-3e19-5b9a7aa40089"),
+                            Code = "F9",
+                            CodeSystem = "http://hl7.org/fhir/sid/icd-10-cm",
+                            LabelCode = "BH",
+                            Prefix = true
+                        },
+                        new
+                        {
+                            Id = new Guid("aa86156a-bd59-fbf4-70b4-6144052e6561"),
+                            Code = "35489007",
+                            CodeSystem = "http://snomed.info/sct",
+                            LabelCode = "BH",
+                            Prefix = false
+                        },
+                        new
+                        {
+                            Id = new Guid("a6f987bf-4612-45a4-df65-c0aaec310418"),
+                            Code = "370143000",
+                            CodeSystem = "http://snomed.info/sct",
+                            LabelCode = "BH",
+                            Prefix = false
+                        },
+                        new
+                        {
+                            Id = new Guid("addf07e9-04e9-bdd1-4913-469a36004bd8"),
+                            Code = "197480006",
+                            CodeSystem = "http://snomed.info/sct",
+                            LabelCode = "BH",
+                            Prefix = false
+                        },
+                        new
+                        {
+                            Id = new Guid("ddbe5f5a-8578-b58e-c972-1917807d1570"),
+                            Code = "58214004",
+                            CodeSystem = "http://snomed.info/sct",
+                            LabelCode = "BH",
+                            Prefix = false
+                        },
+                        new
+                        {
+                            Id = new Guid("1b339ea9-bf12-b1ba-33ac-757c921476aa"),
+                            Code = "13746004",
+                            CodeSystem = "http://snomed.info/sct",
+                            LabelCode = "BH",
+                            Prefix = false
+                        },
+                        new
+                        {
+                            Id = new Guid("777ecd9e-7abc-eca5-f58c-37af85c46a4c"),
+                            Code = "47505003",
+                            CodeSystem = "http://snomed.info/sct",
+                            LabelCode = "BH",
+                            Prefix = false
+                        },
+                        new
+                        {
+                            Id = new Guid("9715ce82-fd15-26f8-24dc-54e69e2c9e15"),
+                            Code = "28627-8",
+                            CodeSystem = "http://loinc.org",
+                            LabelCode = "BH",
+                            Prefix = false
+                        },
+                        new
+                        {
+                            Id = new Guid("8dc5c831-3c04-1a61-1a00-af88ef4d1e8e"),
+                            Code = "11510-5",
+                            CodeSystem = "http://loinc.org",
+                            LabelCode = "BH",
+                            Prefix = false
+                        },
+                        new
+                        {
+                            Id = new Guid("382b9e47-debf-a41b-eeec-d094bf3638a5"),
+                            Code = "34904-3",
+                            CodeSystem = "http://loinc.org",
+                            LabelCode = "BH",
+                            Prefix = false
+                        },
+                        new
+                        {
+                            Id = new Guid("977e985b-1950-4f10-7d35-343c4b8babbf"),
+                            Code = "34785-6",
+                            CodeSystem = "http://loinc.org",
+                            LabelCode = "BH",
+                            Prefix = false
+                        },
+                        new
+                        {
+                            Id = new Guid("779ab46e-45de-8f76-c3c5-7eef7ea0be6c"),
+                            Code = "44249-1",
+                            CodeSystem = "http://loinc.org",
+                            LabelCode = "BH",
+                            Prefix = false
+                        },
+                        new
+                        {
+                            Id = new Guid("6b4d4569-8a8a-2930-c77c-66c0d7c334fb"),
+                            Code = "51969-4",
+                            CodeSystem = "http://loinc.org",
+                            LabelCode = "GDIS",
+                            Prefix = false
+                        },
+                        new
+                        {
+                            Id = new Guid("64cb6f3d-0da5-dae6-11f4-850aa1feb40a"),
+                            Code = "81247-9",
+                            CodeSystem = "http://loinc.org",
+                            LabelCode = "GDIS",
+                            Prefix = false
+                        },
+                        new
+                        {
+                            Id = new Guid("5e46a4c5-e06a-5638-a9e8-0dec0cc102db"),
+                            Code = "A5",
+                            CodeSystem = "http://hl7.org/fhir/sid/icd-10-cm",
+                            LabelCode = "SEX",
+                            Prefix = true
+                        },
+                        new
+                        {
+                            Id = new Guid("965a6344-8605-6dee-2216-5b9b076c638c"),
+                            Code = "A60",
+                            CodeSystem = "http://hl7.org/fhir/sid/icd-10-cm",
+                            LabelCode = "SEX",
+                            Prefix = true
+                        },
+                        new
+                        {
+                            Id = new Guid("7787ae1b-18d1-d6cd-375b-916e2fd634bf"),
+                            Code = "A63",
+                            CodeSystem = "http://hl7.org/fhir/sid/icd-10-cm",
+                            LabelCode = "SEX",
+                            Prefix = true
+                        },
+                        new
+                        {
+                            Id = new Guid("4ee9c415-0de5-3499-d1d2-74470b792bf6"),
+                            Code = "A64",
+                            CodeSystem = "http://hl7.org/fhir/sid/icd-10-cm",
+                            LabelCode = "SEX",
+                            Prefix = true
+                        },
+                        new
+                        {
+                            Id = new Guid("816f6b19-eb41-e60c-94bc-0df1ff891d23"),
+                            Code = "Z30",
+                            CodeSystem = "http://hl7.org/fhir/sid/icd-10-cm",
+                            LabelCode = "SEX",
+                            Prefix = true
+                        },
+                        new
+                        {
+                            Id = new Guid("2e1de0ba-beae-f38e-4e64-713c2dd32e0e"),
+                            Code = "Z33.2",
+                            CodeSystem = "http://hl7.org/fhir/sid/icd-10-cm",
+                            LabelCode = "SEX",
+                            Prefix = true
+                        },
+                        new
+                        {
+                            Id = new Guid("cc7b5a43-e690-77ff-50ad-4957a7532c8b"),
+                            Code = "O04",
+                            CodeSystem = "http://hl7.org/fhir/sid/icd-10-cm",
+                            LabelCode = "SEX",
+                            Prefix = true
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Access.SensitivityLabel", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("code");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<bool>("BlocksReleaseWithoutAuthorization")
+                        .HasColumnType("boolean")
+                        .HasColumnName("blocks_release_without_authorization");
+
+                    b.Property<string>("CodeSystem")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("code_system");
+
+                    b.Property<bool>("LabelsEncounter")
+                        .HasColumnType("boolean")
+                        .HasColumnName("labels_encounter");
+
+                    b.Property<string>("Regulation")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("regulation");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid?>("UpdatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("updated_by_user_id");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Code")
+                        .HasName("pk_sensitivity_labels");
+
+                    b.ToTable("sensitivity_labels", "access");
+
+                    b.HasData(
+                        new
+                        {
+                            Code = "PSYTHPN",
+                            Active = true,
+                            BlocksReleaseWithoutAuthorization = true,
+                            CodeSystem = "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+                            LabelsEncounter = false,
+                            Regulation = "45 CFR 164.501 (definition); 164.508(a)(2) (authorization required); 164.524(a)(1)(i) (outside the right of access)",
+                            Title = "Psychotherapy notes",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Version = 0u
+                        },
+                        new
+                        {
+                            Code = "SUD",
+                            Active = true,
+                            BlocksReleaseWithoutAuthorization = true,
+                            CodeSystem = "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+                            LabelsEncounter = true,
+                            Regulation = "42 CFR Part 2: 2.12 (records covered), 2.31 (consent), 2.32 (notice to accompany disclosure); tobacco and caffeine are not covered (2.11)",
+                            Title = "Substance use disorder records (42 CFR Part 2)",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Version = 0u
+                        },
+                        new
+                        {
+                            Code = "HIV",
+                            Active = true,
+                            BlocksReleaseWithoutAuthorization = true,
+                            CodeSystem = "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+                            LabelsEncounter = true,
+                            Regulation = "State HIV/AIDS confidentiality law (specific written consent to disclose in most states)",
+                            Title = "HIV/AIDS information",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Version = 0u
+                        },
+                        new
+                        {
+                            Code = "BH",
+                            Active = true,
+                            BlocksReleaseWithoutAuthorization = false,
+                            CodeSystem = "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+                            LabelsEncounter = false,
+                            Regulation = "State mental-health confidentiality law; psychotherapy notes are labelled PSYTHPN (45 CFR 164.508(a)(2))",
+                            Title = "Behavioral and mental health information",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Version = 0u
+                        },
+                        new
+                        {
+                            Code = "GDIS",
+                            Active = true,
+                            BlocksReleaseWithoutAuthorization = false,
+                            CodeSystem = "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+                            LabelsEncounter = false,
+                            Regulation = "Genetic Information Nondiscrimination Act of 2008 (Pub. L. 110-233); 45 CFR 164.502(a)(5)(i) (no use by health plans for underwriting)",
+                            Title = "Genetic information",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Version = 0u
+                        },
+                        new
+                        {
+                            Code = "SEX",
+                            Active = true,
+                            BlocksReleaseWithoutAuthorization = true,
+                            CodeSystem = "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+                            LabelsEncounter = true,
+                            Regulation = "State minor-consent and reproductive-health privacy law; 45 CFR 164.502(g)(3) (a parent is not the personal representative for care the minor consented to)",
+                            Title = "Sexual and reproductive health, including care a minor consented to",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Version = 0u
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Access.ThrottleWindow", b =>
+                {
+                    b.Property<byte[]>("KeyHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("key_hash");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("window_start");
+
+                    b.Property<int>("Hits")
+                        .HasColumnType("integer")
+                        .HasColumnName("hits");
+
+                    b.Property<DateTimeOffset>("WindowEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("window_end");
+
+                    b.HasKey("KeyHash", "WindowStart")
+                        .HasName("pk_throttle_windows");
+
+                    b.HasIndex("WindowEnd")
+                        .HasDatabaseName("ix_throttle_windows_window_end");
+
+                    b.ToTable("throttle_windows", "access");
                 });
 
             modelBuilder.Entity("HimPortal.Data.Access.TreatmentAssignment", b =>
@@ -210,6 +882,43 @@ namespace HimPortal.Data.Migrations
                         .HasFilter("revoked_at IS NULL");
 
                     b.ToTable("treatment_assignments", "access");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Access.UsedOneTimeCode", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("Purpose")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("purpose");
+
+                    b.Property<long>("TimeStep")
+                        .HasColumnType("bigint")
+                        .HasColumnName("time_step");
+
+                    b.Property<byte[]>("CodeHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTimeOffset>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.HasKey("UserId", "Purpose", "TimeStep", "CodeHash")
+                        .HasName("pk_used_one_time_codes");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_used_one_time_codes_expires_at");
+
+                    b.ToTable("used_one_time_codes", "access");
                 });
 
             modelBuilder.Entity("HimPortal.Data.Audit.AccessEvent", b =>
@@ -2817,6 +3526,23 @@ namespace HimPortal.Data.Migrations
                         .HasConstraintName("fk_break_glass_accesses_asp_net_users_user_id");
                 });
 
+            modelBuilder.Entity("HimPortal.Data.Access.ItemSensitivityLabel", b =>
+                {
+                    b.HasOne("HimPortal.Data.Access.SensitivityLabel", null)
+                        .WithMany()
+                        .HasForeignKey("LabelCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_item_sensitivity_labels_sensitivity_labels_label_code");
+
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_item_sensitivity_labels_patient_patient_id");
+                });
+
             modelBuilder.Entity("HimPortal.Data.Access.PatientRestriction", b =>
                 {
                     b.HasOne("HimPortal.Data.Clinical.Patient", null)
@@ -2825,6 +3551,16 @@ namespace HimPortal.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_patient_restrictions_patient_patient_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Access.SensitivityCodeRule", b =>
+                {
+                    b.HasOne("HimPortal.Data.Access.SensitivityLabel", null)
+                        .WithMany()
+                        .HasForeignKey("LabelCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_sensitivity_code_rules_sensitivity_labels_label_code");
                 });
 
             modelBuilder.Entity("HimPortal.Data.Access.TreatmentAssignment", b =>
