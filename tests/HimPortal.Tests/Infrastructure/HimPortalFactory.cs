@@ -16,6 +16,12 @@ public sealed class HimPortalFactory(TestDatabase database, bool kestrel = false
 {
     public TestClock Clock { get; } = new();
 
+    /// <summary>Whether this host runs the clustered schedules (off by default).</summary>
+    public bool RunSchedules { get; init; }
+
+    /// <summary>More settings, applied last.</summary>
+    public Dictionary<string, string?> Settings { get; } = [];
+
     public LogCapture Logs { get; } = new();
 
     private readonly string _logFolder = Path.Combine(Path.GetTempPath(), "himportal-test-logs", Guid.NewGuid().ToString("N"));
@@ -47,9 +53,15 @@ public sealed class HimPortalFactory(TestDatabase database, bool kestrel = false
         builder.UseSetting("ConnectionStrings:HimPortalAdmin", database.OwnerConnectionString);
         builder.UseSetting("Security:RequireHttps", "false");
         builder.UseSetting("Logs:Path", Path.Combine(_logFolder, "himportal-.log"));
-        // Rules run when a test runs them, not on a timer that would race the test's own scenario.
-        builder.UseSetting("Compliance:Monitoring:Enabled", "false");
-        builder.UseSetting("Compliance:Verification:PollInterval", "00:00:00.5");
+        // Schedules fire when a test asks for them (JobScheduleTests), not on a timer that would race a test's own scenario;
+        // queued jobs (uploads, verifications) run at once.
+        builder.UseSetting("Jobs:RunSchedules", RunSchedules ? "true" : "false");
+        builder.UseSetting("Jobs:PollInterval", "00:00:00.2");
+        builder.UseSetting("Jobs:HeartbeatInterval", "00:00:00.2");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);

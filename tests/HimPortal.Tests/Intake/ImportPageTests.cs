@@ -134,7 +134,16 @@ public sealed partial class ImportPageTests(WebFixture web) : IClassFixture<WebF
             form.Add(File(file));
         }
 
-        return await client.PostAsync(new Uri("/Intake/Import", UriKind.Relative), form);
+        var posted = await client.PostAsync(new Uri("/Intake/Import", UriKind.Relative), form);
+        if (posted.StatusCode != HttpStatusCode.Redirect)
+        {
+            return posted;
+        }
+
+        // The upload returns at once, to the import job's page; it refreshes until the job is done.
+        var jobPage = posted.Headers.Location!.ToString();
+        jobPage.ShouldStartWith("/Jobs/Job/");
+        return await JobPages.WaitUntilFinishedAsync(client, jobPage);
     }
 
     private static ByteArrayContent File((string Name, byte[] Bytes) file)
