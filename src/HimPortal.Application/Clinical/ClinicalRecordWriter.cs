@@ -109,4 +109,30 @@ public sealed class ClinicalRecordWriter
             ?? throw new InvalidOperationException("A record's version is bumped in the transaction that changes it: begin one first.");
         return BumpAsync((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction(), records, ct);
     }
+
+    /// <summary>
+    /// Synthetic patients for `himportal audit generate` (a name, an MRN, a birth date, each tagged synthetic in its FHIR
+    /// resource), so that synthetic audit rows name patients the compliance pages can show. Already present ids are kept.
+    /// </summary>
+    internal static async Task AddSyntheticPatientsAsync(
+        NpgsqlConnection connection, Guid[] ids, string[] given, string[] family, DateOnly[] born, string[] sex, CancellationToken ct)
+    {
+        await using var insert = new NpgsqlCommand("""
+            INSERT INTO clinical.patients (id, fhir_id, resource, source_hash, imported_at, mrn, family_name, given_names, search_name,
+                birth_date, sex, deceased)
+            SELECT n.id, 'syn-' || n.id, r.resource, sha256(convert_to(r.resource::text, 'UTF8')), now(),
+                   'SYN' || lpad(n.ord::text, 7, '0'), n.family, n.given, lower(n.given || ' ' || n.family), n.born, n.sex, false
+            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::date[], $5::text[]) WITH ORDINALITY AS n(id, given, family, born, sex, ord)
+            CROSS JOIN LATERAL (SELECT jsonb_build_object('resourceType', 'Patient', 'id', 'syn-' || n.id,
+                'meta', jsonb_build_object('tag', jsonb_build_array(jsonb_build_object('code', 'synthetic')))) AS resource) r
+            ON CONFLICT (id) DO NOTHING
+            """, connection);
+        insert.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
+        insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = given });
+        insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = family });
+        insert.Parameters.Add(new NpgsqlParameter<DateOnly[]> { TypedValue = born });
+        insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = sex });
+        insert.CommandTimeout = 600;
+        await insert.ExecuteNonQueryAsync(ct);
+    }
 }

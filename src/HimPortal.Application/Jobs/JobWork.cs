@@ -9,6 +9,10 @@ public sealed class JobKindAttribute(string kind) : Attribute
     public string Kind { get; } = kind;
 }
 
+/// <summary>Marks a string property of a job payload as a code (a configured folder's name, a rule's code), never patient data.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+public sealed class JobCodeAttribute : Attribute;
+
 /// <summary>
 /// A job's payload: ids, numbers and codes only, never patient data (a name, a birth date, an MRN, clinical text). The
 /// payload is stored in jobs.jobs and shown to whoever may watch the queue; an architecture test holds every payload

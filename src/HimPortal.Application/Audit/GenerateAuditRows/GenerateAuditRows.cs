@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using HimPortal.Application.Access;
+using HimPortal.Application.Clinical;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Audit;
@@ -384,23 +385,7 @@ public sealed class GenerateAuditRowsHandler(PermissionCheck permissions, IConfi
             var family = ids.Select(_ => FamilyNames[random.Next(FamilyNames.Length)]).ToArray();
             var born = ids.Select(_ => new DateOnly(1930, 1, 1).AddDays(random.Next(0, 90 * 365))).ToArray();
             var sex = ids.Select(_ => random.Next(2) == 0 ? "female" : "male").ToArray();
-            await using var insert = new NpgsqlCommand("""
-                INSERT INTO clinical.patients (id, fhir_id, resource, source_hash, imported_at, mrn, family_name, given_names, search_name,
-                    birth_date, sex, deceased)
-                SELECT n.id, 'syn-' || n.id, r.resource, sha256(convert_to(r.resource::text, 'UTF8')), now(),
-                       'SYN' || lpad(n.ord::text, 7, '0'), n.family, n.given, lower(n.given || ' ' || n.family), n.born, n.sex, false
-                FROM unnest($1::uuid[], $2::text[], $3::text[], $4::date[], $5::text[]) WITH ORDINALITY AS n(id, given, family, born, sex, ord)
-                CROSS JOIN LATERAL (SELECT jsonb_build_object('resourceType', 'Patient', 'id', 'syn-' || n.id,
-                    'meta', jsonb_build_object('tag', jsonb_build_array(jsonb_build_object('code', 'synthetic')))) AS resource) r
-                ON CONFLICT (id) DO NOTHING
-                """, connection);
-            insert.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
-            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = given });
-            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = family });
-            insert.Parameters.Add(new NpgsqlParameter<DateOnly[]> { TypedValue = born });
-            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = sex });
-            insert.CommandTimeout = 600;
-            await insert.ExecuteNonQueryAsync(ct);
+            await ClinicalRecordWriter.AddSyntheticPatientsAsync(connection, ids, given, family, born, sex, ct);
         }
 
         /// <summary>Users of the synthetic rows exist too, locked and without a password: no one can sign in as them.</summary>

@@ -11,7 +11,7 @@ namespace HimPortal.Application.Intake.ImportFolder;
 /// <param name="Folder">The name of a folder in Intake:ServerFolders (never a path).</param>
 public sealed record ImportFolderCommand(string? Folder);
 
-public sealed record ImportFolderPayload(string Folder) : IJobPayload;
+public sealed record ImportFolderPayload([property: JobCode] string Folder) : IJobPayload;
 
 /// <summary>Queues the import of a configured server-side folder (a feed's drop folder, a migration's export).</summary>
 [RequiresPermission(Permissions.IntakeImport)]
