@@ -1,5 +1,6 @@
 using FluentValidation;
 using HimPortal.Application.Access;
+using HimPortal.Application.Access.Identity;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Application.Common.Clocks;
@@ -33,6 +34,12 @@ public static class ApplicationServiceCollectionExtensions
         services.AddHimPortalJobQueue();
         services.AddSettings<JobsOptions>(JobsOptions.Section);
         services.AddSettings<Intake.IntakeOptions>(Intake.IntakeOptions.Section);
+        services.AddSettings<HospitalOptions>(HospitalOptions.Section);
+        services.AddSettings<AccessOptions>(AccessOptions.Section);
+        services.AddSettings<Audit.AuditOptions>(Audit.AuditOptions.Section);
+        services.AddSettings<Charts.ChartsOptions>(Charts.ChartsOptions.Section);
+        services.AddSettings<Compliance.ComplianceOptions>(Compliance.ComplianceOptions.Section);
+        services.AddHimPortalIdentityPolicy();
         services.AddScoped<Access.Sensitivity.SensitivityReader>();
         services.TryAddSingleton<Common.Throttles.Throttle>();
         services.TryAddSingleton<Access.Identity.OneTimeCodes>();

@@ -15,7 +15,7 @@ internal static partial class CliHost
         var services = Basics(configuration);
         services.AddHimPortalData();
         services.AddHimPortalApplication();
-        services.AddIdentityCore<HimUser>(options => IdentitySetup.Configure(options, configuration))
+        services.AddIdentityCore<HimUser>()
             .AddRoles<HimRole>()
             .AddStores();
         return Validated(services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }));

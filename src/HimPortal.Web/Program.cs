@@ -1,6 +1,7 @@
 using HimPortal.Application;
 using HimPortal.Application.Access.Identity;
 using HimPortal.Application.Audit;
+using HimPortal.Application.Common;
 using HimPortal.Application.Jobs;
 using HimPortal.Data;
 using HimPortal.Data.Identity;
@@ -24,10 +25,14 @@ builder.Services.AddHimPortalApplication();
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<IAuditActorAccessor, HttpAuditActorAccessor>();
 
-builder.Services.AddIdentity<HimUser, HimRole>(options => IdentitySetup.Configure(options, configuration))
+builder.Services.AddIdentity<HimUser, HimRole>()
     .AddStores()
     .AddDefaultTokenProviders();
-builder.Services.Configure<SessionLimits>(configuration.GetSection("Sessions"));
+builder.Services.AddSettings<SessionLimits>(SessionLimits.Section);
+builder.Services.AddSettings<SecurityOptions>(SecurityOptions.Section);
+builder.Services.AddSettings<LogsOptions>(LogsOptions.Section);
+builder.Services.AddSettings<DatabaseOptions>(DatabaseOptions.Section);
+builder.Services.AddOptions<ConnectionStringsOptions>().BindConfiguration(ConnectionStringsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<DatabaseTicketStore>();
 builder.Services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, SessionCookieSetup>();
 builder.Services.AddDataProtection().SetApplicationName("HimPortal").PersistKeysToHimPortalDatabase();
@@ -53,7 +58,7 @@ if (refusal is not null)
     return 1;
 }
 
-var requireHttps = configuration.GetValue("Security:RequireHttps", true);
+var requireHttps = app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.RequireHttps;
 app.UseForwardedHeaders();
 app.UseMiddleware<CorrelationIdMiddleware>();
 app.UseSerilogRequestLogging(options =>

@@ -1,18 +1,18 @@
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace HimPortal.Application.Common;
 
 /// <summary>
-/// The hospital's own clock face (Hospital:TimeZone, an IANA id; UTC when unset): reviewers enter and read dates in it,
+/// The hospital's own clock face (Hospital:TimeZone, an IANA id; UTC when unset, <see cref="HospitalOptions"/>): reviewers enter and read dates in it,
 /// and "after hours" and "a day" in the monitoring rules mean the hospital's hours and days, not the server's.
 /// </summary>
 public sealed class HospitalTime
 {
-    public HospitalTime(IConfiguration configuration)
+    public HospitalTime(IOptions<HospitalOptions> options)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var id = configuration["Hospital:TimeZone"];
-        Zone = string.IsNullOrWhiteSpace(id) ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(id.Trim());
+        ArgumentNullException.ThrowIfNull(options);
+        var id = options.Value.TimeZone;
+        Zone = string.IsNullOrWhiteSpace(id) || id.Trim() == "UTC" ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(id.Trim());
     }
 
     public TimeZoneInfo Zone { get; }

@@ -28,7 +28,8 @@ public static class LoggingSetup
             .Enrich.FromLogContext()
             .WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
 
-        var path = configuration["Logs:Path"];
+        var settings = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LogsOptions>>().Value;
+        var path = settings.Path;
         if (!string.IsNullOrWhiteSpace(path))
         {
             logger.WriteTo.File(
@@ -36,7 +37,7 @@ public static class LoggingSetup
                 outputTemplate: FileTemplate,
                 formatProvider: System.Globalization.CultureInfo.InvariantCulture,
                 rollingInterval: RollingInterval.Day,
-                retainedFileCountLimit: configuration.GetValue("Logs:RetainedDays", 31),
+                retainedFileCountLimit: settings.RetainedDays,
                 shared: true);
         }
 

@@ -14,7 +14,7 @@ public static class SchemaGate
         var configuration = app.Configuration;
         await using var scope = app.Services.CreateAsyncScope();
         var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("HimPortal.SchemaGate");
-        if (app.Environment.IsDevelopment() && configuration.GetValue("Database:MigrateOnStart", true))
+        if (app.Environment.IsDevelopment() && app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.MigrateOnStart)
         {
             var outcome = await DatabaseMigrator.MigrateAsync(
                 DataServiceCollectionExtensions.AdminConnectionString(configuration),

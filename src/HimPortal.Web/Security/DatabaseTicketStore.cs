@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using HimPortal.Application.Access.Sessions;
+using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
@@ -92,7 +93,7 @@ public sealed class DatabaseTicketStore(
 }
 
 /// <summary>Binds the cookie handler to <see cref="DatabaseTicketStore"/> and to the session limits.</summary>
-public sealed class SessionCookieSetup(DatabaseTicketStore store, IOptions<SessionLimits> sessions, IConfiguration configuration)
+public sealed class SessionCookieSetup(DatabaseTicketStore store, IOptions<SessionLimits> sessions, IOptions<SecurityOptions> security)
     : IPostConfigureOptions<CookieAuthenticationOptions>
 {
     public void PostConfigure(string? name, CookieAuthenticationOptions options)
@@ -112,7 +113,7 @@ public sealed class SessionCookieSetup(DatabaseTicketStore store, IOptions<Sessi
         options.Cookie.Name = "himportal.session";
         options.Cookie.HttpOnly = true;
         options.Cookie.SameSite = SameSiteMode.Strict;
-        options.Cookie.SecurePolicy = configuration.GetValue("Security:RequireHttps", true)
+        options.Cookie.SecurePolicy = security.Value.RequireHttps
             ? CookieSecurePolicy.Always
             : CookieSecurePolicy.SameAsRequest;
     }

@@ -84,7 +84,7 @@ public sealed class TestDatabase : IAsyncLifetime, IDatabaseConnections
         var fallback = actor ?? new TestActor();
         // A job's scope acts as the job's user (ActorScope), as in the web host; otherwise the test's actor.
         services.AddScoped<IAuditActorAccessor>(sp => new ScopedActor(sp.GetRequiredService<ActorScope>(), fallback));
-        services.AddIdentityCore<HimUser>(options => IdentitySetup.Configure(options, configuration))
+        services.AddIdentityCore<HimUser>()
             .AddRoles<HimRole>()
             .AddStores();
         services.TryAddSingleton(TimeProvider.System);

@@ -3,7 +3,7 @@ using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Access;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace HimPortal.Application.Access.BreakGlass;
 
@@ -59,11 +59,9 @@ public sealed class BreakGlassHandler(
     AccessAudit audit,
     IAuditActorAccessor actors,
     IValidator<BreakGlassCommand> validator,
-    IConfiguration configuration,
+    IOptions<AccessOptions> options,
     TimeProvider clock) : Handler<BreakGlassCommand, Result<BreakGlassGrant>>(permissions)
 {
-    public static readonly TimeSpan DefaultDuration = TimeSpan.FromHours(4);
-
     protected override async Task<Result<BreakGlassGrant>> ExecuteAsync(BreakGlassCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -81,7 +79,7 @@ public sealed class BreakGlassHandler(
             return Error.Invalid(validation);
         }
 
-        var duration = configuration.GetValue("Charts:BreakGlassDuration", DefaultDuration);
+        var duration = options.Value.BreakGlassDuration;
         return await db.InTransactionAsync<Result<BreakGlassGrant>>(async token =>
         {
             var entry = await gate.OpenAsync(command.PatientId, token);

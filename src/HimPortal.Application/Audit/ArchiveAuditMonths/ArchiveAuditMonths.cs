@@ -7,6 +7,7 @@ using HimPortal.Application.Common;
 using HimPortal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace HimPortal.Application.Audit.ArchiveAuditMonths;
@@ -29,14 +30,14 @@ public sealed record ArchiveReport(IReadOnlyList<ArchivedMonth> Archived, DateTi
 /// are never touched; the month can never be re-created (audit.ensure_partitions refuses it).
 /// </summary>
 [RequiresPermission(Permissions.AuditMaintain)]
-public sealed class ArchiveAuditMonthsHandler(PermissionCheck permissions, IConfiguration configuration, IAuditActorAccessor actors, TimeProvider clock) : Handler<ArchiveAuditMonthsCommand, Result<ArchiveReport>>(permissions)
+public sealed class ArchiveAuditMonthsHandler(PermissionCheck permissions, IConfiguration configuration, IOptions<AuditOptions> settings, IAuditActorAccessor actors, TimeProvider clock) : Handler<ArchiveAuditMonthsCommand, Result<ArchiveReport>>(permissions)
 {
     public const int MinimumRetentionMonths = 72;
 
     protected override async Task<Result<ArchiveReport>> ExecuteAsync(ArchiveAuditMonthsCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var retention = Math.Max(MinimumRetentionMonths, configuration.GetValue("Audit:RetentionMonths", MinimumRetentionMonths));
+        var retention = Math.Max(MinimumRetentionMonths, settings.Value.RetentionMonths);
         var now = clock.GetUtcNow().UtcDateTime;
         var keepFrom = new DateTimeOffset(new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(-retention));
         if (!command.DryRun)

@@ -1,6 +1,6 @@
 using HimPortal.Application.Access;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace HimPortal.Application.Charts.GetChart;
 
@@ -20,11 +20,11 @@ public sealed class ChartContentCache : IDisposable
     private readonly MemoryCache? _charts;
     private readonly TimeSpan _idle;
 
-    public ChartContentCache(IConfiguration configuration)
+    public ChartContentCache(IOptions<ChartsOptions> options)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var rows = configuration.GetValue("Charts:ContentCache:Rows", DefaultRows);
-        _idle = TimeSpan.FromMinutes(configuration.GetValue("Charts:ContentCache:Minutes", 10.0));
+        ArgumentNullException.ThrowIfNull(options);
+        var rows = options.Value.ContentCache.Rows;
+        _idle = TimeSpan.FromMinutes(options.Value.ContentCache.Minutes);
         _charts = rows > 0 ? new MemoryCache(new MemoryCacheOptions { SizeLimit = rows }) : null;
     }
 

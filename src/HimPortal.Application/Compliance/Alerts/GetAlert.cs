@@ -4,11 +4,10 @@ using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Application.Compliance.Monitoring;
-using HimPortal.Application.Compliance.Reviews;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace HimPortal.Application.Compliance.Alerts;
 
@@ -46,13 +45,13 @@ public sealed record AlertView(
 
 /// <summary>An alert with its evidence (the facts the rule matched on and the events). Viewing it is audited.</summary>
 [RequiresPermission(Permissions.AuditReview)]
-public sealed class GetAlertHandler(PermissionCheck permissions, HimDbContext db, AccessAudit audit, IConfiguration configuration, TimeProvider clock) : Handler<GetAlertQuery, Result<AlertView>>(permissions)
+public sealed class GetAlertHandler(PermissionCheck permissions, HimDbContext db, AccessAudit audit, IOptions<ComplianceOptions> options, TimeProvider clock) : Handler<GetAlertQuery, Result<AlertView>>(permissions)
 {
     protected override async Task<Result<AlertView>> ExecuteAsync(GetAlertQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
 
-        var overdueBefore = clock.GetUtcNow().AddDays(-ReviewRules.OverdueDays(configuration));
+        var overdueBefore = clock.GetUtcNow().AddDays(-options.Value.ReviewOverdueDays);
         return await db.InTransactionAsync<Result<AlertView>>(async token =>
         {
             var row = await db.PrivacyAlerts.AsNoTracking().Where(a => a.Id == query.Id)

@@ -3,11 +3,10 @@ using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Application.Compliance.Monitoring;
-using HimPortal.Application.Compliance.Reviews;
 using HimPortal.Data;
 using HimPortal.Data.Compliance;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace HimPortal.Application.Compliance.Alerts;
 
@@ -42,7 +41,7 @@ public sealed record AlertList(IReadOnlyList<AlertItem> Items, string? NextAfter
 
 /// <summary>The alert queue, by rule. The summaries name patients, so the list is audited like a search of the log.</summary>
 [RequiresPermission(Permissions.AuditReview)]
-public sealed class ListAlertsHandler(PermissionCheck permissions, HimDbContext db, AccessAudit audit, IConfiguration configuration, TimeProvider clock) : Handler<ListAlertsQuery, Result<AlertList>>(permissions)
+public sealed class ListAlertsHandler(PermissionCheck permissions, HimDbContext db, AccessAudit audit, IOptions<ComplianceOptions> options, TimeProvider clock) : Handler<ListAlertsQuery, Result<AlertList>>(permissions)
 {
     protected override async Task<Result<AlertList>> ExecuteAsync(ListAlertsQuery query, CancellationToken ct)
     {
@@ -58,7 +57,7 @@ public sealed class ListAlertsHandler(PermissionCheck permissions, HimDbContext 
             return Error.Invalid($"There is no rule '{query.RuleCode}'.", "Rule");
         }
 
-        var days = ReviewRules.OverdueDays(configuration);
+        var days = options.Value.ReviewOverdueDays;
         var overdueBefore = clock.GetUtcNow().AddDays(-days);
         var size = Math.Clamp(query.PageSize, 1, 200);
         var alerts = db.PrivacyAlerts.AsNoTracking();

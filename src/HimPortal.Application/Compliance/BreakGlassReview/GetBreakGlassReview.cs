@@ -4,11 +4,10 @@ using HimPortal.Application.Access.BreakGlass;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Application.Compliance.AccessLog;
-using HimPortal.Application.Compliance.Reviews;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace HimPortal.Application.Compliance.BreakGlassReview;
 
@@ -51,7 +50,7 @@ public sealed class GetBreakGlassReviewHandler(
     PermissionCheck permissions,
     HimDbContext db,
     AccessAudit audit,
-    IConfiguration configuration,
+    IOptions<ComplianceOptions> options,
     TimeProvider clock) : Handler<GetBreakGlassReviewQuery, Result<BreakGlassReviewView>>(permissions)
 {
     protected override async Task<Result<BreakGlassReviewView>> ExecuteAsync(GetBreakGlassReviewQuery query, CancellationToken ct)
@@ -59,7 +58,7 @@ public sealed class GetBreakGlassReviewHandler(
         ArgumentNullException.ThrowIfNull(query);
 
         var now = clock.GetUtcNow();
-        var overdueBefore = now.AddDays(-ReviewRules.OverdueDays(configuration));
+        var overdueBefore = now.AddDays(-options.Value.ReviewOverdueDays);
         return await db.InTransactionAsync<Result<BreakGlassReviewView>>(async token =>
         {
             var row = await db.BreakGlassAccesses.AsNoTracking().Where(g => g.Id == query.Id)

@@ -3,12 +3,11 @@ using HimPortal.Application.Access;
 using HimPortal.Application.Access.BreakGlass;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
-using HimPortal.Application.Compliance.Reviews;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
 using HimPortal.Data.Compliance;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace HimPortal.Application.Compliance.BreakGlassReview;
 
@@ -44,7 +43,7 @@ public sealed record BreakGlassList(IReadOnlyList<BreakGlassItem> Items, string?
 
 /// <summary>The review queue of emergency accesses. It names patients, so reading it is audited like a search of the log.</summary>
 [RequiresPermission(Permissions.AuditReview)]
-public sealed class ListBreakGlassHandler(PermissionCheck permissions, HimDbContext db, AccessAudit audit, IConfiguration configuration, TimeProvider clock) : Handler<ListBreakGlassQuery, Result<BreakGlassList>>(permissions)
+public sealed class ListBreakGlassHandler(PermissionCheck permissions, HimDbContext db, AccessAudit audit, IOptions<ComplianceOptions> options, TimeProvider clock) : Handler<ListBreakGlassQuery, Result<BreakGlassList>>(permissions)
 {
     protected override async Task<Result<BreakGlassList>> ExecuteAsync(ListBreakGlassQuery query, CancellationToken ct)
     {
@@ -55,7 +54,7 @@ public sealed class ListBreakGlassHandler(PermissionCheck permissions, HimDbCont
             return badLink;
         }
 
-        var overdueDays = ReviewRules.OverdueDays(configuration);
+        var overdueDays = options.Value.ReviewOverdueDays;
         var overdueBefore = clock.GetUtcNow().AddDays(-overdueDays);
         var size = Math.Clamp(query.PageSize, 1, 200);
         var grants = db.BreakGlassAccesses.AsNoTracking();

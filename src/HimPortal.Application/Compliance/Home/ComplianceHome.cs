@@ -1,10 +1,9 @@
 using HimPortal.Application.Access;
 using HimPortal.Application.Common;
-using HimPortal.Application.Compliance.Reviews;
 using HimPortal.Data;
 using HimPortal.Data.Compliance;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace HimPortal.Application.Compliance.Home;
 
@@ -30,13 +29,13 @@ public sealed record ComplianceHome(
 /// Counts only, no patient data: not audited.
 /// </summary>
 [RequiresPermission(Permissions.AuditReview)]
-public sealed class ComplianceHomeHandler(PermissionCheck permissions, HimDbContext db, IConfiguration configuration, TimeProvider clock) : Handler<ComplianceHomeQuery, Result<ComplianceHome>>(permissions)
+public sealed class ComplianceHomeHandler(PermissionCheck permissions, HimDbContext db, IOptions<ComplianceOptions> options, TimeProvider clock) : Handler<ComplianceHomeQuery, Result<ComplianceHome>>(permissions)
 {
     protected override async Task<Result<ComplianceHome>> ExecuteAsync(ComplianceHomeQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
 
-        var days = ReviewRules.OverdueDays(configuration);
+        var days = options.Value.ReviewOverdueDays;
         var overdueBefore = clock.GetUtcNow().AddDays(-days);
         var glass = await db.BreakGlassAccesses.AsNoTracking()
             .GroupBy(_ => 1)

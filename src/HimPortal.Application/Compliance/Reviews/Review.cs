@@ -4,7 +4,6 @@ using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Compliance;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 
 namespace HimPortal.Application.Compliance.Reviews;
 
@@ -30,7 +29,6 @@ public sealed class ReviewValidator : AbstractValidator<ReviewCommand>
 public static class ReviewRules
 {
     /// <summary>Days after which an open break-the-glass access or alert counts as overdue (Compliance:ReviewOverdueDays).</summary>
-    public static int OverdueDays(IConfiguration configuration) => Math.Max(1, configuration.GetValue("Compliance:ReviewOverdueDays", 3));
 
     public static string Label(string? disposition) => disposition switch
     {

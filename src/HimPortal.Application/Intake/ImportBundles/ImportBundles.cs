@@ -13,8 +13,8 @@ using HimPortal.Application.Clinical;
 using HimPortal.Application.Clinical.Records;
 using HimPortal.Application.Common;
 using HimPortal.Data.Bulk;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace HimPortal.Application.Intake.ImportBundles;

@@ -89,8 +89,7 @@ public sealed class ClockOptionsTests
     [Fact]
     public void A_hospital_day_starts_after_a_midnight_the_clocks_skip_and_at_the_first_of_two_midnights()
     {
-        var havana = new HospitalTime(new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Hospital:TimeZone"] = "America/Havana" }).Build());
+        var havana = new HospitalTime(Microsoft.Extensions.Options.Options.Create(new HospitalOptions { TimeZone = "America/Havana" }));
 
         // Cuba moves its clocks at midnight: on 8 March 2026 from 00:00 to 01:00, on 1 November 2026 from 01:00 back to 00:00.
         havana.StartOf(new DateOnly(2026, 3, 8)).ShouldBe(DateTimeOffset.Parse("2026-03-08T05:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
