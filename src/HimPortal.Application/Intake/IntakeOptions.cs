@@ -8,7 +8,7 @@ public sealed class IntakeOptions
     public const string Section = "Intake";
 
     /// <summary>The largest bundle file the import accepts (decompressed, for .json.gz).</summary>
-    [Range(1024, long.MaxValue)]
+    [Range(1, long.MaxValue, ErrorMessage = "The largest bundle must be a positive number of bytes.")]
     public long MaxBundleBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>Bundles imported in parallel, one connection each (0: one per core).</summary>

@@ -31,7 +31,9 @@ public sealed class ImportRejectionTests(TestDatabase database) : IClassFixture<
 
     private static async Task<ImportSummary> ImportAsync(TestDatabase into, BundleFile[] files, long? maxBytes = null)
     {
-        var settings = new Dictionary<string, string?> { ["Intake:MaxBundleBytes"] = maxBytes?.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var settings = maxBytes is { } limit
+            ? new Dictionary<string, string?> { ["Intake:MaxBundleBytes"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture) }
+            : [];
         await using var services = into.Services(settings: settings);
         await using var scope = services.CreateAsyncScope();
         return (await scope.ServiceProvider.GetRequiredService<ImportBundlesHandler>()
