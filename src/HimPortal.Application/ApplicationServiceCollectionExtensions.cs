@@ -28,6 +28,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<Access.Sessions.SessionStore>();
         services.AddScoped<ChartGate>();
         services.TryAddSingleton<Charts.GetChart.ChartContentCache>();
+        services.AddSingleton<ICacheCounters>(sp => sp.GetRequiredService<Charts.GetChart.ChartContentCache>());
         services.TryAddSingleton<Common.HospitalTime>();
         services.AddScoped<Compliance.AccessLog.AccessLogReader>();
         services.AddScoped<Compliance.Reviews.ReviewWorkflow>();

@@ -329,10 +329,13 @@ public sealed class ChartAccessTests(ChartDatabase charts) : IClassFixture<Chart
         async Task<long> ViewsAsync() => await Db.ScalarAsync<long>(
             $"SELECT count(*) FROM audit.access_events WHERE user_id = '{physician.Persona.Id}' AND action = 'view' AND resource_type = 'Chart'");
 
+        // Each session has services of its own, so this cache counts this physician's views only.
+        var cache = await physician.RunAsync(s => Task.FromResult(s.GetRequiredService<ChartContentCache>()));
         var first = (await physician.ChartAsync(patientId)).Content!;
         var again = (await physician.ChartAsync(patientId)).Content!;
 
         again.Procedures.ShouldBeSameAs(first.Procedures, "the second view is served from what the first one read");
+        (cache.Misses, cache.Hits).ShouldBe((1, 1), "the first view missed and read the record, the second hit");
         (await ViewsAsync()).ShouldBe(2, "every view is audited, kept or not");
 
         // The same bundle with one procedure renamed: the import updates it and bumps the record's version.
@@ -366,6 +369,7 @@ public sealed class ChartAccessTests(ChartDatabase charts) : IClassFixture<Chart
         await ImportAsync(original);
         (await Db.ScalarAsync<long>(version)).ShouldBe(before);
         (await physician.ChartAsync(patientId)).Content!.Procedures.ShouldBeSameAs(restored.Procedures);
+        (cache.Misses, cache.Hits).ShouldBe((3, 2), "each changed record missed once; unchanged views hit");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using HimPortal.Application.Common;
 using HimPortal.Application.Access;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -13,8 +14,11 @@ namespace HimPortal.Application.Charts.GetChart;
 /// Bounded by <c>Charts:ContentCache:Rows</c> (rows of record kept in all, 0 turns it off) and forgotten after
 /// <c>Charts:ContentCache:Minutes</c> without a view.
 /// </summary>
-public sealed class ChartContentCache : IDisposable
+public sealed class ChartContentCache : IDisposable, ICacheCounters
 {
+    private long _hits;
+    private long _misses;
+
     public const int DefaultRows = 200_000;
 
     private readonly MemoryCache? _charts;
@@ -25,13 +29,23 @@ public sealed class ChartContentCache : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         var rows = options.Value.ContentCache.Rows;
         _idle = TimeSpan.FromMinutes(options.Value.ContentCache.Minutes);
-        _charts = rows > 0 ? new MemoryCache(new MemoryCacheOptions { SizeLimit = rows }) : null;
+        _charts = rows > 0 ? new MemoryCache(new MemoryCacheOptions { SizeLimit = rows, TrackStatistics = true }) : null;
     }
+
+    public string Name => "Chart content (ADR 0011)";
+
+    public long Hits => Interlocked.Read(ref _hits);
+
+    public long Misses => Interlocked.Read(ref _misses);
+
+    public long Size => _charts?.GetCurrentStatistics()?.CurrentEstimatedSize ?? 0;
 
     public bool TryGet(Key key, out ChartView? chart)
     {
         chart = null;
-        return _charts is not null && _charts.TryGetValue(key, out chart);
+        var hit = _charts is not null && _charts.TryGetValue(key, out chart);
+        Interlocked.Increment(ref hit ? ref _hits : ref _misses);
+        return hit;
     }
 
     public void Keep(Key key, ChartView chart)
