@@ -52,6 +52,25 @@ public sealed class JobQueueTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Uploaded_gzip_bundles_import_like_their_json()
+    {
+        await using var services = database.Services();
+        var clerk = await Personas.CreateAsync(services, Roles.HimClerk);
+        var files = new[] { SyntheaData.HospitalBundle, SyntheaData.PractitionerBundle, SyntheaData.PatientBundle(ClinicalData.Smallest) }
+            .Select(path =>
+            {
+                var bytes = File.ReadAllBytes(path);
+                return new UploadedBundle(Path.GetFileName(path), bytes.Length, () => new MemoryStream(bytes));
+            }).ToList();
+        var upload = await AsAsync(services, clerk, sp => sp.GetRequiredService<UploadBundlesHandler>().HandleAsync(new UploadBundlesCommand(files), default));
+
+        await RunAllAsync(services);
+
+        (await GetJobAsync(services, clerk, upload.Value)).Status.ShouldBe("succeeded");
+        (await database.ScalarAsync<long>("SELECT count(*) FROM clinical.patients")).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Several_nodes_run_each_job_once()
     {
         await using var services = database.Services();

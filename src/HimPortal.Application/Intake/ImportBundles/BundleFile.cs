@@ -17,8 +17,16 @@ public sealed record BundleFile(string Name, long Length, Func<Stream> Open, boo
             ? new(path, GzipLength(path), () => new GZipStream(OpenFile(path), CompressionMode.Decompress), Compressed: true)
             : new(path, new FileInfo(path).Length, () => OpenFile(path));
 
-    public static BundleFile FromBytes(string name, byte[] bytes) =>
-        new(name, bytes.Length, () => new MemoryStream(bytes, writable: false));
+    /// <summary>Bytes received (an upload): a name ending in .gz is read through gzip, as a file on disk is.</summary>
+    public static BundleFile FromBytes(string name, byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(bytes);
+        return name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
+            ? new(name, bytes.Length < GzipMinimumBytes ? bytes.Length : BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4)),
+                () => new GZipStream(new MemoryStream(bytes, writable: false), CompressionMode.Decompress), Compressed: true)
+            : new(name, bytes.Length, () => new MemoryStream(bytes, writable: false));
+    }
 
     private static FileStream OpenFile(string path) =>
         new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
