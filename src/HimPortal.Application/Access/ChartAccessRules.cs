@@ -16,6 +16,35 @@ public enum ChartAccessBasis
 
     /// <summary>HIM department work (intake, release of information, compliance): the limited sections of the role.</summary>
     Operations,
+
+    /// <summary>Building a release of information (45 CFR 164.508, 164.512, 164.524(c)(3)): the record as the request allows.</summary>
+    Disclosure,
+
+    /// <summary>The patient reading their own record (the right of access, 45 CFR 164.524).</summary>
+    PatientSelf,
+}
+
+/// <summary>
+/// What a reader means to do with a chart. <see cref="Care"/> is treatment or department operations, as the reader's
+/// role decides (the physician's and the HIM staff's charts); release of information opens a record for a disclosure,
+/// and the portal for the patient themselves. Each is decided by its own rule and audited with its purpose of use.
+/// </summary>
+public enum AccessPurpose
+{
+    Care,
+    Disclosure,
+    PatientSelf,
+}
+
+/// <param name="PurposeOfUse">
+/// The HL7 v3 PurposeOfUse code to audit a disclosure under (the release request's: PATRQT, HLEGAL, COVERAGE, PUBHLTH,
+/// …); ignored for the other purposes, whose code follows from the decision.
+/// </param>
+public sealed record AccessIntent(AccessPurpose Purpose, string? PurposeOfUse = null)
+{
+    public static readonly AccessIntent Care = new(AccessPurpose.Care);
+
+    public static readonly AccessIntent PatientSelf = new(AccessPurpose.PatientSelf);
 }
 
 public enum ChartAccessOutcome
@@ -29,12 +58,14 @@ public enum ChartAccessOutcome
 }
 
 /// <summary>What the rules look at, read in one query by <see cref="ChartGate"/>.</summary>
+/// <param name="IsOwnRecord">The record is the reader's own (their account names the patient's MRN); read for the portal only.</param>
 public sealed record ChartAccessFacts(
     bool IsRestricted,
     bool TreatsInRecord,
     bool IsAssigned,
     Guid? BreakGlassId,
-    DateTimeOffset? BreakGlassUntil);
+    DateTimeOffset? BreakGlassUntil,
+    bool IsOwnRecord = false);
 
 public sealed record ChartAccessDecision(
     ChartAccessOutcome Outcome,
@@ -42,17 +73,23 @@ public sealed record ChartAccessDecision(
     FrozenSet<ChartSection> Sections,
     string Reason,
     Guid? BreakGlassId = null,
-    DateTimeOffset? BreakGlassUntil = null)
+    DateTimeOffset? BreakGlassUntil = null,
+    string? DisclosurePurpose = null)
 {
     public bool IsGranted => Outcome == ChartAccessOutcome.Granted;
 
     public bool Shows(ChartSection section) => IsGranted && Sections.Contains(section);
 
-    /// <summary>The HL7 v3 PurposeOfUse code of the access: TREAT, ETREAT (emergency) or HOPERAT (operations).</summary>
+    /// <summary>
+    /// The HL7 v3 PurposeOfUse code of the access: TREAT, ETREAT (emergency), HOPERAT (operations), PATRQT (the patient's
+    /// own request), or the disclosure's own.
+    /// </summary>
     public string PurposeOfUse => Basis switch
     {
         ChartAccessBasis.BreakGlass => "ETREAT",
         ChartAccessBasis.Operations => "HOPERAT",
+        ChartAccessBasis.PatientSelf => "PATRQT",
+        ChartAccessBasis.Disclosure => DisclosurePurpose ?? "HOPERAT",
         _ => "TREAT",
     };
 }
@@ -68,13 +105,30 @@ public sealed record ChartAccessDecision(
 /// standard, 45 CFR 164.514(d), applied where snooping is most likely).</item>
 /// <item>HIM roles without clinical access see their role's sections for department work, with no relationship;
 /// every such view is audited like any other and reviewed by privacy monitoring.</item>
+/// <item>A disclosure (Roi.Process) opens the whole designated record set (45 CFR 164.501); what leaves is the release's
+/// decision (its authorization, the minimum necessary, sensitivity labels), not the gate's.</item>
+/// <item>A patient (Portal.Self) opens only their own record, all of it (the right of access, 164.524); a restricted
+/// (VIP, employee) record restricts staff, never its own patient.</item>
 /// </list>
 /// </summary>
 public static class ChartAccessRules
 {
-    public static ChartAccessDecision Decide(IReadOnlyCollection<string> roles, ChartAccessFacts facts)
+    public static ChartAccessDecision Decide(IReadOnlyCollection<string> roles, ChartAccessFacts facts, AccessIntent? intent = null)
     {
         ArgumentNullException.ThrowIfNull(facts);
+        switch ((intent ?? AccessIntent.Care).Purpose)
+        {
+            case AccessPurpose.Disclosure:
+                return RolePermissions.Grants(roles, Permissions.RoiProcess)
+                    ? new(ChartAccessOutcome.Granted, ChartAccessBasis.Disclosure, ChartSections.All, "release of information",
+                        DisclosurePurpose: intent!.PurposeOfUse)
+                    : new(ChartAccessOutcome.Denied, null, FrozenSet<ChartSection>.Empty, "role may not disclose records");
+            case AccessPurpose.PatientSelf:
+                return RolePermissions.Grants(roles, Permissions.PortalSelf) && facts.IsOwnRecord
+                    ? new(ChartAccessOutcome.Granted, ChartAccessBasis.PatientSelf, ChartSections.All, "the patient's own record")
+                    : new(ChartAccessOutcome.Denied, null, FrozenSet<ChartSection>.Empty, "not the reader's own record");
+        }
+
         var sections = ChartSections.For(roles);
         if (sections.Count == 0)
         {

@@ -63,10 +63,15 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
             return ChartRead<T>.Shown(entry, content);
         }, ct);
 
-    /// <summary>Null when there is no such patient.</summary>
-    public async Task<ChartEntry?> OpenAsync(Guid patientId, CancellationToken ct)
+    /// <summary>Opens a chart for care (treatment or department operations, as the reader's role decides). Null when there is no such patient.</summary>
+    public Task<ChartEntry?> OpenAsync(Guid patientId, CancellationToken ct) => OpenAsync(patientId, AccessIntent.Care, ct);
+
+    /// <summary>Opens a chart for <paramref name="intent"/>'s purpose (care, a disclosure, the patient's own). Null when there is no such patient.</summary>
+    public async Task<ChartEntry?> OpenAsync(Guid patientId, AccessIntent intent, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(intent);
         var actor = actors.Current;
+        var self = intent.Purpose == AccessPurpose.PatientSelf;
         var userId = actor.UserId ?? Guid.Empty;
         var now = clock.GetUtcNow();
         var clinical = RolePermissions.Grants(actor.Roles, Permissions.ChartsRead);
@@ -87,6 +92,7 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
                                                                    && practitioners.Contains(m.PractitionerId.Value))),
                 Assigned = clinical && db.TreatmentAssignments.Any(a => a.PatientId == p.Id && a.UserId == userId
                                                                          && a.RevokedAt == null && (a.EndsAt == null || a.EndsAt > now)),
+                Own = self && p.Mrn != null && db.Users.Any(u => u.Id == userId && u.PatientMrn == p.Mrn),
                 RecordVersion = db.RecordVersions.Where(v => v.RecordId == p.Id).Select(v => (long?)v.Version).FirstOrDefault(),
                 SharedVersion = db.RecordVersions.Where(v => v.RecordId == RecordVersion.Shared).Select(v => (long?)v.Version).FirstOrDefault(),
                 Glass = db.BreakGlassAccesses
@@ -101,8 +107,8 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
             return null;
         }
 
-        var facts = new ChartAccessFacts(row.Header.IsRestricted, row.Treats, row.Assigned, row.Glass?.Id, row.Glass?.ExpiresAt);
-        return new ChartEntry(row.Header, ChartAccessRules.Decide(actor.Roles.ToList(), facts))
+        var facts = new ChartAccessFacts(row.Header.IsRestricted, row.Treats, row.Assigned, row.Glass?.Id, row.Glass?.ExpiresAt, row.Own);
+        return new ChartEntry(row.Header, ChartAccessRules.Decide(actor.Roles.ToList(), facts, intent))
         {
             Version = new ChartRecordVersion(row.RecordVersion ?? 0, row.SharedVersion ?? 0),
         };

@@ -45,6 +45,9 @@ public static class ChartSections
         [ChartSection.NoteText] = Permissions.ChartsRead,
     }.ToFrozenDictionary();
 
+    /// <summary>Every section: what a disclosure or the patient's own access may open.</summary>
+    public static readonly FrozenSet<ChartSection> All = Enum.GetValues<ChartSection>().ToFrozenSet();
+
     /// <summary>The sections the holder of these roles may see of any chart they may open.</summary>
     public static FrozenSet<ChartSection> For(IEnumerable<string> roles)
     {

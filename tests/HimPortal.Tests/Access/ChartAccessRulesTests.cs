@@ -24,6 +24,37 @@ public sealed class ChartAccessRulesTests
         decision.Sections.Count.ShouldBe(outcome == ChartAccessOutcome.Granted ? ChartSections.RequiredPermission.Count : 0);
     }
 
+    [Fact]
+    public void A_patient_opens_only_their_own_record_all_of_it_even_when_restricted_to_staff()
+    {
+        var own = ChartAccessRules.Decide([Roles.Patient], Nothing with { IsOwnRecord = true, IsRestricted = true }, AccessIntent.PatientSelf);
+        own.Outcome.ShouldBe(ChartAccessOutcome.Granted);
+        own.Basis.ShouldBe(ChartAccessBasis.PatientSelf);
+        own.PurposeOfUse.ShouldBe("PATRQT");
+        own.Sections.ShouldBe(ChartSections.All, ignoreOrder: true);
+
+        ChartAccessRules.Decide([Roles.Patient], Nothing, AccessIntent.PatientSelf).Outcome.ShouldBe(ChartAccessOutcome.Denied);
+        // Staff whose account names the MRN (their own record, for privacy monitoring) do not read it through the portal's purpose.
+        ChartAccessRules.Decide([Roles.HimClerk], Nothing with { IsOwnRecord = true }, AccessIntent.PatientSelf).Outcome.ShouldBe(ChartAccessOutcome.Denied);
+        // And a patient never reaches a staff chart.
+        ChartAccessRules.Decide([Roles.Patient], Nothing with { IsOwnRecord = true }).Outcome.ShouldBe(ChartAccessOutcome.Denied);
+    }
+
+    [Fact]
+    public void A_disclosure_opens_the_designated_record_set_for_release_staff_only_under_the_requests_purpose()
+    {
+        var release = ChartAccessRules.Decide([Roles.RoiSpecialist], Nothing with { IsRestricted = true }, new AccessIntent(AccessPurpose.Disclosure, "HLEGAL"));
+        release.Outcome.ShouldBe(ChartAccessOutcome.Granted);
+        release.Basis.ShouldBe(ChartAccessBasis.Disclosure);
+        release.PurposeOfUse.ShouldBe("HLEGAL");
+        release.Sections.ShouldBe(ChartSections.All, ignoreOrder: true);
+
+        foreach (var role in new[] { Roles.Physician, Roles.HimClerk, Roles.ComplianceOfficer, Roles.Patient })
+        {
+            ChartAccessRules.Decide([role], Nothing, new AccessIntent(AccessPurpose.Disclosure, "PATRQT")).Outcome.ShouldBe(ChartAccessOutcome.Denied, role);
+        }
+    }
+
     [Theory]
     [InlineData(Roles.HimClerk)]
     [InlineData(Roles.HimManager)]

@@ -1,3 +1,7 @@
+using HimPortal.Application.Access.Identity;
+using HimPortal.Application.Administration.Users.CreateUser;
+using HimPortal.Application.Administration.Users;
+using HimPortal.Application.Audit;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HimPortal.Application.Access;
@@ -42,6 +46,36 @@ public sealed class ChartAccessTests(ChartDatabase charts) : IClassFixture<Chart
         actor.ActAs(persona.Id, persona.Email, role);
         var clock = new TestClock();
         return new Session(Db.Services(actor, clock), persona, clock);
+    }
+
+    [Fact]
+    public async Task The_gate_opens_a_patients_own_record_for_them_and_no_one_elses()
+    {
+        var own = await ClinicalData.PatientIdAsync(Db, ClinicalData.Cortes);
+        var other = await ClinicalData.PatientIdAsync(Db, ClinicalData.Smallest);
+        var mrn = await Db.ScalarAsync<string>($"SELECT mrn FROM clinical.patients WHERE id = '{own}'");
+        await using var setup = Db.Services();
+        Persona patient;
+        await using (var scope = setup.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<ActorScope>().RunAs(Personas.ConsoleOperator);
+            var created = await scope.ServiceProvider.GetRequiredService<CreateUserHandler>().HandleAsync(new CreateUserCommand(
+                $"patient.{Guid.NewGuid():N}@test.himportal.example", "Test Patient", [Roles.Patient], null, PasswordGenerator.Generate(),
+                new UserProfile(null, null, null, null, null, null, mrn)), CancellationToken.None);
+            patient = new Persona(created.Value!.Id, created.Value.Email, "", Roles.Patient);
+        }
+
+        var actor = new TestActor();
+        actor.ActAs(patient.Id, patient.Email, Roles.Patient);
+        await using var services = Db.Services(actor);
+        async Task<ChartAccessDecision> OpenAsync(Guid patientId)
+        {
+            await using var scope = services.CreateAsyncScope();
+            return (await scope.ServiceProvider.GetRequiredService<ChartGate>().OpenAsync(patientId, AccessIntent.PatientSelf, CancellationToken.None))!.Access;
+        }
+
+        (await OpenAsync(own)).Basis.ShouldBe(ChartAccessBasis.PatientSelf);
+        (await OpenAsync(other)).Outcome.ShouldBe(ChartAccessOutcome.Denied);
     }
 
     [Fact]
