@@ -45,6 +45,8 @@ public static class JobsSetup
         services.AddQuartz("himportal", quartz =>
         {
             quartz.ConfigureScheduler(scheduler => scheduler.GenerateInstanceId = true);
+            // Schedules keep the wall clock, whatever clock the application is given (tests move theirs by hand).
+            quartz.UseTimeProvider(TimeProvider.System);
             quartz.UsePersistentStore(store =>
             {
                 store.UsePostgres(source => source.ConnectionStringName = DataServiceCollectionExtensions.ConnectionName);
