@@ -15,10 +15,13 @@
 #   HIMPORTAL_SKIP_BUILD=1    use the CLI already published to .himportal/bench/cli
 #   HIMPORTAL_BENCH_ALSO='LABEL=COMMAND;...'  also time these imports in each run, each between baselines and into a
 #                             fresh database (an experiment: another build, or `env DOTNET_X=Y .himportal/bench/cli/himportal`)
+#   HIMPORTAL_BENCH_CLI_EXE=PATH  time this executable as the first importer instead of the published CLI (which still
+#                             migrates the databases)
 #
 # The CLI measured is the one that ships (scripts/lib/publish-cli.sh, as the Dockerfile publishes it), started by its
 # app host: process start-up is in the time. Another way to import (a job in the running web host, say) is another
-# importer function below, setting the same run_* results; the loop times it between baselines like the CLI.
+# importer function like import_with_cli below, setting the same run_* results; name it in HIMPORTAL_BENCH_ALSO
+# ('web-job=import_with_web_job ARGS...') and the loop times it between baselines like the CLI.
 set -euo pipefail
 shopt -s inherit_errexit
 source "$(dirname "$0")/lib/postgres.sh"
@@ -187,8 +190,20 @@ PY
 
 server_children() { wc -w <"/proc/$postmaster/task/$postmaster/children" 2>/dev/null || echo 0; }
 
-# Times one importer (a function above and its arguments) after a checkpoint, with PostgreSQL's CPU around it; sets
-# run_* and run_server_cpu. The import's backends end just after it does: their CPU counts once they are gone.
+# Runs one importer: COMMAND is an importer function (import_with_...) and its arguments, or a command line that
+# import_with_cli runs. Usage: run_importer NAME DB COMMAND...
+run_importer() {
+  local name="$1" db="$2"; shift 2
+  if [[ "$1" == import_with_* ]] && declare -F "$1" >/dev/null; then
+    local importer="$1"; shift
+    "$importer" "$name" "$db" "$@"
+  else
+    import_with_cli "$name" "$db" "$@"
+  fi
+}
+
+# Times one importer (run_importer and its arguments) after a checkpoint, with PostgreSQL's CPU around it; sets run_*
+# and run_server_cpu. The import's backends end just after it does: their CPU counts once they are gone.
 timed() {
   checkpoint
   local before after children tries=0
@@ -232,7 +247,7 @@ for run in $(seq 1 "$runs"); do
     db="himportal_bench_import_$index"
     prepare_db "$db"
     hp_log "run $run: $label imports $bundles bundles from $data"
-    timed import_with_cli "$label" "$db" "${command[@]}"
+    timed run_importer "$label" "$db" "${command[@]}"
     import_s="$run_wall" import_cpu="$run_cpu" import_rss_kb="$run_rss_kb" import_server="$run_server_cpu" import_json="$run_json"
     hp_log "run $run: baseline"
     copy_after="$(copy_baseline)"
@@ -247,7 +262,7 @@ for run in $(seq 1 "$runs"); do
 
     if [ "$index" = 0 ] && [ "${HIMPORTAL_BENCH_REIMPORT:-1}" != 0 ]; then
       hp_log "run $run: re-import (nothing should change)"
-      timed import_with_cli "$label-again" "$db" "${command[@]}"
+      timed run_importer "$label-again" "$db" "${command[@]}"
       re_created="$(section_sum "$run_json" created)"
       re_updated="$(section_sum "$run_json" updated)"
       re_unchanged="$(section_sum "$run_json" unchanged)"
