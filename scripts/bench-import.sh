@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
-# Measures `himportal import` on the Synthea data (40 patient bundles + the 2 master-data bundles) against a
-# baseline measured in the same run: `psql \copy` of the same resources, one compact JSON line each, into a one-column
-# jsonb table. Prints resources created, wall time, resources/s, peak RSS, the ratio import / \copy and the wall time
-# of a second (idempotent, nothing changes) import. Goal: ratio <= 1.0 (<= 1.5 to resolve), peak RSS < 500 MB.
+# Measures `himportal import` against a baseline measured in the same run: `psql \copy` of the same resources, one
+# compact JSON line each, into a one-column jsonb table. Each import runs into a fresh, migrated database, between two
+# baselines, and its ratio is to the faster of the two. Prints, per import: wall time, client and PostgreSQL CPU,
+# resources stored per second, peak RSS (GNU time) and the ratio import / \copy; then a re-import that must change
+# nothing. Goal: ratio <= 1.0; peak RSS flat in the corpus size.
 #
-#   HIMPORTAL_BENCH_DATA   folder of bundles, *.json or *.json.gz (default: the repository's data/synthea-r4); .json.gz
-#                          are decompressed into .himportal/bench/bundles first, so that the import, like the psql
-#                          baseline, is timed on plain JSON
-#   HIMPORTAL_SKIP_BUILD=1 use the CLI already published to .himportal/bench/cli
-#   HIMPORTAL_BENCH_CLI_EXE=PATH   time this executable's `import` instead (an experiment); HIMPORTAL_BENCH_MIGRATE_DLL=PATH
-#                                  names a JIT himportal.dll to migrate with (default: the published CLI)
+#   HIMPORTAL_BENCH_SCALE=K   import K copies of every patient bundle, each with fresh ids (distinct patients), and the
+#                             master data once (scripts/make-scale-corpus.sh; K=5: about 106,000 stored resources).
+#                             Unset: the data folder as it is (40 patients, 21,208 stored resources).
+#   HIMPORTAL_BENCH_DATA      folder of bundles, *.json or *.json.gz (default: data/synthea-r4 in this repository when
+#                             it holds bundles, else ../shared/data/synthea-r4 next to this checkout)
+#   HIMPORTAL_BENCH_RUNS=N    repeat the measurement N times in this run (default 1)
+#   HIMPORTAL_BENCH_REIMPORT=0  skip the re-import
+#   HIMPORTAL_SKIP_BUILD=1    use the CLI already published to .himportal/bench/cli
+#   HIMPORTAL_BENCH_ALSO='LABEL=COMMAND;...'  also time these imports in each run, each between baselines and into a
+#                             fresh database (an experiment: another build, or `env DOTNET_X=Y .himportal/bench/cli/himportal`)
+#   HIMPORTAL_BENCH_CLI_EXE=PATH  time this executable as the first importer instead of the published CLI (which still
+#                             migrates the databases)
 #
-# The CLI measured is the one that ships (scripts/lib/publish-cli.sh, as the Dockerfile builds it): the native himportal
-# (NativeAOT, src/HimPortal.Cli.Native), which runs the import itself, with the JIT CLI in jit/ for the other commands.
+# The CLI measured is the one that ships (scripts/lib/publish-cli.sh, as the Dockerfile publishes it), started by its
+# app host: process start-up is in the time. Another way to import (a job in the running web host, say) is another
+# importer function like import_with_cli below, setting the same run_* results; name it in HIMPORTAL_BENCH_ALSO
+# ('web-job=import_with_web_job ARGS...') and the loop times it between baselines like the CLI.
 set -euo pipefail
 shopt -s inherit_errexit
 source "$(dirname "$0")/lib/postgres.sh"
@@ -20,12 +29,17 @@ source "$(dirname "$0")/lib/publish-cli.sh"
 cd "$HP_ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-data="${HIMPORTAL_BENCH_DATA:-$HP_ROOT/data/synthea-r4}"
-if [ ! -d "$data" ] || ! compgen -G "$data/*.json*" >/dev/null; then
-  hp_log "no bundles in '$data': set HIMPORTAL_BENCH_DATA to a folder of Synthea bundles (*.json or *.json.gz)"
+source_data="${HIMPORTAL_BENCH_DATA:-}"
+if [ -z "$source_data" ]; then
+  if compgen -G "$HP_ROOT/data/synthea-r4/*.json*" >/dev/null; then source_data="$HP_ROOT/data/synthea-r4"; else source_data="$HP_ROOT/../shared/data/synthea-r4"; fi
+fi
+if [ ! -d "$source_data" ] || ! compgen -G "$source_data/*.json*" >/dev/null; then
+  hp_log "no bundles in '$source_data': set HIMPORTAL_BENCH_DATA to a folder of Synthea bundles (*.json or *.json.gz)"
   exit 1
 fi
-data="$(cd "$data" && pwd)"
+source_data="$(cd "$source_data" && pwd)"
+scale="${HIMPORTAL_BENCH_SCALE:-}"
+runs="${HIMPORTAL_BENCH_RUNS:-1}"
 
 if [ ! -x /usr/bin/time ]; then
   hp_log "installing GNU time (/usr/bin/time measures the import's peak memory)"
@@ -37,42 +51,41 @@ hp_ensure_postgres
 work="$HP_STATE/bench"
 mkdir -p "$work"
 
-# The bundles as plain JSON, outside any timing: the repository keeps them gzip-compressed, and decompressing in the
-# timed import would measure gzip as well (and no longer compare with the runs in docs/benchmarks/import.md). Written
-# afresh each run and checked against the folder's SHA256SUMS where it has one.
-if compgen -G "$data/*.json.gz" >/dev/null; then
-  plain="$work/bundles"
-  rm -rf "$plain"; mkdir -p "$plain"
-  hp_log "decompressing the bundles of $data into $plain"
-  for f in "$data"/*.json.gz; do gunzip -c "$f" > "$plain/$(basename "${f%.gz}")"; done
-  if compgen -G "$data/*.json" >/dev/null; then cp "$data"/*.json "$plain"/; fi
-  if [ -f "$data/SHA256SUMS" ]; then
-    (cd "$plain" && sha256sum --quiet --ignore-missing -c "$data/SHA256SUMS") || { hp_log "$plain does not match $data/SHA256SUMS"; exit 1; }
-  fi
-  data="$plain"
-fi
-
 if [ "${HIMPORTAL_SKIP_BUILD:-0}" != 1 ]; then
   rm -rf "$work/cli"
   hp_publish_cli "$work/cli" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
 fi
 cli="$work/cli/himportal"
-cli_cmd=("$cli")
-# The native himportal hands migrate to the JIT CLI beside it (EF Core does not run under NativeAOT).
-migrate_cmd=("$cli")
-if [ -n "${HIMPORTAL_BENCH_MIGRATE_DLL:-}" ]; then migrate_cmd=(dotnet "$HIMPORTAL_BENCH_MIGRATE_DLL"); fi
-if [ -n "${HIMPORTAL_BENCH_CLI_EXE:-}" ]; then cli="$HIMPORTAL_BENCH_CLI_EXE"; cli_cmd=("$cli"); fi
 [ -x "$cli" ] || { hp_log "$cli is missing: publish it or unset HIMPORTAL_SKIP_BUILD"; exit 1; }
+cli_cmd=("$cli")
+if [ -n "${HIMPORTAL_BENCH_CLI_EXE:-}" ]; then cli_cmd=("$HIMPORTAL_BENCH_CLI_EXE"); fi
 
-# --- Baseline input, prepared outside any timing ------------------------------------------------------------------
+# --- The corpus and the baseline's input, prepared outside any timing ---------------------------------------------
+# The import reads plain *.json; a scaled corpus (or a folder of .json.gz) is written once per K and source folder.
+if [ -n "$scale" ] || ! compgen -G "$source_data/*.json" >/dev/null; then
+  k="${scale:-1}"
+  data="$work/corpus-$k"
+  stamp="$k $source_data ${HIMPORTAL_CORPUS_SEED:-1} $(sha256sum "$HP_ROOT/scripts/make-scale-corpus.sh" | cut -c1-16)"
+  if [ "$(cat "$data/.stamp" 2>/dev/null)" != "$stamp" ]; then
+    hp_log "writing the corpus: $k cop(ies) of each patient bundle of $source_data"
+    rm -rf "$data"
+    bash "$HP_ROOT/scripts/make-scale-corpus.sh" "$k" "$data" "$source_data" >&2
+    echo "$stamp" >"$data/.stamp"
+  fi
+else
+  data="$source_data"
+fi
+
 # One compact JSON line per resource: every entry's resource from every bundle in the folder. That includes the types
 # the import skips (Claim, ExplanationOfBenefit, ...), so the baseline stores MORE than the record does: the ratio
 # errs against the import, never for it. The lines go to psql's COPY in CSV format with a quote (0x01) and delimiter
 # (0x02) that compact JSON cannot contain unescaped, so each line arrives byte for byte as it is in the file (text
 # format would read the JSON's backslash escapes as its own).
 ndjson="$work/resources.ndjson"
-hp_log "writing $ndjson"
-read -r resources bundles < <(python3 - "$data" "$ndjson" <<'PY'
+ndjson_stamp="$data $(stat -c %Y "$data") $(ls "$data" | wc -l)"
+if [ "$(cat "$ndjson.stamp" 2>/dev/null)" != "$ndjson_stamp" ] || [ ! -f "$ndjson.count" ]; then
+  hp_log "writing $ndjson"
+  python3 - "$data" "$ndjson" <<'PY' >"$ndjson.count"
 import glob, json, os, sys
 folder, out = sys.argv[1], sys.argv[2]
 count = bundles = 0
@@ -93,9 +106,12 @@ with open(out + ".tmp", "w", encoding="utf-8", newline="\n") as f:
 os.replace(out + ".tmp", out)
 print(count, bundles)
 PY
-)
+  echo "$ndjson_stamp" >"$ndjson.stamp"
+fi
+read -r resources bundles <"$ndjson.count"
 [ "${resources:-0}" -gt 0 ] || { hp_log "no resources found in the bundles of $data"; exit 1; }
 
+# --- Measuring ----------------------------------------------------------------------------------------------------
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 # psql without the NOTICEs of DROP ... IF EXISTS.
@@ -104,17 +120,33 @@ fresh_db() { quiet_psql postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c
 # Dirty pages left by the previous step would otherwise be written during the next timed one.
 checkpoint() { hp_psql postgres -c CHECKPOINT >/dev/null; }
 
-fresh_db himportal_bench_copy
-# psql \copy of the NDJSON into a fresh one-column jsonb table; prints the wall seconds, checks every line arrived.
+# CPU seconds (user + sys) of the whole PostgreSQL server so far: the postmaster, its live children and the children it
+# has reaped (the import's and psql's backends end with their sessions). Empty when the server is not a local one.
+postmaster="$(head -n 1 "$HP_STATE/pg/data/postmaster.pid" 2>/dev/null || true)"
+clk_tck="$(getconf CLK_TCK)"
+server_cpu() {
+  [ -n "$postmaster" ] && [ -r "/proc/$postmaster/stat" ] || { echo ""; return 0; }
+  local ticks=0 pid
+  ticks=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 + $14 + $15 }' "/proc/$postmaster/stat")
+  for pid in $(cat "/proc/$postmaster/task/$postmaster/children" 2>/dev/null); do
+    ticks=$(( ticks + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat" 2>/dev/null || echo 0) ))
+  done
+  awk -v t="$ticks" -v h="$clk_tck" 'BEGIN { printf "%.2f", t / h }'
+}
+cpu_delta() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }' || echo "-"; }
+
+copy_db="himportal_bench_copy"
+fresh_db "$copy_db"
+# One baseline: psql \copy of the NDJSON into a fresh one-column jsonb table; prints the wall seconds, checks every line
+# arrived.
 copy_baseline() {
-  quiet_psql himportal_bench_copy -c "DROP TABLE IF EXISTS raw_resources" -c "CREATE TABLE raw_resources (doc jsonb)"
+  quiet_psql "$copy_db" -c "DROP TABLE IF EXISTS raw_resources" -c "CREATE TABLE raw_resources (doc jsonb)"
   checkpoint
   local t0 t1 rows
   t0="$(now)"
-  hp_psql himportal_bench_copy \
-    -c "\\copy raw_resources (doc) FROM '$ndjson' WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')" >/dev/null
+  hp_psql "$copy_db" -c "\\copy raw_resources (doc) FROM '$ndjson' WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')" >/dev/null
   t1="$(now)"
-  rows="$(hp_psql himportal_bench_copy -At -c "SELECT count(*) || ' ' || count(*) FILTER (WHERE doc ? 'resourceType') FROM raw_resources")"
+  rows="$(hp_psql "$copy_db" -At -c "SELECT count(*) || ' ' || count(*) FILTER (WHERE doc ? 'resourceType') FROM raw_resources")"
   if [ "$rows" != "$resources $resources" ]; then
     hp_log "baseline: expected $resources rows with a resourceType, got (rows, with resourceType) = $rows"
     return 1
@@ -122,23 +154,27 @@ copy_baseline() {
   elapsed "$t0" "$t1"
 }
 
-# The import connects as the superuser, like the other benchmarks (no separate application role here).
-himportal_db="himportal_bench_import"
-export ConnectionStrings__HimPortal="$(hp_server_connection);Database=$himportal_db"
-unset ConnectionStrings__HimPortalAdmin
+# A fresh database, migrated by the published CLI (not timed); the importers connect to it as the superuser, like the
+# other benchmarks (no separate application role here).
+prepare_db() {
+  fresh_db "$1"
+  ConnectionStrings__HimPortal="$(hp_server_connection);Database=$1" "$cli" migrate >"$work/migrate.out" 2>&1 \
+    || { cat "$work/migrate.out" >&2; return 1; }
+}
 
-# Runs the import under /usr/bin/time; sets run_wall, run_rss_kb, run_cpu (user + sys s) and run_json. Fails, showing
-# the files that failed, unless it exits 0 with every file imported.
-run_import() {
-  local label="$1" out="$work/import-$1.json" err="$work/import-$1.stderr" times="$work/import-$1.time" rc=0
-  checkpoint
-  /usr/bin/time -f '%e %M %U %S' -o "$times" "${cli_cmd[@]}" import --json "$data" >"$out" 2>"$err" || rc=$?
-  local user sys
+# Importer: `COMMAND import --json DATA` into database DB, under GNU time. Usage: import_with_cli NAME DB COMMAND...
+# Sets run_wall, run_cpu (client user + sys s), run_rss_kb and run_json (the import's JSON summary); fails, showing the
+# files that failed, unless it exits 0 with every file imported.
+import_with_cli() {
+  local name="$1" db="$2"; shift 2
+  local out="$work/import-$name.json" err="$work/import-$name.stderr" times="$work/import-$name.time" rc=0 user sys
+  ConnectionStrings__HimPortal="$(hp_server_connection);Database=$db" \
+    /usr/bin/time -f '%e %M %U %S' -o "$times" "$@" import --json "$data" >"$out" 2>"$err" || rc=$?
   read -r run_wall run_rss_kb user sys < <(tail -n 1 "$times")
   run_cpu="$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')"
   run_json="$out"
   if [ "$rc" -ne 0 ]; then
-    hp_log "$label import exited with $rc after ${run_wall}s; standard error ($err):"
+    hp_log "$name: import exited with $rc after ${run_wall}s; standard error ($err):"
     tail -n 20 "$err" >&2
     python3 - "$out" <<'PY' >&2 || true
 import json, sys
@@ -151,74 +187,127 @@ PY
     return 1
   fi
 }
-# Sum of one section ("created", "unchanged", ...) of the import's JSON summary.
+
+server_children() { wc -w <"/proc/$postmaster/task/$postmaster/children" 2>/dev/null || echo 0; }
+
+# Runs one importer: COMMAND is an importer function (import_with_...) and its arguments, or a command line that
+# import_with_cli runs. Usage: run_importer NAME DB COMMAND...
+run_importer() {
+  local name="$1" db="$2"; shift 2
+  if [[ "$1" == import_with_* ]] && declare -F "$1" >/dev/null; then
+    local importer="$1"; shift
+    "$importer" "$name" "$db" "$@"
+  else
+    import_with_cli "$name" "$db" "$@"
+  fi
+}
+
+# Times one importer (run_importer and its arguments) after a checkpoint, with PostgreSQL's CPU around it; sets run_*
+# and run_server_cpu. The import's backends end just after it does: their CPU counts once they are gone.
+timed() {
+  checkpoint
+  local before after children tries=0
+  children="$(server_children)"
+  before="$(server_cpu)"
+  "$@"
+  while [ "$(server_children)" -gt "$children" ] && [ "$tries" -lt 50 ]; do sleep 0.1; tries=$((tries + 1)); done
+  after="$(server_cpu)"
+  run_server_cpu="$(cpu_delta "$before" "$after")"
+}
+
+# Sum of one section ("created", "unchanged", ...) of an import's JSON summary.
 section_sum() { python3 -c 'import json, sys; print(sum(json.load(open(sys.argv[1]))[sys.argv[2]].values()))' "$1" "$2"; }
 section_line() {
   python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))[sys.argv[2]]
 print(", ".join(f"{k} {v}" for k, v in sorted(d.items(), key=lambda kv: -kv[1])) or "-")' "$1" "$2"
 }
+mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
+min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a < b ? a : b) }'; }
+
+# What is timed in each run: LABEL=importer command, the shipped CLI first.
+variants=("himportal=${cli_cmd[*]}")
+if [ -n "${HIMPORTAL_BENCH_ALSO:-}" ]; then
+  IFS=';' read -ra also <<<"$HIMPORTAL_BENCH_ALSO"
+  for v in "${also[@]}"; do
+    if [ -n "${v// /}" ]; then variants+=("$v"); fi
+  done
+fi
 
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+rows_file="$work/rows.tsv"
+: >"$rows_file"
+row_line() { printf '| %3s | %-12s | %7s | %6s | %6s | %6s | %6s | %5s | %7s | %5s |\n' "$@"; }
 
-# --- The run ------------------------------------------------------------------------------------------------------
-fresh_db "$himportal_db"
-t0="$(now)"
-"${migrate_cmd[@]}" migrate >"$work/migrate.out" 2>&1 || { cat "$work/migrate.out" >&2; exit 1; }
-migrate_s="$(elapsed "$t0" "$(now)")"
+for run in $(seq 1 "$runs"); do
+  hp_log "run $run of $runs: baseline, psql \\copy of $resources resources"
+  copy_before="$(copy_baseline)"
+  for index in "${!variants[@]}"; do
+    label="${variants[$index]%%=*}"
+    read -ra command <<<"${variants[$index]#*=}"
+    db="himportal_bench_import_$index"
+    prepare_db "$db"
+    hp_log "run $run: $label imports $bundles bundles from $data"
+    timed run_importer "$label" "$db" "${command[@]}"
+    import_s="$run_wall" import_cpu="$run_cpu" import_rss_kb="$run_rss_kb" import_server="$run_server_cpu" import_json="$run_json"
+    hp_log "run $run: baseline"
+    copy_after="$(copy_baseline)"
+    copy_min="$(min "$copy_before" "$copy_after")"
+    created="$(section_sum "$import_json" created)"
+    ratio="$(awk -v i="$import_s" -v c="$copy_min" 'BEGIN { printf "%.2f", i / c }')"
+    per_s="$(awk -v n="$created" -v s="$import_s" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$label" "$import_s" "$import_cpu" "$import_server" \
+      "$copy_before" "$copy_after" "$ratio" "$per_s" "$(mb "$import_rss_kb")" "$created" >>"$rows_file"
+    if [ "$run" = 1 ] && [ "$index" = 0 ]; then cp "$import_json" "$work/import-first.json"; fi
+    copy_before="$copy_after"
 
-hp_log "baseline: psql \\copy of $resources resources (1 of 2)"
-copy1="$(copy_baseline)"
+    if [ "$index" = 0 ] && [ "${HIMPORTAL_BENCH_REIMPORT:-1}" != 0 ]; then
+      hp_log "run $run: re-import (nothing should change)"
+      timed run_importer "$label-again" "$db" "${command[@]}"
+      re_created="$(section_sum "$run_json" created)"
+      re_updated="$(section_sum "$run_json" updated)"
+      re_unchanged="$(section_sum "$run_json" unchanged)"
+      printf 're\t%s\t%s\t%s\t%s\t%s\t%s/%s/%s\n' "$run" "$run_wall" "$run_cpu" "$run_server_cpu" "$(mb "$run_rss_kb")" \
+        "$re_created" "$re_updated" "$re_unchanged" >>"$rows_file"
+    fi
+  done
+done
 
-hp_log "import of $bundles bundles from $data"
-run_import first
-import_s="$run_wall"; import_rss_kb="$run_rss_kb"; import_cpu="$run_cpu"; first_json="$run_json"
-created="$(section_sum "$first_json" created)"
-skipped="$(section_sum "$first_json" skipped)"
-
-hp_log "baseline: psql \\copy (2 of 2)"
-copy2="$(copy_baseline)"
-
-hp_log "re-import (nothing should change)"
-run_import second
-reimport_s="$run_wall"; reimport_rss_kb="$run_rss_kb"; reimport_cpu="$run_cpu"; second_json="$run_json"
-re_created="$(section_sum "$second_json" created)"
-re_updated="$(section_sum "$second_json" updated)"
-re_unchanged="$(section_sum "$second_json" unchanged)"
-
-# Disks are noisy: the ratio uses the faster of the two baseline runs (the import's stricter reading). Resources/s counts
-# the resources the import created (stored), over its whole wall time.
-copy_min="$(awk -v a="$copy1" -v b="$copy2" 'BEGIN { print (a < b ? a : b) }')"
-ratio="$(awk -v i="$import_s" -v c="$copy_min" 'BEGIN { printf "%.2f", i / c }')"
-per_s="$(awk -v n="$created" -v s="$import_s" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')"
-copy_per_s="$(awk -v n="$resources" -v s="$copy_min" 'BEGIN { printf "%.0f", n / s }')"
-mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
-
+# --- Report -------------------------------------------------------------------------------------------------------
+first_json="$work/import-first.json"
 echo
-echo "HimPortal import benchmark: $bundles bundles ($(du -sm "$data" | cut -f1) MB folder, $resources resources) from $data"
+echo "HimPortal import benchmark: $bundles bundles ($(du -sm --exclude=.stamp "$data" | cut -f1) MB), $resources resources, from $data"
+if [ "$data" != "$source_data" ]; then
+  echo "  corpus: ${scale:-1} cop(ies) of each patient bundle of $source_data, fresh ids per copy (scripts/make-scale-corpus.sh)"
+fi
 echo "  created by import: $(section_line "$first_json" created)"
 echo "  skipped by import: $(section_line "$first_json" skipped)"
 echo
-printf '| %-36s | %12s |\n' "measure" "value"
-printf '|%s|%s|\n' "--------------------------------------" "-------------:"
-row() { printf '| %-36s | %12s |\n' "$1" "$2"; }
-row "resources created" "$created"
-row "resources skipped (not stored)" "$skipped"
-row "import wall s" "$import_s"
-row "resources created / s" "$per_s"
-row "import CPU s (user + sys, client)" "$import_cpu"
-row "import peak RSS MB" "$(mb "$import_rss_kb")"
-row "psql \\copy s (min of before/after)" "$copy_min"
-row "psql \\copy s (before, after)" "$copy1, $copy2"
-row "psql \\copy rows (all entries) / s" "$copy_per_s"
-row "ratio import / \\copy" "$ratio"
-row "re-import wall s" "$reimport_s"
-row "re-import CPU s (user + sys, client)" "$reimport_cpu"
-row "re-import peak RSS MB" "$(mb "$reimport_rss_kb")"
-row "re-import created/updated/unchanged" "$re_created/$re_updated/$re_unchanged"
-row "migrate s (not in the import time)" "$migrate_s"
+row_line run importer "import s" "CPU s" "PG CPU" "\\copy s" "after" ratio "stored/s" "RSS MB"
+echo "|----:|--------------|--------:|-------:|-------:|-------:|-------:|------:|--------:|------:|"
+grep -v '^re' "$rows_file" | while IFS=$'\t' read -r r l w c s b a q p m n; do row_line "$r" "$l" "$w" "$c" "$s" "$b" "$a" "$q" "$p" "$m"; done
+echo
+echo "import s: wall time of the whole command, process start-up included; CPU s: the client's user + sys; PG CPU: every"
+echo "PostgreSQL process's; \\copy s: the baseline before and after that import; ratio: import / the faster of the two."
+python3 - "$rows_file" <<'PY'
+import statistics, sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if not l.startswith("re")]
+by = {}
+for r in rows:
+    by.setdefault(r[1], []).append(r)
+for label, rs in by.items():
+    ratios = sorted(float(r[7]) for r in rs)
+    walls = sorted(float(r[2]) for r in rs)
+    rss = sorted(int(r[9]) for r in rs)
+    print(f"{label}: {len(rs)} run(s), {rs[0][10]} resources stored; ratio {ratios[0]:.2f}-{ratios[-1]:.2f} "
+          f"(median {statistics.median(ratios):.2f}), import {walls[0]:.2f}-{walls[-1]:.2f} s, peak RSS {rss[0]}-{rss[-1]} MB")
+PY
+if grep -q '^re' "$rows_file"; then
+  echo
+  echo "Re-import (the same files again): wall s, client CPU s, PostgreSQL CPU s, peak RSS MB, created/updated/unchanged"
+  grep '^re' "$rows_file" | while IFS=$'\t' read -r _ r w c s m n; do
+    echo "  run $r: $w s, CPU $c s, PG CPU $s s, $m MB, $n"
+    case "$n" in 0/0/*) ;; *) echo "  note: the re-import created or updated resources; it should change nothing." ;; esac
+  done
+fi
 echo
 echo "Load average $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end, on $(nproc) CPU(s): other work on the machine skews wall times."
-echo "Wall times include process start-up (dotnet, psql). Goal: ratio <= 1.0 (<= 1.5 to resolve); peak RSS < 500 MB."
-if [ "$re_created" != 0 ] || [ "$re_updated" != 0 ]; then
-  echo "note: the re-import created or updated resources; it should change nothing."
-fi

@@ -2,7 +2,6 @@
 # Runs every HimPortal test against a real PostgreSQL (started here) and Debian's Chromium.
 set -euo pipefail
 source "$(dirname "$0")/lib/postgres.sh"
-source "$(dirname "$0")/lib/publish-cli.sh"
 cd "$HP_ROOT"
 
 if [ ! -x /usr/bin/chromium ]; then
@@ -10,9 +9,6 @@ if [ ! -x /usr/bin/chromium ]; then
   hp_as_root apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive hp_as_root apt-get install -y -qq chromium >&2
 fi
-
-# The native himportal's tests publish it with NativeAOT, which links with clang (NativeCli.cs).
-hp_ensure_clang >/dev/null
 
 hp_ensure_postgres
 export HIMPORTAL_TEST_DB

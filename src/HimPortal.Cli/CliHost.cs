@@ -12,8 +12,8 @@ using Microsoft.Extensions.Logging;
 namespace HimPortal.Cli;
 
 /// <summary>
-/// The CLI's configuration and the import's services. This file is also compiled into the native import
-/// (HimPortal.Cli.Native), so it names nothing that needs EF Core or Identity; those are in CliHost.Admin.cs.
+/// The CLI's configuration and the import's services. The import's start-up names nothing of EF Core or Identity
+/// (building them is a good part of a short command's time); the other commands' services are in CliHost.Admin.cs.
 /// </summary>
 internal static partial class CliHost
 {

@@ -7,34 +7,11 @@ public static class CliRunner
 {
     public sealed record Run(int ExitCode, string Output, string Error);
 
-    public static Task<Run> RunAsync(IDatabaseConnections database, string? stdin, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet");
-        start.ArgumentList.Add(CliDll());
-        return RunAsync(start, database, stdin, args);
-    }
-
-    /// <summary>Runs the native himportal (<see cref="NativeCli"/>), published on first use.</summary>
-    public static Task<Run> RunNativeAsync(IDatabaseConnections database, params string[] args) => RunNativeWithInputAsync(database, null, args);
-
-    /// <summary>Runs the native himportal with <paramref name="stdin"/> as its standard input.</summary>
-    public static async Task<Run> RunNativeWithInputAsync(IDatabaseConnections database, string? stdin, params string[] args) =>
-        await RunAsync(new ProcessStartInfo(await NativeCli.ExecutableAsync()), database, stdin, args);
-
-    private static async Task<Run> RunAsync(ProcessStartInfo start, IDatabaseConnections database, string? stdin, string[] args)
+    public static async Task<Run> RunAsync(IDatabaseConnections database, string? stdin, params string[] args)
     {
         ArgumentNullException.ThrowIfNull(database);
+        var start = Start(database, args);
         start.RedirectStandardInput = true;
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        start.UseShellExecute = false;
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["ConnectionStrings__HimPortal"] = database.AppConnectionString;
-        start.Environment["ConnectionStrings__HimPortalAdmin"] = database.OwnerConnectionString;
         using var process = Process.Start(start)!;
         if (stdin is not null)
         {
@@ -47,6 +24,27 @@ public static class CliRunner
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await process.WaitForExitAsync(timeout.Token);
         return new Run(process.ExitCode, await output, await error);
+    }
+
+    /// <summary>How to start `himportal ARGS` against <paramref name="database"/>, its output and error redirected.</summary>
+    public static ProcessStartInfo Start(IDatabaseConnections database, params string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(CliDll());
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["ConnectionStrings__HimPortal"] = database.AppConnectionString;
+        start.Environment["ConnectionStrings__HimPortalAdmin"] = database.OwnerConnectionString;
+        return start;
     }
 
     /// <summary>himportal.dll is copied next to the tests through the project reference, with its runtime config.</summary>
