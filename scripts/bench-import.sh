@@ -14,7 +14,8 @@
 #   HIMPORTAL_BENCH_REIMPORT=0  skip the re-import
 #   HIMPORTAL_SKIP_BUILD=1    use the CLI already published to .himportal/bench/cli
 #   HIMPORTAL_BENCH_ALSO='LABEL=COMMAND;...'  also time these imports in each run, each between baselines and into a
-#                             fresh database (an experiment: another build, or `env DOTNET_X=Y .himportal/bench/cli/himportal`)
+#                             fresh database (an experiment: another build, or `env DOTNET_X=Y .himportal/bench/cli/himportal`);
+#                             'job=import_with_job' times the import as a job in the running web host (see below)
 #   HIMPORTAL_BENCH_CLI_EXE=PATH  time this executable as the first importer instead of the published CLI (which still
 #                             migrates the databases)
 #
@@ -186,6 +187,67 @@ for f in bad:
 PY
     return 1
   fi
+}
+
+# Importer: the import as a job in the running web host (ADR 0014), as an HIM clerk would start it: the web app starts on
+# database DB (not timed) with the corpus as a server folder (Intake:ServerFolders:bench), warms up on one import of the
+# data folder (the JIT compiles then, as in a host that has imported before; not timed), and then the clerk asks for the
+# folder's import through the page; the time runs from that request until the job is done. Sets run_wall, run_cpu (the
+# web app's user + sys during the job), run_rss_kb (the web app's peak RSS, start-up and warm-up included) and run_json
+# (the job's result: the import's summary). Usage in HIMPORTAL_BENCH_ALSO: 'job=import_with_job'.
+import_with_job() {
+  local name="$1" db="$2"
+  local web="$HP_ROOT/src/HimPortal.Web/bin/Release/net10.0/HimPortal.Web.dll" port base jar token email password job status t0 t1 cpu0 cpu1
+  if [ ! -f "$web" ] || [ "${HIMPORTAL_SKIP_BUILD:-0}" != 1 ]; then
+    dotnet build "$HP_ROOT/src/HimPortal.Web" -c Release -v quiet -nologo >"$work/build-web.log" 2>&1 || { cat "$work/build-web.log" >&2; return 1; }
+  fi
+  export ConnectionStrings__HimPortal="$(hp_server_connection);Database=$db"
+  email="bench.clerk@bench.himportal.test"
+  password="$("$cli" users add --email "$email" --role HimClerk --name "Bench Clerk" 2>&1 | sed -n 's/^Password: //p')"
+  [ -n "$password" ] || { hp_log "$name: the clerk's account was not created"; return 1; }
+  port="$(hp_free_port 5190 5191 5192)"; base="http://127.0.0.1:$port"
+  (cd "$HP_ROOT/src/HimPortal.Web" && exec env ASPNETCORE_ENVIRONMENT=Production Security__RequireHttps=false Jobs__RunSchedules=false \
+    Intake__ServerFolders__bench="$data" Intake__ServerFolders__warmup="$source_data" Logs__Path="$work/web-$name-.log" \
+    dotnet "$web" --urls "$base") >"$work/web-$name.out" 2>&1 &
+  local web_pid=$!
+  for _ in $(seq 1 240); do curl -fs "$base/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
+  curl -fs "$base/health/ready" >/dev/null || { hp_log "$name: the web app did not start"; tail -20 "$work/web-$name.out" >&2; kill "$web_pid"; return 1; }
+  jar="$work/clerk-$name.jar"; rm -f "$jar"
+  token="$(curl -fs -c "$jar" -b "$jar" "$base/Account/Login" | grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')"
+  curl -fs -o /dev/null -c "$jar" -b "$jar" "$base/Account/Login" --data-urlencode "Input.Email=$email" \
+    --data-urlencode "Input.Password=$password" --data-urlencode "__RequestVerificationToken=$token"
+  # Starts the import of a server folder through the page; prints the job's id when it is done, fails unless it succeeded.
+  folder_job() {
+    local page
+    page="$(curl -fs -c "$jar" -b "$jar" "$base/Intake/Import")"
+    token="$(echo "$page" | grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')"
+    job="$(curl -fs -o /dev/null -w '%{redirect_url}' -c "$jar" -b "$jar" --data-urlencode "folder=$1" \
+      --data-urlencode "__RequestVerificationToken=$token" "$base/Intake/Import?handler=Folder")"
+    job="${job##*/}"
+    [ -n "$job" ] || { hp_log "$name: the folder import did not go to a job page"; return 1; }
+    for _ in $(seq 1 24000); do
+      status="$(hp_psql "$db" -At -c "SELECT status FROM jobs.jobs WHERE id = '$job'")"
+      case "$status" in succeeded|failed|cancelled) break ;; esac
+      sleep 0.05
+    done
+    [ "$status" = succeeded ] || { hp_log "$name: job $job $status"; return 1; }
+    echo "$job"
+  }
+  hp_log "$name: warming the web app up on one import of $source_data (not timed)"
+  folder_job warmup >/dev/null || { kill "$web_pid"; return 1; }
+  checkpoint
+  cpu0="$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$web_pid/stat")"
+  t0="$(now)"
+  job="$(folder_job bench)" || { kill "$web_pid"; return 1; }
+  t1="$(now)"
+  cpu1="$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$web_pid/stat")"
+  run_wall="$(elapsed "$t0" "$t1")"
+  run_cpu="$(awk -v a="$cpu0" -v b="$cpu1" -v h="$clk_tck" 'BEGIN { printf "%.2f", (b - a) / h }')"
+  run_rss_kb="$(awk '/^VmHWM:/ { print $2 }' "/proc/$web_pid/status")"
+  run_json="$work/import-$name.json"
+  hp_psql "$db" -At -c "SELECT result FROM jobs.jobs WHERE id = '$job'" >"$run_json"
+  kill "$web_pid"; wait "$web_pid" 2>/dev/null || true
+  unset ConnectionStrings__HimPortal
 }
 
 server_children() { wc -w <"/proc/$postmaster/task/$postmaster/children" 2>/dev/null || echo 0; }
