@@ -369,6 +369,26 @@ public sealed class ClinicalCorrectionTests(CorrectionDatabase data) : IClassFix
     }
 
     [Fact]
+    public async Task Two_clerks_moving_the_same_visit_at_once_one_moves_it_and_the_other_is_refused()
+    {
+        var a = await ClinicalData.PatientIdAsync(Db, ClinicalData.Smallest);
+        var b = await ClinicalData.PatientIdAsync(Db, ClinicalData.WithImaging);
+        await using var first = await SignInAsync(Roles.HimClerk);
+        await using var second = await SignInAsync(Roles.HimManager);
+        var items = await first.ItemsOfEncounterAsync(a, ClinicalKeys.For("Encounter", SmallestVisit));
+        var version = await VersionAsync(a);
+
+        var results = await Task.WhenAll(first.CorrectAsync(Move(a, b, items, version)), second.CorrectAsync(Move(a, b, items, version)));
+
+        var won = results.Single(r => r.IsSuccess);
+        results.Single(r => !r.IsSuccess).Error!.Kind.ShouldBe(ErrorKind.Conflict);
+        (await Db.ScalarAsync<long>("SELECT count(*) FROM clinical.corrections WHERE undone_at IS NULL")).ShouldBe(1);
+        (await Db.ScalarAsync<long>($"SELECT count(*) FROM clinical.observations WHERE patient_id = '{b}' AND encounter_id = '{won.Value!.Items.Single(i => i.ResourceType == "Encounter").CopyId}'"))
+            .ShouldBe(9, "one copy of each result, not two");
+        (await first.UndoAsync(won.Value.CorrectionId)).IsSuccess.ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task Patient_search_gives_the_last_visit_in_force()
     {
         var a = await ClinicalData.PatientIdAsync(Db, ClinicalData.Smallest);

@@ -58,7 +58,7 @@ public static class CorrectionErrors
     public static readonly Error RecordChanged = new(ErrorKind.Conflict, "record-changed",
         "The patient's record changed since you looked at it. Review the items again before you move them.");
 
-    public static readonly Error Conflict = new(ErrorKind.Conflict, "record-changed",
+    public static readonly Error Conflict = new(ErrorKind.Conflict, "corrected-meanwhile",
         "Someone else corrected these items at the same time. Review the record again.");
 
     public static Error NotMovable(string resourceType) => new(ErrorKind.Invalid, "not-movable",
