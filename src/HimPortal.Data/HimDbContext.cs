@@ -55,6 +55,12 @@ public sealed class HimDbContext(DbContextOptions<HimDbContext> options)
 
     public DbSet<Records.RecordVersion> RecordVersions => Set<Records.RecordVersion>();
 
+    public DbSet<Records.Correction> Corrections => Set<Records.Correction>();
+
+    public DbSet<Records.CorrectionItem> CorrectionItems => Set<Records.CorrectionItem>();
+
+    public DbSet<Records.EnteredInError> EnteredInError => Set<Records.EnteredInError>();
+
     public DbSet<Jobs.Job> Jobs => Set<Jobs.Job>();
 
     public DbSet<Intake.UploadedFile> UploadedFiles => Set<Intake.UploadedFile>();

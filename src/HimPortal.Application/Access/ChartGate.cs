@@ -86,10 +86,14 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
                 Header = new PatientHeader(p.Id, p.GivenNames, p.FamilyName, p.BirthDate, p.Sex, p.Mrn, p.Deceased, p.DeceasedAt,
                     p.AddressLine, p.City, p.State, p.PostalCode, p.Phone,
                     db.PatientRestrictions.Any(r => r.PatientId == p.Id && (r.Vip || r.Employee))),
+                // An encounter or care team a correction entered-in-error was another patient's: its practitioners
+                // are no relationship with this one (ADR 0015).
                 Treats = clinical
-                         && (db.Set<EncounterParticipant>().Any(e => e.PatientId == p.Id && practitioners.Contains(e.PractitionerId))
+                         && (db.Set<EncounterParticipant>().Any(e => e.PatientId == p.Id && practitioners.Contains(e.PractitionerId)
+                                                                     && !db.EnteredInError.Any(x => x.ResourceId == e.ParentId && x.ClearedAt == null))
                              || db.Set<CareTeamMember>().Any(m => m.PatientId == p.Id && m.PractitionerId != null
-                                                                   && practitioners.Contains(m.PractitionerId.Value))),
+                                                                   && practitioners.Contains(m.PractitionerId.Value)
+                                                                   && !db.EnteredInError.Any(x => x.ResourceId == m.ParentId && x.ClearedAt == null))),
                 Assigned = clinical && db.TreatmentAssignments.Any(a => a.PatientId == p.Id && a.UserId == userId
                                                                          && a.RevokedAt == null && (a.EndsAt == null || a.EndsAt > now)),
                 Own = self && p.Mrn != null && db.Users.Any(u => u.Id == userId && u.PatientMrn == p.Mrn),

@@ -44,6 +44,12 @@ public static class Permissions
     /// <summary>Define the sensitivity labels, whether each blocks release, and the codes that apply them (the privacy officer, the HIM manager).</summary>
     public const string SensitivityConfigure = "Sensitivity.Configure";
 
+    /// <summary>
+    /// Correct the record between patients (a misfiled document, an overlay): the originals are marked entered-in-error and
+    /// copied under the right patient, with provenance, and the correction can be undone (ADR 0015). HIM staff's work.
+    /// </summary>
+    public const string RecordsCorrect = "Records.Correct";
+
     public const string CompletionSign = "Completion.Sign";
     public const string CompletionManage = "Completion.Manage";
     /// <summary>Read the access log, review break-the-glass accesses and privacy alerts, check the audit chain.</summary>
@@ -64,7 +70,7 @@ public static class Permissions
     public static readonly IReadOnlyList<string> All =
     [
         SignedIn, UsersManage, IntakeImport, IntakeIndex, ChartsSearch, ChartsDemographics, ChartsEncounters, ChartsDocuments,
-        ChartsRead, ChartsBreakGlass, ChartAccessManage, SensitivityRead, SensitivityConfigure, CompletionSign, CompletionManage, AuditReview, AuditManageRules, AuditMaintain,
+        ChartsRead, ChartsBreakGlass, ChartAccessManage, RecordsCorrect, SensitivityRead, SensitivityConfigure, CompletionSign, CompletionManage, AuditReview, AuditManageRules, AuditMaintain,
         JobsMonitor, RoiProcess,
         DepartmentDashboard, PortalSelf,
     ];

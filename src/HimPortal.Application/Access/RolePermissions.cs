@@ -16,10 +16,11 @@ public static class RolePermissions
     {
         [Roles.Administrator] = Set(Permissions.UsersManage, Permissions.JobsMonitor),
         [Roles.HimManager] = Set(Permissions.DepartmentDashboard, Permissions.JobsMonitor, Permissions.IntakeImport, Permissions.IntakeIndex,
-            Permissions.CompletionManage, Permissions.AuditReview, Permissions.ChartAccessManage,
+            Permissions.CompletionManage, Permissions.AuditReview, Permissions.ChartAccessManage, Permissions.RecordsCorrect,
             Permissions.SensitivityRead, Permissions.SensitivityConfigure,
             Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters, Permissions.ChartsDocuments),
-        [Roles.HimClerk] = Set(Permissions.IntakeImport, Permissions.IntakeIndex, Permissions.ChartAccessManage, Permissions.SensitivityRead,
+        [Roles.HimClerk] = Set(Permissions.IntakeImport, Permissions.IntakeIndex, Permissions.ChartAccessManage, Permissions.RecordsCorrect,
+            Permissions.SensitivityRead,
             Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsDocuments),
         [Roles.RoiSpecialist] = Set(Permissions.RoiProcess, Permissions.SensitivityRead,
             Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters, Permissions.ChartsDocuments),

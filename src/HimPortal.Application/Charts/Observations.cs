@@ -83,7 +83,8 @@ public static class ObservationReader
     public static async Task<ObservationGroups> ReadAsync(HimDbContext db, Expression<Func<Observation, bool>> which, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var observations = db.Set<Observation>().AsNoTracking().Where(which);
+        // Results a correction entered-in-error are another patient's (ADR 0015); their components go with them.
+        var observations = db.Set<Observation>().AsNoTracking().Where(which).WhereInForce(db);
         var rows = await observations
             .OrderByDescending(o => o.EffectiveAt).ThenBy(o => o.Id)
             .Select(o => new Row(o.Id, o.EncounterId, o.Category, o.Code, o.Display, o.EffectiveAt, o.ValueQuantity, o.ValueUnit,

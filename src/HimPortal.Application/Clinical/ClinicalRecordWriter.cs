@@ -20,7 +20,7 @@ public sealed record RecordSetWrite(TypeCounts Created, TypeCounts Updated, Type
 /// writes `clinical` tables. The rules of the record hold in PostgreSQL too: references are checked once per statement,
 /// and whole resources are never deleted, truncated or re-keyed (docs/adr/0012).
 /// </summary>
-public sealed class ClinicalRecordWriter
+public sealed partial class ClinicalRecordWriter
 {
     /// <summary>
     /// Writes record sets (one per bundle) table by table, one COPY per table for all of them, in the caller's

@@ -3528,6 +3528,166 @@ namespace HimPortal.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("HimPortal.Data.Records.Correction", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CorrectedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("corrected_at");
+
+                    b.Property<string>("CorrectedByName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("corrected_by_name");
+
+                    b.Property<Guid?>("CorrectedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("corrected_by_user_id");
+
+                    b.Property<Guid>("FromPatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("from_patient_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("source");
+
+                    b.Property<Guid>("ToPatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("to_patient_id");
+
+                    b.Property<string>("UndoReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("undo_reason");
+
+                    b.Property<DateTimeOffset?>("UndoneAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("undone_at");
+
+                    b.Property<string>("UndoneByName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("undone_by_name");
+
+                    b.Property<Guid?>("UndoneByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("undone_by_user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_corrections");
+
+                    b.HasIndex("FromPatientId")
+                        .HasDatabaseName("ix_corrections_from_patient_id");
+
+                    b.HasIndex("ToPatientId")
+                        .HasDatabaseName("ix_corrections_to_patient_id");
+
+                    b.ToTable("corrections", "clinical", t =>
+                        {
+                            t.HasCheckConstraint("ck_corrections_two_patients", "from_patient_id <> to_patient_id");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Records.CorrectionItem", b =>
+                {
+                    b.Property<Guid>("CorrectionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("correction_id");
+
+                    b.Property<Guid>("OriginalId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("original_id");
+
+                    b.Property<string>("CopyFhirId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("copy_fhir_id");
+
+                    b.Property<Guid>("CopyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("copy_id");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("resource_type");
+
+                    b.HasKey("CorrectionId", "OriginalId")
+                        .HasName("pk_correction_items");
+
+                    b.HasIndex("CopyId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_correction_items_copy_id");
+
+                    b.ToTable("correction_items", "clinical");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Records.EnteredInError", b =>
+                {
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.Property<Guid>("CorrectionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("correction_id");
+
+                    b.Property<DateTimeOffset?>("ClearedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cleared_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset>("MarkedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("marked_at");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("resource_type");
+
+                    b.HasKey("ResourceId", "CorrectionId")
+                        .HasName("pk_entered_in_error");
+
+                    b.HasIndex("CorrectionId")
+                        .HasDatabaseName("ix_entered_in_error_correction_id");
+
+                    b.HasIndex("ResourceId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_entered_in_error_in_force")
+                        .HasFilter("cleared_at IS NULL");
+
+                    b.ToTable("entered_in_error", "clinical", t =>
+                        {
+                            t.HasCheckConstraint("ck_entered_in_error_kind", "kind IN ('moved','undone')");
+                        });
+                });
+
             modelBuilder.Entity("HimPortal.Data.Records.RecordVersion", b =>
                 {
                     b.Property<Guid>("RecordId")

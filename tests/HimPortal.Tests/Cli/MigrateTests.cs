@@ -87,7 +87,8 @@ public sealed class MigrateTests : IAsyncLifetime
         (await resource.ExecuteScalarAsync()).ShouldBe("json l");
         await using var checks = new NpgsqlCommand(
             "SELECT count(*) FROM pg_trigger WHERE tgname IN ('check_references_on_insert', 'check_references_on_update')", connection);
-        (await checks.ExecuteScalarAsync()).ShouldBe(40L);
+        // 20 tables of the record and the 3 of its corrections (ClinicalCorrections), each checked on insert and on update.
+        (await checks.ExecuteScalarAsync()).ShouldBe(46L);
         await using var history = new NpgsqlCommand("SELECT count(*) FROM public.\"__EFMigrationsHistory\"", connection);
         (await history.ExecuteScalarAsync()).ShouldBe((long)typeof(HimDbContext).Assembly.GetTypes()
             .Count(t => t.GetCustomAttributes(typeof(MigrationAttribute), false).Length > 0));

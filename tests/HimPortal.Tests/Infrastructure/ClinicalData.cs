@@ -18,6 +18,9 @@ public static class ClinicalData
     /// <summary>A patient with an imaging study.</summary>
     public const string WithImaging = "9a174f9e-ed67-6617-0106-745fb1f9a344";
 
+    /// <summary>Stacia109 Schowalter414: one practitioner took part in one of her 25 encounters (2014-02-05) and in nothing else of hers.</summary>
+    public const string OneVisitPractitioner = "4004a424-c33b-6ced-23c3-c1318e45c419";
+
     public static async Task ImportAsync(TestDatabase database, params string[] patients)
     {
         ArgumentNullException.ThrowIfNull(database);

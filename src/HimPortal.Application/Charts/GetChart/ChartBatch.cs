@@ -1,5 +1,6 @@
 using System.Data.Common;
 using HimPortal.Application.Access;
+using HimPortal.Application.Clinical;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using Npgsql;
@@ -9,66 +10,69 @@ namespace HimPortal.Application.Charts.GetChart;
 /// <summary>
 /// Reads every section of a chart the reader may see in one round trip: one Npgsql batch of one query per section,
 /// and the view's audit row, in the transaction of the read. A chart opens often and a large one has a thousand rows; one round trip instead of
-/// a dozen is most of what keeps it fast (docs/adr/0007). The SQL is plain and per section; rows map by hand.
+/// a dozen is most of what keeps it fast (docs/adr/0007). The SQL is plain and per section; rows map by hand. Every
+/// section leaves out the rows a correction entered-in-error (<see cref="InForce"/>, ADR 0015): they are another
+/// patient's, kept only as the record's history.
 /// </summary>
 internal sealed class ChartBatch
 {
-    private const string Allergies = """
-        SELECT coalesce(display, code), category, criticality, clinical_status, recorded_at
-        FROM clinical.allergies WHERE patient_id = $1 ORDER BY recorded_at DESC NULLS LAST, id
+    private static readonly string Allergies = $$"""
+        SELECT coalesce(a.display, a.code), a.category, a.criticality, a.clinical_status, a.recorded_at
+        FROM clinical.allergies a WHERE a.patient_id = $1 AND {{InForce.NotEnteredInError("a.id")}} ORDER BY a.recorded_at DESC NULLS LAST, a.id
         """;
 
-    private const string Problems = """
-        SELECT id, encounter_id, code, display, clinical_status, onset_at, abatement_at
-        FROM clinical.conditions WHERE patient_id = $1 ORDER BY onset_at DESC NULLS LAST, id
+    private static readonly string Problems = $$"""
+        SELECT c.id, c.encounter_id, c.code, c.display, c.clinical_status, c.onset_at, c.abatement_at
+        FROM clinical.conditions c WHERE c.patient_id = $1 AND {{InForce.NotEnteredInError("c.id")}} ORDER BY c.onset_at DESC NULLS LAST, c.id
         """;
 
-    private const string Medications = """
+    private static readonly string Medications = $$"""
         SELECT r.id, r.encounter_id, coalesce(r.medication_display, m.display, r.medication_code, m.code), r.status, r.authored_on,
                r.dosage_text
         FROM clinical.medication_requests r LEFT JOIN clinical.medications m ON m.id = r.medication_id
-        WHERE r.patient_id = $1 ORDER BY r.authored_on DESC NULLS LAST, r.id
+        WHERE r.patient_id = $1 AND {{InForce.NotEnteredInError("r.id")}} ORDER BY r.authored_on DESC NULLS LAST, r.id
         """;
 
-    private const string Immunizations = """
-        SELECT coalesce(display, vaccine_code), status, occurred_at
-        FROM clinical.immunizations WHERE patient_id = $1 ORDER BY occurred_at DESC NULLS LAST, id
+    private static readonly string Immunizations = $$"""
+        SELECT coalesce(i.display, i.vaccine_code), i.status, i.occurred_at
+        FROM clinical.immunizations i WHERE i.patient_id = $1 AND {{InForce.NotEnteredInError("i.id")}} ORDER BY i.occurred_at DESC NULLS LAST, i.id
         """;
 
-    private const string Procedures = """
-        SELECT id, encounter_id, code, display, status, performed_start
-        FROM clinical.procedures WHERE patient_id = $1 ORDER BY performed_start DESC NULLS LAST, id
+    private static readonly string Procedures = $$"""
+        SELECT p.id, p.encounter_id, p.code, p.display, p.status, p.performed_start
+        FROM clinical.procedures p WHERE p.patient_id = $1 AND {{InForce.NotEnteredInError("p.id")}} ORDER BY p.performed_start DESC NULLS LAST, p.id
         """;
 
     // Each result with its components, if any (a panel's row repeats once per component). Unordered: the chart sorts the
     // results itself, which is cheaper here than in the server's sort of wide rows.
-    private const string Observations = """
+    private static readonly string Observations = $$"""
         SELECT o.id, o.encounter_id, o.category, o.code, o.display, o.effective_at, o.value_quantity, o.value_unit, o.value_display,
                o.value_string, o.flag, o.reference_low, o.reference_high,
                c.ordinal, c.code, c.display, c.value_quantity, c.value_unit, c.value_display, c.value_string
         FROM clinical.observations o LEFT JOIN clinical.observation_components c ON c.parent_id = o.id
-        WHERE o.patient_id = $1
+        WHERE o.patient_id = $1 AND {{InForce.NotEnteredInError("o.id")}}
         """;
 
-    private const string Imaging = """
-        SELECT id, encounter_id, started_at, modality, body_site_display, procedure_display, series_count, instance_count, study_uid
-        FROM clinical.imaging_studies WHERE patient_id = $1 ORDER BY started_at DESC NULLS LAST, id
+    private static readonly string Imaging = $$"""
+        SELECT s.id, s.encounter_id, s.started_at, s.modality, s.body_site_display, s.procedure_display, s.series_count, s.instance_count,
+               s.study_uid
+        FROM clinical.imaging_studies s WHERE s.patient_id = $1 AND {{InForce.NotEnteredInError("s.id")}} ORDER BY s.started_at DESC NULLS LAST, s.id
         """;
 
-    private const string Documents = """
+    private static readonly string Documents = $$"""
         SELECT n.id, n.encounter_id, n.date, n.type_display, n.status, nullif(concat_ws(' ', p.given_names, p.family_name), '')
         FROM clinical.clinical_notes n LEFT JOIN clinical.practitioners p ON p.id = n.author_id
-        WHERE n.patient_id = $1 ORDER BY n.date DESC NULLS LAST, n.id
+        WHERE n.patient_id = $1 AND {{InForce.NotEnteredInError("n.id")}} ORDER BY n.date DESC NULLS LAST, n.id
         """;
 
     // $2: whether the reader sees clinical content (the reason for the visit is clinical).
-    private const string Encounters = """
+    private static readonly string Encounters = $$"""
         SELECT e.id, e.period_start, e.period_end, e.class, e.type_display, CASE WHEN $2 THEN e.reason_display END, e.status,
                o.name, l.name
         FROM clinical.encounters e
         LEFT JOIN clinical.organizations o ON o.id = e.service_provider_id
         LEFT JOIN clinical.locations l ON l.id = e.location_id
-        WHERE e.patient_id = $1 ORDER BY e.period_start DESC NULLS LAST, e.id
+        WHERE e.patient_id = $1 AND {{InForce.NotEnteredInError("e.id")}} ORDER BY e.period_start DESC NULLS LAST, e.id
         """;
 
     public sealed record Sections(

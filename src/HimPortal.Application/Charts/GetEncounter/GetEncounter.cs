@@ -1,5 +1,6 @@
 using HimPortal.Application.Access;
 using HimPortal.Application.Charts.GetChart;
+using HimPortal.Application.Clinical;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
@@ -23,7 +24,8 @@ public sealed record EncounterView(
 
 /// <summary>
 /// One encounter opened from the timeline: its diagnoses, procedures, medications, results, imaging and notes (readable).
-/// The clinical content of the chart, so only for readers who may see it, with the same access rules and audit.
+/// The clinical content of the chart, so only for readers who may see it, with the same access rules and audit. An
+/// encounter a correction entered-in-error is not found, and nothing entered-in-error is listed (ADR 0015).
 /// </summary>
 [RequiresPermission(Permissions.ChartsEncounters)]
 public sealed class GetEncounterHandler(PermissionCheck permissions, HimDbContext db, ChartGate gate) : Handler<GetEncounterQuery, ChartRead<EncounterView>>(permissions)
@@ -45,6 +47,7 @@ public sealed class GetEncounterHandler(PermissionCheck permissions, HimDbContex
     {
         var encounter = await db.Set<Encounter>().AsNoTracking()
             .Where(e => e.Id == encounterId && e.PatientId == patientId)
+            .WhereInForce(db)
             .Select(e => new EncounterItem(e.Id, e.PeriodStart, e.PeriodEnd, e.Class, e.TypeDisplay, e.ReasonDisplay, e.Status,
                 db.Set<Organization>().Where(o => o.Id == e.ServiceProviderId).Select(o => o.Name).FirstOrDefault(),
                 db.Set<Location>().Where(l => l.Id == e.LocationId).Select(l => l.Name).FirstOrDefault()))
@@ -59,27 +62,27 @@ public sealed class GetEncounterHandler(PermissionCheck permissions, HimDbContex
             .OrderBy(p => p.Ordinal)
             .Join(db.Set<Practitioner>(), p => p.PractitionerId, p => p.Id, (_, p) => p.GivenNames + " " + p.FamilyName)
             .ToListAsync(ct);
-        var diagnoses = await db.Set<Condition>().AsNoTracking().Where(c => c.EncounterId == encounterId && c.PatientId == patientId)
+        var diagnoses = await db.Set<Condition>().AsNoTracking().Where(c => c.EncounterId == encounterId && c.PatientId == patientId).WhereInForce(db)
             .OrderBy(c => c.OnsetAt)
             .Select(c => new ProblemItem(c.Id, c.EncounterId, c.Code, c.Display, c.ClinicalStatus, c.OnsetAt, c.AbatementAt))
             .ToListAsync(ct);
-        var procedures = await db.Set<Procedure>().AsNoTracking().Where(p => p.EncounterId == encounterId && p.PatientId == patientId)
+        var procedures = await db.Set<Procedure>().AsNoTracking().Where(p => p.EncounterId == encounterId && p.PatientId == patientId).WhereInForce(db)
             .OrderBy(p => p.PerformedStart)
             .Select(p => new ProcedureItem(p.Id, p.EncounterId, p.Code, p.Display, p.Status, p.PerformedStart))
             .ToListAsync(ct);
-        var medications = await db.Set<MedicationRequest>().AsNoTracking().Where(m => m.EncounterId == encounterId && m.PatientId == patientId)
+        var medications = await db.Set<MedicationRequest>().AsNoTracking().Where(m => m.EncounterId == encounterId && m.PatientId == patientId).WhereInForce(db)
             .OrderBy(m => m.AuthoredOn)
             .Select(m => new MedicationItem(m.Id, m.EncounterId,
                 m.MedicationDisplay ?? db.Set<Medication>().Where(x => x.Id == m.MedicationId).Select(x => x.Display).FirstOrDefault() ?? m.MedicationCode,
                 m.Status, m.AuthoredOn, m.DosageText))
             .ToListAsync(ct);
         var results = await ObservationReader.ReadAsync(db, o => o.EncounterId == encounterId && o.PatientId == patientId, ct);
-        var imaging = await db.Set<ImagingStudy>().AsNoTracking().Where(i => i.EncounterId == encounterId && i.PatientId == patientId)
+        var imaging = await db.Set<ImagingStudy>().AsNoTracking().Where(i => i.EncounterId == encounterId && i.PatientId == patientId).WhereInForce(db)
             .OrderBy(i => i.StartedAt)
             .Select(i => new ImagingItem(i.Id, i.EncounterId, i.StartedAt, i.Modality, i.BodySiteDisplay, i.ProcedureDisplay,
                 i.SeriesCount, i.InstanceCount, i.StudyUid))
             .ToListAsync(ct);
-        var notes = await db.Set<ClinicalNote>().AsNoTracking().Where(n => n.EncounterId == encounterId && n.PatientId == patientId)
+        var notes = await db.Set<ClinicalNote>().AsNoTracking().Where(n => n.EncounterId == encounterId && n.PatientId == patientId).WhereInForce(db)
             .OrderBy(n => n.Date)
             .Select(n => new NoteItem(n.Id, n.Date, n.TypeDisplay, n.Status,
                 db.Set<Practitioner>().Where(p => p.Id == n.AuthorId).Select(p => p.GivenNames + " " + p.FamilyName).FirstOrDefault(),

@@ -1,5 +1,6 @@
 using HimPortal.Application.Access;
 using HimPortal.Application.Charts.GetEncounter;
+using HimPortal.Application.Clinical;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
@@ -11,7 +12,7 @@ public sealed record ReadNoteQuery(Guid PatientId, Guid NoteId) : IPatientReques
 
 public sealed record NoteView(NoteItem Note, Guid? EncounterId, DateTimeOffset? EncounterStart);
 
-/// <summary>One clinical note, readable: a document view, audited with the note's id.</summary>
+/// <summary>One clinical note, readable: a document view, audited with the note's id. A note entered-in-error is not found.</summary>
 [RequiresPermission(Permissions.ChartsRead)]
 public sealed class ReadNoteHandler(PermissionCheck permissions, HimDbContext db, ChartGate gate) : Handler<ReadNoteQuery, ChartRead<NoteView>>(permissions)
 {
@@ -24,6 +25,7 @@ public sealed class ReadNoteHandler(PermissionCheck permissions, HimDbContext db
         {
             var note = await db.Set<ClinicalNote>().AsNoTracking()
                 .Where(n => n.Id == query.NoteId && n.PatientId == query.PatientId)
+                .WhereInForce(db)
                 .Select(n => new NoteView(
                     new NoteItem(n.Id, n.Date, n.TypeDisplay, n.Status,
                         db.Set<Practitioner>().Where(p => p.Id == n.AuthorId).Select(p => p.GivenNames + " " + p.FamilyName).FirstOrDefault(),

@@ -46,6 +46,12 @@ internal sealed class RecordTable(
 
     public string Qualified => table.Qualified;
 
+    /// <summary>The table and its columns (<see cref="ClinicalCopyMap"/>, generated from the EF Core model).</summary>
+    public CopyTable Table => table;
+
+    /// <summary>The table of this resource's parts (participants, components, results, members), if it has one.</summary>
+    public CopyTable? PartTable => partTable;
+
     public IResourceRows Rows(RecordSet set) => rows(set);
 
     /// <summary>Every row container of this table in <paramref name="set"/>, the parts' included.</summary>

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using HimPortal.Application.Clinical;
 
 namespace HimPortal.Application.Intake.ImportBundles;
 
@@ -181,19 +181,7 @@ internal static class Fhir
     }
 
     /// <summary>The internal key of a resource: derived from its type and FHIR id, so references resolve without a lookup.</summary>
-    public static Guid Key(string resourceType, string fhirId)
-    {
-        var length = Encoding.UTF8.GetMaxByteCount(resourceType.Length + 1 + fhirId.Length);
-        Span<byte> text = length <= 512 ? stackalloc byte[length] : new byte[length];
-        var written = Encoding.UTF8.GetBytes(resourceType, text);
-        text[written++] = (byte)'/';
-        written += Encoding.UTF8.GetBytes(fhirId, text[written..]);
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(text[..written], hash);
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x80); // version 8: application-defined
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // RFC 9562 variant
-        return new Guid(hash[..16], bigEndian: true);
-    }
+    public static Guid Key(string resourceType, string fhirId) => ClinicalKeys.For(resourceType, fhirId);
 }
 
 internal sealed record Coding(string? System, string Code, string? Display);

@@ -105,7 +105,10 @@ public sealed class SearchPatientsHandler(
                 p.BirthDate,
                 p.Mrn,
                 p.Deceased,
-                LastVisit = db.Set<Encounter>().Where(e => e.PatientId == p.Id).Max(e => e.PeriodStart),
+                // Not a visit a correction entered-in-error: it was another patient's (ADR 0015).
+                LastVisit = db.Set<Encounter>()
+                    .Where(e => e.PatientId == p.Id && !db.EnteredInError.Any(x => x.ResourceId == e.Id && x.ClearedAt == null))
+                    .Max(e => e.PeriodStart),
             })
             .ToListAsync(ct);
 
