@@ -194,9 +194,11 @@ PY
 # data folder (the JIT compiles then, as in a host that has imported before; not timed), and then the clerk asks for the
 # folder's import through the page; the time runs from that request until the job is done. Sets run_wall, run_cpu (the
 # web app's user + sys during the job), run_rss_kb (the web app's peak RSS, start-up and warm-up included) and run_json
-# (the job's result: the import's summary). Usage in HIMPORTAL_BENCH_ALSO: 'job=import_with_job'.
+# (the job's result: the import's summary). Usage in HIMPORTAL_BENCH_ALSO: 'job=import_with_job [NAME=VALUE ...]' (the values
+# are set for the web app: an experiment with its runtime settings).
 import_with_job() {
-  local name="$1" db="$2"
+  local name="$1" db="$2"; shift 2
+  local extra_env=("$@") # settings for the web app in this variant, e.g. DOTNET_gcServer=0
   local web="$HP_ROOT/src/HimPortal.Web/bin/Release/net10.0/HimPortal.Web.dll" port base jar token email password job status t0 t1 cpu0 cpu1
   if [ ! -f "$web" ] || [ "${HIMPORTAL_SKIP_BUILD:-0}" != 1 ]; then
     dotnet build "$HP_ROOT/src/HimPortal.Web" -c Release -v quiet -nologo >"$work/build-web.log" 2>&1 || { cat "$work/build-web.log" >&2; return 1; }
@@ -206,7 +208,7 @@ import_with_job() {
   password="$("$cli" users add --email "$email" --role HimClerk --name "Bench Clerk" 2>&1 | sed -n 's/^Password: //p')"
   [ -n "$password" ] || { hp_log "$name: the clerk's account was not created"; return 1; }
   port="$(hp_free_port 5190 5191 5192)"; base="http://127.0.0.1:$port"
-  (cd "$HP_ROOT/src/HimPortal.Web" && exec env ASPNETCORE_ENVIRONMENT=Production Security__RequireHttps=false Jobs__RunSchedules=false \
+  (cd "$HP_ROOT/src/HimPortal.Web" && exec env "${extra_env[@]}" ASPNETCORE_ENVIRONMENT=Production Security__RequireHttps=false Jobs__RunSchedules=false \
     Intake__ServerFolders__bench="$data" Intake__ServerFolders__warmup="$source_data" Logs__Path="$work/web-$name-.log" \
     dotnet "$web" --urls "$base") >"$work/web-$name.out" 2>&1 &
   local web_pid=$!
@@ -225,11 +227,11 @@ import_with_job() {
       --data-urlencode "__RequestVerificationToken=$token" "$base/Intake/Import?handler=Folder")"
     job="${job##*/}"
     [ -n "$job" ] || { hp_log "$name: the folder import did not go to a job page"; return 1; }
-    for _ in $(seq 1 24000); do
-      status="$(hp_psql "$db" -At -c "SELECT status FROM jobs.jobs WHERE id = '$job'")"
-      case "$status" in succeeded|failed|cancelled) break ;; esac
-      sleep 0.05
-    done
+    # Waits inside one session (a psql started every few milliseconds would cost the server more than it measures).
+    status="$(hp_psql "$db" -At -c "DO \$\$ BEGIN
+        WHILE (SELECT status FROM jobs.jobs WHERE id = '$job') NOT IN ('succeeded', 'failed', 'cancelled') LOOP
+          PERFORM pg_sleep(0.02);
+        END LOOP; END \$\$" -c "SELECT status FROM jobs.jobs WHERE id = '$job'" | tail -n 1)"
     [ "$status" = succeeded ] || { hp_log "$name: job $job $status"; return 1; }
     echo "$job"
   }
