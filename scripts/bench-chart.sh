@@ -12,6 +12,7 @@
 #   HIMPORTAL_BENCH_WARMUP   warm-up seconds (default 10)
 #   HIMPORTAL_BENCH_COLD=1   turn the chart content cache off (docs/adr/0011): every view runs its section queries,
 #                            as the first view of a chart does
+#   HIMPORTAL_BENCH_WEB_EXE  run this web app instead of the Release build (an experiment: a published build)
 #   HIMPORTAL_BENCH_UPLOAD=1 then measure again while an HIM clerk uploads every bundle of the data folder (40 patients and
 #                            the master data) through the import page: the chart's p95 during the upload job, beside the
 #                            p95 measured just before without it, and the job's own time
@@ -111,7 +112,7 @@ fi
 cache_rows=200000; cache_mode="content cache on (repeated views)"
 if [ "${HIMPORTAL_BENCH_COLD:-0}" = 1 ]; then cache_rows=0; cache_mode="content cache off (every view reads the record)"; fi
 (cd src/HimPortal.Web && exec env "${profile_env[@]}" Charts__ContentCache__Rows=$cache_rows ASPNETCORE_ENVIRONMENT=Production Security__RequireHttps=false \
-  Logs__Path="$work/himportal-.log" dotnet "$web" --urls "$base") >"$work/web.log" 2>&1 &
+  Logs__Path="$work/himportal-.log" ${HIMPORTAL_BENCH_WEB_EXE:-dotnet "$web"} --urls "$base") >"$work/web.log" 2>&1 &
 web_pid=$!
 trap 'kill $web_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -fs "$base/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done

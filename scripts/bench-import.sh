@@ -199,18 +199,31 @@ PY
 import_with_job() {
   local name="$1" db="$2"; shift 2
   local extra_env=("$@") # settings for the web app in this variant, e.g. DOTNET_gcServer=0
+  if [ "${HIMPORTAL_BENCH_JOB_JITLOG:-0}" = 1 ]; then
+    # Every method the JIT compiles, one line each; the lines written during the timed job are kept apart.
+    extra_env+=(DOTNET_JitStdOutFile="$work/jit-$name.txt" DOTNET_JitDisasmSummary=1)
+    rm -f "$work/jit-$name.txt"
+  fi
   local web="$HP_ROOT/src/HimPortal.Web/bin/Release/net10.0/HimPortal.Web.dll" port base jar token email password job status t0 t1 cpu0 cpu1
   if [ ! -f "$web" ] || [ "${HIMPORTAL_SKIP_BUILD:-0}" != 1 ]; then
     dotnet build "$HP_ROOT/src/HimPortal.Web" -c Release -v quiet -nologo >"$work/build-web.log" 2>&1 || { cat "$work/build-web.log" >&2; return 1; }
   fi
   export ConnectionStrings__HimPortal="$(hp_server_connection);Database=$db"
+  # One copy with ids of another seed: patients the timed corpus does not have.
+  local warmup_corpus="$work/warmup-corpus"
+  if [ ! -f "$warmup_corpus/.done" ]; then
+    rm -rf "$warmup_corpus"
+    HIMPORTAL_CORPUS_SEED=424242 bash "$HP_ROOT/scripts/make-scale-corpus.sh" 1 "$warmup_corpus" "$source_data" >&2
+    touch "$warmup_corpus/.done"
+  fi
   email="bench.clerk@bench.himportal.test"
   password="$("$cli" users add --email "$email" --role HimClerk --name "Bench Clerk" 2>&1 | sed -n 's/^Password: //p')"
   [ -n "$password" ] || { hp_log "$name: the clerk's account was not created"; return 1; }
   port="$(hp_free_port 5190 5191 5192)"; base="http://127.0.0.1:$port"
   (cd "$HP_ROOT/src/HimPortal.Web" && exec env "${extra_env[@]}" ASPNETCORE_ENVIRONMENT=Production Security__RequireHttps=false Jobs__RunSchedules=false \
-    Intake__ServerFolders__bench="$data" Intake__ServerFolders__warmup="$source_data" Logs__Path="$work/web-$name-.log" \
-    dotnet "$web" --urls "$base") >"$work/web-$name.out" 2>&1 &
+    Intake__ServerFolders__bench="$data" Intake__ServerFolders__warmup="$source_data" Intake__ServerFolders__warmup2="$warmup_corpus" \
+    Logs__Path="$work/web-$name-.log" \
+    ${HIMPORTAL_BENCH_WEB_EXE:-dotnet "$web"} --urls "$base") >"$work/web-$name.out" 2>&1 &
   local web_pid=$!
   for _ in $(seq 1 240); do curl -fs "$base/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
   curl -fs "$base/health/ready" >/dev/null || { hp_log "$name: the web app did not start"; tail -20 "$work/web-$name.out" >&2; kill "$web_pid"; return 1; }
@@ -235,15 +248,40 @@ import_with_job() {
     [ "$status" = succeeded ] || { hp_log "$name: job $job $status"; return 1; }
     echo "$job"
   }
-  hp_log "$name: warming the web app up on one import of $source_data (not timed)"
+  # A host that has run for a while has imported before: two imports of other patients (not timed) let the JIT settle,
+  # as it would have (the first, of the data folder, compiles; the second, of one fresh-id copy, tiers the hot code up).
+  hp_log "$name: warming the web app up on two imports of other patients (not timed)"
   folder_job warmup >/dev/null || { kill "$web_pid"; return 1; }
+  folder_job warmup2 >/dev/null || { kill "$web_pid"; return 1; }
+  # What autovacuum would do after the warm-ups' rows, done now rather than during the timed import.
+  quiet_psql "$db" -c "VACUUM ANALYZE" >/dev/null
   checkpoint
+  local perf_pid=""
+  if [ "${HIMPORTAL_BENCH_JOB_PERF:-0}" = 1 ]; then
+    # CPU samples of the web app during the job (JIT frames need DOTNET_PerfMapEnabled=1 among the variant's settings).
+    perf record -e cpu-clock -F 999 -g -p "$web_pid" -o "$work/perf-$name.data" >"$work/perf-$name.log" 2>&1 &
+    perf_pid=$!
+  fi
+  local jit0=0
+  [ -f "$work/jit-$name.txt" ] && jit0="$(wc -l <"$work/jit-$name.txt")"
+  local pg0; pg0="$(server_cpu)"
   cpu0="$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$web_pid/stat")"
   t0="$(now)"
   job="$(folder_job bench)" || { kill "$web_pid"; return 1; }
   t1="$(now)"
+  if [ -f "$work/jit-$name.txt" ]; then
+    tail -n +"$((jit0 + 1))" "$work/jit-$name.txt" >"$work/jit-$name-window.txt"
+    hp_log "$name: $(wc -l <"$work/jit-$name-window.txt") method(s) compiled during the job: $work/jit-$name-window.txt"
+  fi
+  if [ -n "$perf_pid" ]; then
+    kill -INT "$perf_pid"; wait "$perf_pid" 2>/dev/null || true
+    perf report -i "$work/perf-$name.data" --no-children --sort dso,symbol --stdio 2>/dev/null | grep -v '^#' | grep '%' | head -80 >"$work/perf-$name.txt" || true
+    hp_log "$name: CPU profile of the web app during the job: $work/perf-$name.txt"
+  fi
   cpu1="$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$web_pid/stat")"
   run_wall="$(elapsed "$t0" "$t1")"
+  # PostgreSQL's CPU during the job alone (timed() would count the start-up and the warm-ups too).
+  run_server_cpu_override="$(cpu_delta "$pg0" "$(server_cpu)")"
   run_cpu="$(awk -v a="$cpu0" -v b="$cpu1" -v h="$clk_tck" 'BEGIN { printf "%.2f", (b - a) / h }')"
   run_rss_kb="$(awk '/^VmHWM:/ { print $2 }' "/proc/$web_pid/status")"
   run_json="$work/import-$name.json"
@@ -276,7 +314,8 @@ timed() {
   "$@"
   while [ "$(server_children)" -gt "$children" ] && [ "$tries" -lt 50 ]; do sleep 0.1; tries=$((tries + 1)); done
   after="$(server_cpu)"
-  run_server_cpu="$(cpu_delta "$before" "$after")"
+  run_server_cpu="${run_server_cpu_override:-$(cpu_delta "$before" "$after")}"
+  run_server_cpu_override=""
 }
 
 # Sum of one section ("created", "unchanged", ...) of an import's JSON summary.
