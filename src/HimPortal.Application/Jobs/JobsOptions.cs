@@ -39,8 +39,8 @@ public sealed class JobsOptions
     /// <summary>The schedules by name; each enqueues a job of its kind, at most one queued or running at a time.</summary>
     public Dictionary<string, JobSchedule> Schedules { get; set; } = new(StringComparer.Ordinal)
     {
-        ["privacy-monitoring"] = new() { Kind = "compliance.privacy-monitoring", Every = TimeSpan.FromMinutes(15), StartDelay = TimeSpan.FromSeconds(30) },
-        ["audit-partitions"] = new() { Kind = "audit.ensure-partitions", Every = TimeSpan.FromHours(12), StartDelay = TimeSpan.FromSeconds(10) },
+        ["privacy-monitoring"] = new() { Kind = "compliance.privacy-monitoring", Every = TimeSpan.FromMinutes(15) },
+        ["audit-partitions"] = new() { Kind = "audit.ensure-partitions", Every = TimeSpan.FromHours(12) },
     };
 }
 
@@ -51,10 +51,7 @@ public sealed class JobSchedule
 
     public bool Enabled { get; set; } = true;
 
+    /// <summary>The interval; fires fall at its whole multiples since 2026-01-01 00:00 UTC, on whichever node is up.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "31.00:00:00")]
     public TimeSpan Every { get; set; } = TimeSpan.FromHours(1);
-
-    /// <summary>How long after start-up the first fire comes.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
-    public TimeSpan StartDelay { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -9,6 +9,9 @@ namespace HimPortal.Application.Jobs;
 
 public static class JobsSetup
 {
+    /// <summary>Where every schedule's series of fires starts (UTC): fires fall at whole multiples of the interval after it.</summary>
+    public static readonly DateTimeOffset ScheduleAnchor = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     /// <summary>The queue itself and every kind of job's work: any host may enqueue (pages, the console, tests).</summary>
     public static IServiceCollection AddHimPortalJobQueue(this IServiceCollection services)
     {
@@ -47,12 +50,23 @@ public static class JobsSetup
             quartz.ConfigureScheduler(scheduler => scheduler.GenerateInstanceId = true);
             // Schedules keep the wall clock, whatever clock the application is given (tests move theirs by hand).
             quartz.UseTimeProvider(TimeProvider.System);
+            // A node that starts while others run replaces the schedule's trigger (configuration may have changed) but keeps
+            // its series of fires going rather than restarting it from its own start-up.
+            quartz.ConfigureOptions<QuartzOptions>(options =>
+            {
+                options.Scheduling.OverwriteExistingData = true;
+                options.Scheduling.ScheduleTriggerRelativeToReplacedTrigger = true;
+            });
             quartz.UsePersistentStore(store =>
             {
                 store.UsePostgres(source => source.ConnectionStringName = DataServiceCollectionExtensions.ConnectionName);
                 store.ConfigureStore(ado =>
                 {
                     ado.TablePrefix = QuartzSchema.TablePrefix;
+                    // Classic clustered firing: a node acquires and fires triggers under the store's row lock (the
+                    // conservative choice over Quartz 4.6's newer lock-free firing rounds; a handful of schedules needs no more).
+                    ado.AcquireTriggersWithinLock = true;
+                    ado.LockFreeFiringRounds = false;
                     // Strings only in the store's job data: a schedule carries its job kind, nothing else.
                     ado.StoreJobDataAsStrings = true;
                 });
@@ -62,8 +76,11 @@ public static class JobsSetup
             {
                 var key = new JobKey(name, "himportal");
                 quartz.AddJob<EnqueueOnSchedule>(job => job.WithIdentity(key).UsingJobData(EnqueueOnSchedule.KindKey, schedule.Kind).StoreDurably());
+                // Every node registers the same trigger (its start fixed, not "now"), so a node that starts later replaces it
+                // with an identical one and the cluster keeps one series of fires: at multiples of the interval since the
+                // anchor, the past ones skipped.
                 quartz.AddTrigger(trigger => trigger.ForJob(key).WithIdentity(name, "himportal")
-                    .StartAt(DateTimeOffset.UtcNow + schedule.StartDelay)
+                    .StartAt(ScheduleAnchor)
                     .WithSimpleSchedule(s => s.WithInterval(schedule.Every).RepeatForever()
                         .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
             }

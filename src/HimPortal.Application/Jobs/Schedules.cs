@@ -21,9 +21,9 @@ public sealed class EnqueueOnSchedule(IServiceScopeFactory scopes) : IJob
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<ActorScope>().RunAs(ActorScope.Scheduler(context.JobDetail.Key.Name, context.FireInstanceId));
         await scope.ServiceProvider.GetRequiredService<JobQueue>()
-            .EnqueueAsync(kind, new ScheduledRun(), new JobRequest(DedupeKey: kind, MaxAttempts: 1), cancellationToken);
+            .EnqueueAsync(kind, new ScheduledRun(context.ScheduledFireTimeUtc), new JobRequest(DedupeKey: kind, MaxAttempts: 1), cancellationToken);
     }
 }
 
-/// <summary>A scheduled job's payload: nothing, the work knows what to do.</summary>
-public sealed record ScheduledRun : IJobPayload;
+/// <summary>A scheduled job's payload: when the schedule was due (the work itself knows what to do).</summary>
+public sealed record ScheduledRun(DateTimeOffset? ScheduledFor = null) : IJobPayload;
