@@ -27,7 +27,13 @@ internal static partial class CliHost
         ArgumentNullException.ThrowIfNull(root);
         try
         {
-            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            // On SIGINT or SIGTERM the command's token is cancelled and its transaction rolls back; a busy machine may need more than
+            // System.CommandLine's default 2 s for that before it gives up and the process dies with 143.
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+            });
         }
         catch (Microsoft.Extensions.Options.OptionsValidationException ex)
         {
