@@ -28,7 +28,8 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
     /// <summary>
     /// One read of part of a chart, in one transaction: open the chart, refuse (audited) unless the reader may see every
     /// section in <paramref name="needs"/>, read, and audit the view of the sections the read says it showed. A read that
-    /// finds nothing (an encounter of another patient) is "not found", and is not audited as a view.
+    /// finds nothing (an encounter or a note of another patient under this patient's address) is "not found" to the
+    /// reader and audited as a refused attempt naming the id asked for: probing ids is what a snooper does.
     /// </summary>
     public Task<ChartRead<T>> ReadAsync<T>(
         Guid patientId,
@@ -56,6 +57,8 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
             var (content, shown) = await read(entry, token);
             if (content is null)
             {
+                await audit.RecordAsync(new AuditRecord(AuditAction.View, AuditOutcome.Denied, resourceType, resourceId, entry.Patient.Id,
+                    Purpose: $"no such {resourceType} in this patient's record", Details: "outcome=not-found"), token);
                 return ChartRead<T>.NotFound(entry);
             }
 

@@ -277,6 +277,7 @@ public sealed class ChartAccessTests(ChartDatabase charts) : IClassFixture<Chart
     {
         var patientId = await ClinicalData.PatientIdAsync(Db, ClinicalData.Cortes);
         var otherPatient = await ClinicalData.PatientIdAsync(Db, ClinicalData.Smallest);
+        var otherEncounter = await Db.ScalarAsync<Guid>($"SELECT id FROM clinical.encounters WHERE patient_id = '{otherPatient}' LIMIT 1");
         await using var physician = await SignInAsync(Roles.Physician, await ClinicalData.TreatingNpiAsync(Db, patientId));
         var chart = (await physician.ChartAsync(patientId)).Content!;
         var encounter = chart.Encounters.First(e => e.Notes > 0 && e.Results > 0);
@@ -304,6 +305,14 @@ public sealed class ChartAccessTests(ChartDatabase charts) : IClassFixture<Chart
         var elsewhere = await physician.RunAsync(s => s.GetRequiredService<GetEncounterHandler>()
             .HandleAsync(new GetEncounterQuery(otherPatient, encounter.Id), CancellationToken.None));
         elsewhere.Status.ShouldNotBe(ChartReadStatus.Shown);
+
+        // Another patient's encounter id under a treated patient's address: 404 to the reader, an audited attempt all the same.
+        var probe = await physician.RunAsync(s => s.GetRequiredService<GetEncounterHandler>()
+            .HandleAsync(new GetEncounterQuery(patientId, otherEncounter), CancellationToken.None));
+        probe.Status.ShouldBe(ChartReadStatus.NotFound);
+        (await LastAuditAsync(physician.Persona.Id)).ShouldBe(("view", "denied", "Encounter", patientId, "no such Encounter in this patient's record"));
+        (await Db.ScalarAsync<string>($"SELECT resource_id FROM audit.access_events WHERE user_id = '{physician.Persona.Id}' ORDER BY xmin::text::bigint DESC LIMIT 1"))
+            .ShouldBe(otherEncounter.ToString("D"));
     }
 
     [Fact]
