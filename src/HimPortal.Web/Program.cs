@@ -42,10 +42,21 @@ builder.Services.AddRazorPages(options => AuthorizationSetup.AddFolderPolicies(o
 // The staff host runs the job queue and the clustered schedules (the internet-facing portal host never will).
 builder.Services.AddHimPortalJobRunner(configuration);
 builder.Services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);
-builder.Services.Configure<ForwardedHeadersOptions>(options =>
+builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<SecurityOptions>>((options, security) =>
 {
-    // Behind the hospital's reverse proxy the client address comes from X-Forwarded-For; trusted proxies are configured there.
+    // Behind the hospital's reverse proxy the client address comes from X-Forwarded-For, but only from the proxies named
+    // in Security:TrustedProxies: the defaults trust any local process, which could then write any address into the audit.
+    // (With both lists empty the middleware trusts every sender, so it runs only when proxies are named, below.)
     options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+    options.KnownIPNetworks.Clear();
+    options.KnownProxies.Clear();
+#pragma warning disable ASPDEPR005 // the obsolete list still holds the loopback default the middleware honours
+    options.KnownNetworks.Clear();
+#pragma warning restore ASPDEPR005
+    foreach (var proxy in security.Value.TrustedProxies)
+    {
+        options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(proxy.Contains('/', StringComparison.Ordinal) ? proxy : proxy + (proxy.Contains(':', StringComparison.Ordinal) ? "/128" : "/32")));
+    }
 });
 
 var app = builder.Build();
@@ -59,7 +70,10 @@ if (refusal is not null)
 }
 
 var requireHttps = app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.RequireHttps;
-app.UseForwardedHeaders();
+if (app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.TrustedProxies.Count > 0)
+{
+    app.UseForwardedHeaders();
+}
 app.UseMiddleware<CorrelationIdMiddleware>();
 app.UseSerilogRequestLogging(options =>
 {

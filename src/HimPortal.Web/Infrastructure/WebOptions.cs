@@ -3,12 +3,30 @@ using System.ComponentModel.DataAnnotations;
 namespace HimPortal.Web.Infrastructure;
 
 /// <summary>Transport security (section "Security").</summary>
-public sealed class SecurityOptions
+public sealed class SecurityOptions : IValidatableObject
 {
     public const string Section = "Security";
 
     /// <summary>HTTPS only, with HSTS and secure cookies (true outside Development; behind a TLS-terminating proxy, false).</summary>
     public bool RequireHttps { get; set; } = true;
+
+    /// <summary>
+    /// The reverse proxies (addresses or CIDR networks) whose X-Forwarded-For and X-Forwarded-Proto are believed; none by
+    /// default, so the audit records the address that connected.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var proxy in TrustedProxies)
+        {
+            var network = proxy.Contains('/', StringComparison.Ordinal) ? proxy : proxy + "/" + (proxy.Contains(':', StringComparison.Ordinal) ? "128" : "32");
+            if (!System.Net.IPNetwork.TryParse(network, out _))
+            {
+                yield return new ValidationResult($"'{proxy}' is not an IP address or network (such as 10.0.0.5 or 10.0.0.0/24).", [nameof(TrustedProxies)]);
+            }
+        }
+    }
 }
 
 /// <summary>The rolling log file (section "Logs"). Logs carry ids, never names, MRNs or clinical text.</summary>
