@@ -111,7 +111,7 @@ if [ "${HIMPORTAL_BENCH_PROFILE:-0}" = 1 ]; then
 fi
 cache_rows=200000; cache_mode="content cache on (repeated views)"
 if [ "${HIMPORTAL_BENCH_COLD:-0}" = 1 ]; then cache_rows=0; cache_mode="content cache off (every view reads the record)"; fi
-(cd src/HimPortal.Web && exec env "${profile_env[@]}" Charts__ContentCache__Rows=$cache_rows ASPNETCORE_ENVIRONMENT=Production Security__RequireHttps=false \
+(cd src/HimPortal.Web && exec env "${profile_env[@]}" Charts__ContentCache__Rows=$cache_rows ASPNETCORE_ENVIRONMENT=Production Security__RequireHttps=false DataProtection__CertificatePath="$HP_STATE/dataprotection.pfx" DataProtection__CreateIfMissing=true \
   Logs__Path="$work/himportal-.log" ${HIMPORTAL_BENCH_WEB_EXE:-dotnet "$web"} --urls "$base") >"$work/web.log" 2>&1 &
 web_pid=$!
 trap 'kill $web_pid 2>/dev/null || true' EXIT

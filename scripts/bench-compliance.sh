@@ -167,7 +167,7 @@ if ! hp_psql "$db" -tAc "SELECT 1 FROM identity.users WHERE email = '$officer'" 
 fi
 (
   cd src/HimPortal.Web
-  ASPNETCORE_ENVIRONMENT=Production Security__RequireHttps=false Compliance__Monitoring__Enabled=false Logs__Path= \
+  ASPNETCORE_ENVIRONMENT=Production Security__RequireHttps=false DataProtection__CertificatePath="$HP_STATE/dataprotection.pfx" DataProtection__CreateIfMissing=true Compliance__Monitoring__Enabled=false Logs__Path= \
     Logging__LogLevel__Default=Warning Serilog__MinimumLevel__Default=Warning \
     exec dotnet bin/Release/net10.0/HimPortal.Web.dll --urls "http://127.0.0.1:$port" > "$work/web.log" 2>&1
 ) &

@@ -220,7 +220,7 @@ import_with_job() {
   password="$("$cli" users add --email "$email" --role HimClerk --name "Bench Clerk" 2>&1 | sed -n 's/^Password: //p')"
   [ -n "$password" ] || { hp_log "$name: the clerk's account was not created"; return 1; }
   port="$(hp_free_port 5190 5191 5192)"; base="http://127.0.0.1:$port"
-  (cd "$HP_ROOT/src/HimPortal.Web" && exec env "${extra_env[@]}" ASPNETCORE_ENVIRONMENT=Production Security__RequireHttps=false Jobs__RunSchedules=false \
+  (cd "$HP_ROOT/src/HimPortal.Web" && exec env "${extra_env[@]}" ASPNETCORE_ENVIRONMENT=Production Security__RequireHttps=false DataProtection__CertificatePath="$HP_STATE/dataprotection.pfx" DataProtection__CreateIfMissing=true Jobs__RunSchedules=false \
     Intake__ServerFolders__bench="$data" Intake__ServerFolders__warmup="$source_data" Intake__ServerFolders__warmup2="$warmup_corpus" \
     Logs__Path="$work/web-$name-.log" \
     ${HIMPORTAL_BENCH_WEB_EXE:-dotnet "$web"} --urls "$base") >"$work/web-$name.out" 2>&1 &

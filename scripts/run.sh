@@ -67,5 +67,14 @@ echo "Demo sign-ins (one per role):"
 awk '{ printf "  %-19s %-42s %s\n", $3, $1, $2 }' "$demo"
 echo
 cd src/HimPortal.Web
-export ASPNETCORE_ENVIRONMENT=Development
+# Production, as a hospital runs it: Development would show any exception's stack trace (and the request's cookies) on
+# the developer exception page. Set ASPNETCORE_ENVIRONMENT=Development yourself to ask for that page.
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
+# Plain HTTP on the loopback address only, for this machine's browser.
+export Security__RequireHttps=false
+# The data-protection keys (they sign session cookies) are encrypted in the database with this certificate, made on the
+# first run and kept beside the database under .himportal/.
+export DataProtection__CertificatePath="$HP_STATE/dataprotection.pfx" DataProtection__CreateIfMissing=true
+# The web app holds the application login only, never the schema owner's (migrations ran above).
+unset ConnectionStrings__HimPortalAdmin
 exec dotnet bin/Release/net10.0/HimPortal.Web.dll --urls "$url"

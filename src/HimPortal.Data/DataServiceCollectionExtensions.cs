@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,10 +21,18 @@ public static class DataServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Data-protection keys (cookies, anti-forgery tokens) in the database, shared by every web node.</summary>
+    /// <summary>
+    /// Data-protection keys (cookies, anti-forgery tokens) in the database, shared by every web node; only keys stored
+    /// encrypted are used (Security/EncryptedKeyRepository).
+    /// </summary>
     public static Microsoft.AspNetCore.DataProtection.IDataProtectionBuilder PersistKeysToHimPortalDatabase(
-        this Microsoft.AspNetCore.DataProtection.IDataProtectionBuilder builder) =>
-        builder.PersistKeysToDbContext<HimDbContext>();
+        this Microsoft.AspNetCore.DataProtection.IDataProtectionBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+            .Configure<IServiceProvider>((options, services) => options.XmlRepository = new Security.EncryptedKeyRepository(services));
+        return builder;
+    }
 
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string connectionString) =>
         options

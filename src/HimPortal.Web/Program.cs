@@ -8,7 +8,6 @@ using HimPortal.Data.Identity;
 using HimPortal.Web.Infrastructure;
 using HimPortal.Web.Security;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
@@ -35,7 +34,7 @@ builder.Services.AddSettings<DatabaseOptions>(DatabaseOptions.Section);
 builder.Services.AddOptions<ConnectionStringsOptions>().BindConfiguration(ConnectionStringsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<DatabaseTicketStore>();
 builder.Services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, SessionCookieSetup>();
-builder.Services.AddDataProtection().SetApplicationName("HimPortal").PersistKeysToHimPortalDatabase();
+builder.Services.AddHimPortalDataProtection(configuration);
 
 builder.Services.AddHimPortalAuthorization();
 builder.Services.AddRazorPages(options => AuthorizationSetup.AddFolderPolicies(options.Conventions));

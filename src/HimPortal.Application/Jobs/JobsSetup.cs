@@ -12,6 +12,14 @@ public static class JobsSetup
     /// <summary>Where every schedule's series of fires starts (UTC): fires fall at whole multiples of the interval after it.</summary>
     public static readonly DateTimeOffset ScheduleAnchor = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The first multiple of <paramref name="every"/> since <see cref="ScheduleAnchor"/> after <paramref name="now"/>.</summary>
+    public static DateTimeOffset NextOnGrid(DateTimeOffset now, TimeSpan every)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(every, TimeSpan.Zero);
+        var steps = (now - ScheduleAnchor).Ticks / every.Ticks + 1;
+        return ScheduleAnchor + TimeSpan.FromTicks(steps * every.Ticks);
+    }
+
     /// <summary>The queue itself and every kind of job's work: any host may enqueue (pages, the console, tests).</summary>
     public static IServiceCollection AddHimPortalJobQueue(this IServiceCollection services)
     {
@@ -76,11 +84,12 @@ public static class JobsSetup
             {
                 var key = new JobKey(name, "himportal");
                 quartz.AddJob<EnqueueOnSchedule>(job => job.WithIdentity(key).UsingJobData(EnqueueOnSchedule.KindKey, schedule.Kind).StoreDurably());
-                // Every node registers the same trigger (its start fixed, not "now"), so a node that starts later replaces it
-                // with an identical one and the cluster keeps one series of fires: at multiples of the interval since the
-                // anchor, the past ones skipped.
+                // Every node registers the trigger starting at the next multiple of the interval since the anchor, so a node
+                // that starts later replaces it with one on the same grid and the cluster keeps one series of fires. (Starting
+                // at the anchor itself left the grid to Quartz's misfire handling, which restarted it from each node's "now":
+                // two nodes starting together fired twice, 0.3 s apart.)
                 quartz.AddTrigger(trigger => trigger.ForJob(key).WithIdentity(name, "himportal")
-                    .StartAt(ScheduleAnchor)
+                    .StartAt(NextOnGrid(DateTimeOffset.UtcNow, schedule.Every))
                     .WithSimpleSchedule(s => s.WithInterval(schedule.Every).RepeatForever()
                         .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
             }

@@ -19,6 +19,9 @@ public sealed class HimPortalFactory(TestDatabase database, bool kestrel = false
     /// <summary>Whether this host runs the clustered schedules (off by default).</summary>
     public bool RunSchedules { get; init; }
 
+    /// <summary>The hosting environment (Testing unless a test needs another).</summary>
+    public string Environment { get; init; } = "Testing";
+
     /// <summary>More settings, applied last.</summary>
     public Dictionary<string, string?> Settings { get; } = [];
 
@@ -48,10 +51,13 @@ public sealed class HimPortalFactory(TestDatabase database, bool kestrel = false
             UseKestrel(0);
         }
 
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(Environment);
         builder.UseSetting("ConnectionStrings:HimPortal", database.AppConnectionString);
         builder.UseSetting("ConnectionStrings:HimPortalAdmin", database.OwnerConnectionString);
         builder.UseSetting("Security:RequireHttps", "false");
+        // One key-encryption certificate for the whole test run, made on first use.
+        builder.UseSetting("DataProtection:CertificatePath", Path.Combine(Repository.Root, ".himportal", "test-dataprotection.pfx"));
+        builder.UseSetting("DataProtection:CreateIfMissing", "true");
         builder.UseSetting("Logs:Path", Path.Combine(_logFolder, "himportal-.log"));
         // Schedules fire when a test asks for them (JobScheduleTests), not on a timer that would race a test's own scenario;
         // queued jobs (uploads, verifications) run at once.

@@ -37,6 +37,8 @@ public sealed class SchemaGateTests : IAsyncLifetime
         start.ArgumentList.Add("http://127.0.0.1:0");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["ConnectionStrings__HimPortal"] = _server.Connection(_name, PostgresServer.AppRole);
+        start.Environment["DataProtection__CertificatePath"] = Path.Combine(Repository.Root, ".himportal", "test-dataprotection.pfx");
+        start.Environment["DataProtection__CreateIfMissing"] = "true";
         start.Environment["Logs__Path"] = Path.Combine(Path.GetTempPath(), "himportal-gate-" + _name, "log-.log");
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
