@@ -83,6 +83,9 @@ app.UseSerilogRequestLogging(options =>
         diagnostics.Set("UserId", http.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value ?? "-");
 });
 app.UseExceptionHandler("/Error");
+// An error status without a body (a 404 for an unknown address or a record one may not know of, a 400, a 403) is
+// answered by the error page inside the layout, with a way back; the status itself is kept.
+app.UseStatusCodePagesWithReExecute("/Error/{0}");
 if (requireHttps)
 {
     app.UseHsts();

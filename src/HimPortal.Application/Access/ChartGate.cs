@@ -161,7 +161,7 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
     private Task<Data.Audit.AccessEvent> RecordViewAsync(ChartEntry entry, string resourceType, string? resourceId, IEnumerable<ChartSection> shown, CancellationToken ct) =>
         audit.RecordAsync(ViewRecord(entry, resourceType, resourceId, shown), ct);
 
-    private static AuditRecord ViewRecord(ChartEntry entry, string resourceType, string? resourceId, IEnumerable<ChartSection> shown)
+    internal static AuditRecord ViewRecord(ChartEntry entry, string resourceType, string? resourceId, IEnumerable<ChartSection> shown)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var details = "sections=" + string.Join(',', shown.Order().Select(ChartSections.AuditName))

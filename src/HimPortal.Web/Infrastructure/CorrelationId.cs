@@ -17,7 +17,12 @@ public sealed partial class CorrelationIdMiddleware(RequestDelegate next)
         var offered = context.Request.Headers[Header].ToString();
         var id = WellFormed().IsMatch(offered) ? offered : Guid.CreateVersion7().ToString("N");
         context.TraceIdentifier = id;
-        context.Response.Headers[Header] = id;
+        // Set as the response starts: the exception handler clears the headers before the error page is written.
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers[Header] = id;
+            return Task.CompletedTask;
+        });
         using (LogContext.PushProperty("CorrelationId", id))
         {
             await next(context);
@@ -41,7 +46,8 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
             headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'";
-            if (!context.Request.Path.StartsWithSegments("/css") && !context.Request.Path.StartsWithSegments("/js"))
+            if (!context.Request.Path.StartsWithSegments("/css") && !context.Request.Path.StartsWithSegments("/js")
+                && context.Request.Path != "/favicon.svg")
             {
                 headers.CacheControl = "no-store";
             }

@@ -2,10 +2,13 @@ using HimPortal.Application.Access;
 
 namespace HimPortal.Web.Infrastructure;
 
-/// <summary>Where each role lands after signing in: the page for its work.</summary>
+/// <summary>Where each role lands after signing in: the page for its work; and the navigation every page shows.</summary>
 public static class HomePages
 {
     public sealed record Home(string Role, string Path, string Title, string Permission);
+
+    /// <summary>One link of the navigation: shown to whoever holds its permission.</summary>
+    public sealed record Destination(string Path, string Title, string Permission, string TestId);
 
     public static readonly IReadOnlyList<Home> All =
     [
@@ -18,6 +21,43 @@ public static class HomePages
         new(Roles.Patient, "/Portal", "My health record", Permissions.PortalSelf),
     ];
 
+    /// <summary>
+    /// Every workflow's entry, in one order. The navigation is built from the user's permissions, not from their role's
+    /// home alone: an HIM manager imports records and manages chart access as well as running the department.
+    /// </summary>
+    public static readonly IReadOnlyList<Destination> Destinations =
+    [
+        new("/Administration/Users", "User administration", Permissions.UsersManage, "nav-users"),
+        new("/Management", "Department overview", Permissions.DepartmentDashboard, "nav-management"),
+        new("/Intake", "Record intake", Permissions.IntakeImport, "nav-intake"),
+        new("/ChartAccess", "Chart access", Permissions.ChartAccessManage, "nav-chart-access"),
+        new("/Roi", "Release of information", Permissions.RoiProcess, "nav-roi"),
+        new("/Charts", "Find a patient", Permissions.ChartsSearch, "nav-find-patient"),
+        new("/Compliance", "Access audit review", Permissions.AuditReview, "nav-access-audit"),
+        new("/Portal", "My health record", Permissions.PortalSelf, "nav-portal"),
+    ];
+
     public static IReadOnlyList<Home> For(IEnumerable<string> roles) =>
         All.Where(h => roles.Contains(h.Role, StringComparer.Ordinal)).ToList();
+
+    /// <summary>
+    /// The links of the navigation for these roles: each destination they may use, under their home's title where it is
+    /// one of their homes ("Patient charts" for a physician, "Find a patient" for the others), then their jobs.
+    /// </summary>
+    public static IReadOnlyList<Destination> NavigationFor(IEnumerable<string> roles)
+    {
+        var held = roles.ToList();
+        var homes = For(held);
+        var links = Destinations
+            .Where(d => RolePermissions.Grants(held, d.Permission))
+            .Select(d => homes.FirstOrDefault(h => h.Path == d.Path) is { } home ? d with { Title = home.Title } : d)
+            .ToList();
+        // Staff follow their imports and verifications on the job pages; a patient has none.
+        if (held.Any(r => r != Roles.Patient))
+        {
+            links.Add(new Destination("/Jobs", "Jobs", Permissions.SignedIn, "nav-jobs"));
+        }
+
+        return links;
+    }
 }

@@ -31,6 +31,12 @@ public sealed record FileOutcome(string Path, bool Ok, string? Error)
     public TypeCounts Updated { get; init; } = [];
     public TypeCounts Unchanged { get; init; } = [];
     public TypeCounts Skipped { get; init; } = [];
+
+    /// <summary>
+    /// The clinical record's ids of the patients the file imported (none for master data). Ids, never names: a job's
+    /// result is readable by whoever watches the queue, and pages resolve names for a reader who may see demographics.
+    /// </summary>
+    public IReadOnlyList<Guid> Patients { get; init; } = [];
 }
 
 public sealed record ImportSummary(IReadOnlyList<FileOutcome> Files, TypeCounts Created, TypeCounts Updated, TypeCounts Unchanged, TypeCounts Skipped)
@@ -453,11 +459,11 @@ public sealed class ImportBundlesHandler(
         {
             var bundle = bundles[k];
             var write = writes[k];
+            var patients = bundle.Records.Patients.Keys;
             var outcome = new FileOutcome(bundle.Name, true, null)
             {
-                Created = write.Created, Updated = write.Updated, Unchanged = write.Unchanged, Skipped = bundle.Skipped,
+                Created = write.Created, Updated = write.Updated, Unchanged = write.Unchanged, Skipped = bundle.Skipped, Patients = [.. patients],
             };
-            var patients = bundle.Records.Patients.Keys;
             await audit.AppendAsync(connection, transaction, new AuditRecord(AuditAction.Create, AuditOutcome.Success, "Bundle", Clip(Path.GetFileName(bundle.Name)),
                 PatientId: patients.Count == 1 ? patients[0] : null,
                 Details: $"created={Sum(outcome.Created)} updated={Sum(outcome.Updated)} unchanged={Sum(outcome.Unchanged)} skipped={Sum(outcome.Skipped)}"),

@@ -15,6 +15,8 @@ namespace HimPortal.Application.Patients.SearchPatients;
 /// <param name="After">Keyset cursor from the previous page (<see cref="PatientSearchPage.NextAfter"/>).</param>
 public sealed record SearchPatientsQuery(string? Name, string? Mrn, DateOnly? BirthDate, string? After = null, int PageSize = 25);
 
+/// <param name="Vip">Restricted as a public figure's record; told only to those who manage or review restrictions (see <see cref="SearchPatientsHandler"/>).</param>
+/// <param name="Employee">Restricted as an employee's record; told only as <paramref name="Vip"/>.</param>
 public sealed record PatientSearchResult(
     Guid Id,
     string Name,
@@ -22,7 +24,12 @@ public sealed record PatientSearchResult(
     DateOnly? BirthDate,
     string? Mrn,
     bool Deceased,
-    DateTimeOffset? LastVisit);
+    DateTimeOffset? LastVisit,
+    bool Vip = false,
+    bool Employee = false)
+{
+    public bool IsRestricted => Vip || Employee;
+}
 
 public sealed record PatientSearchPage(IReadOnlyList<PatientSearchResult> Patients, string? NextAfter);
 
@@ -43,7 +50,10 @@ public sealed class SearchPatientsValidator : AbstractValidator<SearchPatientsQu
 
 /// <summary>
 /// Finds patients for whoever may open charts; a physician must find a patient before knowing whether they treat them.
-/// One audit row per search (action "search", with the criteria), never a row per result.
+/// One audit row per search (action "search", with the criteria), never a row per result. The VIP and employee marks
+/// go only to those who manage restrictions (ChartAccess.Manage) or review access to restricted records (Audit.Review):
+/// to anyone else a list of who is a VIP or a colleague is itself a disclosure (minimum necessary, 45 CFR 164.502(b)),
+/// and a physician learns of a restriction from the chart's gate when it matters.
 /// </summary>
 [RequiresPermission(Permissions.ChartsSearch)]
 public sealed class SearchPatientsHandler(
@@ -52,6 +62,8 @@ public sealed class SearchPatientsHandler(
     AccessAudit audit,
     IValidator<SearchPatientsQuery> validator) : Handler<SearchPatientsQuery, Result<PatientSearchPage>>(permissions)
 {
+    private readonly PermissionCheck _permissions = permissions;
+
     protected override async Task<Result<PatientSearchPage>> ExecuteAsync(SearchPatientsQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -64,6 +76,7 @@ public sealed class SearchPatientsHandler(
         }
 
         var size = Math.Clamp(query.PageSize, 1, 100);
+        var marks = _permissions.Holds(Permissions.ChartAccessManage) || _permissions.Holds(Permissions.AuditReview);
         var patients = db.Set<Patient>().AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Name))
         {
@@ -109,6 +122,8 @@ public sealed class SearchPatientsHandler(
                 LastVisit = db.Set<Encounter>()
                     .Where(e => e.PatientId == p.Id && !db.EnteredInError.Any(x => x.ResourceId == e.Id && x.ClearedAt == null))
                     .Max(e => e.PeriodStart),
+                Vip = marks && db.PatientRestrictions.Any(r => r.PatientId == p.Id && r.Vip),
+                Employee = marks && db.PatientRestrictions.Any(r => r.PatientId == p.Id && r.Employee),
             })
             .ToListAsync(ct);
 
@@ -118,7 +133,8 @@ public sealed class SearchPatientsHandler(
 
         var next = rows.Count > size ? new PatientSearchCursor(shown[^1].FamilyName ?? "", shown[^1].GivenNames ?? "", shown[^1].Id).ToString() : null;
         return Result<PatientSearchPage>.Success(new PatientSearchPage(
-            shown.Select(r => new PatientSearchResult(r.Id, $"{r.GivenNames} {r.FamilyName}".Trim(), r.Sex, r.BirthDate, r.Mrn, r.Deceased, r.LastVisit))
+            shown.Select(r => new PatientSearchResult(r.Id, $"{r.GivenNames} {r.FamilyName}".Trim(), r.Sex, r.BirthDate, r.Mrn, r.Deceased, r.LastVisit,
+                    r.Vip, r.Employee))
                 .ToList(),
             next));
     }

@@ -22,6 +22,10 @@ public sealed class LoginModel(SignInHandler handler, IOptions<IdentityOptions> 
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
+    /// <summary>Set by the sign-out's redirect, so that the person sees that it worked (a shared workstation's next user too).</summary>
+    [BindProperty(SupportsGet = true)]
+    public bool SignedOut { get; set; }
+
     public int MaxFailures => identity.Value.Lockout.MaxFailedAccessAttempts;
 
     public IActionResult OnGet() =>

@@ -63,6 +63,11 @@ public sealed class ChartModel(GetChartHandler chart, BreakGlassHandler breakGla
 
     public DateOnly Today { get; private set; }
 
+    /// <summary>Where else this reader may take the patient: chart access management, the access history.</summary>
+    public SearchLeads Leads => _leads ??= new SearchLeads(User.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => c.Value).ToList());
+
+    private SearchLeads? _leads;
+
     public Task<IActionResult> OnGetAsync(Guid patientId, CancellationToken ct) => ShowAsync(patientId, ct);
 
     public async Task<IActionResult> OnPostBreakGlassAsync(Guid patientId, CancellationToken ct)

@@ -1,11 +1,15 @@
-using HimPortal.Application.Access;
 using HimPortal.Application.Patients.SearchPatients;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace HimPortal.Web.Pages.Charts;
 
-/// <summary>Find a patient (folder policy Charts.Search); the chart itself decides what the reader may see.</summary>
+/// <summary>
+/// Find a patient (folder policy Charts.Search); the chart itself decides what the reader may see. Each reader is told
+/// what a patient found leads to for them, and linked there: the physician to the chart (with its relationship rule),
+/// HIM staff and release of information to the chart's sections of their work and to chart access management, the
+/// compliance officer to the patient's access history.
+/// </summary>
 public sealed class IndexModel(SearchPatientsHandler handler) : PageModel
 {
     [BindProperty(SupportsGet = true)]
@@ -24,8 +28,10 @@ public sealed class IndexModel(SearchPatientsHandler handler) : PageModel
 
     public bool Searched => !string.IsNullOrWhiteSpace(Name) || !string.IsNullOrWhiteSpace(Mrn) || BirthDate is not null;
 
-    public bool MayManageAccess => RolePermissions.Grants(User.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => c.Value),
-        Permissions.ChartAccessManage);
+    /// <summary>What a found patient leads this reader to: the chart, chart access management, the access history.</summary>
+    public SearchLeads Leads => _leads ??= new SearchLeads(User.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => c.Value).ToList());
+
+    private SearchLeads? _leads;
 
     public async Task OnGetAsync(CancellationToken ct)
     {

@@ -1,8 +1,10 @@
 using System.Text.Json;
+using HimPortal.Application.Access;
 using HimPortal.Application.Intake.ImportBundles;
 using HimPortal.Application.Jobs;
 using HimPortal.Application.Jobs.CancelJob;
 using HimPortal.Application.Jobs.GetJob;
+using HimPortal.Application.Patients.IdentifyPatients;
 using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -12,14 +14,16 @@ namespace HimPortal.Web.Pages.Jobs;
 /// <summary>
 /// One job: its status, progress and result (an import's file-by-file outcome), refreshed every two seconds while it
 /// runs. Its requester, or whoever watches the queue (Jobs.Monitor), may see and cancel it; anyone else gets 404.
+/// An import's result keeps patient ids only (the job's row is readable by queue watchers); the page names the patients
+/// for a reader who may see demographics, each naming audited as a view of that patient's demographics.
 /// </summary>
-public sealed class JobModel(GetJobHandler get, CancelJobHandler cancel) : PageModel
+public sealed class JobModel(GetJobHandler get, CancelJobHandler cancel, IdentifyPatientsHandler identify) : PageModel
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public JobView Job { get; private set; } = null!;
 
-    public ImportSummary? Import { get; private set; }
+    public ImportSummaryView? Import { get; private set; }
 
     public IReadOnlyList<KeyValuePair<string, string>> Outcome { get; private set; } = [];
 
@@ -41,7 +45,7 @@ public sealed class JobModel(GetJobHandler get, CancelJobHandler cancel) : PageM
         {
             if (Job.Kind.StartsWith("intake.import", StringComparison.Ordinal))
             {
-                Import = JsonSerializer.Deserialize<ImportSummary>(json, Json);
+                Import = await NameAsync(JsonSerializer.Deserialize<ImportSummary>(json, Json)!, ct);
             }
             else
             {
@@ -53,6 +57,23 @@ public sealed class JobModel(GetJobHandler get, CancelJobHandler cancel) : PageM
         }
 
         return Page();
+    }
+
+    /// <summary>Names the import's patients (the first of them, on a large import) for a reader who may see demographics.</summary>
+    private async Task<ImportSummaryView> NameAsync(ImportSummary summary, CancellationToken ct)
+    {
+        var patients = summary.Files.SelectMany(f => f.Patients).Distinct().ToList();
+        // Asked here rather than left to the handler, whose refusal would be audited: a queue watcher without
+        // demographics (an administrator) sees the files without names, which is no attempt at a patient's record.
+        var mayName = RolePermissions.Grants(User.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => c.Value), Permissions.ChartsDemographics);
+        if (patients.Count == 0 || !mayName)
+        {
+            return new ImportSummaryView(summary, new Dictionary<Guid, IdentifiedPatient>(), mayName, 0);
+        }
+
+        var first = patients.Take(IdentifyPatientsValidator.MaxPatients).ToList();
+        var named = await identify.HandleAsync(new IdentifyPatientsQuery(first, "Job", Job.Id.ToString("D")), ct);
+        return new ImportSummaryView(summary, (named.Value ?? []).ToDictionary(p => p.Id), true, patients.Count - first.Count);
     }
 
     public async Task<IActionResult> OnPostCancelAsync(Guid id, CancellationToken ct)
