@@ -363,39 +363,41 @@ internal sealed class RecordMapper(
             ValueString = r.Str("valueString"),
         }, key, r, "subject");
 
-        set.Observations.Add(observation);
         var patient = _patients.TryGetValue(observation.PatientId, out var p) ? new ResultSubject(p.Sex, p.BirthDate) : (ResultSubject?)null;
-        var flags = new List<string?>();
+        var parts = new List<ObservationComponent>();
         short ordinal = 0;
         foreach (var component in r.Arr("component"))
         {
             var componentCode = Require(component.Concept("code"), "component code");
             var q = component.Obj("valueQuantity");
             var c = component.Concept("valueCodeableConcept");
-            var part = new ObservationComponent
+            parts.Add(new ObservationComponent
             {
                 ParentId = key, Ordinal = ordinal++,
                 Code = componentCode.Code, Display = componentCode.Display,
                 ValueQuantity = q?.Decimal("value"), ValueUnit = Unit(q),
                 ValueCode = c?.Code, ValueDisplay = c?.Display,
                 ValueString = component.Str("valueString"),
-            };
-            set.ObservationComponents.Add(part);
-            if (patient is { } subject)
-            {
-                flags.Add(ResultFlags.Interpret(part.Code, part.ValueUnit, part.ValueQuantity, subject, effective)?.Flag);
-            }
+            });
         }
 
         // Synthea sends no reference ranges: flags come from the shipped tables (labs and vital signs), by sex and age
         // at the time of the result, decided where every reader decides them (ResultFlags; readers flag again when
-        // they read, so a patient imported in another bundle is flagged when shown). A panel keeps its worst component's.
+        // they read, so a patient imported in another bundle is flagged when shown). A panel keeps its worst
+        // component's flag. Set before the row is added: the record set takes the row as it is then.
         if (patient is { } who)
         {
             var own = ResultFlags.Interpret(code.Code, observation.ValueUnit, observation.ValueQuantity, who, effective);
             observation.ReferenceLow = own?.Range.Low;
             observation.ReferenceHigh = own?.Range.High;
-            observation.Flag = own?.Flag ?? ResultFlags.Worst(flags);
+            observation.Flag = own?.Flag
+                ?? ResultFlags.Worst(parts.Select(part => ResultFlags.Interpret(part.Code, part.ValueUnit, part.ValueQuantity, who, effective)?.Flag));
+        }
+
+        set.Observations.Add(observation);
+        foreach (var part in parts)
+        {
+            set.ObservationComponents.Add(part);
         }
     }
 
