@@ -164,6 +164,8 @@ public sealed partial class ClinicalValuePageTests(ClinicalValueWebFixture web) 
             note.ShouldNotContain(forbidden, Case.Insensitive);
         note.ShouldContain("Visit summary");
         note.ShouldContain("<b>Allergic</b>");
+        // The Markdown link keeps its words and loses its target.
+        note.ShouldContain("open the record");
     }
 }
 
@@ -225,6 +227,8 @@ public sealed class ClinicalValueWebFixture : IAsyncLifetime
     private static string Bundle(string npi)
     {
         const string vital = "vital-signs";
+        // Blank lines between the attacks: a tag alone on a line opens a raw HTML block that runs to the next blank line
+        // (CommonMark 4.6), which would turn the Markdown link after it into plain text instead of testing it as a link.
         var note = """
             2024-03-01
 
@@ -236,11 +240,17 @@ public sealed class ClinicalValueWebFixture : IAsyncLifetime
             - blood cultures
 
             Working diagnosis: **Sepsis**.
+
             <script>alert('note')</script>
+
             <img src="x" onerror="alert('img')">
+
             [open the record](javascript:alert('link'))
+
             <div onclick="alert('div')"><b>Allergic</b> to penicillin</div>
+
             <iframe src="https://example.org/"></iframe>
+
             Visit summary ends here.
             """;
         string Observation(string id, string category, string code, string display, string value) => $$$"""
