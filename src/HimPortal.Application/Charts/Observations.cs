@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using HimPortal.Application.Clinical;
+using HimPortal.Application.Clinical.Values;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
 using Microsoft.EntityFrameworkCore;
@@ -7,8 +8,9 @@ using Microsoft.EntityFrameworkCore;
 namespace HimPortal.Application.Charts;
 
 /// <summary>
-/// One result as the chart shows it. <see cref="Flag"/> and the reference range come from the lab reference table at
-/// import. <see cref="PanelText"/> is the value of a panel that carries its values in components (blood pressure).
+/// One result as the chart shows it. <see cref="Flag"/> and the reference range are the reference tables' (labs and
+/// vital signs, <see cref="ResultFlags"/>) for the patient when the record is read. <see cref="PanelText"/> is the value
+/// of a panel that carries its values in components (a blood pressure: systolic/diastolic by code).
 /// </summary>
 public sealed record ObservationItem(
     Guid Id,
@@ -27,13 +29,13 @@ public sealed record ObservationItem(
     decimal? ReferenceHigh = null)
 {
     /// <summary>Formatted when shown, not when read: most results of a large chart are drawn as points, never as text.</summary>
-    public string ValueText => PanelText ?? ClinicalValues.Format(Value, Unit, ValueDisplay, ValueString);
+    public string ValueText => PanelText ?? ClinicalValues.Format(Code, Value, Unit, ValueDisplay, ValueString);
 
     public string? ReferenceRange => (ReferenceLow, ReferenceHigh) switch
     {
-        ({ } low, { } high) => $"{ClinicalValues.Number(low)}–{ClinicalValues.Number(high)}",
-        ({ } low, null) => "≥ " + ClinicalValues.Number(low),
-        (null, { } high) => "≤ " + ClinicalValues.Number(high),
+        ({ } low, { } high) => $"{ClinicalValues.Number(Code, low)}–{ClinicalValues.Number(Code, high)}",
+        ({ } low, null) => "≥ " + ClinicalValues.Number(Code, low),
+        (null, { } high) => "≤ " + ClinicalValues.Number(Code, high),
         _ => null,
     };
 }
@@ -45,6 +47,9 @@ public sealed record ObservationSeries(string Code, string Display, string? Unit
 {
     /// <summary>The newest result (<see cref="Results"/> is newest first).</summary>
     public ObservationItem Latest => Results[0];
+
+    /// <summary>The series' unit as people write it ("°C", "beats/min").</summary>
+    public string UnitText => ClinicalValues.Unit(Code, Unit);
 }
 
 public sealed record ObservationGroups(
@@ -58,7 +63,10 @@ public sealed record ObservationGroups(
     public static readonly ObservationGroups Empty = new([], [], 0, [], 0, []);
 }
 
-/// <summary>Reads observations with their components in two queries, and groups them by test for trends.</summary>
+/// <summary>
+/// Reads observations with their components in two queries, flags them for the patient (<see cref="ResultFlags"/>), and
+/// groups them by test for trends.
+/// </summary>
 public static class ObservationReader
 {
     private const string Laboratory = "laboratory";
@@ -80,7 +88,7 @@ public static class ObservationReader
     internal sealed record ComponentRow(Guid ParentId, short Ordinal, string Code, string? Display, decimal? Value, string? Unit,
         string? ValueDisplay, string? ValueString);
 
-    public static async Task<ObservationGroups> ReadAsync(HimDbContext db, Expression<Func<Observation, bool>> which, CancellationToken ct)
+    public static async Task<ObservationGroups> ReadAsync(HimDbContext db, Expression<Func<Observation, bool>> which, ResultSubject patient, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         // Results a correction entered-in-error are another patient's (ADR 0015); their components go with them.
@@ -95,21 +103,23 @@ public static class ObservationReader
             .Where(c => parents.Contains(c.ParentId))
             .Select(c => new ComponentRow(c.ParentId, c.Ordinal, c.Code, c.Display, c.ValueQuantity, c.ValueUnit, c.ValueDisplay, c.ValueString))
             .ToListAsync(ct);
-        return Group(rows, components);
+        return Group(rows, components, patient);
     }
 
     /// <summary>Groups results (newest first) and their components into the chart's lab, vital-sign and other lists.</summary>
-    internal static ObservationGroups Group(IReadOnlyList<Row> rows, IEnumerable<ComponentRow> componentRows)
+    internal static ObservationGroups Group(IReadOnlyList<Row> rows, IEnumerable<ComponentRow> componentRows, ResultSubject patient)
     {
-        var components = componentRows.GroupBy(c => c.ParentId).ToDictionary(g => g.Key, g => g.OrderBy(c => c.Ordinal).ToList());
-        var items = rows.Select(r => ToItem(r, components.GetValueOrDefault(r.Id))).ToList();
+        var taken = rows.ToDictionary(r => r.Id, r => r.EffectiveAt);
+        var components = componentRows.GroupBy(c => c.ParentId)
+            .ToDictionary(g => g.Key, g => g.OrderBy(c => c.Ordinal).Select(c => Part(c, patient, taken.GetValueOrDefault(c.ParentId))).ToList());
+        var items = rows.Select(r => ToItem(r, components.GetValueOrDefault(r.Id), patient)).ToList();
         var labs = items.Where(i => i.Category == Laboratory).ToList();
         var vitals = items.Where(i => i.Category == VitalSigns).ToList();
 
         // Panels such as blood pressure carry their values in components: each component gets a trend of its own.
         var vitalParts = rows.Where(r => r.Category == VitalSigns && components.ContainsKey(r.Id))
-            .SelectMany(r => components[r.Id].Select(c => new ObservationItem(r.Id, r.EncounterId, r.Category, c.Code, c.Display ?? c.Code,
-                r.EffectiveAt, c.Value, c.Unit, c.ValueDisplay, c.ValueString, null, null)));
+            .SelectMany(r => components[r.Id].Select(c => new ObservationItem(r.Id, r.EncounterId, r.Category, c.Value.Code, c.Value.Display ?? c.Value.Code,
+                r.EffectiveAt, c.Value.Value, c.Value.Unit, c.Value.ValueDisplay, c.Value.ValueString, null, c.Flag?.Flag, c.Flag?.Range.Low, c.Flag?.Range.High)));
 
         return new ObservationGroups(
             items,
@@ -120,23 +130,25 @@ public static class ObservationReader
             items.Where(i => i.Category is not Laboratory and not VitalSigns).ToList());
     }
 
-    private static ObservationItem ToItem(Row r, List<ComponentRow>? parts)
+    /// <summary>A component with its own flag (a systolic pressure against the systolic row).</summary>
+    private sealed record FlaggedPart(ComponentValue Value, ResultInterpretation? Flag);
+
+    private static FlaggedPart Part(ComponentRow c, ResultSubject patient, DateTimeOffset? effective) =>
+        new(new ComponentValue(c.Code, c.Display, c.Value, c.Unit, c.ValueDisplay, c.ValueString),
+            ResultFlags.Interpret(c.Code, c.Unit, c.Value, patient, effective));
+
+    private static ObservationItem ToItem(Row r, List<FlaggedPart>? parts, ResultSubject patient)
     {
-        var panel = r.Value is null && r.ValueDisplay is null && r.ValueString is null && parts is { Count: > 0 } ? PanelText(parts) : null;
+        var panel = r.Value is null && r.ValueDisplay is null && r.ValueString is null && parts is { Count: > 0 }
+            ? ClinicalValues.Panel(parts.ConvertAll(p => p.Value))
+            : null;
+
+        // The tables' flag for this patient now; what the import stored stays only where no row applies (a flag an
+        // interface sent, one day). A panel shows the worst of its components' flags.
+        var own = ResultFlags.Interpret(r.Code, r.Unit, r.Value, patient, r.EffectiveAt);
+        var flag = own?.Flag ?? (panel is null ? null : ResultFlags.Worst(parts!.Select(p => p.Flag?.Flag))) ?? r.Flag;
         return new ObservationItem(r.Id, r.EncounterId, r.Category, r.Code, r.Display ?? r.Code, r.EffectiveAt, r.Value, r.Unit,
-            r.ValueDisplay, r.ValueString, panel, r.Flag, r.ReferenceLow, r.ReferenceHigh);
-    }
-
-    /// <summary>"120/80 mm[Hg]" when every component is a quantity in one unit; otherwise "Name: value; …".</summary>
-    private static string PanelText(List<ComponentRow> parts)
-    {
-        if (parts.All(p => p.Value is not null) && parts.Select(p => p.Unit).Distinct().Count() == 1)
-        {
-            var values = string.Join('/', parts.Select(p => ClinicalValues.Number(p.Value!.Value)));
-            return parts[0].Unit is { Length: > 0 } unit ? values + " " + unit : values;
-        }
-
-        return string.Join("; ", parts.Select(p => $"{p.Display ?? p.Code}: {ClinicalValues.Format(p.Value, p.Unit, p.ValueDisplay, p.ValueString)}"));
+            r.ValueDisplay, r.ValueString, panel, flag, own is null ? r.ReferenceLow : own.Range.Low, own is null ? r.ReferenceHigh : own.Range.High);
     }
 
     /// <summary>One series per code, in the order of their names; results newest first, trend points oldest first.</summary>

@@ -10,7 +10,7 @@ namespace HimPortal.Tests.Intake;
 /// <summary>
 /// Every patient bundle of the repository's Synthea data, imported (as it is kept, .json.gz) with its master data: for
 /// each patient, each clinical type in the database counts what the bundle holds, and the same bundles as plain JSON
-/// change nothing; names with accents round-trip; lab values get the flag of the reference table.
+/// change nothing; names with accents round-trip; lab values and vital signs get the flag of the reference tables.
 /// </summary>
 public sealed class ImportAllSharedPatientsTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
@@ -106,5 +106,43 @@ public sealed class ImportAllSharedPatientsTests(TestDatabase database) : IClass
         (await FlagOf("3c0a3f2e-0000-4000-8000-000000000002")).ShouldBe("normal");        // potassium 4.0
         (await FlagOf("3c0a3f2e-0000-4000-8000-000000000003")).ShouldBe("low");           // hemoglobin 13.0, adult man
         (await FlagOf("3c0a3f2e-0000-4000-8000-000000000004")).ShouldBe("normal");
+    }
+
+    [Fact]
+    public async Task Vital_signs_are_flagged_at_import_and_a_blood_pressure_keeps_its_worst_component()
+    {
+        const string patient = "3c0a3f2e-6f43-4d7e-9d9b-0d1e2f3a4b5d";
+        static string Vital(string id, string loinc, string value) => $$$"""
+            {"fullUrl": "urn:uuid:{{{id}}}", "resource": {"resourceType": "Observation", "id": "{{{id}}}", "status": "final",
+             "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "vital-signs"}]}],
+             "code": {"coding": [{"system": "http://loinc.org", "code": "{{{loinc}}}"}]}, "subject": {"reference": "urn:uuid:{{{patient}}}"},
+             "effectiveDateTime": "2020-06-01T09:00:00+02:00", {{{value}}} }}
+            """;
+        static string Pressure(string code, int value) => $$"""
+            {"code": {"coding": [{"system": "http://loinc.org", "code": "{{code}}"}]},
+             "valueQuantity": {"value": {{value}}, "unit": "mmHg", "system": "http://unitsofmeasure.org", "code": "mm[Hg]"} }
+            """;
+        var json = $$$"""
+            {"resourceType": "Bundle", "type": "transaction", "entry": [
+             {"fullUrl": "urn:uuid:{{{patient}}}", "resource": {"resourceType": "Patient", "id": "{{{patient}}}", "gender": "female",
+              "birthDate": "1970-01-01", "name": [{"family": "Flagtest", "given": ["Vital"]}]}},
+             {{{Vital("3c0a3f2e-0000-4000-8000-000000000011", "2708-6", "\"valueQuantity\": {\"value\": 82, \"unit\": \"%\", \"system\": \"http://unitsofmeasure.org\", \"code\": \"%\"}")}}},
+             {{{Vital("3c0a3f2e-0000-4000-8000-000000000012", "8310-5", "\"valueQuantity\": {\"value\": 40.042, \"unit\": \"degrees C\", \"system\": \"http://unitsofmeasure.org\", \"code\": \"Cel\"}")}}},
+             {{{Vital("3c0a3f2e-0000-4000-8000-000000000013", "85354-9", "\"component\": [" + Pressure("8462-4", 125) + ", " + Pressure("8480-6", 150) + "]")}}}
+            ]}
+            """;
+        var summary = await ImportAsync([BundleFile.FromBytes("vitals.json", Encoding.UTF8.GetBytes(json))]);
+        summary.Files.Single().Error.ShouldBeNull();
+
+        async Task<string> Stored(string id, string column) =>
+            Convert.ToString(await database.ScalarAsync<object>($"SELECT {column} FROM clinical.observations WHERE fhir_id = '{id}'"),
+                System.Globalization.CultureInfo.InvariantCulture)!;
+        (await Stored("3c0a3f2e-0000-4000-8000-000000000011", "flag")).ShouldBe("critical-low");
+        (await Stored("3c0a3f2e-0000-4000-8000-000000000012", "flag")).ShouldBe("high");
+        // The UCUM code, not the unit's free text, is what the tables and the display are keyed by.
+        (await Stored("3c0a3f2e-0000-4000-8000-000000000012", "value_unit")).ShouldBe("Cel");
+        (await Stored("3c0a3f2e-0000-4000-8000-000000000012", "reference_high")).ShouldBe("38.0");
+        // Systolic 150 is high; diastolic 125 is a hypertensive crisis: the panel is critical.
+        (await Stored("3c0a3f2e-0000-4000-8000-000000000013", "flag")).ShouldBe("critical-high");
     }
 }

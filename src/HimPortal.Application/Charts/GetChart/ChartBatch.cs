@@ -1,6 +1,8 @@
 using System.Data.Common;
 using HimPortal.Application.Access;
 using HimPortal.Application.Clinical;
+using HimPortal.Application.Clinical.Values;
+using HimPortal.Application.Patients;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using Npgsql;
@@ -87,8 +89,10 @@ internal sealed class ChartBatch
         List<EncounterItem> Encounters);
 
     /// <summary>The sections the reader may see and, last in the same batch, the audit row of the view.</summary>
-    public static async Task<Sections> ReadAsync(HimDbContext db, Guid patientId, ChartAccessDecision access, ViewAudit audit, CancellationToken ct)
+    /// <param name="patient">Whose chart: its id, and the sex and birth date the results are flagged by.</param>
+    public static async Task<Sections> ReadAsync(HimDbContext db, PatientHeader patient, ChartAccessDecision access, ViewAudit audit, CancellationToken ct)
     {
+        var patientId = patient.Id;
         var observations = access.Shows(ChartSection.LabResults) || access.Shows(ChartSection.VitalSigns)
                            || access.Shows(ChartSection.OtherObservations);
         var reads = new List<(string Sql, Func<DbDataReader, CancellationToken, Task> Read)>();
@@ -202,7 +206,7 @@ internal sealed class ChartBatch
         }
 
         return new Sections(allergies, problems, medications, immunizations, procedures,
-            observations ? ObservationReader.Group(observationRows, componentRows) : ObservationGroups.Empty,
+            observations ? ObservationReader.Group(observationRows, componentRows, new ResultSubject(patient.Sex, patient.BirthDate)) : ObservationGroups.Empty,
             imaging, documents, encounters);
     }
 

@@ -121,7 +121,7 @@ public sealed class GetChartHandler(PermissionCheck permissions, HimDbContext db
             return kept!;
         }
 
-        var read = await ChartBatch.ReadAsync(db, entry.Patient.Id, entry.Access, audit, ct);
+        var read = await ChartBatch.ReadAsync(db, entry.Patient, entry.Access, audit, ct);
         // What hangs off each encounter comes from the lists already read: no query per encounter.
         var diagnoses = CountBy(read.Problems.Select(p => p.EncounterId));
         var done = CountBy(read.Procedures.Select(p => p.EncounterId));

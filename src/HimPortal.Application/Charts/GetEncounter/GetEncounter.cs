@@ -1,6 +1,8 @@
 using HimPortal.Application.Access;
 using HimPortal.Application.Charts.GetChart;
 using HimPortal.Application.Clinical;
+using HimPortal.Application.Clinical.Values;
+using HimPortal.Application.Patients;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
@@ -40,11 +42,12 @@ public sealed class GetEncounterHandler(PermissionCheck permissions, HimDbContex
     {
         ArgumentNullException.ThrowIfNull(query);
         return gate.ReadAsync<EncounterView>(query.PatientId, "Encounter", query.EncounterId.ToString("D"), Shown,
-            async (_, token) => (await ReadAsync(query.PatientId, query.EncounterId, token), Shown), ct);
+            async (entry, token) => (await ReadAsync(entry.Patient, query.EncounterId, token), Shown), ct);
     }
 
-    private async Task<EncounterView?> ReadAsync(Guid patientId, Guid encounterId, CancellationToken ct)
+    private async Task<EncounterView?> ReadAsync(PatientHeader patient, Guid encounterId, CancellationToken ct)
     {
+        var patientId = patient.Id;
         var encounter = await db.Set<Encounter>().AsNoTracking()
             .Where(e => e.Id == encounterId && e.PatientId == patientId)
             .WhereInForce(db)
@@ -76,7 +79,8 @@ public sealed class GetEncounterHandler(PermissionCheck permissions, HimDbContex
                 m.MedicationDisplay ?? db.Set<Medication>().Where(x => x.Id == m.MedicationId).Select(x => x.Display).FirstOrDefault() ?? m.MedicationCode,
                 m.Status, m.AuthoredOn, m.DosageText))
             .ToListAsync(ct);
-        var results = await ObservationReader.ReadAsync(db, o => o.EncounterId == encounterId && o.PatientId == patientId, ct);
+        var results = await ObservationReader.ReadAsync(db, o => o.EncounterId == encounterId && o.PatientId == patientId,
+            new ResultSubject(patient.Sex, patient.BirthDate), ct);
         var imaging = await db.Set<ImagingStudy>().AsNoTracking().Where(i => i.EncounterId == encounterId && i.PatientId == patientId).WhereInForce(db)
             .OrderBy(i => i.StartedAt)
             .Select(i => new ImagingItem(i.Id, i.EncounterId, i.StartedAt, i.Modality, i.BodySiteDisplay, i.ProcedureDisplay,

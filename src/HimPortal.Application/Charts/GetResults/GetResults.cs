@@ -1,4 +1,5 @@
 using HimPortal.Application.Access;
+using HimPortal.Application.Clinical.Values;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
@@ -20,10 +21,11 @@ public sealed class GetResultsHandler(PermissionCheck permissions, HimDbContext 
     {
         ArgumentNullException.ThrowIfNull(query);
         var (id, code) = (query.PatientId, query.Code);
-        return gate.ReadAsync<ResultsView>(id, "Observation", code, Needs, async (_, token) =>
+        return gate.ReadAsync<ResultsView>(id, "Observation", code, Needs, async (entry, token) =>
         {
             var groups = await ObservationReader.ReadAsync(db,
-                o => o.PatientId == id && (o.Code == code || db.Set<ObservationComponent>().Any(c => c.ParentId == o.Id && c.Code == code)), token);
+                o => o.PatientId == id && (o.Code == code || db.Set<ObservationComponent>().Any(c => c.ParentId == o.Id && c.Code == code)),
+                new ResultSubject(entry.Patient.Sex, entry.Patient.BirthDate), token);
             var view = groups.LabResults.FirstOrDefault(s => s.Code == code) is { } lab ? new ResultsView(lab, ChartSection.LabResults)
                 : groups.VitalSigns.FirstOrDefault(s => s.Code == code) is { } vital ? new ResultsView(vital, ChartSection.VitalSigns)
                 : null;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using HimPortal.Application.Clinical.Records;
-using HimPortal.Application.Clinical.ReferenceRanges;
+using HimPortal.Application.Clinical.Values;
 using HimPortal.Application.Patients;
 using HimPortal.Data.Clinical;
 
@@ -358,43 +358,57 @@ internal sealed class RecordMapper(
             CodeSystem = code.System, Code = code.Code, Display = code.Display,
             EffectiveAt = effective,
             ValueQuantity = quantity?.Decimal("value"),
-            ValueUnit = quantity?.Str("unit") ?? quantity?.Str("code"),
+            ValueUnit = Unit(quantity),
             ValueCode = coded?.Code, ValueDisplay = coded?.Display,
             ValueString = r.Str("valueString"),
         }, key, r, "subject");
 
-        // Synthea sends no reference ranges: flags come from the shipped table, by sex and age at the time of the result.
-        if (category == "laboratory" && observation.ValueQuantity is { } value && _patients.TryGetValue(observation.PatientId, out var p))
-        {
-            var range = LabReferenceRanges.Default.Find(code.Code, observation.ValueUnit, p.Sex, p.BirthDate, effective ?? now);
-            observation.ReferenceLow = range?.Low;
-            observation.ReferenceHigh = range?.High;
-            observation.Flag = LabReferenceRanges.Flag(range, value) switch
-            {
-                null => null,
-                LabFlag.CriticalLow => "critical-low",
-                LabFlag.CriticalHigh => "critical-high",
-                var flag => flag.Value.ToString().ToLowerInvariant(),
-            };
-        }
-
-        set.Observations.Add(observation);
+        var patient = _patients.TryGetValue(observation.PatientId, out var p) ? new ResultSubject(p.Sex, p.BirthDate) : (ResultSubject?)null;
+        var parts = new List<ObservationComponent>();
         short ordinal = 0;
         foreach (var component in r.Arr("component"))
         {
             var componentCode = Require(component.Concept("code"), "component code");
             var q = component.Obj("valueQuantity");
             var c = component.Concept("valueCodeableConcept");
-            set.ObservationComponents.Add(new ObservationComponent
+            parts.Add(new ObservationComponent
             {
                 ParentId = key, Ordinal = ordinal++,
                 Code = componentCode.Code, Display = componentCode.Display,
-                ValueQuantity = q?.Decimal("value"), ValueUnit = q?.Str("unit") ?? q?.Str("code"),
+                ValueQuantity = q?.Decimal("value"), ValueUnit = Unit(q),
                 ValueCode = c?.Code, ValueDisplay = c?.Display,
                 ValueString = component.Str("valueString"),
             });
         }
+
+        // Synthea sends no reference ranges: flags come from the shipped tables (labs and vital signs), by sex and age
+        // at the time of the result, decided where every reader decides them (ResultFlags; readers flag again when
+        // they read, so a patient imported in another bundle is flagged when shown). A panel keeps its worst
+        // component's flag. Set before the row is added: the record set takes the row as it is then.
+        if (patient is { } who)
+        {
+            var own = ResultFlags.Interpret(code.Code, observation.ValueUnit, observation.ValueQuantity, who, effective);
+            observation.ReferenceLow = own?.Range.Low;
+            observation.ReferenceHigh = own?.Range.High;
+            observation.Flag = own?.Flag
+                ?? ResultFlags.Worst(parts.Select(part => ResultFlags.Interpret(part.Code, part.ValueUnit, part.ValueQuantity, who, effective)?.Flag));
+        }
+
+        set.Observations.Add(observation);
+        foreach (var part in parts)
+        {
+            set.ObservationComponents.Add(part);
+        }
     }
+
+    /// <summary>
+    /// A quantity's unit as its UCUM code when it has one (the tables and the display are keyed by UCUM: "mm[Hg]"), else
+    /// its unit text. The text is for people and may be anything ("mmHg", "beats/minute").
+    /// </summary>
+    private static string? Unit(JsonElement? quantity) =>
+        quantity is not { } q ? null
+        : q.Str("system") == "http://unitsofmeasure.org" && q.Str("code") is { Length: > 0 } ucum ? ucum
+        : q.Str("unit") ?? q.Str("code");
 
     private void MapImagingStudy(Guid key, string id, JsonElement r, ReadOnlyMemory<byte> json, byte[] hash)
     {

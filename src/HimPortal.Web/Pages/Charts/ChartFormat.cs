@@ -1,5 +1,6 @@
 using System.Globalization;
 using HimPortal.Application.Access;
+using HimPortal.Application.Clinical.Values;
 using Microsoft.AspNetCore.Html;
 
 namespace HimPortal.Web.Pages.Charts;
@@ -30,6 +31,9 @@ public static class ChartFormat
         "critical-low" => new HtmlString("<span class=\"flag low critical\" data-testid=\"flag\" title=\"critical low\">LL</span>"),
         _ => HtmlString.Empty,
     };
+
+    /// <summary>A note's text as formatted, sanitised HTML (<see cref="NoteHtml"/>): safe to write into the page as it is.</summary>
+    public static IHtmlContent NoteText(string? text) => new HtmlString(NoteHtml.Render(text));
 
     public static string Heading(string title, int count) => $"{title} ({count.ToString(CultureInfo.InvariantCulture)})";
 

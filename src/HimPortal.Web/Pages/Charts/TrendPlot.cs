@@ -3,14 +3,15 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using HimPortal.Application.Charts;
-using HimPortal.Application.Clinical;
+using HimPortal.Application.Clinical.Values;
 using Microsoft.AspNetCore.Html;
 
 namespace HimPortal.Web.Pages.Charts;
 
 /// <summary>
 /// A result's trend drawn on the server as inline SVG: no script, no CDN, nothing to load at run time, and it prints.
-/// One circle per result, joined by a line; high and low results are coloured. The chart's sparklines stay small
+/// One circle per result, joined by a line; high and low results are coloured, critical ones ringed. Numbers and units
+/// read as everywhere else (<see cref="ClinicalValues"/>: "40.0 °C", "beats/min"). The chart's sparklines stay small
 /// (a large chart has hundreds of points); the results page draws the detailed plot, with axes and a tooltip per point.
 /// </summary>
 public static class TrendPlot
@@ -33,7 +34,8 @@ public static class TrendPlot
         }
 
         var html = HtmlEncoder.Default;
-        var unit = html.Encode(series.Unit ?? "");
+        string Number(decimal value) => html.Encode(ClinicalValues.Number(series.Code, value));
+        string Quantity(decimal value) => html.Encode(ClinicalValues.Quantity(series.Code, value, series.Unit));
         var (left, right, top, bottom) = detailed ? (56, 12, 12, 28) : (4, 4, 4, 4);
         var minT = points[0].At.UtcTicks;
         var maxT = points[^1].At.UtcTicks;
@@ -44,13 +46,13 @@ public static class TrendPlot
 
         var svg = new StringBuilder(256 + (points.Count * (detailed ? 96 : 40)));
         svg.Append(CultureInfo.InvariantCulture,
-            $"<svg class=\"trend{(detailed ? " detailed" : "")}\" data-testid=\"trend-plot\" data-code=\"{html.Encode(series.Code)}\" data-points=\"{points.Count}\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{html.Encode(series.Display)}: {points.Count} results from {Day(points[0].At)} to {Day(points[^1].At)}, {ClinicalValues.Number(minV)} to {ClinicalValues.Number(maxV)} {unit}\">");
+            $"<svg class=\"trend{(detailed ? " detailed" : "")}\" data-testid=\"trend-plot\" data-code=\"{html.Encode(series.Code)}\" data-points=\"{points.Count}\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{html.Encode(series.Display)}: {points.Count} results from {Day(points[0].At)} to {Day(points[^1].At)}, {Number(minV)} to {Quantity(maxV)}\">");
         if (detailed)
         {
             svg.Append(CultureInfo.InvariantCulture,
                 $"<line class=\"axis\" x1=\"{left}\" y1=\"{height - bottom}\" x2=\"{width - right}\" y2=\"{height - bottom}\"/><line class=\"axis\" x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{height - bottom}\"/>");
             svg.Append(CultureInfo.InvariantCulture,
-                $"<text x=\"{left - 6}\" y=\"{top + 4}\" text-anchor=\"end\">{ClinicalValues.Number(maxV)}</text><text x=\"{left - 6}\" y=\"{height - bottom}\" text-anchor=\"end\">{ClinicalValues.Number(minV)}</text>");
+                $"<text x=\"{left - 6}\" y=\"{top + 4}\" text-anchor=\"end\">{Number(maxV)}</text><text x=\"{left - 6}\" y=\"{height - bottom}\" text-anchor=\"end\">{Number(minV)}</text>");
             svg.Append(CultureInfo.InvariantCulture,
                 $"<text x=\"{left}\" y=\"{height - 8}\">{Day(points[0].At)}</text><text x=\"{width - right}\" y=\"{height - 8}\" text-anchor=\"end\">{Day(points[^1].At)}</text>");
         }
@@ -72,13 +74,14 @@ public static class TrendPlot
             svg.Append("<circle cx=\"").Append(X(p)).Append("\" cy=\"").Append(Y(p)).Append(detailed ? "\" r=\"3.5\"" : "\" r=\"2\"");
             if (flag is not null)
             {
-                svg.Append(flag.EndsWith("high", StringComparison.Ordinal) ? " class=\"high\"" : " class=\"low\"");
+                var critical = flag.StartsWith("critical", StringComparison.Ordinal) ? " critical" : "";
+                svg.Append(flag.EndsWith("high", StringComparison.Ordinal) ? $" class=\"high{critical}\"" : $" class=\"low{critical}\"");
             }
 
             if (detailed)
             {
                 svg.Append(CultureInfo.InvariantCulture,
-                    $"><title>{Day(p.At)}: {ClinicalValues.Number(p.Value)} {unit}{(flag is null ? "" : " (" + flag + ")")}</title></circle>");
+                    $"><title>{Day(p.At)}: {Quantity(p.Value)}{(flag is null ? "" : " (" + flag + ")")}</title></circle>");
             }
             else
             {
