@@ -103,6 +103,19 @@ public sealed class FactsAtTheTimeTests(ComplianceWorld world) : IClassFixture<C
     }
 
     [Fact]
+    public async Task Saving_a_flag_unchanged_does_not_hide_a_look_at_a_vips_access_page()
+    {
+        var patient = await world.PatientAsync("Already", "Famous");
+        await world.RestrictAsync(patient, vip: true);
+        var clerk = await world.StaffAsync(Roles.HimClerk);
+        await FlagVipAsync(clerk, patient, Daytime);
+
+        await world.RunRulesAsync();
+
+        (await world.AlertsAsync(RestrictedPatientRule.RuleCode, clerk.Id)).ShouldHaveSingleItem().Events.ShouldBe(2, "the page before and after the save");
+    }
+
+    [Fact]
     public async Task A_coworker_alert_compares_the_department_the_user_had_when_they_opened_the_record()
     {
         var colleague = await world.PatientAsync("Nora", "Feld");

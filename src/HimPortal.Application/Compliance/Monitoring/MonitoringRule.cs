@@ -183,7 +183,8 @@ public static class RuleSql
     /// is itself the restriction is not snooping on it. The restriction change is an update (never watched); the
     /// access-management page views that made it are the user's last view of that page for the patient before the change
     /// (within an hour: the page had to be open, with the session alive) and their first after it (within a minute: the
-    /// page the change redirects to).
+    /// page the change redirects to). A save that changed nothing began no period of the restriction's history and
+    /// exempts nothing: re-saving a flag cannot hide a look at a VIP's page.
     /// </summary>
     public static string Watched(string e) => $"""
         {e}.patient_id IS NOT NULL AND {e}.user_id IS NOT NULL AND {e}.outcome = 'success'
@@ -195,6 +196,10 @@ public static class RuleSql
                   WHERE f.patient_id = {e}.patient_id AND f.user_id = {e}.user_id
                     AND f.resource_type = 'PatientRestriction' AND f.action = 'update' AND f.outcome = 'success'
                     AND f.occurred_at >= {e}.occurred_at - interval '1 minute' AND f.occurred_at <= {e}.occurred_at + interval '1 hour'
+                    AND EXISTS (
+                        SELECT 1 FROM access.restriction_history h
+                        WHERE h.patient_id = f.patient_id AND h.changed_by_user_id = f.user_id
+                          AND h.valid_from <= f.occurred_at AND h.valid_from > f.occurred_at - interval '1 minute')
                     AND NOT EXISTS (
                         SELECT 1 FROM audit.access_events v
                         WHERE v.patient_id = {e}.patient_id AND v.user_id = {e}.user_id AND v.resource_type = 'ChartAccess'
