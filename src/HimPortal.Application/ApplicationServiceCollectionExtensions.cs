@@ -27,6 +27,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<Access.Sessions.UserSessions>();
         services.AddScoped<Access.Sessions.SessionStore>();
         services.AddScoped<ChartGate>();
+        services.AddScoped<Access.History.AccessHistory>();
         services.TryAddSingleton<Charts.GetChart.ChartContentCache>();
         services.AddSingleton<ICacheCounters>(sp => sp.GetRequiredService<Charts.GetChart.ChartContentCache>());
         services.TryAddSingleton<Common.HospitalTime>();

@@ -29,6 +29,14 @@ public sealed class HimDbContext(DbContextOptions<HimDbContext> options)
 
     public DbSet<PatientRestriction> PatientRestrictions => Set<PatientRestriction>();
 
+    public DbSet<RestrictionHistory> RestrictionHistory => Set<RestrictionHistory>();
+
+    public DbSet<UserProfileHistory> UserProfileHistory => Set<UserProfileHistory>();
+
+    public DbSet<UserRoleHistory> UserRoleHistory => Set<UserRoleHistory>();
+
+    public DbSet<AssignmentHistory> AssignmentHistory => Set<AssignmentHistory>();
+
     public DbSet<SensitivityLabel> SensitivityLabels => Set<SensitivityLabel>();
 
     public DbSet<SensitivityCodeRule> SensitivityCodeRules => Set<SensitivityCodeRule>();
@@ -100,7 +108,8 @@ public static class Schemas
 
     /// <summary>
     /// Who may open which chart beyond the record itself (assignments, break-the-glass accesses, restricted patients), what
-    /// in it is sensitive (labels), and the shared state of sign-in defences (used one-time codes, throttles).
+    /// in it is sensitive (labels), the shared state of sign-in defences (used one-time codes, throttles), and the dated
+    /// history of restrictions, assignments and users' roles and profiles that privacy monitoring judges accesses by.
     /// </summary>
     public const string Access = "access";
 

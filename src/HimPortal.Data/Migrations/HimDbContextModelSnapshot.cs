@@ -23,6 +23,61 @@ namespace HimPortal.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("HimPortal.Data.Access.AssignmentHistory", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AssignmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("assignment_id");
+
+                    b.Property<Guid?>("ChangedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("changed_by_user_id");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset>("ValidFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_from");
+
+                    b.Property<DateTimeOffset?>("ValidTo")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_assignment_history");
+
+                    b.HasIndex("AssignmentId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_assignment_history_assignment_id");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_assignment_history_patient_id");
+
+                    b.HasIndex("UserId", "PatientId", "ValidFrom")
+                        .HasDatabaseName("ix_assignment_history_user_id_patient_id_valid_from");
+
+                    b.ToTable("assignment_history", "access", t =>
+                        {
+                            t.HasCheckConstraint("ck_assignment_history_period", "valid_to IS NULL OR valid_to >= valid_from");
+                        });
+                });
+
             modelBuilder.Entity("HimPortal.Data.Access.BreakGlassAccess", b =>
                 {
                     b.Property<Guid>("Id")
@@ -240,6 +295,63 @@ namespace HimPortal.Data.Migrations
                         .HasName("pk_patient_restrictions");
 
                     b.ToTable("patient_restrictions", "access");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Access.RestrictionHistory", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("ChangedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("changed_by_user_id");
+
+                    b.Property<bool>("Employee")
+                        .HasColumnType("boolean")
+                        .HasColumnName("employee");
+
+                    b.Property<string>("EmployeeDepartment")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("employee_department");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("note");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateTimeOffset>("ValidFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_from");
+
+                    b.Property<DateTimeOffset?>("ValidTo")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_to");
+
+                    b.Property<bool>("Vip")
+                        .HasColumnType("boolean")
+                        .HasColumnName("vip");
+
+                    b.HasKey("Id")
+                        .HasName("pk_restriction_history");
+
+                    b.HasIndex("PatientId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_restriction_history_current")
+                        .HasFilter("valid_to IS NULL");
+
+                    b.HasIndex("PatientId", "ValidFrom")
+                        .HasDatabaseName("ix_restriction_history_patient_id_valid_from");
+
+                    b.ToTable("restriction_history", "access", t =>
+                        {
+                            t.HasCheckConstraint("ck_restriction_history_period", "valid_to IS NULL OR valid_to >= valid_from");
+                        });
                 });
 
             modelBuilder.Entity("HimPortal.Data.Access.SensitivityCodeRule", b =>
@@ -919,6 +1031,124 @@ namespace HimPortal.Data.Migrations
                         .HasDatabaseName("ix_used_one_time_codes_expires_at");
 
                     b.ToTable("used_one_time_codes", "access");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Access.UserProfileHistory", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AddressLine")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("address_line");
+
+                    b.Property<Guid?>("ChangedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("changed_by_user_id");
+
+                    b.Property<string>("City")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("city");
+
+                    b.Property<string>("Department")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("department");
+
+                    b.Property<string>("FamilyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("family_name");
+
+                    b.Property<string>("PatientMrn")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("patient_mrn");
+
+                    b.Property<string>("PostalCode")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("postal_code");
+
+                    b.Property<string>("State")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("state");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset>("ValidFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_from");
+
+                    b.Property<DateTimeOffset?>("ValidTo")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_user_profile_history");
+
+                    b.HasIndex("UserId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_user_profile_history_current")
+                        .HasFilter("valid_to IS NULL");
+
+                    b.HasIndex("UserId", "ValidFrom")
+                        .HasDatabaseName("ix_user_profile_history_user_id_valid_from");
+
+                    b.ToTable("user_profile_history", "access", t =>
+                        {
+                            t.HasCheckConstraint("ck_user_profile_history_period", "valid_to IS NULL OR valid_to >= valid_from");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Access.UserRoleHistory", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("ChangedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("changed_by_user_id");
+
+                    b.PrimitiveCollection<string[]>("Roles")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("roles");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset>("ValidFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_from");
+
+                    b.Property<DateTimeOffset?>("ValidTo")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_user_role_history");
+
+                    b.HasIndex("UserId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_user_role_history_current")
+                        .HasFilter("valid_to IS NULL");
+
+                    b.HasIndex("UserId", "ValidFrom")
+                        .HasDatabaseName("ix_user_role_history_user_id_valid_from");
+
+                    b.ToTable("user_role_history", "access", t =>
+                        {
+                            t.HasCheckConstraint("ck_user_role_history_period", "valid_to IS NULL OR valid_to >= valid_from");
+                        });
                 });
 
             modelBuilder.Entity("HimPortal.Data.Audit.AccessEvent", b =>
@@ -3861,6 +4091,30 @@ namespace HimPortal.Data.Migrations
                     b.ToTable("user_tokens", "identity");
                 });
 
+            modelBuilder.Entity("HimPortal.Data.Access.AssignmentHistory", b =>
+                {
+                    b.HasOne("HimPortal.Data.Access.TreatmentAssignment", null)
+                        .WithMany()
+                        .HasForeignKey("AssignmentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_assignment_history_treatment_assignments_assignment_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_assignment_history_patient_patient_id");
+
+                    b.HasOne("HimPortal.Data.Identity.HimUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_assignment_history_asp_net_users_user_id");
+                });
+
             modelBuilder.Entity("HimPortal.Data.Access.BreakGlassAccess", b =>
                 {
                     b.HasOne("HimPortal.Data.Clinical.Patient", null)
@@ -3905,6 +4159,16 @@ namespace HimPortal.Data.Migrations
                         .HasConstraintName("fk_patient_restrictions_patient_patient_id");
                 });
 
+            modelBuilder.Entity("HimPortal.Data.Access.RestrictionHistory", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_restriction_history_patient_patient_id");
+                });
+
             modelBuilder.Entity("HimPortal.Data.Access.SensitivityCodeRule", b =>
                 {
                     b.HasOne("HimPortal.Data.Access.SensitivityLabel", null)
@@ -3930,6 +4194,26 @@ namespace HimPortal.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_treatment_assignments_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Access.UserProfileHistory", b =>
+                {
+                    b.HasOne("HimPortal.Data.Identity.HimUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_profile_history_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Access.UserRoleHistory", b =>
+                {
+                    b.HasOne("HimPortal.Data.Identity.HimUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_role_history_asp_net_users_user_id");
                 });
 
             modelBuilder.Entity("HimPortal.Data.Audit.AuditArchiveLink", b =>

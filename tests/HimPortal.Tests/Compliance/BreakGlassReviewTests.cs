@@ -143,4 +143,45 @@ public sealed class BreakGlassReviewTests(ComplianceWorld world) : IClassFixture
         home.OverdueDays.ShouldBe(3);
         (await OpenAsync(grant)).Overdue.ShouldBeTrue();
     }
+
+    [Fact]
+    public async Task The_review_lists_only_what_happened_under_the_grant_and_the_ready_views_count_the_grant_once()
+    {
+        var patient = await world.PatientAsync("Under", "Grant");
+        var physician = await world.StaffAsync(Roles.Physician);
+        var grantedAt = DateTimeOffset.UtcNow.AddHours(-6);
+        // Seven refusals before the glass was broken: why it was broken, not accesses made under it.
+        for (var i = 7; i >= 1; i--)
+        {
+            await world.RefusedAsync(physician, patient, grantedAt.AddMinutes(-i));
+        }
+
+        world.Actor.ActAs(physician.Id, physician.Email, Roles.Physician);
+        var grant = await world.AtAsync(grantedAt, () => world.AsAsync(sp => sp.GetRequiredService<BreakGlassHandler>()
+            .HandleAsync(new BreakGlassCommand(patient, "emergency", null, true), CancellationToken.None)));
+        grant.IsSuccess.ShouldBeTrue(grant.Error?.Message);
+        var id = grant.Value!.Id;
+        for (var i = 1; i <= 3; i++)
+        {
+            await world.ViewAsync(physician, patient, grantedAt.AddMinutes(i), "ETREAT", "break-glass; break-glass=" + id.ToString("D"));
+        }
+
+        // After the grant expired (4 hours): another refusal, and nothing of it belongs to the grant.
+        await world.RefusedAsync(physician, patient, grantedAt.AddHours(5));
+
+        var view = await OpenAsync(id);
+
+        view.AccessesDuringGrant.Count.ShouldBe(4, "the grant and the three views made under it");
+        view.AccessesDuringGrant.ShouldAllBe(r => r.Outcome == "success" && r.UserId == physician.Id && r.PatientId == patient);
+        view.AccessesDuringGrant.ShouldAllBe(r => r.OccurredAt >= view.GrantedAt && r.OccurredAt <= view.ExpiresAt);
+        world.ActAsComplianceOfficer();
+        var who = (await world.AsAsync(sp => sp.GetRequiredService<Application.Compliance.WhoAccessedPatient.WhoAccessedPatientHandler>()
+            .HandleAsync(new Application.Compliance.WhoAccessedPatient.WhoAccessedPatientQuery(patient), CancellationToken.None))).Value!;
+        var person = who.Accessors.Single(a => a.UserId == physician.Id);
+        person.BreakGlass.ShouldBe(1, "one grant, however many views were made under it");
+        person.Denied.ShouldBe(8);
+        var what = (await world.AsAsync(sp => sp.GetRequiredService<Application.Compliance.UserActivity.UserActivityHandler>()
+            .HandleAsync(new Application.Compliance.UserActivity.UserActivityQuery(physician.Id), CancellationToken.None))).Value!;
+        what.Patients.Single(p => p.PatientId == patient).BreakGlass.ShouldBe(1);
+    }
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using HimPortal.Application.Access;
+using HimPortal.Application.Audit;
+using Microsoft.Extensions.DependencyInjection;
 using HimPortal.Tests.Infrastructure;
 
 namespace HimPortal.Tests.Compliance;
@@ -169,6 +171,9 @@ public sealed partial class CompliancePageTests(WebFixture web) : IClassFixture<
             .ShouldBe("Health Information Management|Okafor|12 Elm St|01103|M-42");
         (await web.Database.ScalarAsync<string>($"SELECT details FROM audit.access_events WHERE resource_id = '{clerk.Id}' AND details LIKE 'profile updated%'"))
             .ShouldBe("profile updated: department, family name, address, postal code, patient MRN");
+        // The profile the rules judge earlier accesses by is kept: the blank one from the account's creation, then this one.
+        (await web.Database.ScalarAsync<string>($"SELECT string_agg(coalesce(department, '-') || CASE WHEN valid_to IS NULL THEN ' (now)' ELSE '' END, ' | ' ORDER BY valid_from) FROM access.user_profile_history WHERE user_id = '{clerk.Id}'"))
+            .ShouldBe("- | Health Information Management (now)");
         var bad = await HimPortalFactory.PostFormAsync(client, $"/Administration/Users/Details?id={clerk.Id}", "/Administration/Users/Details?handler=Profile",
             new Dictionary<string, string> { ["id"] = clerk.Id.ToString(), ["stamp"] = stamp, ["Profile.PostalCode"] = "01103; DROP" });
         (await bad.Content.ReadAsStringAsync()).ShouldContain("A postal code has letters, digits, spaces and hyphens only");
@@ -187,6 +192,48 @@ public sealed partial class CompliancePageTests(WebFixture web) : IClassFixture<
         web.Factory.Logs.Lines.Where(l => l.Contains("Quenbyshire", StringComparison.OrdinalIgnoreCase)).ShouldBeEmpty();
         web.Factory.Logs.Lines.Where(l => l.Contains("Philippa", StringComparison.OrdinalIgnoreCase)).ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task A_patients_access_history_reads_in_words_to_the_second_and_counts_a_grant_once()
+    {
+        var officer = await Personas.CreateAsync(web.Services, Roles.ComplianceOfficer);
+        var physician = await Personas.CreateAsync(web.Services, Roles.Physician);
+        var patient = await PatientAsync("Wordy", "Details");
+        var grant = Guid.CreateVersion7();
+        var actor = new AuditActor(physician.Id, physician.Email, [Roles.Physician], "10.9.8.7", "xunit", null);
+        await using (var scope = web.Services.CreateAsyncScope())
+        {
+            var audit = scope.ServiceProvider.GetRequiredService<AccessAudit>();
+            await audit.RecordAloneAsync(new AuditRecord(AuditAction.View, AuditOutcome.Success, "Chart", patient.ToString("D"), patient, "TREAT",
+                "sections=demographics,encounters,lab-results; basis=treatment-relationship", actor), CancellationToken.None);
+            await audit.RecordAloneAsync(new AuditRecord(AuditAction.BreakGlass, AuditOutcome.Success, "Chart", grant.ToString("D"), patient,
+                "Emergency care: the patient needs treatment now", "attested; until=2026-12-02T03:14:09Z; was=no treatment relationship", actor), CancellationToken.None);
+            for (var i = 0; i < 3; i++)
+            {
+                await audit.RecordAloneAsync(new AuditRecord(AuditAction.View, AuditOutcome.Success, "Chart", patient.ToString("D"), patient, "ETREAT",
+                    "sections=demographics,encounters; basis=break-glass; break-glass=" + grant.ToString("D"), actor), CancellationToken.None);
+            }
+        }
+
+        using var client = await SignedInAsync(officer);
+        var html = await client.GetStringAsync(new Uri($"/Compliance/Patient/{patient}", UriKind.Relative));
+
+        var details = LogDetails().Matches(html).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value).Trim()).ToList();
+        details.ShouldContain("Chart: demographics, encounters, lab results; on a treatment relationship");
+        details.Count(d => d == "Chart: demographics, encounters; under break-the-glass").ShouldBe(3);
+        details.ShouldNotContain(d => d.Contains("sections=", StringComparison.Ordinal) || d.Contains("basis=", StringComparison.Ordinal));
+        LogTimes().Count(html).ShouldBe(5, "every event's time, to the second");
+        AccessorBreakGlass().Matches(html).Select(m => m.Groups[1].Value).ShouldBe(["1"], "one grant, not the grant and its three views");
+    }
+
+    [GeneratedRegex("data-testid=\"log-details\">([^<]*)")]
+    private static partial Regex LogDetails();
+
+    [GeneratedRegex(@"<td class=""when"">\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}</td>")]
+    private static partial Regex LogTimes();
+
+    [GeneratedRegex("data-testid=\"accessor-break-glass\">([^<]*)</td>")]
+    private static partial Regex AccessorBreakGlass();
 
     [GeneratedRegex(@"# end of export [0-9a-f-]{36}: \d+ rows; last row [0-9a-f-]{36} lane \d+ sequence \d+ hash [0-9a-f]{64}; exported ")]
     private static partial Regex ClosingLine();

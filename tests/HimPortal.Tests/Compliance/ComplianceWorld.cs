@@ -1,12 +1,12 @@
 using HimPortal.Application.Access;
 using HimPortal.Application.Access.Identity;
+using HimPortal.Application.Access.SetRestriction;
 using HimPortal.Application.Administration.Users;
 using HimPortal.Application.Administration.Users.CreateUser;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Application.Compliance.Monitoring;
 using HimPortal.Data;
-using HimPortal.Data.Access;
 using HimPortal.Data.Clinical;
 using HimPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -44,15 +44,38 @@ public sealed class ComplianceWorld : IAsyncLifetime
         await Database.DisposeAsync();
     }
 
-    public async Task<StaffMember> StaffAsync(string role, UserProfile? profile = null, string? npi = null)
+    /// <summary>
+    /// When the world's people and flags begin, unless a test says otherwise: before every event the tests write, since the
+    /// rules judge an access by the profile, roles and restriction of its time.
+    /// </summary>
+    public static DateTimeOffset Beginning => DateTimeOffset.UtcNow.AddDays(-60);
+
+    /// <param name="since">When the account is created (its profile and roles begin): <see cref="Beginning"/> by default.</param>
+    public async Task<StaffMember> StaffAsync(string role, UserProfile? profile = null, string? npi = null, DateTimeOffset? since = null)
     {
         await using var scope = Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<ActorScope>().RunAs(Personas.ConsoleOperator);
         var email = $"{role.ToLowerInvariant()}.{Guid.NewGuid().ToString("N")[..10]}@test.himportal.example";
-        var created = await scope.ServiceProvider.GetRequiredService<CreateUserHandler>().HandleAsync(
-            new CreateUserCommand(email, "Test " + role, [role], npi, PasswordGenerator.Generate(), profile), CancellationToken.None);
+        var created = await AtAsync(since ?? Beginning, () => scope.ServiceProvider.GetRequiredService<CreateUserHandler>().HandleAsync(
+            new CreateUserCommand(email, "Test " + role, [role], npi, PasswordGenerator.Generate(), profile), CancellationToken.None));
         created.IsSuccess.ShouldBeTrue(created.Error?.Message);
         return new StaffMember(created.Value!.Id, email, role);
+    }
+
+    /// <summary>Runs <paramref name="work"/> with the clock at <paramref name="at"/>, then puts the clock back.</summary>
+    public async Task<T> AtAsync<T>(DateTimeOffset at, Func<Task<T>> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var was = Clock.GetUtcNow();
+        Clock.Set(at);
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            Clock.Set(was);
+        }
     }
 
     public async Task<Guid> PatientAsync(string given, string family, string? mrn = null, string? address = null, string? postalCode = null,
@@ -85,20 +108,25 @@ public sealed class ComplianceWorld : IAsyncLifetime
         return id;
     }
 
-    public async Task RestrictAsync(Guid patient, bool vip = false, bool employee = false, string? department = null)
+    /// <summary>
+    /// HIM staff (<paramref name="by"/>, or the world's own clerk) set the patient's restriction at <paramref name="at"/>
+    /// (<see cref="Beginning"/> by default), through the handler the chart-access page uses: the row, its dated history
+    /// and the audit row of the change.
+    /// </summary>
+    public async Task RestrictAsync(Guid patient, bool vip = false, bool employee = false, string? department = null, DateTimeOffset? at = null,
+        StaffMember? by = null)
     {
+        by ??= _flagger ??= await StaffAsync(Roles.HimClerk);
         await using var scope = Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<ActorScope>().RunAs(new AuditActor(by.Id, by.Email, [by.Role], "10.1.2.4", "xunit", null));
         var db = scope.ServiceProvider.GetRequiredService<HimDbContext>();
-        db.PatientRestrictions.Add(new PatientRestriction
-        {
-            PatientId = patient,
-            Vip = vip,
-            Employee = employee,
-            EmployeeDepartment = department,
-            UpdatedAt = Clock.GetUtcNow(),
-        });
-        await db.SaveChangesAsync();
+        var version = await db.PatientRestrictions.Where(r => r.PatientId == patient).Select(r => (uint?)r.Version).SingleOrDefaultAsync();
+        var result = await AtAsync(at ?? Beginning, () => scope.ServiceProvider.GetRequiredService<SetRestrictionHandler>()
+            .HandleAsync(new SetRestrictionCommand(patient, vip, employee, department, null, version), CancellationToken.None));
+        result.IsSuccess.ShouldBeTrue(result.Error?.Message);
     }
+
+    private StaffMember? _flagger;
 
     /// <summary>A chart view as ChartGate.RecordViewAsync writes it, by <paramref name="who"/> at <paramref name="at"/>.</summary>
     public Task ViewAsync(StaffMember who, Guid patient, DateTimeOffset at, string purpose = "TREAT", string basis = "treatment-relationship") =>
@@ -114,17 +142,8 @@ public sealed class ComplianceWorld : IAsyncLifetime
     {
         await using var scope = Services.CreateAsyncScope();
         var audit = scope.ServiceProvider.GetRequiredService<AccessAudit>();
-        var was = Clock.GetUtcNow();
-        Clock.Set(at);
-        try
-        {
-            await audit.RecordAloneAsync(record with { Actor = new AuditActor(who.Id, who.Email, roles ?? [who.Role], "10.1.2.3", "xunit", null) },
-                CancellationToken.None);
-        }
-        finally
-        {
-            Clock.Set(was);
-        }
+        await AtAsync(at, () => audit.RecordAloneAsync(
+            record with { Actor = new AuditActor(who.Id, who.Email, roles ?? [who.Role], "10.1.2.3", "xunit", null) }, CancellationToken.None));
     }
 
     /// <summary>Runs every enabled rule on demand, as a compliance officer, over the last <paramref name="days"/> days.</summary>

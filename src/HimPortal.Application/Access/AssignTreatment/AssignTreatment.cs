@@ -1,4 +1,5 @@
 using FluentValidation;
+using HimPortal.Application.Access.History;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Data;
@@ -28,6 +29,7 @@ public sealed class AssignTreatmentHandler(
     HimDbContext db,
     AccessAudit audit,
     IAuditActorAccessor actors,
+    AccessHistory history,
     IValidator<AssignTreatmentCommand> validator,
     TimeProvider clock) : Handler<AssignTreatmentCommand, Result<Guid>>(permissions)
 {
@@ -82,6 +84,7 @@ public sealed class AssignTreatmentHandler(
             };
             db.TreatmentAssignments.Add(assignment);
             await db.SaveChangesAsync(token);
+            await history.AssignmentRecordedAsync(assignment, token);
             await audit.RecordAsync(new AuditRecord(AuditAction.Create, AuditOutcome.Success, "TreatmentAssignment", assignment.Id.ToString("D"),
                 command.PatientId, Purpose: "HOPERAT",
                 Details: $"physician={command.PhysicianUserId:D}; until={(assignment.EndsAt is { } e ? e.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "until-revoked")}; reason={assignment.Reason}"), token);

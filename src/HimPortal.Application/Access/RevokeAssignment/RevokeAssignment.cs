@@ -1,3 +1,4 @@
+using HimPortal.Application.Access.History;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Data;
@@ -8,7 +9,7 @@ namespace HimPortal.Application.Access.RevokeAssignment;
 public sealed record RevokeAssignmentCommand(Guid PatientId, Guid AssignmentId, uint Version) : IPatientRequest;
 
 [RequiresPermission(Permissions.ChartAccessManage)]
-public sealed class RevokeAssignmentHandler(PermissionCheck permissions, HimDbContext db, AccessAudit audit, IAuditActorAccessor actors, TimeProvider clock) : Handler<RevokeAssignmentCommand, Result<bool>>(permissions)
+public sealed class RevokeAssignmentHandler(PermissionCheck permissions, HimDbContext db, AccessAudit audit, IAuditActorAccessor actors, AccessHistory history, TimeProvider clock) : Handler<RevokeAssignmentCommand, Result<bool>>(permissions)
 {
     protected override async Task<Result<bool>> ExecuteAsync(RevokeAssignmentCommand command, CancellationToken ct)
     {
@@ -34,6 +35,7 @@ public sealed class RevokeAssignmentHandler(PermissionCheck permissions, HimDbCo
                 assignment.RevokedAt = clock.GetUtcNow();
                 assignment.RevokedByUserId = actors.Current.UserId;
                 await db.SaveChangesAsync(token);
+                await history.AssignmentRevokedAsync(assignment.Id, assignment.RevokedAt.Value, token);
                 await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, "TreatmentAssignment",
                     assignment.Id.ToString("D"), command.PatientId, Purpose: "HOPERAT", Details: "revoked"), token);
                 return Result<bool>.Success(true);

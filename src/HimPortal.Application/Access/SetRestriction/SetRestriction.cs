@@ -1,4 +1,5 @@
 using FluentValidation;
+using HimPortal.Application.Access.History;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Data;
@@ -29,6 +30,7 @@ public sealed class SetRestrictionHandler(
     HimDbContext db,
     AccessAudit audit,
     IAuditActorAccessor actors,
+    AccessHistory history,
     IValidator<SetRestrictionCommand> validator,
     TimeProvider clock) : Handler<SetRestrictionCommand, Result<bool>>(permissions)
 {
@@ -74,6 +76,8 @@ public sealed class SetRestrictionHandler(
                 row.UpdatedAt = clock.GetUtcNow();
                 row.UpdatedByUserId = actors.Current.UserId;
                 await db.SaveChangesAsync(token);
+                // Privacy monitoring judges each access by the restriction of its time: the new period begins now.
+                await history.RestrictionSetAsync(row, row.UpdatedAt, token);
                 await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, "PatientRestriction", null, command.PatientId,
                     Purpose: "HOPERAT", Details: $"vip={command.Vip}; employee={command.Employee}; department={row.EmployeeDepartment}"), token);
                 return Result<bool>.Success(row.IsRestricted);

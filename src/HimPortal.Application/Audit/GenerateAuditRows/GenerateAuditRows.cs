@@ -406,9 +406,16 @@ public sealed class GenerateAuditRowsHandler(PermissionCheck permissions, IConfi
                            true, gen_random_uuid()::text, gen_random_uuid()::text, false, false, 'infinity', true, 0
                     FROM n
                     ON CONFLICT (id) DO NOTHING
-                    RETURNING id)
-                INSERT INTO identity.user_roles (user_id, role_id)
-                SELECT n.id, r.id FROM n JOIN added a ON a.id = n.id JOIN identity.roles r ON r.name = n.role
+                    RETURNING id, created_at),
+                roles AS (
+                    INSERT INTO identity.user_roles (user_id, role_id)
+                    SELECT n.id, r.id FROM n JOIN added a ON a.id = n.id JOIN identity.roles r ON r.name = n.role),
+                -- Every account has its dated roles and profile (Access/History) from its creation, as CreateUser writes them.
+                profiles AS (
+                    INSERT INTO access.user_profile_history (id, user_id, valid_from)
+                    SELECT gen_random_uuid(), a.id, a.created_at FROM added a)
+                INSERT INTO access.user_role_history (id, user_id, roles, valid_from)
+                SELECT gen_random_uuid(), n.id, ARRAY[n.role], a.created_at FROM n JOIN added a ON a.id = n.id
                 """, connection);
             insert.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. users.Select(u => u.Id)] });
             insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. users.Select(u => u.Name)] });

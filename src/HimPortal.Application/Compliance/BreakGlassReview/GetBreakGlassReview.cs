@@ -42,7 +42,7 @@ public sealed record BreakGlassReviewView(
 
 /// <summary>
 /// One emergency access with what the reviewer needs to judge it: who, which patient, the reason and attestation, and
-/// every audited access this user made to this patient while the grant lasted (the chart sections opened).
+/// every audited access this user made to this patient under the grant (from its start to its expiry, successes only).
 /// Viewing it is audited (it names the patient).
 /// </summary>
 [RequiresPermission(Permissions.AuditReview)]
@@ -83,9 +83,12 @@ public sealed class GetBreakGlassReviewHandler(
             }
 
             var g = row.g;
-            // The user's own events on this patient while the grant lasted: the user index, bounded by the grant's hours.
+            // What happened under the grant: the grant's own row and this user's successful events on this patient from the
+            // grant until it expired (the user index, bounded by the grant's hours). The refusals that led to it came before
+            // it and are not accesses; the patient's log has them.
             var accesses = await db.AccessEvents.AsNoTracking()
-                .Where(e => e.UserId == g.UserId && e.PatientId == g.PatientId && e.OccurredAt >= g.GrantedAt.AddMinutes(-5) && e.OccurredAt <= g.ExpiresAt)
+                .Where(e => e.UserId == g.UserId && e.PatientId == g.PatientId && e.OccurredAt >= g.GrantedAt.AddSeconds(-1) && e.OccurredAt <= g.ExpiresAt
+                            && e.Outcome == AuditOutcome.Success && (e.Id == g.AuditEventId || e.OccurredAt >= g.GrantedAt))
                 .OrderBy(e => e.OccurredAt).ThenBy(e => e.Id)
                 .Take(500)
                 .Select(e => new AccessLogRow(e.Id, e.OccurredAt, e.UserId, e.UserName, e.Roles, e.Action, e.Outcome, e.PatientId, row.PatientName, row.Mrn,

@@ -164,21 +164,54 @@ public static class RuleSql
 {
     /// <summary>
     /// Patient-record accesses in the window: chart, encounter and note views, prints, exports, disclosures and grants,
-    /// by a signed-in user, that succeeded. A compliance reviewer's work on the log itself (access-log searches, reviews)
-    /// and a patient reading their own portal are not accesses to watch.
+    /// by a signed-in user, that succeeded (<see cref="Watched"/>).
     /// </summary>
-    public const string Accesses = """
+    public static readonly string Accesses = $"""
         accesses AS (
             SELECT e.id, e.occurred_at, e.user_id, e.user_name, e.roles, e.action, e.outcome, e.patient_id, e.resource_type,
                    e.resource_id, e.purpose, e.details, (e.occurred_at AT TIME ZONE @tz)::date AS local_day
             FROM audit.access_events e
             WHERE e.occurred_at >= @from AND e.occurred_at < @to
-              AND e.patient_id IS NOT NULL AND e.user_id IS NOT NULL AND e.outcome = 'success'
-              AND e.action IN ('view', 'print', 'export', 'disclose', 'break-glass')
-              AND e.resource_type NOT IN ('AccessLog', 'BreakGlassAccess', 'PrivacyAlert')
-              AND e.roles <> ARRAY['Patient']::text[]
+              AND {Watched("e")}
         )
         """;
+
+    /// <summary>
+    /// Whether the audit row <paramref name="e"/> is an access to watch: a successful patient-record access (view, print,
+    /// export, disclosure, break-the-glass) by a signed-in user. Not watched: a compliance reviewer's work on the log itself
+    /// (access-log searches, reviews), a patient reading their own portal, and the flagging of a record: an HIM action that
+    /// is itself the restriction is not snooping on it. The restriction change is an update (never watched); the
+    /// access-management page views that made it are the user's last view of that page for the patient before the change
+    /// (within an hour: the page had to be open, with the session alive) and their first after it (within a minute: the
+    /// page the change redirects to). A save that changed nothing began no period of the restriction's history and
+    /// exempts nothing: re-saving a flag cannot hide a look at a VIP's page.
+    /// </summary>
+    public static string Watched(string e) => $"""
+        {e}.patient_id IS NOT NULL AND {e}.user_id IS NOT NULL AND {e}.outcome = 'success'
+              AND {e}.action IN ('view', 'print', 'export', 'disclose', 'break-glass')
+              AND {e}.resource_type NOT IN ('AccessLog', 'BreakGlassAccess', 'PrivacyAlert')
+              AND {e}.roles <> ARRAY['Patient']::text[]
+              AND NOT ({e}.resource_type = 'ChartAccess' AND EXISTS (
+                  SELECT 1 FROM audit.access_events f
+                  WHERE f.patient_id = {e}.patient_id AND f.user_id = {e}.user_id
+                    AND f.resource_type = 'PatientRestriction' AND f.action = 'update' AND f.outcome = 'success'
+                    AND f.occurred_at >= {e}.occurred_at - interval '1 minute' AND f.occurred_at <= {e}.occurred_at + interval '1 hour'
+                    AND EXISTS (
+                        SELECT 1 FROM access.restriction_history h
+                        WHERE h.patient_id = f.patient_id AND h.changed_by_user_id = f.user_id
+                          AND h.valid_from <= f.occurred_at AND h.valid_from > f.occurred_at - interval '1 minute')
+                    AND NOT EXISTS (
+                        SELECT 1 FROM audit.access_events v
+                        WHERE v.patient_id = {e}.patient_id AND v.user_id = {e}.user_id AND v.resource_type = 'ChartAccess'
+                          AND v.action = 'view' AND v.id <> {e}.id
+                          AND v.occurred_at > least({e}.occurred_at, f.occurred_at) AND v.occurred_at < greatest({e}.occurred_at, f.occurred_at))))
+        """;
+
+    /// <summary>
+    /// The history row <paramref name="h"/> (Access/History: restriction, profile, roles, assignment) was the one in force
+    /// at <paramref name="at"/>: each access is judged by the facts of its time, not by today's.
+    /// </summary>
+    public static string ValidAt(string h, string at) => $"{h}.valid_from <= {at} AND ({h}.valid_to IS NULL OR {at} < {h}.valid_to)";
 
     /// <summary>The first 50 matched events (alias m) as evidence: enough to judge, bounded however busy the day was.</summary>
     public const string EventsJson = """

@@ -21,6 +21,7 @@ public sealed record UserSummary(
     DateTimeOffset? LastSignInAt);
 
 /// <summary>One patient the user touched in the period.</summary>
+/// <param name="BreakGlass">Distinct break-the-glass grants (not the views made under them).</param>
 public sealed record UserPatient(Guid PatientId, string? Name, string? Mrn, long Events, long Denied, long BreakGlass, DateTimeOffset First, DateTimeOffset Last);
 
 public sealed record UserActivityReport(
@@ -86,7 +87,9 @@ public sealed class UserActivityHandler(
                     PatientId = g.Key,
                     Events = g.LongCount(),
                     Denied = g.LongCount(e => e.Outcome == AuditOutcome.Denied),
-                    BreakGlass = g.LongCount(e => e.Action == AuditAction.BreakGlass || e.Purpose == "ETREAT"),
+                    // Grants, not events: one emergency access and the views made under it are one break-the-glass.
+                    BreakGlass = g.Where(e => e.Action == AuditAction.BreakGlass && e.Outcome == AuditOutcome.Success)
+                        .Select(e => e.ResourceId).Distinct().LongCount(),
                     First = g.Min(e => e.OccurredAt),
                     Last = g.Max(e => e.OccurredAt),
                 })

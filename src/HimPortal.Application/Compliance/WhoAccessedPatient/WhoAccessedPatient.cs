@@ -14,6 +14,7 @@ public sealed record WhoAccessedPatientQuery(Guid PatientId, string? After = nul
 public sealed record PatientSummary(Guid Id, string Name, string? Mrn, DateOnly? BirthDate, bool Deceased, bool Vip, bool Employee, string? EmployeeDepartment);
 
 /// <summary>One person's accesses to the patient: how often, when, and on what grounds.</summary>
+/// <param name="BreakGlass">Distinct break-the-glass grants (not the views made under them).</param>
 public sealed record PatientAccessor(
     Guid? UserId,
     string? UserName,
@@ -66,7 +67,9 @@ public sealed class WhoAccessedPatientHandler(PermissionCheck permissions, HimDb
                     Events = g.LongCount(),
                     Views = g.LongCount(e => e.Action == AuditAction.View && e.Outcome == AuditOutcome.Success),
                     Denied = g.LongCount(e => e.Outcome == AuditOutcome.Denied),
-                    BreakGlass = g.LongCount(e => e.Action == AuditAction.BreakGlass || e.Purpose == "ETREAT"),
+                    // Grants, not events: one emergency access and the views made under it are one break-the-glass.
+                    BreakGlass = g.Where(e => e.Action == AuditAction.BreakGlass && e.Outcome == AuditOutcome.Success)
+                        .Select(e => e.ResourceId).Distinct().LongCount(),
                     First = g.Min(e => e.OccurredAt),
                     Last = g.Max(e => e.OccurredAt),
                 })

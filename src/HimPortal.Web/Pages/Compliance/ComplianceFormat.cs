@@ -40,6 +40,26 @@ public static class ComplianceFormat
         return words.ToString();
     }
 
+    /// <summary>An event's details in words ("Chart: demographics, encounters; on a treatment relationship"); the exact text stays in the log and the CSV.</summary>
+    public static string? Details(HospitalTime hospital, AccessLogRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return AccessDetails.Describe(row.Action, row.ResourceType, row.Details, hospital);
+    }
+
+    /// <summary>
+    /// An alert's evidence fact as a reviewer reads it: an instant (the rules store them as JSON timestamps) in hospital time
+    /// to the second, anything else as stored.
+    /// </summary>
+    public static string FactValue(HospitalTime hospital, string value)
+    {
+        ArgumentNullException.ThrowIfNull(hospital);
+        return value is { Length: >= 20 } && value[4] == '-' && value[10] == 'T'
+               && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
+            ? hospital.FormatSeconds(at)
+            : value;
+    }
+
     /// <summary>"view Chart (success)", as a reviewer reads an event.</summary>
     public static string What(AccessLogRow row)
     {

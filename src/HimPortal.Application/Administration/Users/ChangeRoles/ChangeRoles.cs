@@ -1,5 +1,6 @@
 using FluentValidation;
 using HimPortal.Application.Access;
+using HimPortal.Application.Access.History;
 using HimPortal.Application.Access.Sessions;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
@@ -30,6 +31,8 @@ public sealed class ChangeRolesHandler(
     UserSessions sessions,
     AccessAudit audit,
     IAuditActorAccessor actors,
+    AccessHistory history,
+    TimeProvider clock,
     IValidator<ChangeRolesCommand> validator) : Handler<ChangeRolesCommand, Result<IReadOnlyList<string>>>(permissions)
 {
     protected override async Task<Result<IReadOnlyList<string>>> ExecuteAsync(ChangeRolesCommand command, CancellationToken ct)
@@ -78,6 +81,7 @@ public sealed class ChangeRolesHandler(
                 IdentityResults.Check(await users.AddToRolesAsync(user, wanted.Except(current)));
                 IdentityResults.Check(await users.UpdateSecurityStampAsync(user));
                 await sessions.EndAllAsync(user.Id, SessionEndReason.RolesChanged, token);
+                await history.RolesChangedAsync(user.Id, wanted, clock.GetUtcNow(), token);
                 await audit.RecordAsync(new AuditRecord(AuditAction.Admin, AuditOutcome.Success, "User", user.Id.ToString(),
                     Details: $"roles changed from [{string.Join(',', current)}] to [{string.Join(',', wanted)}]; sessions ended"), token);
                 return Result<IReadOnlyList<string>>.Success(wanted);

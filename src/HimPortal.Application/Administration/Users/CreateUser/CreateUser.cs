@@ -1,5 +1,6 @@
 using FluentValidation;
 using HimPortal.Application.Access;
+using HimPortal.Application.Access.History;
 using HimPortal.Application.Access.Identity;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
@@ -42,6 +43,7 @@ public sealed class CreateUserHandler(
     HimDbContext db,
     UserManager<HimUser> users,
     AccessAudit audit,
+    AccessHistory history,
     IValidator<CreateUserCommand> validator,
     TimeProvider clock) : Handler<CreateUserCommand, Result<CreatedUser>>(permissions)
 {
@@ -99,6 +101,8 @@ public sealed class CreateUserHandler(
                 throw new InvalidOperationException("Could not assign roles: " + string.Join(" ", added.Errors.Select(e => e.Code)));
             }
 
+            // Privacy monitoring compares accesses with the profile and roles of their time, from the account's creation on.
+            await history.UserCreatedAsync(user, roles, token);
             await audit.RecordAsync(new AuditRecord(AuditAction.Admin, AuditOutcome.Success, "User", user.Id.ToString(),
                 Details: $"created account; roles={string.Join(',', roles)}" + (user.PractitionerNpi is null ? "" : "; practitioner NPI linked")), token);
             return Result<CreatedUser>.Success(new CreatedUser(user.Id, email, generated));

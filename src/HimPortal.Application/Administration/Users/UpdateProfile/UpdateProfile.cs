@@ -1,5 +1,6 @@
 using FluentValidation;
 using HimPortal.Application.Access;
+using HimPortal.Application.Access.History;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Data;
@@ -22,7 +23,7 @@ public sealed class UpdateProfileValidator : AbstractValidator<UpdateProfileComm
 
 /// <summary>Sets the profile privacy monitoring uses. The audit names the fields changed, not their values.</summary>
 [RequiresPermission(Permissions.UsersManage)]
-public sealed class UpdateProfileHandler(PermissionCheck permissions, HimDbContext db, UserManager<HimUser> users, AccessAudit audit, IValidator<UpdateProfileCommand> validator) : Handler<UpdateProfileCommand, Result<IReadOnlyList<string>>>(permissions)
+public sealed class UpdateProfileHandler(PermissionCheck permissions, HimDbContext db, UserManager<HimUser> users, AccessAudit audit, AccessHistory history, TimeProvider clock, IValidator<UpdateProfileCommand> validator) : Handler<UpdateProfileCommand, Result<IReadOnlyList<string>>>(permissions)
 {
     protected override async Task<Result<IReadOnlyList<string>>> ExecuteAsync(UpdateProfileCommand command, CancellationToken ct)
     {
@@ -55,6 +56,8 @@ public sealed class UpdateProfileHandler(PermissionCheck permissions, HimDbConte
                 }
 
                 IdentityResults.Check(await users.UpdateAsync(user));
+                // Accesses before this instant keep being judged by the profile they happened under.
+                await history.ProfileChangedAsync(user, clock.GetUtcNow(), token);
                 await audit.RecordAsync(new AuditRecord(AuditAction.Admin, AuditOutcome.Success, "User", user.Id.ToString(),
                     Details: "profile updated: " + string.Join(", ", changed)), token);
                 return Result<IReadOnlyList<string>>.Success(changed);

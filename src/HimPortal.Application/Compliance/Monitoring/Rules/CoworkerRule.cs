@@ -1,6 +1,9 @@
 namespace HimPortal.Application.Compliance.Monitoring.Rules;
 
-/// <summary>The patient is an employee of the user's own department: a co-worker's record.</summary>
+/// <summary>
+/// The patient is an employee of the user's own department: a co-worker's record. Both departments are those of the
+/// access's time (the user's profile and the patient's restriction, from their histories).
+/// </summary>
 public sealed class CoworkerRule : MonitoringRule
 {
     public const string RuleCode = "coworker";
@@ -17,8 +20,8 @@ public sealed class CoworkerRule : MonitoringRule
         SELECT a.*, jsonb_build_object('userDepartment', u.department, 'patientDepartment', r.employee_department, 'patient', {RuleSql.PatientName}) AS facts,
                format('%s (%s) opened the record of co-worker %s', a.user_name, u.department, {RuleSql.PatientName}) AS summary
         FROM accesses a
-        JOIN identity.users u ON u.id = a.user_id
-        JOIN access.patient_restrictions r ON r.patient_id = a.patient_id
+        JOIN access.user_profile_history u ON u.user_id = a.user_id AND {RuleSql.ValidAt("u", "a.occurred_at")}
+        JOIN access.restriction_history r ON r.patient_id = a.patient_id AND {RuleSql.ValidAt("r", "a.occurred_at")}
         JOIN clinical.patients p ON p.id = a.patient_id
         WHERE r.employee AND u.department IS NOT NULL AND r.employee_department IS NOT NULL
           AND lower(btrim(u.department)) = lower(btrim(r.employee_department))

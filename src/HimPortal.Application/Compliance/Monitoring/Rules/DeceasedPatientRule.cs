@@ -20,11 +20,12 @@ public sealed class DeceasedPatientRule : MonitoringRule
             Help: "Off: accesses for HIM operations (purpose HOPERAT, e.g. releases to an estate) do not count."),
     ];
 
+    /// <summary>The time from death to the access in words ("77 years", "3 months", "12 days"), on the hospital's calendar.</summary>
+    private const string SinceDeath = "compliance.elapsed_words(p.deceased_at AT TIME ZONE @tz, a.occurred_at AT TIME ZONE @tz)";
+
     public override string CandidatesSql => RuleSql.PerUserPatientDay(Code, $"""
-        SELECT a.*, jsonb_build_object('deceasedAt', p.deceased_at, 'daysAfterDeath', floor(extract(epoch FROM a.occurred_at - p.deceased_at) / 86400),
-                                       'patient', {RuleSql.PatientName}) AS facts,
-               format('%s opened the chart of %s, who died %s days earlier', a.user_name, {RuleSql.PatientName},
-                      floor(extract(epoch FROM a.occurred_at - p.deceased_at) / 86400)) AS summary
+        SELECT a.*, jsonb_build_object('deceasedAt', p.deceased_at, 'timeSinceDeath', {SinceDeath}, 'patient', {RuleSql.PatientName}) AS facts,
+               format('%s opened the chart of %s, who died %s earlier', a.user_name, {RuleSql.PatientName}, {SinceDeath}) AS summary
         FROM accesses a
         JOIN clinical.patients p ON p.id = a.patient_id
         WHERE p.deceased AND p.deceased_at IS NOT NULL

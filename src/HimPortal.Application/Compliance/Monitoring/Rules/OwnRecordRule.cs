@@ -1,6 +1,9 @@
 namespace HimPortal.Application.Compliance.Monitoring.Rules;
 
-/// <summary>A staff member opened their own medical record: employees request their records through HIM, like any patient.</summary>
+/// <summary>
+/// A staff member opened their own medical record: employees request their records through HIM, like any patient. The
+/// MRN is the one on the user's profile when the access happened (access.user_profile_history).
+/// </summary>
 public sealed class OwnRecordRule : MonitoringRule
 {
     public const string RuleCode = "own-record";
@@ -17,7 +20,7 @@ public sealed class OwnRecordRule : MonitoringRule
         SELECT a.*, jsonb_build_object('accountPatientMrn', u.patient_mrn, 'patientMrn', p.mrn, 'patient', {RuleSql.PatientName}) AS facts,
                format('%s opened their own medical record (MRN %s)', a.user_name, p.mrn) AS summary
         FROM accesses a
-        JOIN identity.users u ON u.id = a.user_id
+        JOIN access.user_profile_history u ON u.user_id = a.user_id AND {RuleSql.ValidAt("u", "a.occurred_at")}
         JOIN clinical.patients p ON p.id = a.patient_id
         WHERE u.patient_mrn IS NOT NULL AND p.mrn = u.patient_mrn
         """);

@@ -1,6 +1,10 @@
 namespace HimPortal.Application.Compliance.Monitoring.Rules;
 
-/// <summary>Any access to a VIP or employee record: such records draw curiosity, so every access is reviewed.</summary>
+/// <summary>
+/// Any access to a VIP or employee record: such records draw curiosity, so every access is reviewed. The restriction is
+/// the one in force when the access happened (access.restriction_history): a view made before HIM set the flag is not a
+/// view of a restricted record.
+/// </summary>
 public sealed class RestrictedPatientRule : MonitoringRule
 {
     public const string RuleCode = "restricted-patient";
@@ -11,7 +15,8 @@ public sealed class RestrictedPatientRule : MonitoringRule
 
     public override string Description =>
         "A user opened the record of a patient flagged as a VIP (a public figure) or as an employee of the hospital. " +
-        "These records attract curiosity; every access is reviewed, even with a treatment relationship or break-the-glass.";
+        "These records attract curiosity; every access is reviewed, even with a treatment relationship or break-the-glass. " +
+        "Only accesses made while the flag was set count; the HIM staff member's own setting of the flag does not.";
 
     public override IReadOnlyList<RuleParameter> Parameters { get; } =
     [
@@ -21,11 +26,12 @@ public sealed class RestrictedPatientRule : MonitoringRule
 
     public override string CandidatesSql => RuleSql.PerUserPatientDay(Code, $"""
         SELECT a.*, jsonb_build_object('vip', r.vip, 'employee', r.employee, 'employeeDepartment', r.employee_department,
-                                       'restrictionNote', r.note, 'patient', {RuleSql.PatientName}) AS facts,
+                                       'restrictionNote', r.note, 'restrictedSince', r.valid_from,
+                                       'patient', {RuleSql.PatientName}) AS facts,
                format('%s opened the restricted record of %s (%s)', a.user_name, {RuleSql.PatientName},
                       concat_ws(', ', CASE WHEN r.vip THEN 'VIP' END, CASE WHEN r.employee THEN 'employee' END)) AS summary
         FROM accesses a
-        JOIN access.patient_restrictions r ON r.patient_id = a.patient_id
+        JOIN access.restriction_history r ON r.patient_id = a.patient_id AND {RuleSql.ValidAt("r", "a.occurred_at")}
         JOIN clinical.patients p ON p.id = a.patient_id
         WHERE (r.vip AND @p_includeVip) OR (r.employee AND @p_includeEmployees)
         """);

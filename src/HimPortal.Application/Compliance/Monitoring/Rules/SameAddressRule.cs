@@ -1,6 +1,9 @@
 namespace HimPortal.Application.Compliance.Monitoring.Rules;
 
-/// <summary>The patient lives at the user's home address: a household member or a neighbour in the same building.</summary>
+/// <summary>
+/// The patient lives at the user's home address: a household member or a neighbour in the same building. The user's
+/// address is the one on their profile when the access happened (access.user_profile_history).
+/// </summary>
 public sealed class SameAddressRule : MonitoringRule
 {
     public const string RuleCode = "same-address";
@@ -26,7 +29,7 @@ public sealed class SameAddressRule : MonitoringRule
                                        'patient', {RuleSql.PatientName}) AS facts,
                format('%s opened the record of %s, who lives at the user''s home address', a.user_name, {RuleSql.PatientName}) AS summary
         FROM accesses a
-        JOIN identity.users u ON u.id = a.user_id
+        JOIN access.user_profile_history u ON u.user_id = a.user_id AND {RuleSql.ValidAt("u", "a.occurred_at")}
         JOIN clinical.patients p ON p.id = a.patient_id
         WHERE u.address_line IS NOT NULL AND p.address_line IS NOT NULL
           AND compliance.address_key(u.address_line) <> ''

@@ -1,6 +1,9 @@
 namespace HimPortal.Application.Compliance.Monitoring.Rules;
 
-/// <summary>The user and the patient share a family name: a relative's record, the commonest kind of snooping.</summary>
+/// <summary>
+/// The user and the patient share a family name: a relative's record, the commonest kind of snooping. The user's family
+/// name is the one on their profile when the access happened (access.user_profile_history).
+/// </summary>
 public sealed class SameFamilyNameRule : MonitoringRule
 {
     public const string RuleCode = "same-family-name";
@@ -23,7 +26,7 @@ public sealed class SameFamilyNameRule : MonitoringRule
         SELECT a.*, jsonb_build_object('userFamilyName', u.family_name, 'patientFamilyName', p.family_name, 'patient', {RuleSql.PatientName}) AS facts,
                format('%s (family name %s) opened the record of %s, who has the same family name', a.user_name, u.family_name, {RuleSql.PatientName}) AS summary
         FROM accesses a
-        JOIN identity.users u ON u.id = a.user_id
+        JOIN access.user_profile_history u ON u.user_id = a.user_id AND {RuleSql.ValidAt("u", "a.occurred_at")}
         JOIN clinical.patients p ON p.id = a.patient_id
         WHERE u.family_name IS NOT NULL AND p.family_name IS NOT NULL
           AND compliance.fold(p.family_name) = compliance.fold(u.family_name)

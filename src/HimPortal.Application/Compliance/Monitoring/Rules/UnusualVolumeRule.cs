@@ -27,10 +27,7 @@ public sealed class UnusualVolumeRule : MonitoringRule
                    max(e.user_name) AS user_name
             FROM audit.access_events e
             WHERE e.occurred_at >= @from - make_interval(days => @p_baselineDays + 1) AND e.occurred_at < @to
-              AND e.patient_id IS NOT NULL AND e.user_id IS NOT NULL AND e.outcome = 'success'
-              AND e.action IN ('view', 'print', 'export', 'disclose', 'break-glass')
-              AND e.resource_type NOT IN ('AccessLog', 'BreakGlassAccess', 'PrivacyAlert')
-              AND e.roles <> ARRAY['Patient']::text[]
+              AND {RuleSql.Watched("e")}
             GROUP BY 1, 2
         ),
         scored AS (
