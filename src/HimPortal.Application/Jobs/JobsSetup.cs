@@ -58,12 +58,13 @@ public static class JobsSetup
             quartz.ConfigureScheduler(scheduler => scheduler.GenerateInstanceId = true);
             // Schedules keep the wall clock, whatever clock the application is given (tests move theirs by hand).
             quartz.UseTimeProvider(TimeProvider.System);
-            // A node that starts while others run replaces the schedule's trigger (configuration may have changed) but keeps
-            // its series of fires going rather than restarting it from its own start-up.
+            // A node that starts while others run replaces the schedule's trigger (configuration may have changed); the series
+            // stays on the anchor's grid. Scheduling "relative to the replaced trigger" shifted the series to the moment of
+            // replacement: two nodes starting together fired twice, 0.3 s apart (JobScheduleTests).
             quartz.ConfigureOptions<QuartzOptions>(options =>
             {
                 options.Scheduling.OverwriteExistingData = true;
-                options.Scheduling.ScheduleTriggerRelativeToReplacedTrigger = true;
+                options.Scheduling.ScheduleTriggerRelativeToReplacedTrigger = false;
             });
             quartz.UsePersistentStore(store =>
             {
@@ -84,10 +85,9 @@ public static class JobsSetup
             {
                 var key = new JobKey(name, "himportal");
                 quartz.AddJob<EnqueueOnSchedule>(job => job.WithIdentity(key).UsingJobData(EnqueueOnSchedule.KindKey, schedule.Kind).StoreDurably());
-                // Every node registers the trigger starting at the next multiple of the interval since the anchor, so a node
-                // that starts later replaces it with one on the same grid and the cluster keeps one series of fires. (Starting
-                // at the anchor itself left the grid to Quartz's misfire handling, which restarted it from each node's "now":
-                // two nodes starting together fired twice, 0.3 s apart.)
+                // Every node registers the trigger starting at the next multiple of the interval since the anchor, not at its
+                // own start-up, and a node that starts later replaces the stored trigger with its own: the cluster keeps one
+                // series of fires (JobScheduleTests; Quartz may still shift the series by a fraction of a second).
                 quartz.AddTrigger(trigger => trigger.ForJob(key).WithIdentity(name, "himportal")
                     .StartAt(NextOnGrid(DateTimeOffset.UtcNow, schedule.Every))
                     .WithSimpleSchedule(s => s.WithInterval(schedule.Every).RepeatForever()
