@@ -215,9 +215,8 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 after="$(hp_psql $db -At -c "SELECT count(*) FROM jobs.jobs WHERE kind = 'audit.ensure-partitions' AND status = 'succeeded' AND finished_at > '$stopped_at'")"
-nodes="$(hp_psql $db -At -c "SELECT count(DISTINCT running_on) FROM jobs.jobs WHERE kind = 'audit.ensure-partitions'")"
 duplicates="$(hp_psql $db -At -c "SELECT count(*) - count(DISTINCT payload->>'scheduledFor') FROM jobs.jobs WHERE kind = 'audit.ensure-partitions'")"
-[ "$after" -gt 0 ] && [ "$duplicates" = 0 ] && check ok "scheduled jobs ran on $nodes node(s), each due time once, and go on after node A stopped" \
+[ "$after" -gt 0 ] && [ "$duplicates" = 0 ] && check ok "scheduled jobs go on after node A stopped ($after since), each due time fired once" \
   || check no "scheduled jobs: $after after node A stopped, $duplicates due time(s) fired twice"
 
 if [ "$failures" -eq 0 ]; then hp_log "two nodes: all checks passed"; else hp_log "two nodes: $failures check(s) failed (logs in $work)"; fi
