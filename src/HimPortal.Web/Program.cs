@@ -35,6 +35,12 @@ builder.Services.AddOptions<ConnectionStringsOptions>().BindConfiguration(Connec
 builder.Services.AddSingleton<DatabaseTicketStore>();
 builder.Services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, SessionCookieSetup>();
 builder.Services.AddHimPortalDataProtection(configuration);
+// A year, subdomains included (ASVS 5.0 3.4.1); sent only where Security:RequireHttps is on.
+builder.Services.AddHsts(options =>
+{
+    options.MaxAge = TimeSpan.FromDays(365);
+    options.IncludeSubDomains = true;
+});
 
 builder.Services.AddHimPortalAuthorization();
 builder.Services.AddRazorPages(options => AuthorizationSetup.AddFolderPolicies(options.Conventions));

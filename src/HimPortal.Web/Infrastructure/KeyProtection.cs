@@ -72,7 +72,8 @@ public static class KeyProtection
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.DataEncipherment, critical: true));
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(10));
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var bytes = certificate.Export(X509ContentType.Pkcs12, password);
+        // AES-256 and SHA-256 for the file's own encryption (the default export uses the legacy 3DES/SHA-1 scheme).
+        var bytes = certificate.ExportPkcs12(Pkcs12ExportPbeParameters.Pbes2Aes256Sha256, password);
         // Written aside and moved into place, so that several processes starting at once never read half a file: the
         // first move wins, the others keep the certificate it put there.
         var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";

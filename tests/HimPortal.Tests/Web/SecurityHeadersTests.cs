@@ -29,6 +29,8 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
         csp.ShouldContain("default-src 'self'");
         csp.ShouldContain("script-src 'self'");
         csp.ShouldContain("frame-ancestors 'none'");
+        csp.ShouldContain("object-src 'none'");
+        csp.ShouldContain("base-uri 'none'");
         csp.ShouldNotContain("unsafe-inline");
         csp.ShouldNotContain("unsafe-eval");
         login.Headers.GetValues("X-Content-Type-Options").ShouldBe(["nosniff"]);
@@ -59,6 +61,8 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
         signIn.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         signIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("himportal.session=", StringComparison.Ordinal))
             .ShouldContain("secure", Case.Insensitive);
-        signIn.Headers.Contains("Strict-Transport-Security").ShouldBeTrue();
+        var hsts = string.Join(" ", signIn.Headers.GetValues("Strict-Transport-Security"));
+        hsts.ShouldContain("max-age=31536000");
+        hsts.ShouldContain("includeSubDomains");
     }
 }
