@@ -10,6 +10,8 @@ public static class SessionEndReason
     public const string LifetimeExceeded = "lifetime-exceeded";
     public const string AccountLocked = "account-locked";
     public const string RolesChanged = "roles-changed";
+    public const string PasswordChanged = "password-changed";
+    public const string PasswordReset = "password-reset";
 }
 
 /// <summary>Ends a user's server-side sessions, in the caller's transaction, so the change and the sign-out land together.</summary>
