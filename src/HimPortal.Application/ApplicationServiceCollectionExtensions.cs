@@ -26,6 +26,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<AuditAppender>();
         services.AddScoped<Access.Sessions.UserSessions>();
         services.AddScoped<Access.Sessions.SessionStore>();
+        services.TryAddSingleton<Access.Sessions.ICurrentSession, Access.Sessions.NoCurrentSession>();
         services.AddScoped<Access.Identity.PasswordResetTokens>();
         services.AddScoped<Access.Identity.AccountPasswords>();
         services.AddSingleton<Common.Mail.MailSender>();

@@ -24,6 +24,7 @@ builder.Services.AddHimPortalData();
 builder.Services.AddHimPortalApplication();
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<IAuditActorAccessor, HttpAuditActorAccessor>();
+builder.Services.AddScoped<HimPortal.Application.Access.Sessions.ICurrentSession, HttpCurrentSession>();
 
 builder.Services.AddIdentity<HimUser, HimRole>()
     .AddStores()

@@ -10,9 +10,9 @@ public sealed record PasswordReplaced(IdentityResult Result, int SessionsEnded);
 /// <summary>
 /// The one way a password is set after an account exists, whoever sets it (its user, an administrator, a reset link):
 /// checked against the password policy (NIST SP 800-63B, <see cref="NistPasswordValidator"/>), stored as Identity's
-/// hash with a new security stamp, every open reset link revoked, and every session of the user ended, all in the
-/// caller's transaction. A session that must go on (the user who changed their own password) is signed in again by the
-/// caller, with a new session id.
+/// hash with a new security stamp, every open reset link revoked, and every session of the user ended but the one the
+/// user changed their own password in, all in the caller's transaction. That session's ticket is then refreshed by the
+/// caller (the new security stamp, no must-change mark).
 /// </summary>
 public sealed class AccountPasswords(UserManager<HimUser> users, UserSessions sessions, PasswordResetTokens tokens, TimeProvider clock)
 {
@@ -34,8 +34,11 @@ public sealed class AccountPasswords(UserManager<HimUser> users, UserSessions se
     /// Sets <paramref name="password"/> (already checked with <see cref="ProblemsAsync"/>). <paramref name="mustChange"/>: the
     /// password was issued by an administrator, so the user must choose their own at the next sign-in. A lockout after
     /// failed sign-ins is lifted (the person has proved who they are another way); an administrator's lock stays.
+    /// <paramref name="keepSession"/>: the session that goes on (the user's own, when they change their password); the
+    /// others end.
     /// </summary>
-    public async Task<PasswordReplaced> ReplaceAsync(HimUser user, string password, bool mustChange, string endReason, CancellationToken ct)
+    public async Task<PasswordReplaced> ReplaceAsync(HimUser user, string password, bool mustChange, string endReason, CancellationToken ct,
+        Guid? keepSession = null)
     {
         ArgumentNullException.ThrowIfNull(user);
         var now = clock.GetUtcNow();
@@ -56,7 +59,7 @@ public sealed class AccountPasswords(UserManager<HimUser> users, UserSessions se
         }
 
         await tokens.RevokeAllAsync(user.Id, ct);
-        return new PasswordReplaced(result, await sessions.EndAllAsync(user.Id, endReason, ct));
+        return new PasswordReplaced(result, await sessions.EndAllAsync(user.Id, endReason, ct, except: keepSession));
     }
 
     /// <summary>

@@ -33,8 +33,8 @@ public sealed class ChangePasswordValidator : AbstractValidator<ChangePasswordCo
 /// <summary>
 /// The signed-in user changes their own password, proving the current one (NIST SP 800-63B 6.1.2.3: re-authenticate
 /// before a change of authenticator). The new one meets the password policy; every other session of the user ends
-/// (whoever may have learnt the old password loses what they opened with it) and this one is signed in again with a
-/// new session id and without the must-change mark. Attempts are throttled per user like sign-ins, so the form cannot be
+/// (whoever may have learnt the old password loses what they opened with it) and this one goes on, its ticket refreshed
+/// with the new security stamp and without the must-change mark. Attempts are throttled per user like sign-ins, so the form cannot be
 /// used to guess the current password from a session left open. Audited, success or a wrong current password.
 /// </summary>
 [RequiresPermission(Permissions.SignedIn)]
@@ -47,6 +47,7 @@ public sealed class ChangePasswordHandler(
     Throttle throttle,
     AccessAudit audit,
     IAuditActorAccessor actors,
+    ICurrentSession session,
     IValidator<ChangePasswordCommand> validator,
     IOptions<IdentityOptions> identity,
     TimeProvider clock) : Handler<ChangePasswordCommand, Result<PasswordChanged>>(permissions)
@@ -97,16 +98,17 @@ public sealed class ChangePasswordHandler(
             }
 
             var wasIssued = user.MustChangePassword;
-            var replaced = await passwords.ReplaceAsync(user, command.NewPassword, mustChange: false, SessionEndReason.PasswordChanged, token);
+            var replaced = await passwords.ReplaceAsync(user, command.NewPassword, mustChange: false, SessionEndReason.PasswordChanged, token,
+                keepSession: session.Id);
             if (!replaced.Result.Succeeded)
             {
                 return AccountErrors.PasswordChangedMeanwhile;
             }
 
-            // This browser's session was among those ended; it goes on as a new session (new id, the new security stamp, no
-            // must-change mark), stored by the ticket store in this same transaction.
+            // This browser's session goes on: its stored ticket gets the new security stamp and loses the must-change mark
+            // (the cookie handler renews the session it came with, through the ticket store, in this same transaction).
             await signIn.RefreshSignInAsync(user);
-            var others = Math.Max(0, replaced.SessionsEnded - 1);
+            var others = replaced.SessionsEnded;
             await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, "Password", user.Id.ToString(),
                 Purpose: wasIssued ? "issued password replaced by its user" : "password changed by its user",
                 Details: $"other sessions ended: {others}"), token);
