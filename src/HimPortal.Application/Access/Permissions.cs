@@ -6,7 +6,7 @@ namespace HimPortal.Application.Access;
 /// </summary>
 public static class Permissions
 {
-    /// <summary>Anyone, signed in or not: only signing in itself.</summary>
+    /// <summary>Anyone, signed in or not: only signing in itself and resetting a forgotten password.</summary>
     public const string Anyone = "Anyone";
 
     /// <summary>Any signed-in user: their own landing page and sign-out.</summary>
