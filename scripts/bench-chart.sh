@@ -92,7 +92,7 @@ for i in $(seq 1 $users); do
   email="bench.physician$i@bench.himportal.test"
   npi_arg=()
   [ -n "${npis[$((i - 1))]:-}" ] && npi_arg=(--practitioner-npi "${npis[$((i - 1))]}")
-  out="$(himportal users add --email "$email" --role Physician --name "Bench Physician $i" "${npi_arg[@]}" 2>&1)"
+  out="$(himportal users add --email "$email" --role Physician --name "Bench Physician $i" --no-password-change "${npi_arg[@]}" 2>&1)"
   echo "$email $(echo "$out" | sed -n 's/^Password: //p')" >>"$work/users.txt"
   if [ ${#npi_arg[@]} -eq 0 ]; then
     hp_psql $db -c "INSERT INTO access.treatment_assignments (id, patient_id, user_id, reason, assigned_at)
@@ -228,7 +228,7 @@ if [ "${HIMPORTAL_BENCH_UPLOAD:-0}" = 1 ]; then
   # A clerk uploads every bundle of the data folder through the page, as a browser would (multipart, antiforgery token),
   # while the 8 physicians keep reading the chart. wrk runs until the import job is done (SIGINT makes it report).
   clerk_email=bench.clerk@bench.himportal.test
-  clerk_password="$(himportal users add --email "$clerk_email" --role HimClerk --name "Bench Clerk" 2>&1 | sed -n 's/^Password: //p')"
+  clerk_password="$(himportal users add --email "$clerk_email" --role HimClerk --name "Bench Clerk" --no-password-change 2>&1 | sed -n 's/^Password: //p')"
   jar="$work/clerk.jar"
   token="$(curl -fs -c "$jar" -b "$jar" "$base/Account/Login" | grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')"
   curl -fs -o /dev/null -c "$jar" -b "$jar" "$base/Account/Login" --data-urlencode "Input.Email=$clerk_email" \

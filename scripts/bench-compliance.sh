@@ -163,7 +163,7 @@ done
 port="$(hp_free_port 5190 5191 5192 5193)"
 officer="officer@bench.himportal.test"
 if ! hp_psql "$db" -tAc "SELECT 1 FROM identity.users WHERE email = '$officer'" | grep -q 1; then
-  echo "$CO_PASSWORD" | himportal users add --email "$officer" --role ComplianceOfficer --name "Bench Officer" --password-stdin >/dev/null
+  echo "$CO_PASSWORD" | himportal users add --email "$officer" --role ComplianceOfficer --name "Bench Officer" --password-stdin --no-password-change >/dev/null
 fi
 (
   cd src/HimPortal.Web

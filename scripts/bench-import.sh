@@ -217,7 +217,7 @@ import_with_job() {
     touch "$warmup_corpus/.done"
   fi
   email="bench.clerk@bench.himportal.test"
-  password="$("$cli" users add --email "$email" --role HimClerk --name "Bench Clerk" 2>&1 | sed -n 's/^Password: //p')"
+  password="$("$cli" users add --email "$email" --role HimClerk --name "Bench Clerk" --no-password-change 2>&1 | sed -n 's/^Password: //p')"
   [ -n "$password" ] || { hp_log "$name: the clerk's account was not created"; return 1; }
   port="$(hp_free_port 5190 5191 5192)"; base="http://127.0.0.1:$port"
   (cd "$HP_ROOT/src/HimPortal.Web" && exec env "${extra_env[@]}" ASPNETCORE_ENVIRONMENT=Production Security__RequireHttps=false DataProtection__CertificatePath="$HP_STATE/dataprotection.pfx" DataProtection__CreateIfMissing=true Jobs__RunSchedules=false \

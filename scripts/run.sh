@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs HimPortal locally: starts PostgreSQL, creates the database and its two roles (schema owner, application login),
-# migrates, loads the Synthea patients of data/synthea-r4, creates one demo user per role, prints the URL and the demo sign-ins, and serves until Ctrl+C.
+# migrates, loads the Synthea patients of data/synthea-r4, creates one demo user per role, starts a local SMTP server
+# for the mail HimPortal sends (password-reset links), prints the URL, the demo sign-ins and where mail goes, and serves until Ctrl+C.
 set -euo pipefail
 source "$(dirname "$0")/lib/postgres.sh"
+source "$(dirname "$0")/lib/mail.sh"
 cd "$HP_ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
@@ -51,7 +53,7 @@ for role in Administrator HimManager HimClerk RoiSpecialist Physician Compliance
   grep -q "^$email " "$demo" && continue
   extra=()
   [ "$role" = Physician ] && [ -n "$demo_npi" ] && extra=(--practitioner-npi "$demo_npi")
-  if out="$(himportal users add --email "$email" --role "$role" --name "Demo $role" "${extra[@]}" 2>&1)"; then
+  if out="$(himportal users add --email "$email" --role "$role" --name "Demo $role" --no-password-change "${extra[@]}" 2>&1)"; then
     echo "$email $(echo "$out" | sed -n 's/^Password: //p') $role" >> "$demo"
   else
     hp_log "$email: $out"
@@ -60,11 +62,22 @@ done
 
 port="$(hp_free_port "${HIMPORTAL_PORT:-5080}" 5081 5082 5083)"
 url="http://127.0.0.1:$port"
+
+# Mail (the "Forgot your password?" links) goes through a real SMTP server on loopback into a Maildir here.
+mail_dir="$HP_STATE/mail"
+hp_start_mail_server "$mail_dir"
+trap 'kill "$HIMPORTAL_SMTP_PID" 2>/dev/null || true' EXIT
+export Mail__Host=127.0.0.1 Mail__Port="$HIMPORTAL_SMTP_PORT" Mail__UseTls=false \
+  Mail__From=himportal@demo.himportal.test Mail__PublicUrl="$url"
+
 echo
 echo "HimPortal is starting at $url"
 echo
 echo "Demo sign-ins (one per role):"
 awk '{ printf "  %-19s %-42s %s\n", $3, $1, $2 }' "$demo"
+echo
+echo "Mail HimPortal sends (password-reset links) is delivered by a local SMTP server (127.0.0.1:$HIMPORTAL_SMTP_PORT)"
+echo "into $mail_dir/new, one file per message:  ls -t $mail_dir/new | head -1"
 echo
 cd src/HimPortal.Web
 # Production, as a hospital runs it: Development would show any exception's stack trace (and the request's cookies) on
@@ -77,4 +90,5 @@ export Security__RequireHttps=false
 export DataProtection__CertificatePath="$HP_STATE/dataprotection.pfx" DataProtection__CreateIfMissing=true
 # The web app holds the application login only, never the schema owner's (migrations ran above).
 unset ConnectionStrings__HimPortalAdmin
-exec dotnet bin/Release/net10.0/HimPortal.Web.dll --urls "$url"
+# Not exec: the SMTP server stops with the web app (the trap above).
+dotnet bin/Release/net10.0/HimPortal.Web.dll --urls "$url"

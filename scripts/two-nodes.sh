@@ -57,7 +57,7 @@ patient_id="$(hp_psql $db -At -c "SELECT p.id FROM clinical.patients p ORDER BY 
 : >"$work/users.txt"
 for i in $(seq 1 $users); do
   email="node.physician$i@two-nodes.himportal.test"
-  out="$(himportal users add --email "$email" --role Physician --name "Two-node Physician $i" 2>&1)"
+  out="$(himportal users add --email "$email" --role Physician --name "Two-node Physician $i" --no-password-change 2>&1)"
   echo "$email $(echo "$out" | sed -n 's/^Password: //p')" >>"$work/users.txt"
   hp_psql $db -c "INSERT INTO access.treatment_assignments (id, patient_id, user_id, reason, assigned_at)
     SELECT gen_random_uuid(), '$patient_id', id, 'two-node check', now() FROM identity.users WHERE email = '$email'" >/dev/null

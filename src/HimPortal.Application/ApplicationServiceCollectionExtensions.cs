@@ -26,6 +26,10 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<AuditAppender>();
         services.AddScoped<Access.Sessions.UserSessions>();
         services.AddScoped<Access.Sessions.SessionStore>();
+        services.TryAddSingleton<Access.Sessions.ICurrentSession, Access.Sessions.NoCurrentSession>();
+        services.AddScoped<Access.Identity.PasswordResetTokens>();
+        services.AddScoped<Access.Identity.AccountPasswords>();
+        services.AddSingleton<Common.Mail.MailSender>();
         services.AddScoped<ChartGate>();
         services.AddScoped<Access.History.AccessHistory>();
         services.TryAddSingleton<Charts.GetChart.ChartContentCache>();
@@ -41,6 +45,8 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSettings<Audit.AuditOptions>(Audit.AuditOptions.Section);
         services.AddSettings<Charts.ChartsOptions>(Charts.ChartsOptions.Section);
         services.AddSettings<Compliance.ComplianceOptions>(Compliance.ComplianceOptions.Section);
+        services.AddSettings<Common.Mail.MailOptions>(Common.Mail.MailOptions.Section);
+        services.AddSettings<Accounts.AccountsOptions>(Accounts.AccountsOptions.Section);
         services.AddHimPortalIdentityPolicy();
         services.AddScoped<Access.Sensitivity.SensitivityReader>();
         services.TryAddSingleton<Common.Throttles.Throttle>();

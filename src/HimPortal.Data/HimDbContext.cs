@@ -19,6 +19,8 @@ public sealed class HimDbContext(DbContextOptions<HimDbContext> options)
 {
     public DbSet<UserSession> UserSessions => Set<UserSession>();
 
+    public DbSet<PasswordResetToken> PasswordResetTokens => Set<PasswordResetToken>();
+
     public DbSet<AccessEvent> AccessEvents => Set<AccessEvent>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

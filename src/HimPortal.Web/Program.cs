@@ -23,6 +23,7 @@ builder.Services.AddHimPortalData();
 builder.Services.AddHimPortalApplication();
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<IAuditActorAccessor, HttpAuditActorAccessor>();
+builder.Services.AddScoped<HimPortal.Application.Access.Sessions.ICurrentSession, HttpCurrentSession>();
 
 builder.Services.AddIdentity<HimUser, HimRole>()
     .AddStores()
@@ -102,6 +103,7 @@ app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
+app.UseMiddleware<PasswordChangeGate>();
 app.UseAuthorization();
 
 app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();

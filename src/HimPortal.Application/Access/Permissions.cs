@@ -6,13 +6,19 @@ namespace HimPortal.Application.Access;
 /// </summary>
 public static class Permissions
 {
-    /// <summary>Anyone, signed in or not: only signing in itself.</summary>
+    /// <summary>Anyone, signed in or not: only signing in itself and resetting a forgotten password.</summary>
     public const string Anyone = "Anyone";
 
     /// <summary>Any signed-in user: their own landing page and sign-out.</summary>
     public const string SignedIn = "SignedIn";
 
     public const string UsersManage = "Users.Manage";
+
+    /// <summary>
+    /// Send account mail on someone's behalf (a password-reset link asked for on the sign-in page by someone not signed
+    /// in): the scheduler's jobs only, so the link is made and sent in the background, never in the anonymous request.
+    /// </summary>
+    public const string AccountsNotify = "Accounts.Notify";
     public const string IntakeImport = "Intake.Import";
     public const string IntakeIndex = "Intake.Index";
     /// <summary>Find a patient by name, MRN or birth date (name, sex, birth date, MRN, last visit: enough to pick the right one).</summary>
@@ -69,7 +75,7 @@ public static class Permissions
 
     public static readonly IReadOnlyList<string> All =
     [
-        SignedIn, UsersManage, IntakeImport, IntakeIndex, ChartsSearch, ChartsDemographics, ChartsEncounters, ChartsDocuments,
+        SignedIn, UsersManage, AccountsNotify, IntakeImport, IntakeIndex, ChartsSearch, ChartsDemographics, ChartsEncounters, ChartsDocuments,
         ChartsRead, ChartsBreakGlass, ChartAccessManage, RecordsCorrect, SensitivityRead, SensitivityConfigure, CompletionSign, CompletionManage, AuditReview, AuditManageRules, AuditMaintain,
         JobsMonitor, RoiProcess,
         DepartmentDashboard, PortalSelf,

@@ -31,7 +31,7 @@ public static class RolePermissions
             Permissions.ChartsDemographics),
         [Roles.Patient] = Set(Permissions.PortalSelf),
         [Roles.System] = Set(Permissions.AuditMaintain, Permissions.AuditManageRules, Permissions.AuditReview, Permissions.IntakeImport,
-            Permissions.SensitivityRead),
+            Permissions.SensitivityRead, Permissions.AccountsNotify),
         [Roles.Console] = Set(Permissions.AuditMaintain, Permissions.AuditReview, Permissions.UsersManage, Permissions.IntakeImport,
             Permissions.JobsMonitor),
     }.ToFrozenDictionary(StringComparer.Ordinal);

@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace HimPortal.Application.Access;
 
 /// <summary>The roles of the HIM department. Pages and handlers never ask for a role: they ask for a <see cref="Permissions"/> entry.</summary>
@@ -27,9 +29,40 @@ public static class Roles
     public static readonly IReadOnlyList<string> All =
         [Administrator, HimManager, HimClerk, RoiSpecialist, Physician, ComplianceOfficer, Patient];
 
+    /// <summary>
+    /// How people read each role: every page shows these, while code, claims, the audit and the console keep the internal
+    /// names above (an audit row's roles are data, compared by rules and exported as they are).
+    /// </summary>
+    private static readonly FrozenDictionary<string, string> DisplayNames = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [Administrator] = "Administrator",
+        [HimManager] = "HIM manager",
+        [HimClerk] = "HIM clerk",
+        [RoiSpecialist] = "Release-of-information specialist",
+        [Physician] = "Physician",
+        [ComplianceOfficer] = "Compliance officer",
+        [Patient] = "Patient",
+        [System] = "Scheduler (system)",
+        [Console] = "Console operator",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
     public static bool IsKnown(string role) => Normalize(role) is not null;
 
-    /// <summary>Returns the canonical spelling of a role name given in any case, or null when there is no such role.</summary>
-    public static string? Normalize(string role) =>
-        All.FirstOrDefault(r => string.Equals(r, role.Trim(), StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// Returns the canonical spelling of a role given by its internal name or its display name, in any case, or null when
+    /// there is no such role.
+    /// </summary>
+    public static string? Normalize(string role)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        var given = role.Trim();
+        return All.FirstOrDefault(r => string.Equals(r, given, StringComparison.OrdinalIgnoreCase)
+                                       || string.Equals(DisplayNames[r], given, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The role as people read it ("HIM manager"); an unknown name is shown as it is.</summary>
+    public static string DisplayName(string role) => DisplayNames.GetValueOrDefault(role, role);
+
+    /// <summary>Several roles as people read them, in the order given, comma-separated.</summary>
+    public static string Display(IEnumerable<string> roles) => string.Join(", ", roles.Select(DisplayName));
 }

@@ -15,11 +15,17 @@ public enum ErrorKind
     Conflict,
 }
 
+/// <summary>One problem with one field of a request: the field's name (as the request spells it) and what is wrong.</summary>
+public sealed record FieldError(string Field, string Message);
+
 /// <summary>
 /// An expected failure: a kind, a stable code (for tests and the audit), a message for the user naming what was wrong,
-/// and the field it concerns. Exceptions are for bugs and outages.
+/// and the field it concerns. Invalid input may name several fields at once (<see cref="Fields"/>): a form shows every
+/// mistake in one answer rather than one per attempt. Exceptions are for bugs and outages.
 /// </summary>
-public sealed record Error(ErrorKind Kind, string Code, string Message, string? Field = null)
+/// <param name="Field">The first field concerned (all of them are in <see cref="Fields"/>).</param>
+/// <param name="Fields">Every problem, when there are several; <see cref="Message"/> then holds them all in one line.</param>
+public sealed record Error(ErrorKind Kind, string Code, string Message, string? Field = null, IReadOnlyList<FieldError>? Fields = null)
 {
     /// <summary>No such record, or one the user may not know exists: answered the same way (404) either way.</summary>
     public static Error NotFound(string message = "There is no such record.") => new(ErrorKind.NotFound, "not-found", message);
@@ -30,11 +36,23 @@ public sealed record Error(ErrorKind Kind, string Code, string Message, string? 
 
     public static Error Conflict(string message) => new(ErrorKind.Conflict, "conflict", message);
 
-    /// <summary>The first failure of a FluentValidation result, as the message the form shows beside its field.</summary>
+    /// <summary>Every failure of a FluentValidation result, each beside its field.</summary>
     public static Error Invalid(ValidationResult validation)
     {
         ArgumentNullException.ThrowIfNull(validation);
-        var first = validation.Errors[0];
-        return new(ErrorKind.Invalid, "invalid", first.ErrorMessage, first.PropertyName);
+        return Invalid(validation.Errors.Select(e => new FieldError(e.PropertyName, e.ErrorMessage)).ToList());
     }
+
+    /// <summary>Several problems at once (a form's every mistake), under <paramref name="code"/>.</summary>
+    public static Error Invalid(IReadOnlyList<FieldError> problems, string code = "invalid")
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        ArgumentOutOfRangeException.ThrowIfZero(problems.Count);
+        var distinct = problems.Distinct().ToList();
+        return new(ErrorKind.Invalid, code, string.Join(" ", distinct.Select(p => p.Message).Distinct(StringComparer.Ordinal)),
+            distinct[0].Field, distinct);
+    }
+
+    /// <summary>The problems to show: every field's, or the one message (under its field, if any).</summary>
+    public IReadOnlyList<FieldError> Problems => Fields is { Count: > 0 } fields ? fields : [new FieldError(Field ?? "", Message)];
 }

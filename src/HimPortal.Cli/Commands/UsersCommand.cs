@@ -31,9 +31,15 @@ internal static class UsersCommand
             Description = "Read the password from the first line of standard input instead of generating one.",
         };
 
-        var add = new Command("add", "Create a user with one or more roles. Without --password-stdin a strong password is generated and printed.")
+        var noPasswordChange = new Option<bool>("--no-password-change")
         {
-            email, roles, name, npi, department, familyName, addressLine, city, state, postalCode, patientMrn, passwordStdin,
+            Description = "Do not make the user choose their own password at the first sign-in (only for an account no person uses: a demo, a benchmark).",
+        };
+
+        var add = new Command("add",
+            "Create a user with one or more roles. Without --password-stdin a strong password is generated and printed. The user must choose their own at the first sign-in.")
+        {
+            email, roles, name, npi, department, familyName, addressLine, city, state, postalCode, patientMrn, passwordStdin, noPasswordChange,
         };
         add.SetAction(async (parse, ct) =>
         {
@@ -54,7 +60,8 @@ internal static class UsersCommand
             var result = await handler.HandleAsync(new CreateUserCommand(
                 parse.GetValue(email)!, parse.GetValue(name), parse.GetValue(roles) ?? [], parse.GetValue(npi), password,
                 new UserProfile(parse.GetValue(department), parse.GetValue(familyName), parse.GetValue(addressLine), parse.GetValue(city),
-                    parse.GetValue(state), parse.GetValue(postalCode), parse.GetValue(patientMrn))), ct);
+                    parse.GetValue(state), parse.GetValue(postalCode), parse.GetValue(patientMrn)),
+                RequirePasswordChange: !parse.GetValue(noPasswordChange)), ct);
             if (!result.IsSuccess)
             {
                 await Console.Error.WriteLineAsync("error: " + result.Error!.Message);
@@ -66,6 +73,11 @@ internal static class UsersCommand
             if (created.GeneratedPassword is not null)
             {
                 Console.WriteLine("Password: " + created.GeneratedPassword);
+            }
+
+            if (!parse.GetValue(noPasswordChange))
+            {
+                Console.WriteLine("The user chooses their own password at the first sign-in.");
             }
 
             return 0;

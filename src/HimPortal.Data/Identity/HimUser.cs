@@ -36,6 +36,15 @@ public sealed class HimUser : IdentityUser<Guid>
     public string? PatientMrn { get; set; }
 
     public DateTimeOffset? LastSignInAt { get; set; }
+
+    /// <summary>
+    /// The password was issued by an administrator (a new account, a reset): until the user chooses their own, signing in
+    /// reaches only the change-password page. An issued password is known to someone besides its user.
+    /// </summary>
+    public bool MustChangePassword { get; set; }
+
+    /// <summary>When the password was last set (by its user, an administrator or a reset link); null before the first change.</summary>
+    public DateTimeOffset? PasswordChangedAt { get; set; }
 }
 
 public sealed class HimRole : IdentityRole<Guid>

@@ -7,7 +7,7 @@ namespace HimPortal.Web.Infrastructure;
 /// <summary>
 /// The one mapping from a handler's failure to a page's answer, by its <see cref="ErrorKind"/>, never by its code:
 /// not found is 404 (also for what the user may not know exists), forbidden is 403 (the refusal is already audited by
-/// the handler), and invalid input or a conflict go on the form, shown again with nothing changed.
+/// the handler), and invalid input or a conflict go on the form, shown again with nothing changed, every problem listed.
 /// </summary>
 public static class ResultResponses
 {
@@ -29,7 +29,7 @@ public static class ResultResponses
             return error.Kind == ErrorKind.Conflict ? new ConflictObjectResult(error.Message) : page.BadRequest(error.Message);
         }
 
-        page.ModelState.AddModelError(string.Empty, error.Message);
+        AddProblems(page, error);
         return form();
     }
 
@@ -44,7 +44,19 @@ public static class ResultResponses
             return page.Refuse(error);
         }
 
-        page.ModelState.AddModelError(string.Empty, error.Message);
+        AddProblems(page, error);
         return await form();
+    }
+
+    /// <summary>
+    /// Every problem of the error (a form's every mistake at once), each under its field's name as the request spells it;
+    /// the forms' validation summaries list them all.
+    /// </summary>
+    private static void AddProblems(PageModel page, Error error)
+    {
+        foreach (var problem in error.Problems)
+        {
+            page.ModelState.AddModelError(problem.Field, problem.Message);
+        }
     }
 }

@@ -27,6 +27,11 @@ public sealed class DatabaseTicketStore(
         await UseStoreAsync(async store => id = await store.StartAsync(userId, TicketSerializer.Default.Serialize(ticket),
             options.CurrentValue.AbsoluteLifetime, context?.Connection.RemoteIpAddress?.ToString(),
             context?.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null, CancellationToken.None));
+        if (context is not null)
+        {
+            context.Items[HttpCurrentSession.ItemKey] = id;
+        }
+
         return id.ToString("N");
     }
 
@@ -72,6 +77,10 @@ public sealed class DatabaseTicketStore(
             }
 
             result = ticket;
+            if (http.HttpContext is { } current)
+            {
+                current.Items[HttpCurrentSession.ItemKey] = id;
+            }
         });
         return result;
     }

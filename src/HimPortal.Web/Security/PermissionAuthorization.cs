@@ -46,7 +46,10 @@ public static class AuthorizationSetup
     {
         conventions.AuthorizePage("/Index", Permissions.SignedIn);
         conventions.AuthorizePage("/Account/Logout", Permissions.SignedIn);
+        conventions.AuthorizePage("/Account/ChangePassword", Permissions.SignedIn);
         conventions.AllowAnonymousToPage("/Account/Login");
+        conventions.AllowAnonymousToPage("/Account/ForgotPassword");
+        conventions.AllowAnonymousToPage("/Account/ResetPassword");
         conventions.AllowAnonymousToPage("/Account/AccessDenied");
         conventions.AllowAnonymousToPage("/Error");
         conventions.AuthorizeFolder("/Administration", Permissions.UsersManage);

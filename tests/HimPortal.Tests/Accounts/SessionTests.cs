@@ -65,7 +65,7 @@ public sealed class SessionTests(WebFixture web) : IClassFixture<WebFixture>
             var user = (await scope.ServiceProvider.GetRequiredService<GetUserHandler>().HandleAsync(new GetUserQuery(persona.Id), default)).Value!;
             user.ActiveSessions.ShouldBe(1);
             var locked = await scope.ServiceProvider.GetRequiredService<LockUserHandler>()
-                .HandleAsync(new LockUserCommand(persona.Id, true, user.ConcurrencyStamp), default);
+                .HandleAsync(new LockUserCommand(persona.Id, true, user.ConcurrencyStamp, "left the hospital"), default);
             locked.IsSuccess.ShouldBeTrue(locked.Error?.Message);
         }
 

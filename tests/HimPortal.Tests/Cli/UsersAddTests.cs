@@ -23,6 +23,9 @@ public sealed class UsersAddTests(TestDatabase database) : IClassFixture<TestDat
         var user = (await users.FindByEmailAsync("first.admin@hospital.example")).ShouldNotBeNull();
         (await users.CheckPasswordAsync(user, password)).ShouldBeTrue();
         (await users.GetRolesAsync(user)).ShouldBe(["Administrator"]);
+        // The operator knows this password: its user must choose their own at the first sign-in.
+        user.MustChangePassword.ShouldBeTrue();
+        run.Output.ShouldContain("The user chooses their own password at the first sign-in.");
         var audited = await database.ScalarAsync<long>(
             $"SELECT count(*) FROM audit.access_events WHERE action = 'admin' AND resource_id = '{user.Id}' AND user_name LIKE 'cli:%'");
         audited.ShouldBe(1);
@@ -32,10 +35,12 @@ public sealed class UsersAddTests(TestDatabase database) : IClassFixture<TestDat
     public async Task A_password_from_stdin_and_a_practitioner_npi_are_stored()
     {
         var run = await CliRunner.RunAsync(database, "marble-orchard-lantern-velvet", "users", "add",
-            "--email", "dr.link@hospital.example", "--role", "physician", "--practitioner-npi", "9999999619", "--password-stdin");
+            "--email", "dr.link@hospital.example", "--role", "physician", "--practitioner-npi", "9999999619", "--password-stdin",
+            "--no-password-change");
 
         run.ExitCode.ShouldBe(0, run.Error);
         run.Output.ShouldNotContain("Password:");
+        run.Output.ShouldNotContain("first sign-in");
         await using var services = database.Services();
         await using var scope = services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<HimUser>>();
@@ -43,6 +48,21 @@ public sealed class UsersAddTests(TestDatabase database) : IClassFixture<TestDat
         user.PractitionerNpi.ShouldBe("9999999619");
         (await users.CheckPasswordAsync(user, "marble-orchard-lantern-velvet")).ShouldBeTrue();
         (await users.GetRolesAsync(user)).ShouldBe(["Physician"]);
+        user.MustChangePassword.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_role_may_be_given_by_the_name_the_pages_show()
+    {
+        var run = await CliRunner.RunAsync(database, null, "users", "add", "--email", "roi.display@hospital.example",
+            "--role", "Release-of-information specialist", "--no-password-change");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        await using var services = database.Services();
+        await using var scope = services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<HimUser>>();
+        var user = (await users.FindByEmailAsync("roi.display@hospital.example")).ShouldNotBeNull();
+        (await users.GetRolesAsync(user)).ShouldBe(["RoiSpecialist"]);
     }
 
     [Theory]

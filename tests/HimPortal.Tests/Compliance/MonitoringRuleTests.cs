@@ -258,7 +258,7 @@ public sealed class MonitoringRuleTests(ComplianceWorld world) : IClassFixture<C
         {
             var user = await scope.ServiceProvider.GetRequiredService<GetUserHandler>().HandleAsync(new GetUserQuery(locked.Id), CancellationToken.None);
             (await scope.ServiceProvider.GetRequiredService<LockUserHandler>()
-                .HandleAsync(new LockUserCommand(locked.Id, true, user.Value!.ConcurrencyStamp), CancellationToken.None)).IsSuccess.ShouldBeTrue();
+                .HandleAsync(new LockUserCommand(locked.Id, true, user.Value!.ConcurrencyStamp, "left the hospital"), CancellationToken.None)).IsSuccess.ShouldBeTrue();
             var other = await scope.ServiceProvider.GetRequiredService<GetUserHandler>().HandleAsync(new GetUserQuery(demoted.Id), CancellationToken.None);
             (await scope.ServiceProvider.GetRequiredService<ChangeRolesHandler>()
                 .HandleAsync(new ChangeRolesCommand(demoted.Id, [Roles.HimClerk], other.Value!.ConcurrencyStamp), CancellationToken.None)).IsSuccess.ShouldBeTrue();

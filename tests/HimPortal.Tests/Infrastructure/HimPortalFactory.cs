@@ -16,6 +16,9 @@ public sealed class HimPortalFactory(TestDatabase database, bool kestrel = false
 {
     public TestClock Clock { get; } = new();
 
+    /// <summary>The Kestrel port (browser tests); 0 for any free one. A fixed one lets links in mail name the server.</summary>
+    public int KestrelPort { get; init; }
+
     /// <summary>Whether this host runs the clustered schedules (off by default).</summary>
     public bool RunSchedules { get; init; }
 
@@ -48,7 +51,7 @@ public sealed class HimPortalFactory(TestDatabase database, bool kestrel = false
         ArgumentNullException.ThrowIfNull(builder);
         if (kestrel)
         {
-            UseKestrel(0);
+            UseKestrel(KestrelPort);
         }
 
         builder.UseEnvironment(Environment);

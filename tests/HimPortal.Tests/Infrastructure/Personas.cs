@@ -19,7 +19,9 @@ public static class Personas
         var handler = scope.ServiceProvider.GetRequiredService<CreateUserHandler>();
         var password = PasswordGenerator.Generate();
         email ??= $"{role.ToLowerInvariant()}.{Guid.NewGuid().ToString("N")[..8]}@test.himportal.example";
-        var result = await handler.HandleAsync(new CreateUserCommand(email, name ?? "Test " + role, [role], npi, password), CancellationToken.None);
+        // A persona's password is the test's own, not an issued one to replace (the forced change has tests of its own).
+        var result = await handler.HandleAsync(new CreateUserCommand(email, name ?? "Test " + role, [role], npi, password, RequirePasswordChange: false),
+            CancellationToken.None);
         result.IsSuccess.ShouldBeTrue(result.Error?.Message);
         return new Persona(result.Value!.Id, email, password, role);
     }

@@ -1,7 +1,9 @@
 using HimPortal.Application.Common;
 using HimPortal.Data;
+using HimPortal.Data.Identity;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace HimPortal.Application.Access.Identity;
@@ -38,8 +40,15 @@ public static class IdentitySetup
         options.SignIn.RequireConfirmedAccount = false;
     }
 
-    public static IdentityBuilder AddStores(this IdentityBuilder builder) =>
-        builder
+    public static IdentityBuilder AddStores(this IdentityBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        // The NIST validator is the whole policy (its minimum length included): Identity's default validator would only
+        // repeat the length rule in other words, and a form lists every problem.
+        builder.Services.RemoveAll<IPasswordValidator<HimUser>>();
+        return builder
             .AddEntityFrameworkStores<HimDbContext>()
-            .AddPasswordValidator<NistPasswordValidator>();
+            .AddPasswordValidator<NistPasswordValidator>()
+            .AddClaimsPrincipalFactory<HimUserClaimsPrincipalFactory>();
+    }
 }

@@ -10,16 +10,19 @@ public static class SessionEndReason
     public const string LifetimeExceeded = "lifetime-exceeded";
     public const string AccountLocked = "account-locked";
     public const string RolesChanged = "roles-changed";
+    public const string PasswordChanged = "password-changed";
+    public const string PasswordReset = "password-reset";
 }
 
 /// <summary>Ends a user's server-side sessions, in the caller's transaction, so the change and the sign-out land together.</summary>
 public sealed class UserSessions(HimDbContext db, TimeProvider clock)
 {
-    public Task<int> EndAllAsync(Guid userId, string reason, CancellationToken ct)
+    /// <param name="except">A session that goes on (the one the user changed their own password in); null: every one ends.</param>
+    public Task<int> EndAllAsync(Guid userId, string reason, CancellationToken ct, Guid? except = null)
     {
         var now = clock.GetUtcNow();
         return db.UserSessions
-            .Where(s => s.UserId == userId && s.EndedAt == null)
+            .Where(s => s.UserId == userId && s.EndedAt == null && (except == null || s.Id != except))
             .ExecuteUpdateAsync(set => set.SetProperty(s => s.EndedAt, now).SetProperty(s => s.EndReason, reason), ct);
     }
 }

@@ -11,7 +11,8 @@ namespace HimPortal.Application.Accounts.SignIn;
 
 public sealed record SignInCommand(string Email, string Password);
 
-public sealed record SignedIn(Guid UserId, IReadOnlyList<string> Roles);
+/// <param name="MustChangePassword">The password was issued by an administrator: the user chooses their own before anything else.</param>
+public sealed record SignedIn(Guid UserId, IReadOnlyList<string> Roles, bool MustChangePassword = false);
 
 public sealed class SignInValidator : AbstractValidator<SignInCommand>
 {
@@ -76,7 +77,7 @@ public sealed class SignInHandler(
                 // Not through UserManager: a sign-in must not bump the concurrency stamp an administrator may be editing against.
                 await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(set => set.SetProperty(u => u.LastSignInAt, now), token);
                 await audit.RecordAsync(new AuditRecord(AuditAction.Login, AuditOutcome.Success, "Session", Actor: actor), token);
-                return Result<SignedIn>.Success(new SignedIn(user.Id, roles));
+                return Result<SignedIn>.Success(new SignedIn(user.Id, roles, user.MustChangePassword));
             }
 
             if (result.IsLockedOut)

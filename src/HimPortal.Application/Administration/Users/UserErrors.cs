@@ -17,6 +17,9 @@ public static class UserErrors
 
     public static Error CannotLockSelf => new(ErrorKind.Invalid, "user.lock-self", "You cannot lock your own account.");
 
+    public static Error CannotResetOwnPassword => new(ErrorKind.Invalid, "user.reset-self",
+        "You cannot reset your own password here: change it under Change password (it asks for the current one).");
+
     public static Error CannotDropOwnAdministrator =>
         new(ErrorKind.Invalid, "user.own-admin-role", "You cannot remove the Administrator role from your own account.", "Roles");
 

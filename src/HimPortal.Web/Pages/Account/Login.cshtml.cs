@@ -1,4 +1,5 @@
 using HimPortal.Application.Accounts.SignIn;
+using HimPortal.Application.Common.Mail;
 using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace HimPortal.Web.Pages.Account;
 
-public sealed class LoginModel(SignInHandler handler, IOptions<IdentityOptions> identity) : PageModel
+public sealed class LoginModel(SignInHandler handler, IOptions<IdentityOptions> identity, IOptions<MailOptions> mail) : PageModel
 {
     public sealed class InputModel
     {
@@ -28,6 +29,13 @@ public sealed class LoginModel(SignInHandler handler, IOptions<IdentityOptions> 
 
     public int MaxFailures => identity.Value.Lockout.MaxFailedAccessAttempts;
 
+    /// <summary>Whether "Forgot your password?" can mail a link (a mail server is configured).</summary>
+    public bool CanResetByMail => mail.Value.IsConfigured;
+
+    /// <summary>Arrived from a reset link that set a new password.</summary>
+    [BindProperty(SupportsGet = true)]
+    public bool Reset { get; set; }
+
     public IActionResult OnGet() =>
         User.Identity?.IsAuthenticated == true ? LocalRedirect(SafeReturnUrl()) : Page();
 
@@ -40,7 +48,10 @@ public sealed class LoginModel(SignInHandler handler, IOptions<IdentityOptions> 
             return this.Refuse(result.Error!, Page);
         }
 
-        return LocalRedirect(SafeReturnUrl());
+        // An issued password: the change page first (the gate would send the user there anyway), then where they were going.
+        return result.Value!.MustChangePassword
+            ? RedirectToPage("/Account/ChangePassword", new { returnUrl = SafeReturnUrl() })
+            : LocalRedirect(SafeReturnUrl());
     }
 
     /// <summary>Only a local path: an open redirect after sign-in is a phishing aid.</summary>

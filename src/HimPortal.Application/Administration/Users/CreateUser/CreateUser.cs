@@ -12,13 +12,19 @@ using Microsoft.EntityFrameworkCore;
 namespace HimPortal.Application.Administration.Users.CreateUser;
 
 /// <param name="Password">Null to generate a strong password, returned once in <see cref="CreatedUser.GeneratedPassword"/>.</param>
+/// <param name="RequirePasswordChange">
+/// The user must choose their own password at the first sign-in (the administrator knows this one). Always so from the
+/// administrator's page and by default from the console; the console's operator may waive it for an account that is no
+/// person's (a demo, a benchmark's load).
+/// </param>
 public sealed record CreateUserCommand(
     string Email,
     string? DisplayName,
     IReadOnlyList<string> Roles,
     string? PractitionerNpi = null,
     string? Password = null,
-    UserProfile? Profile = null);
+    UserProfile? Profile = null,
+    bool RequirePasswordChange = true);
 
 public sealed record CreatedUser(Guid Id, string Email, string? GeneratedPassword);
 
@@ -26,7 +32,10 @@ public sealed class CreateUserValidator : AbstractValidator<CreateUserCommand>
 {
     public CreateUserValidator()
     {
-        RuleFor(c => c.Email).NotEmpty().MaximumLength(256).EmailAddress().WithMessage("'{PropertyValue}' is not an e-mail address.");
+        // Every field checked, one message each: the form reports all its mistakes at once.
+        RuleLevelCascadeMode = CascadeMode.Stop;
+        RuleFor(c => c.Email).NotEmpty().WithMessage("Enter the user's e-mail address.")
+            .MaximumLength(256).EmailAddress().WithMessage("'{PropertyValue}' is not an e-mail address.");
         RuleFor(c => c.DisplayName).MaximumLength(200);
         RuleFor(c => c.Roles).ValidRoles();
         RuleFor(c => c.PractitionerNpi).ValidNpi().When(c => c.PractitionerNpi is not null);
@@ -37,11 +46,17 @@ public sealed class CreateUserValidator : AbstractValidator<CreateUserCommand>
     }
 }
 
+/// <summary>
+/// Creates an account with its roles and a password (generated and shown once, or given), which the user must replace
+/// at the first sign-in unless the console waived it. Every mistake is reported at once: the form's rules, the password
+/// policy, and an e-mail address or NPI already taken.
+/// </summary>
 [RequiresPermission(Permissions.UsersManage)]
 public sealed class CreateUserHandler(
     PermissionCheck permissions,
     HimDbContext db,
     UserManager<HimUser> users,
+    AccountPasswords passwords,
     AccessAudit audit,
     AccessHistory history,
     IValidator<CreateUserCommand> validator,
@@ -51,13 +66,10 @@ public sealed class CreateUserHandler(
     {
         ArgumentNullException.ThrowIfNull(command);
         var validation = await validator.ValidateAsync(command, ct);
-        if (!validation.IsValid)
-        {
-            var first = validation.Errors[0];
-            return Error.Invalid(validation);
-        }
+        var problems = validation.Errors.Select(e => new FieldError(e.PropertyName, e.ErrorMessage)).ToList();
+        bool Valid(string field) => problems.All(p => p.Field != field);
 
-        var email = command.Email.Trim();
+        var email = (command.Email ?? "").Trim();
         var generated = command.Password is null ? PasswordGenerator.Generate() : null;
         var user = new HimUser
         {
@@ -69,19 +81,35 @@ public sealed class CreateUserHandler(
             PractitionerNpi = command.PractitionerNpi,
             CreatedAt = clock.GetUtcNow(),
             LockoutEnabled = true,
+            MustChangePassword = command.RequirePasswordChange,
         };
         command.Profile?.ApplyTo(user);
+        if (command.Password is not null)
+        {
+            problems.AddRange((await passwords.ProblemsAsync(user, command.Password)).Select(p => new FieldError("Password", p)));
+        }
 
         return await db.InTransactionAsync<Result<CreatedUser>>(async token =>
         {
-            if (await users.FindByEmailAsync(email) is not null)
+            var all = new List<FieldError>(problems);
+            Error? duplicate = null;
+            if (Valid(nameof(CreateUserCommand.Email)) && await users.FindByEmailAsync(email) is not null)
             {
-                return UserErrors.DuplicateEmail(email);
+                duplicate = UserErrors.DuplicateEmail(email);
+                all.Add(new FieldError(duplicate.Field!, duplicate.Message));
             }
 
-            if (user.PractitionerNpi is { } npi && await db.Users.AnyAsync(u => u.PractitionerNpi == npi, token))
+            if (Valid(nameof(CreateUserCommand.PractitionerNpi)) && user.PractitionerNpi is { } npi
+                && await db.Users.AnyAsync(u => u.PractitionerNpi == npi, token))
             {
-                return UserErrors.DuplicateNpi(npi);
+                duplicate = UserErrors.DuplicateNpi(npi);
+                all.Add(new FieldError(duplicate.Field!, duplicate.Message));
+            }
+
+            if (all.Count > 0)
+            {
+                // A lone duplicate keeps its own code (the console and tests tell it from the rest).
+                return all.Count == 1 && duplicate is not null ? duplicate : Error.Invalid(all);
             }
 
             var created = await users.CreateAsync(user, command.Password ?? generated!);
@@ -104,7 +132,8 @@ public sealed class CreateUserHandler(
             // Privacy monitoring compares accesses with the profile and roles of their time, from the account's creation on.
             await history.UserCreatedAsync(user, roles, token);
             await audit.RecordAsync(new AuditRecord(AuditAction.Admin, AuditOutcome.Success, "User", user.Id.ToString(),
-                Details: $"created account; roles={string.Join(',', roles)}" + (user.PractitionerNpi is null ? "" : "; practitioner NPI linked")), token);
+                Details: $"created account; roles={string.Join(',', roles)}" + (user.PractitionerNpi is null ? "" : "; practitioner NPI linked")
+                         + (user.MustChangePassword ? "; password change required at first sign-in" : "")), token);
             return Result<CreatedUser>.Success(new CreatedUser(user.Id, email, generated));
         }, ct);
     }

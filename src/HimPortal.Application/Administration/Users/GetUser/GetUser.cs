@@ -21,7 +21,9 @@ public sealed record UserDetails(
     DateTimeOffset? LastSignInAt,
     int ActiveSessions,
     string ConcurrencyStamp,
-    UserProfile Profile);
+    UserProfile Profile,
+    bool MustChangePassword = false,
+    DateTimeOffset? PasswordChangedAt = null);
 
 [RequiresPermission(Permissions.UsersManage)]
 public sealed class GetUserHandler(PermissionCheck permissions, HimDbContext db, AccessAudit audit, TimeProvider clock) : Handler<GetUserQuery, Result<UserDetails>>(permissions)
@@ -43,6 +45,8 @@ public sealed class GetUserHandler(PermissionCheck permissions, HimDbContext db,
                 u.CreatedAt,
                 u.LastSignInAt,
                 u.ConcurrencyStamp,
+                u.MustChangePassword,
+                u.PasswordChangedAt,
                 Profile = new UserProfile(u.Department, u.FamilyName, u.AddressLine, u.City, u.State, u.PostalCode, u.PatientMrn),
                 Roles = db.UserRoles.Where(ur => ur.UserId == u.Id)
                     .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!)
@@ -60,6 +64,6 @@ public sealed class GetUserHandler(PermissionCheck permissions, HimDbContext db,
         var locked = user.LockoutEnd > now;
         return Result<UserDetails>.Success(new UserDetails(user.Id, user.Email!, user.DisplayName, user.PractitionerNpi, user.Roles,
             locked, locked ? user.LockoutEnd : null, user.AccessFailedCount, user.CreatedAt, user.LastSignInAt, user.ActiveSessions,
-            user.ConcurrencyStamp!, user.Profile));
+            user.ConcurrencyStamp!, user.Profile, user.MustChangePassword, user.PasswordChangedAt));
     }
 }

@@ -1,0 +1,40 @@
+using System.Security.Claims;
+using HimPortal.Data.Identity;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace HimPortal.Application.Access.Identity;
+
+/// <summary>Claims HimPortal adds to a signed-in user's ticket besides Identity's own.</summary>
+public static class AccountClaims
+{
+    /// <summary>
+    /// Present while the user signs in with a password an administrator issued (or reset): the web app then lets them
+    /// reach only the change-password page. The session ends whenever the password is reset, so a ticket can never miss
+    /// it; a change of password signs the session in anew, without it.
+    /// </summary>
+    public const string MustChangePassword = "himportal:must-change-password";
+
+    public static bool MustChangePasswordNow(this ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.HasClaim(MustChangePassword, "true");
+    }
+}
+
+/// <summary>Identity's claims (id, name, roles, security stamp) and <see cref="AccountClaims.MustChangePassword"/>.</summary>
+public sealed class HimUserClaimsPrincipalFactory(UserManager<HimUser> users, RoleManager<HimRole> roles, IOptions<IdentityOptions> options)
+    : UserClaimsPrincipalFactory<HimUser, HimRole>(users, roles, options)
+{
+    protected override async Task<ClaimsIdentity> GenerateClaimsAsync(HimUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var identity = await base.GenerateClaimsAsync(user);
+        if (user.MustChangePassword)
+        {
+            identity.AddClaim(new Claim(AccountClaims.MustChangePassword, "true"));
+        }
+
+        return identity;
+    }
+}
