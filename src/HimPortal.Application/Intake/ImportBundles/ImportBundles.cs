@@ -13,6 +13,7 @@ using HimPortal.Application.Clinical;
 using HimPortal.Application.Clinical.Records;
 using HimPortal.Application.Common;
 using HimPortal.Data.Bulk;
+using HimPortal.Data.Records;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -370,12 +371,17 @@ public sealed class ImportBundlesHandler(
 
                 return;
             }
-            catch (Exception e) when (e is PostgresException or BundleProblemException)
+            catch (Exception e) when (e is PostgresException or BundleProblemException or RecordConflictException)
             {
                 // One of them broke the batch (or another worker stored one of its resources first): the others must
                 // still import, and the one to blame fail alone with its own message.
                 logger.LogWarning("A batch of {Bundles} bundles was rolled back ({Problem}); importing them one at a time",
-                    bundles.Count, e is PostgresException p ? p.SqlState : "a reference resolves to nothing");
+                    bundles.Count, e switch
+                    {
+                        PostgresException p => p.SqlState,
+                        RecordConflictException => "a resource would cross patients",
+                        _ => "a reference resolves to nothing",
+                    });
             }
         }
 
@@ -398,6 +404,10 @@ public sealed class ImportBundlesHandler(
         {
             await AuditErrorAsync(connection, bundle.Name, e.Message, ct);
             return Failed(bundle.Name, e.Message) with { UnresolvedReference = e.UnresolvedReference };
+        }
+        catch (RecordConflictException e)
+        {
+            return await RefuseConflictsAsync(connection, bundle, e.Conflicts, ct);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
@@ -457,11 +467,23 @@ public sealed class ImportBundlesHandler(
             {
                 Created = write.Created, Updated = write.Updated, Unchanged = write.Unchanged, Skipped = bundle.Skipped,
             };
+            // One audit row per patient whose record the bundle changed (an audit row names one patient), whichever
+            // patients it carries; a bundle that changed no one's record is audited under its own patient, as before.
             var patients = bundle.Records.Patients.Keys;
-            await audit.AppendAsync(connection, transaction, new AuditRecord(AuditAction.Create, AuditOutcome.Success, "Bundle", Clip(Path.GetFileName(bundle.Name)),
-                PatientId: patients.Count == 1 ? patients[0] : null,
-                Details: $"created={Sum(outcome.Created)} updated={Sum(outcome.Updated)} unchanged={Sum(outcome.Unchanged)} skipped={Sum(outcome.Skipped)}"),
-                ct);
+            List<Guid?> changed = [.. write.Records.Where(r => r != RecordVersion.Shared).Order().Select(r => (Guid?)r)];
+            if (changed.Count == 0)
+            {
+                changed.Add(patients.Count == 1 ? patients[0] : null);
+            }
+
+            foreach (var patient in changed)
+            {
+                await audit.AppendAsync(connection, transaction, new AuditRecord(AuditAction.Create, AuditOutcome.Success, "Bundle",
+                    Clip(Path.GetFileName(bundle.Name)), PatientId: patient,
+                    Details: $"created={Sum(outcome.Created)} updated={Sum(outcome.Updated)} unchanged={Sum(outcome.Unchanged)} skipped={Sum(outcome.Skipped)}"),
+                    ct);
+            }
+
             outcomes.Add(outcome);
         }
 
@@ -479,9 +501,72 @@ public sealed class ImportBundlesHandler(
         }
     }
 
-    private async Task AuditErrorAsync(NpgsqlConnection connection, string name, string message, CancellationToken ct) =>
+    private async Task AuditErrorAsync(NpgsqlConnection connection, string name, string message, CancellationToken ct, Guid? patient = null) =>
         await audit.AppendAsync(connection, null, new AuditRecord(AuditAction.Create, AuditOutcome.Error, "Bundle", Clip(Path.GetFileName(name)),
-            Details: message), ct);
+            PatientId: patient, Details: message), ct);
+
+    /// <summary>
+    /// A bundle the writer refused because a resource would cross patients (ADR 0019): the conflicts go on the list the
+    /// master patient index works, in a statement of their own as the bundle rolled back; the refusal names the first
+    /// resource and both patients (FHIR ids and MRNs, for the clerk: the message goes to the outcome and the audit row,
+    /// never to a log) and is audited under each stored patient whose data the bundle would have taken.
+    /// </summary>
+    private async Task<FileOutcome> RefuseConflictsAsync(NpgsqlConnection connection, Prepared bundle, IReadOnlyList<RecordConflict> conflicts, CancellationToken ct)
+    {
+        await ClinicalRecordWriter.RecordConflictsAsync(connection, null, conflicts, ct);
+        var stored = await StoredPatientLabelsAsync(connection, [.. conflicts.SelectMany(c => new[] { c.StoredPatientId, c.IncomingPatientId })], ct);
+        string Name(Guid patient) =>
+            (bundle.Records.PatientLabels.TryGetValue(patient, out var l) ? l : stored.TryGetValue(patient, out var s) ? s : (patient.ToString("D"), null))
+            is var (fhirId, mrn) ? mrn is null ? $"Patient/{fhirId}" : $"Patient/{fhirId} (MRN {Printable(mrn)})" : "";
+
+        var first = conflicts[0];
+        var message = first.Kind == ConflictKind.OtherPatientsEncounter
+            ? $"{bundle.Name}: {first.Source}: its encounter Encounter/{first.EncounterFhirId} is in the record of {Name(first.StoredPatientId)}, "
+                + $"not of {Name(first.IncomingPatientId)} whose resource it is: a resource and its encounter belong to one patient"
+            : $"{bundle.Name}: {first.Source}: it is in the record of {Name(first.StoredPatientId)} and this bundle gives it to "
+                + $"{Name(first.IncomingPatientId)}: an import never moves a resource between patients (a correction does). "
+                + "The bundle is refused and the conflict is on the list for the master patient index";
+        if (conflicts.Count > 1)
+        {
+            message += $" ({conflicts.Count - 1} more such resource(s) in the bundle)";
+        }
+
+        List<Guid?> patients = [.. conflicts.Select(c => c.StoredPatientId).Where(stored.ContainsKey).Distinct().Order().Select(p => (Guid?)p)];
+        foreach (var patient in patients.Count > 0 ? patients : [null])
+        {
+            await AuditErrorAsync(connection, bundle.Name, message, ct, patient);
+        }
+
+        return Failed(bundle.Name, message);
+    }
+
+    private static async Task<Dictionary<Guid, (string FhirId, string? Mrn)>> StoredPatientLabelsAsync(
+        NpgsqlConnection connection, Guid[] patients, CancellationToken ct)
+    {
+        await using var query = new NpgsqlCommand("SELECT id, fhir_id, mrn FROM clinical.patients WHERE id = ANY($1)", connection);
+        query.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = patients });
+        await using var reader = await query.ExecuteReaderAsync(ct);
+        var labels = new Dictionary<Guid, (string, string?)>();
+        while (await reader.ReadAsync(ct))
+        {
+            labels[reader.GetGuid(0)] = (reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+        }
+
+        return labels;
+    }
+
+    /// <summary>A value from a bundle as a message may quote it: short, with no control characters.</summary>
+    private static string Printable(string value)
+    {
+        var clipped = value.Length > 64 ? value[..64] + "…" : value;
+        return string.Create(clipped.Length, clipped, static (span, text) =>
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                span[i] = char.IsControl(text[i]) ? '?' : text[i];
+            }
+        });
+    }
 
     private static string Clip(string value) => value.Length > 128 ? value[..128] : value;
 
@@ -562,7 +647,7 @@ public sealed class ImportBundlesHandler(
             throw new BundleProblemException($"{name}: the bundle holds patient records but no Patient resource");
         }
 
-        var records = new RecordSet();
+        var records = new RecordSet { Origin = Path.GetFileName(name), ReadAt = clock.GetUtcNow() };
         try
         {
             var resolver = new ReferenceResolver(fullUrls, identifiers, masterData);
@@ -571,6 +656,7 @@ public sealed class ImportBundlesHandler(
             foreach (var (entryIndex, entry, resource) in supported.OrderBy(s => s.Entry.Type == "Patient" ? 0 : 1))
             {
                 var json = parsed.Raw(resource);
+                records.Sources[entry.Key] = new RecordSource(entryIndex, entry.Type, entry.Id);
                 try
                 {
                     mapper.Map(entry, resource, json, SHA256.HashData(json.Span));

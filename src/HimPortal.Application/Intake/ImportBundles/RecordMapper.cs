@@ -292,6 +292,7 @@ internal sealed class RecordMapper(
             Phone = r.Arr("telecom").FirstOrDefault(t => t.Str("system") == "phone").Str("value"),
         }, key);
         set.Patients.Add(patient);
+        set.PatientLabels[key] = (id, mrn);
         _patients[key] = (patient.Sex, patient.BirthDate);
         short ordinal = 0;
         foreach (var identifier in identifiers)
