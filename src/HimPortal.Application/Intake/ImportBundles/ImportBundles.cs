@@ -252,6 +252,13 @@ public sealed class ImportBundlesHandler(
         {
             return new PrepareResult(null, Failed(file.Name, e.Message) with { UnresolvedReference = e.UnresolvedReference });
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever else goes wrong with one file (it cannot be read, a bug on data nobody foresaw) fails that file
+            // alone: the run goes on. Only the exception's type is logged, as its message may quote the data.
+            logger.LogError("Reading or mapping a bundle failed unexpectedly ({Exception})", e.GetType().Name);
+            return new PrepareResult(null, Failed(file.Name, $"the file could not be read or mapped (an unexpected {e.GetType().Name}; the log has the time)"));
+        }
     }
 
     /// <summary>
@@ -417,6 +424,15 @@ public sealed class ImportBundlesHandler(
             await AuditErrorAsync(connection, bundle.Name, message, ct);
             return Failed(bundle.Name, message) with { UnresolvedReference = true };
         }
+        catch (PostgresException e)
+        {
+            // Anything else PostgreSQL refuses fails this bundle alone (its transaction rolled back whole) and the run
+            // goes on. The server's message and detail may quote the row: only the SQLSTATE is logged and reported.
+            logger.LogError("PostgreSQL refused a bundle (SQLSTATE {SqlState}, table {Table})", e.SqlState, e.TableName);
+            var message = $"{bundle.Name}: the database refused the bundle (SQLSTATE {e.SqlState}{(e.TableName is null ? "" : ", table " + e.TableName)})";
+            await AuditErrorAsync(connection, bundle.Name, message, ct);
+            return Failed(bundle.Name, message);
+        }
     }
 
     /// <summary>
@@ -573,6 +589,8 @@ public sealed class ImportBundlesHandler(
     /// <summary>Checks and maps a whole bundle before anything is written; the first problem rejects it, naming the entry.</summary>
     private Prepared Prepare(int index, string name, int bytes, ParsedBundle parsed, MasterDataIndex masterData)
     {
+        // Mapping is synchronous, on this thread: the readers find this run's limits here.
+        Fhir.UseLimits(options.Value.Limits);
         var root = parsed.Document.RootElement;
         if (root.Str("resourceType") != "Bundle")
         {
@@ -585,7 +603,7 @@ public sealed class ImportBundlesHandler(
             throw new BundleProblemException($"{name}: Bundle.type is '{type}'; only transaction, batch and collection bundles can be imported");
         }
 
-        var entries = root.Arr("entry").ToList();
+        var entries = Checked(name, "Bundle", () => root.Arr("entry").ToList());
         var fullUrls = new Dictionary<string, BundleEntry>(StringComparer.Ordinal);
         var identifiers = new Dictionary<(string, string, string), string>();
         var seen = new Dictionary<(string, string), int>();
@@ -593,8 +611,9 @@ public sealed class ImportBundlesHandler(
         var supported = new List<(int Index, BundleEntry Entry, JsonElement Resource)>();
         for (var i = 0; i < entries.Count; i++)
         {
-            var resource = entries[i].Obj("resource");
-            var resourceType = resource?.Str("resourceType");
+            var item = entries[i];
+            var resource = Checked(name, $"entry {i}", () => item.Obj("resource"));
+            var resourceType = Checked(name, $"entry {i}", () => resource?.Str("resourceType", TextKind.Code));
             if (resource is not { } r || resourceType is null)
             {
                 throw new BundleProblemException($"{name}: entry {i} has no resource with a resourceType");
@@ -603,7 +622,8 @@ public sealed class ImportBundlesHandler(
             if (!RecordMapper.Supported.Contains(resourceType))
             {
                 skipped.Increment(resourceType);
-                if (entries[i].Str("fullUrl") is { } skippedUrl && r.Str("id") is { } skippedId)
+                if (Checked(name, $"entry {i}", () => item.Str("fullUrl")) is { } skippedUrl
+                    && Checked(name, $"entry {i} ({resourceType})", () => r.Str("id", TextKind.Code)) is { } skippedId)
                 {
                     fullUrls[skippedUrl] = new BundleEntry(resourceType, skippedId);
                 }
@@ -611,11 +631,18 @@ public sealed class ImportBundlesHandler(
                 continue;
             }
 
-            var id = r.Str("id") ?? throw new BundleProblemException($"{name}: entry {i} ({resourceType}) has no id, which the record requires");
+            var id = Checked(name, $"entry {i} ({resourceType})", () => r.Str("id"))
+                ?? throw new BundleProblemException($"{name}: entry {i} ({resourceType}) has no id, which the record requires");
             if (id.Length > MaxIdLength)
             {
                 // FHIR allows 64; the record keeps up to 128 (fhir_id): longer would fail the whole run at the COPY.
                 throw new BundleProblemException($"{name}: entry {i} ({resourceType}) has an id of {id.Length} characters, over the {MaxIdLength} the record keeps");
+            }
+
+            if (!Fhir.Id().IsMatch(id))
+            {
+                // Not quoted: it may hold anything. FHIR R4's id is [A-Za-z0-9\-\.]{1,64}.
+                throw new BundleProblemException($"{name}: entry {i} ({resourceType}): id must be a FHIR id (letters, digits, '-' and '.')");
             }
 
             if (seen.TryGetValue((resourceType, id), out var earlier))
@@ -625,18 +652,23 @@ public sealed class ImportBundlesHandler(
 
             seen[(resourceType, id)] = i;
             var entry = new BundleEntry(resourceType, id);
-            if (entries[i].Str("fullUrl") is { } fullUrl)
+            if (Checked(name, $"entry {i} ({resourceType}/{id})", () => item.Str("fullUrl")) is { } fullUrl)
             {
                 fullUrls[fullUrl] = entry;
             }
 
-            foreach (var identifier in r.Arr("identifier"))
+            Checked(name, $"entry {i} ({resourceType}/{id})", () =>
             {
-                if (identifier.Str("value") is { } value)
+                foreach (var identifier in r.Arr("identifier"))
                 {
-                    identifiers.TryAdd((resourceType, identifier.Str("system") ?? "", value), id);
+                    if (identifier.Str("value", TextKind.Code) is { } value)
+                    {
+                        identifiers.TryAdd((resourceType, identifier.Str("system") ?? "", value), id);
+                    }
                 }
-            }
+
+                return true;
+            }, r);
 
             supported.Add((i, entry, r));
         }
@@ -659,7 +691,12 @@ public sealed class ImportBundlesHandler(
                 records.Sources[entry.Key] = new RecordSource(entryIndex, entry.Type, entry.Id);
                 try
                 {
+                    Fhir.CheckCharacters(resource, json.Span);
                     mapper.Map(entry, resource, json, SHA256.HashData(json.Span));
+                }
+                catch (FhirValueException e)
+                {
+                    throw new BundleProblemException($"{name}: entry {entryIndex} ({entry.Type}/{entry.Id}): {Fhir.PathOf(resource, e.Value) ?? "a value"} {e.Message}");
                 }
                 catch (Exception e) when (e is BundleProblemException or FormatException or InvalidOperationException)
                 {
@@ -674,6 +711,24 @@ public sealed class ImportBundlesHandler(
         {
             records.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs one read of the bundle's structure; a value of the wrong type is refused naming <paramref name="where"/> and
+    /// the element (its path inside <paramref name="within"/>, or the bundle's root).
+    /// </summary>
+    private static T Checked<T>(string name, string where, Func<T> read, JsonElement? within = null)
+    {
+        try
+        {
+            return read();
+        }
+        catch (FhirValueException e)
+        {
+            var path = within is { } w ? Fhir.PathOf(w, e.Value) : null;
+            var element = path ?? (where == "Bundle" ? "Bundle.entry" : "its resource");
+            throw new BundleProblemException($"{name}: {where}: {element} {e.Message}");
         }
     }
 
