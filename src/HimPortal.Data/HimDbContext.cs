@@ -71,6 +71,8 @@ public sealed class HimDbContext(DbContextOptions<HimDbContext> options)
 
     public DbSet<Records.EnteredInError> EnteredInError => Set<Records.EnteredInError>();
 
+    public DbSet<Records.ImportConflict> ImportConflicts => Set<Records.ImportConflict>();
+
     public DbSet<Jobs.Job> Jobs => Set<Jobs.Job>();
 
     public DbSet<Intake.UploadedFile> UploadedFiles => Set<Intake.UploadedFile>();

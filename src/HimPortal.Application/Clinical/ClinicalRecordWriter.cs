@@ -25,7 +25,11 @@ public sealed partial class ClinicalRecordWriter
     /// <summary>
     /// Writes record sets (one per bundle) table by table, one COPY per table for all of them, in the caller's
     /// transaction; a row whose stored hash is the same is left alone (a re-import changes nothing). Returns what each
-    /// set changed, and bumps the changed records' versions.
+    /// set changed, and bumps the versions of the records it changed: every patient whose rows it wrote, whichever
+    /// patients the set carries. A resource never changes patient here (ADR 0019): a row stored under another patient,
+    /// or whose encounter is another patient's, refuses the sets with <see cref="RecordConflictException"/>, writing
+    /// nothing (the caller lists the conflicts, <see cref="RecordConflictsAsync"/>); an original a correction marked
+    /// entered-in-error, sent again under one of the correction's patients, is left as it is and listed.
     /// </summary>
     internal static async Task<IReadOnlyList<RecordSetWrite>> WriteAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<RecordSet> sets, CancellationToken ct)
@@ -37,7 +41,15 @@ public sealed partial class ClinicalRecordWriter
             table.LookUp(bulk, sets);
         }
 
+        bulk.LookUpEncounters(EncountersOutside(sets));
         await bulk.LookUpAsync(ct);
+        var (refused, heldBack) = FindConflicts(bulk, sets);
+        if (refused.Count > 0)
+        {
+            throw new RecordConflictException(refused);
+        }
+
+        await RecordConflictsAsync(connection, transaction, heldBack, ct);
         var inserted = new HashSet<Guid>();
         var updated = new HashSet<Guid>();
         foreach (var table in RecordTable.All)
@@ -55,27 +67,25 @@ public sealed partial class ClinicalRecordWriter
             var changedRows = new TypeCounts();
             var unchanged = new TypeCounts();
             var records = new HashSet<Guid>();
-            var patients = set.Patients.Keys;
             foreach (var table in RecordTable.All)
             {
-                var keys = table.Rows(set).Keys;
-                var added = keys.Count(inserted.Contains);
-                var changed = keys.Count(updated.Contains);
-                created.Increment(table.FhirType, added);
-                changedRows.Increment(table.FhirType, changed);
-                unchanged.Increment(table.FhirType, keys.Count - added - changed);
-                if (added + changed > 0)
+                var rows = table.Rows(set);
+                var (added, changed) = (0, 0);
+                for (var i = 0; i < rows.Count; i++)
                 {
-                    // A set without its patient (a collection bundle) may change any record: count it as a shared change.
-                    if (table.Shared || patients.Count == 0)
+                    var wasAdded = inserted.Contains(rows.Keys[i]);
+                    var wasChanged = !wasAdded && updated.Contains(rows.Keys[i]);
+                    if (wasAdded || wasChanged)
                     {
-                        records.Add(RecordVersion.Shared);
-                    }
-                    else
-                    {
-                        records.UnionWith(patients);
+                        (added, changed) = (added + (wasAdded ? 1 : 0), changed + (wasChanged ? 1 : 0));
+                        // The record the row is in, not the set's patient: a bundle may add to another stored patient's record.
+                        records.Add(table.Shared ? RecordVersion.Shared : rows.Owners[i]);
                     }
                 }
+
+                created.Increment(table.FhirType, added);
+                changedRows.Increment(table.FhirType, changed);
+                unchanged.Increment(table.FhirType, rows.Count - added - changed);
             }
 
             changedRecords.UnionWith(records);

@@ -6,6 +6,18 @@ namespace HimPortal.Data.Bulk;
 public sealed record UpsertResult(IReadOnlySet<Guid> Inserted, IReadOnlySet<Guid> Updated);
 
 /// <summary>
+/// A stored row as the look-up found it: its source hash, the patient whose record holds it (<see cref="Guid.Empty"/>
+/// for master data), and, when a correction marked it entered-in-error, that correction's two patients.
+/// </summary>
+public readonly record struct StoredRow(byte[] Hash, Guid Owner, Guid? CorrectedFrom, Guid? CorrectedTo)
+{
+    public bool EnteredInError => CorrectedFrom is not null;
+}
+
+/// <summary>A stored encounter a row refers to: whose record holds it.</summary>
+public readonly record struct StoredEncounter(Guid Owner, string FhirId);
+
+/// <summary>
 /// Writes encoded rows (<see cref="CopyRows"/>) with binary COPY on a plain Npgsql connection, in the caller's
 /// transaction: new keys straight into the record, keys whose source hash changed through a per-session staging table
 /// and one UPDATE, identical rows not at all (an import is idempotent). Tables and columns come from
@@ -18,9 +30,12 @@ public sealed class BulkUpsert(NpgsqlConnection connection)
     private static readonly byte[] CopyHeader = [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xff, (byte)'\r', (byte)'\n', 0, 0, 0, 0, 0, 0, 0, 0, 0];
     private static readonly byte[] CopyTrailer = [0xff, 0xff];
 
-    private readonly List<(string Table, Guid[] Keys)> _lookUps = [];
+    private readonly List<(string Table, Guid[] Keys, bool Owned)> _lookUps = [];
     private readonly HashSet<string> _lookedUp = [];
-    private readonly Dictionary<Guid, byte[]> _stored = [];
+    private readonly Dictionary<Guid, StoredRow> _stored = [];
+    private readonly Dictionary<Guid, StoredEncounter> _encounters = [];
+    private readonly HashSet<Guid> _heldBack = [];
+    private Guid[] _encounterLookUps = [];
 
     /// <summary>Notes the rows whose stored hashes <see cref="LookUpAsync"/> reads; call it for every table first.</summary>
     public void LookUp(CopyTable table, IEnumerable<IResourceRows> rows)
@@ -29,38 +44,82 @@ public sealed class BulkUpsert(NpgsqlConnection connection)
         var keys = rows.SelectMany(r => r.Keys).ToArray();
         if (keys.Length > 0)
         {
-            _lookUps.Add((table.Qualified, keys));
+            _lookUps.Add((table.Qualified, keys, table.Columns.Contains("patient_id")));
         }
     }
 
+    /// <summary>Notes stored encounters whose patients <see cref="LookUpAsync"/> reads (those the rows refer to but do not carry).</summary>
+    public void LookUpEncounters(IEnumerable<Guid> keys) => _encounterLookUps = [.. keys];
+
+    /// <summary>The row stored under <paramref name="key"/>, if <see cref="LookUpAsync"/> found one.</summary>
+    public StoredRow? Stored(Guid key) => _stored.TryGetValue(key, out var row) ? row : null;
+
+    /// <summary>The stored encounter <paramref name="key"/> noted with <see cref="LookUpEncounters"/>, if there is one.</summary>
+    public StoredEncounter? Encounter(Guid key) => _encounters.TryGetValue(key, out var row) ? row : null;
+
+    /// <summary>Leaves the stored row <paramref name="key"/> as it is, whatever the rows say (an original a correction marked).</summary>
+    public void HoldBack(Guid key) => _heldBack.Add(key);
+
     /// <summary>
-    /// What is stored already, and with which content hash, for every table noted: one round trip for all of them
-    /// (a statement per table, each prepared once per connection).
+    /// What is stored already, with which content hash, in whose record and whether a correction marked it, for every
+    /// table noted: one round trip for all of them (a statement per table, each prepared once per connection).
     /// </summary>
     public async Task LookUpAsync(CancellationToken ct)
     {
-        if (_lookUps.Count == 0)
+        if (_lookUps.Count == 0 && _encounterLookUps.Length == 0)
         {
             return;
         }
 
         await using var batch = new NpgsqlBatch(connection);
-        foreach (var (table, keys) in _lookUps)
+        foreach (var (table, keys, owned) in _lookUps)
         {
-            var command = new NpgsqlBatchCommand($"SELECT id, source_hash FROM {table} WHERE id = ANY($1)");
+            // Marks are few (only corrected rows): each row's probe of their index costs next to nothing.
+            var command = new NpgsqlBatchCommand(owned
+                ? $"""
+                   SELECT t.id, t.source_hash, t.patient_id, c.from_patient_id, c.to_patient_id FROM {table} t
+                   LEFT JOIN clinical.entered_in_error x ON x.resource_id = t.id AND x.cleared_at IS NULL
+                   LEFT JOIN clinical.corrections c ON c.id = x.correction_id
+                   WHERE t.id = ANY($1)
+                   """
+                : $"SELECT id, source_hash FROM {table} WHERE id = ANY($1)");
             command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = keys });
             batch.BatchCommands.Add(command);
             _lookedUp.Add(table);
         }
 
+        if (_encounterLookUps.Length > 0)
+        {
+            var command = new NpgsqlBatchCommand("SELECT id, patient_id, fhir_id FROM clinical.encounters WHERE id = ANY($1)");
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = _encounterLookUps });
+            batch.BatchCommands.Add(command);
+        }
+
+        var lookUps = _lookUps.Count;
         _lookUps.Clear();
+        _encounterLookUps = [];
         await using var reader = await batch.ExecuteReaderAsync(ct);
+        var statement = 0;
         do
         {
             while (await reader.ReadAsync(ct))
             {
-                _stored[reader.GetGuid(0)] = reader.GetFieldValue<byte[]>(1);
+                if (statement == lookUps)
+                {
+                    _encounters[reader.GetGuid(0)] = new StoredEncounter(reader.GetGuid(1), reader.GetString(2));
+                }
+                else if (reader.FieldCount == 2)
+                {
+                    _stored[reader.GetGuid(0)] = new StoredRow(reader.GetFieldValue<byte[]>(1), Guid.Empty, null, null);
+                }
+                else
+                {
+                    _stored[reader.GetGuid(0)] = new StoredRow(reader.GetFieldValue<byte[]>(1), reader.GetGuid(2),
+                        reader.IsDBNull(3) ? null : reader.GetGuid(3), reader.IsDBNull(4) ? null : reader.GetGuid(4));
+                }
             }
+
+            statement++;
         }
         while (await reader.NextResultAsync(ct));
     }
@@ -88,12 +147,12 @@ public sealed class BulkUpsert(NpgsqlConnection connection)
         {
             for (var i = 0; i < set.Count; i++)
             {
-                if (!_stored.TryGetValue(set.Keys[i], out var hash))
+                if (!_stored.TryGetValue(set.Keys[i], out var stored))
                 {
                     insert.Add(set.Row(i));
                     inserted.Add(set.Keys[i]);
                 }
-                else if (!hash.AsSpan().SequenceEqual(set.Hashes[i]))
+                else if (!stored.Hash.AsSpan().SequenceEqual(set.Hashes[i]) && !_heldBack.Contains(set.Keys[i]))
                 {
                     change.Add(set.Row(i));
                     updated.Add(set.Keys[i]);

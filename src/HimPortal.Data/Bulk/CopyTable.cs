@@ -63,10 +63,16 @@ public sealed class ResourceRows<T>(CopyTable<T> table) : CopyRows(table), IReso
 {
     private readonly List<Guid> _keys = [];
     private readonly List<byte[]> _hashes = [];
+    private readonly List<Guid> _owners = [];
+    private readonly List<Guid> _encounters = [];
 
     public IReadOnlyList<Guid> Keys => _keys;
 
     public IReadOnlyList<byte[]> Hashes => _hashes;
+
+    public IReadOnlyList<Guid> Owners => _owners;
+
+    public IReadOnlyList<Guid> Encounters => _encounters;
 
     /// <summary>Encodes <paramref name="row"/> now: later changes to the object are not written.</summary>
     public void Add(T row)
@@ -77,6 +83,16 @@ public sealed class ResourceRows<T>(CopyTable<T> table) : CopyRows(table), IReso
         Encoded(offset);
         _keys.Add(row.Id);
         _hashes.Add(row.SourceHash);
+        // Whose record the row is in, and the encounter it belongs to: the writer checks that neither crosses patients.
+        (var owner, var encounter) = row switch
+        {
+            PatientResource p => (p.PatientId, p.EncounterId ?? Guid.Empty),
+            Encounter e => (e.PatientId, Guid.Empty),
+            Patient p => (p.Id, Guid.Empty),
+            _ => (Guid.Empty, Guid.Empty),
+        };
+        _owners.Add(owner);
+        _encounters.Add(encounter);
     }
 }
 
@@ -108,6 +124,12 @@ public interface IResourceRows : IDisposable
     IReadOnlyList<Guid> Keys { get; }
 
     IReadOnlyList<byte[]> Hashes { get; }
+
+    /// <summary>Per row, the key of the patient whose record it is in (a patient's own key); <see cref="Guid.Empty"/> for master data.</summary>
+    IReadOnlyList<Guid> Owners { get; }
+
+    /// <summary>Per row, the key of the encounter it belongs to; <see cref="Guid.Empty"/> for none.</summary>
+    IReadOnlyList<Guid> Encounters { get; }
 
     ReadOnlyMemory<byte> Row(int index);
 }

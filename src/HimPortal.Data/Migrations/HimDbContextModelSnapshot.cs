@@ -3972,6 +3972,119 @@ namespace HimPortal.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("HimPortal.Data.Records.ImportConflict", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("BundleName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("bundle_name");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<string>("IncomingPatientFhirId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("incoming_patient_fhir_id");
+
+                    b.Property<Guid>("IncomingPatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("incoming_patient_id");
+
+                    b.Property<string>("IncomingPatientMrn")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("incoming_patient_mrn");
+
+                    b.Property<byte[]>("IncomingSourceHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("incoming_source_hash");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("outcome");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("ResolvedByName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("resolved_by_name");
+
+                    b.Property<Guid?>("ResolvedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resolved_by_user_id");
+
+                    b.Property<string>("ResourceFhirId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("resource_fhir_id");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("resource_type");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("StoredPatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("stored_patient_id");
+
+                    b.Property<int>("TimesSeen")
+                        .HasColumnType("integer")
+                        .HasColumnName("times_seen");
+
+                    b.HasKey("Id")
+                        .HasName("pk_import_conflicts");
+
+                    b.HasIndex("StoredPatientId")
+                        .HasDatabaseName("ix_import_conflicts_stored_patient_id");
+
+                    b.HasIndex("ResourceId", "IncomingPatientId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_import_conflicts_resource_id_incoming_patient_id");
+
+                    b.HasIndex("Status", "LastSeenAt")
+                        .HasDatabaseName("ix_import_conflicts_status_last_seen_at");
+
+                    b.ToTable("import_conflicts", "clinical", t =>
+                        {
+                            t.HasCheckConstraint("ck_import_conflicts_outcome", "outcome IN ('refused','held-back')");
+
+                            t.HasCheckConstraint("ck_import_conflicts_status", "status IN ('open','resolved')");
+                        });
+                });
+
             modelBuilder.Entity("HimPortal.Data.Records.RecordVersion", b =>
                 {
                     b.Property<Guid>("RecordId")

@@ -10,8 +10,16 @@ namespace HimPortal.Tests.Data;
 /// </summary>
 public sealed class ClinicalReferenceCheckTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
-    /// <summary>uuid columns named *_id that are not references: the record a version counts (nil for shared master data).</summary>
-    private static readonly string[] NotReferences = ["record_versions.record_id"];
+    /// <summary>
+    /// uuid columns named *_id that are not references: the record a version counts (nil for shared master data); what an
+    /// import conflict records as the source sent it (ADR 0019: a resource of any table, a patient the refused bundle never
+    /// stored, the patient whose record held it, the account that resolved it), kept as seen whatever becomes of them.
+    /// </summary>
+    private static readonly string[] NotReferences =
+    [
+        "record_versions.record_id", "import_conflicts.resource_id", "import_conflicts.incoming_patient_id",
+        "import_conflicts.stored_patient_id", "import_conflicts.resolved_by_user_id",
+    ];
 
     public async Task InitializeAsync()
     {

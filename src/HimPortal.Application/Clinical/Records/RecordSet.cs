@@ -34,6 +34,17 @@ internal sealed class RecordSet : IDisposable
     public PartRows<CareTeamMember> CareTeamMembers { get; } = new(ClinicalCopyMap.CareTeamMembers);
     public ResourceRows<CarePlan> CarePlans { get; } = new(ClinicalCopyMap.CarePlans);
 
+    /// <summary>Where the rows came from (the bundle's file name) and when it was read: what a conflict records.</summary>
+    public string Origin { get; set; } = "";
+
+    public DateTimeOffset ReadAt { get; set; }
+
+    /// <summary>Each resource's place in its bundle, by key: what a refusal names.</summary>
+    public Dictionary<Guid, RecordSource> Sources { get; } = [];
+
+    /// <summary>The set's patients as a clerk knows them (FHIR id, MRN), by key.</summary>
+    public Dictionary<Guid, (string FhirId, string? Mrn)> PatientLabels { get; } = [];
+
     /// <summary>Identifiers of the practitioners, organizations and locations, for the run's master-data index.</summary>
     public List<(string Type, string System, string Value, Guid Key)> MasterData { get; } = [];
 
@@ -44,4 +55,10 @@ internal sealed class RecordSet : IDisposable
             rows.Dispose();
         }
     }
+}
+
+/// <summary>A resource's entry in its bundle: index, FHIR type and id.</summary>
+internal readonly record struct RecordSource(int Entry, string Type, string FhirId)
+{
+    public override string ToString() => $"entry {Entry} ({Type}/{FhirId})";
 }

@@ -60,6 +60,8 @@ public sealed record BundleFile(string Name, long Length, Func<Stream> Open, boo
         }
     }
 
+    private static ReadOnlySpan<byte> ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
     /// <summary>How much of a file the first pass reads to find Bundle.type (Synthea and most exporters put it first).</summary>
     private const int HeadBytes = 16 * 1024;
 
@@ -97,7 +99,8 @@ public sealed record BundleFile(string Name, long Length, Func<Stream> Open, boo
                             $"{Name}: the gzip file is cut short or damaged (it decompresses to {length:N0} bytes, its trailer says {Length:N0})");
                     }
 
-                    return new PooledBytes(buffer, length);
+                    // A UTF-8 byte-order mark (RFC 8259 lets a parser ignore it; Windows tools write it) is not JSON.
+                    return new PooledBytes(buffer, length, buffer.AsSpan(0, length).StartsWith(ByteOrderMark) ? ByteOrderMark.Length : 0);
                 }
 
                 length += read;
@@ -146,14 +149,15 @@ public sealed record BundleFile(string Name, long Length, Func<Stream> Open, boo
                 }
             }
 
-            if (BundleType(head.AsSpan(0, length), isFinalBlock: length < HeadBytes, out var type))
+            var json = head.AsSpan(0, length);
+            if (BundleType(json.StartsWith(ByteOrderMark) ? json[ByteOrderMark.Length..] : json, isFinalBlock: length < HeadBytes, out var type))
             {
                 return type;
             }
         }
-        catch (BundleProblemException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            return null; // the import itself names the problem
+            return null; // the import itself names the problem (a file that cannot be read fails alone)
         }
         finally
         {
@@ -165,7 +169,7 @@ public sealed record BundleFile(string Name, long Length, Func<Stream> Open, boo
             using var all = await ReadAsync(maxBytes, ct);
             return BundleType(all.Span, isFinalBlock: true, out var type) ? type : null;
         }
-        catch (BundleProblemException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             return null; // the import itself names the problem
         }
@@ -222,14 +226,14 @@ public sealed record BundleFile(string Name, long Length, Func<Stream> Open, boo
     }
 }
 
-/// <summary>A file's bytes in a pooled buffer; disposing returns the buffer.</summary>
-internal sealed class PooledBytes(byte[] buffer, int length) : IDisposable
+/// <summary>A file's bytes in a pooled buffer, from <paramref name="start"/> (past a byte-order mark); disposing returns the buffer.</summary>
+internal sealed class PooledBytes(byte[] buffer, int length, int start = 0) : IDisposable
 {
     private byte[]? _buffer = buffer;
 
-    public int Length => length;
+    public int Length => length - start;
 
-    public ReadOnlyMemory<byte> Memory => (_buffer ?? throw new ObjectDisposedException(nameof(PooledBytes))).AsMemory(0, length);
+    public ReadOnlyMemory<byte> Memory => (_buffer ?? throw new ObjectDisposedException(nameof(PooledBytes))).AsMemory(start, length - start);
 
     public ReadOnlySpan<byte> Span => Memory.Span;
 

@@ -13,6 +13,7 @@ using HimPortal.Application.Clinical;
 using HimPortal.Application.Clinical.Records;
 using HimPortal.Application.Common;
 using HimPortal.Data.Bulk;
+using HimPortal.Data.Records;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -257,6 +258,13 @@ public sealed class ImportBundlesHandler(
         {
             return new PrepareResult(null, Failed(file.Name, e.Message) with { UnresolvedReference = e.UnresolvedReference });
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever else goes wrong with one file (it cannot be read, a bug on data nobody foresaw) fails that file
+            // alone: the run goes on. Only the exception's type is logged, as its message may quote the data.
+            logger.LogError("Reading or mapping a bundle failed unexpectedly ({Exception})", e.GetType().Name);
+            return new PrepareResult(null, Failed(file.Name, $"the file could not be read or mapped (an unexpected {e.GetType().Name}; the log has the time)"));
+        }
     }
 
     /// <summary>
@@ -376,12 +384,17 @@ public sealed class ImportBundlesHandler(
 
                 return;
             }
-            catch (Exception e) when (e is PostgresException or BundleProblemException)
+            catch (Exception e) when (e is PostgresException or BundleProblemException or RecordConflictException)
             {
                 // One of them broke the batch (or another worker stored one of its resources first): the others must
                 // still import, and the one to blame fail alone with its own message.
                 logger.LogWarning("A batch of {Bundles} bundles was rolled back ({Problem}); importing them one at a time",
-                    bundles.Count, e is PostgresException p ? p.SqlState : "a reference resolves to nothing");
+                    bundles.Count, e switch
+                    {
+                        PostgresException p => p.SqlState,
+                        RecordConflictException => "a resource would cross patients",
+                        _ => "a reference resolves to nothing",
+                    });
             }
         }
 
@@ -405,6 +418,10 @@ public sealed class ImportBundlesHandler(
             await AuditErrorAsync(connection, bundle.Name, e.Message, ct);
             return Failed(bundle.Name, e.Message) with { UnresolvedReference = e.UnresolvedReference };
         }
+        catch (RecordConflictException e)
+        {
+            return await RefuseConflictsAsync(connection, bundle, e.Conflicts, ct);
+        }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
             // A row it refers to is not in the record: one of this run's master-data bundles failed after its
@@ -412,6 +429,15 @@ public sealed class ImportBundlesHandler(
             var message = $"{bundle.Name}: a reference resolves to nothing in the record ({e.TableName}, {e.ConstraintName})";
             await AuditErrorAsync(connection, bundle.Name, message, ct);
             return Failed(bundle.Name, message) with { UnresolvedReference = true };
+        }
+        catch (PostgresException e)
+        {
+            // Anything else PostgreSQL refuses fails this bundle alone (its transaction rolled back whole) and the run
+            // goes on. The server's message and detail may quote the row: only the SQLSTATE is logged and reported.
+            logger.LogError("PostgreSQL refused a bundle (SQLSTATE {SqlState}, table {Table})", e.SqlState, e.TableName);
+            var message = $"{bundle.Name}: the database refused the bundle (SQLSTATE {e.SqlState}{(e.TableName is null ? "" : ", table " + e.TableName)})";
+            await AuditErrorAsync(connection, bundle.Name, message, ct);
+            return Failed(bundle.Name, message);
         }
     }
 
@@ -464,10 +490,22 @@ public sealed class ImportBundlesHandler(
             {
                 Created = write.Created, Updated = write.Updated, Unchanged = write.Unchanged, Skipped = bundle.Skipped, Patients = [.. patients],
             };
-            await audit.AppendAsync(connection, transaction, new AuditRecord(AuditAction.Create, AuditOutcome.Success, "Bundle", Clip(Path.GetFileName(bundle.Name)),
-                PatientId: patients.Count == 1 ? patients[0] : null,
-                Details: $"created={Sum(outcome.Created)} updated={Sum(outcome.Updated)} unchanged={Sum(outcome.Unchanged)} skipped={Sum(outcome.Skipped)}"),
-                ct);
+            // One audit row per patient whose record the bundle changed (an audit row names one patient), whichever
+            // patients it carries; a bundle that changed no one's record is audited under its own patient, as before.
+            List<Guid?> changed = [.. write.Records.Where(r => r != RecordVersion.Shared).Order().Select(r => (Guid?)r)];
+            if (changed.Count == 0)
+            {
+                changed.Add(patients.Count == 1 ? patients[0] : null);
+            }
+
+            foreach (var patient in changed)
+            {
+                await audit.AppendAsync(connection, transaction, new AuditRecord(AuditAction.Create, AuditOutcome.Success, "Bundle",
+                    Clip(Path.GetFileName(bundle.Name)), PatientId: patient,
+                    Details: $"created={Sum(outcome.Created)} updated={Sum(outcome.Updated)} unchanged={Sum(outcome.Unchanged)} skipped={Sum(outcome.Skipped)}"),
+                    ct);
+            }
+
             outcomes.Add(outcome);
         }
 
@@ -485,15 +523,80 @@ public sealed class ImportBundlesHandler(
         }
     }
 
-    private async Task AuditErrorAsync(NpgsqlConnection connection, string name, string message, CancellationToken ct) =>
+    private async Task AuditErrorAsync(NpgsqlConnection connection, string name, string message, CancellationToken ct, Guid? patient = null) =>
         await audit.AppendAsync(connection, null, new AuditRecord(AuditAction.Create, AuditOutcome.Error, "Bundle", Clip(Path.GetFileName(name)),
-            Details: message), ct);
+            PatientId: patient, Details: message), ct);
+
+    /// <summary>
+    /// A bundle the writer refused because a resource would cross patients (ADR 0019): the conflicts go on the list the
+    /// master patient index works, in a statement of their own as the bundle rolled back; the refusal names the first
+    /// resource and both patients (FHIR ids and MRNs, for the clerk: the message goes to the outcome and the audit row,
+    /// never to a log) and is audited under each stored patient whose data the bundle would have taken.
+    /// </summary>
+    private async Task<FileOutcome> RefuseConflictsAsync(NpgsqlConnection connection, Prepared bundle, IReadOnlyList<RecordConflict> conflicts, CancellationToken ct)
+    {
+        await ClinicalRecordWriter.RecordConflictsAsync(connection, null, conflicts, ct);
+        var stored = await StoredPatientLabelsAsync(connection, [.. conflicts.SelectMany(c => new[] { c.StoredPatientId, c.IncomingPatientId })], ct);
+        string Name(Guid patient) =>
+            (bundle.Records.PatientLabels.TryGetValue(patient, out var l) ? l : stored.TryGetValue(patient, out var s) ? s : (patient.ToString("D"), null))
+            is var (fhirId, mrn) ? mrn is null ? $"Patient/{fhirId}" : $"Patient/{fhirId} (MRN {Printable(mrn)})" : "";
+
+        var first = conflicts[0];
+        var message = first.Kind == ConflictKind.OtherPatientsEncounter
+            ? $"{bundle.Name}: {first.Source}: its encounter Encounter/{first.EncounterFhirId} is in the record of {Name(first.StoredPatientId)}, "
+                + $"not of {Name(first.IncomingPatientId)} whose resource it is: a resource and its encounter belong to one patient"
+            : $"{bundle.Name}: {first.Source}: it is in the record of {Name(first.StoredPatientId)} and this bundle gives it to "
+                + $"{Name(first.IncomingPatientId)}: an import never moves a resource between patients (a correction does). "
+                + "The bundle is refused and the conflict is on the list for the master patient index";
+        if (conflicts.Count > 1)
+        {
+            message += $" ({conflicts.Count - 1} more such resource(s) in the bundle)";
+        }
+
+        List<Guid?> patients = [.. conflicts.Select(c => c.StoredPatientId).Where(stored.ContainsKey).Distinct().Order().Select(p => (Guid?)p)];
+        foreach (var patient in patients.Count > 0 ? patients : [null])
+        {
+            await AuditErrorAsync(connection, bundle.Name, message, ct, patient);
+        }
+
+        return Failed(bundle.Name, message);
+    }
+
+    private static async Task<Dictionary<Guid, (string FhirId, string? Mrn)>> StoredPatientLabelsAsync(
+        NpgsqlConnection connection, Guid[] patients, CancellationToken ct)
+    {
+        await using var query = new NpgsqlCommand("SELECT id, fhir_id, mrn FROM clinical.patients WHERE id = ANY($1)", connection);
+        query.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = patients });
+        await using var reader = await query.ExecuteReaderAsync(ct);
+        var labels = new Dictionary<Guid, (string, string?)>();
+        while (await reader.ReadAsync(ct))
+        {
+            labels[reader.GetGuid(0)] = (reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+        }
+
+        return labels;
+    }
+
+    /// <summary>A value from a bundle as a message may quote it: short, with no control characters.</summary>
+    private static string Printable(string value)
+    {
+        var clipped = value.Length > 64 ? value[..64] + "…" : value;
+        return string.Create(clipped.Length, clipped, static (span, text) =>
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                span[i] = char.IsControl(text[i]) ? '?' : text[i];
+            }
+        });
+    }
 
     private static string Clip(string value) => value.Length > 128 ? value[..128] : value;
 
     /// <summary>Checks and maps a whole bundle before anything is written; the first problem rejects it, naming the entry.</summary>
     private Prepared Prepare(int index, string name, int bytes, ParsedBundle parsed, MasterDataIndex masterData)
     {
+        // Mapping is synchronous, on this thread: the readers find this run's limits here.
+        Fhir.UseLimits(options.Value.Limits);
         var root = parsed.Document.RootElement;
         if (root.Str("resourceType") != "Bundle")
         {
@@ -506,7 +609,7 @@ public sealed class ImportBundlesHandler(
             throw new BundleProblemException($"{name}: Bundle.type is '{type}'; only transaction, batch and collection bundles can be imported");
         }
 
-        var entries = root.Arr("entry").ToList();
+        var entries = Checked(name, "Bundle", () => root.Arr("entry").ToList());
         var fullUrls = new Dictionary<string, BundleEntry>(StringComparer.Ordinal);
         var identifiers = new Dictionary<(string, string, string), string>();
         var seen = new Dictionary<(string, string), int>();
@@ -514,8 +617,9 @@ public sealed class ImportBundlesHandler(
         var supported = new List<(int Index, BundleEntry Entry, JsonElement Resource)>();
         for (var i = 0; i < entries.Count; i++)
         {
-            var resource = entries[i].Obj("resource");
-            var resourceType = resource?.Str("resourceType");
+            var item = entries[i];
+            var resource = Checked(name, $"entry {i}", () => item.Obj("resource"));
+            var resourceType = Checked(name, $"entry {i}", () => resource?.Str("resourceType", TextKind.Code));
             if (resource is not { } r || resourceType is null)
             {
                 throw new BundleProblemException($"{name}: entry {i} has no resource with a resourceType");
@@ -524,7 +628,8 @@ public sealed class ImportBundlesHandler(
             if (!RecordMapper.Supported.Contains(resourceType))
             {
                 skipped.Increment(resourceType);
-                if (entries[i].Str("fullUrl") is { } skippedUrl && r.Str("id") is { } skippedId)
+                if (Checked(name, $"entry {i}", () => item.Str("fullUrl")) is { } skippedUrl
+                    && Checked(name, $"entry {i} ({resourceType})", () => r.Str("id", TextKind.Code)) is { } skippedId)
                 {
                     fullUrls[skippedUrl] = new BundleEntry(resourceType, skippedId);
                 }
@@ -532,11 +637,18 @@ public sealed class ImportBundlesHandler(
                 continue;
             }
 
-            var id = r.Str("id") ?? throw new BundleProblemException($"{name}: entry {i} ({resourceType}) has no id, which the record requires");
+            var id = Checked(name, $"entry {i} ({resourceType})", () => r.Str("id"))
+                ?? throw new BundleProblemException($"{name}: entry {i} ({resourceType}) has no id, which the record requires");
             if (id.Length > MaxIdLength)
             {
                 // FHIR allows 64; the record keeps up to 128 (fhir_id): longer would fail the whole run at the COPY.
                 throw new BundleProblemException($"{name}: entry {i} ({resourceType}) has an id of {id.Length} characters, over the {MaxIdLength} the record keeps");
+            }
+
+            if (!Fhir.Id().IsMatch(id))
+            {
+                // Not quoted: it may hold anything. FHIR R4's id is [A-Za-z0-9\-\.]{1,64}.
+                throw new BundleProblemException($"{name}: entry {i} ({resourceType}): id must be a FHIR id (letters, digits, '-' and '.')");
             }
 
             if (seen.TryGetValue((resourceType, id), out var earlier))
@@ -546,18 +658,23 @@ public sealed class ImportBundlesHandler(
 
             seen[(resourceType, id)] = i;
             var entry = new BundleEntry(resourceType, id);
-            if (entries[i].Str("fullUrl") is { } fullUrl)
+            if (Checked(name, $"entry {i} ({resourceType}/{id})", () => item.Str("fullUrl")) is { } fullUrl)
             {
                 fullUrls[fullUrl] = entry;
             }
 
-            foreach (var identifier in r.Arr("identifier"))
+            Checked(name, $"entry {i} ({resourceType}/{id})", () =>
             {
-                if (identifier.Str("value") is { } value)
+                foreach (var identifier in r.Arr("identifier"))
                 {
-                    identifiers.TryAdd((resourceType, identifier.Str("system") ?? "", value), id);
+                    if (identifier.Str("value", TextKind.Code) is { } value)
+                    {
+                        identifiers.TryAdd((resourceType, identifier.Str("system") ?? "", value), id);
+                    }
                 }
-            }
+
+                return true;
+            }, r);
 
             supported.Add((i, entry, r));
         }
@@ -568,7 +685,7 @@ public sealed class ImportBundlesHandler(
             throw new BundleProblemException($"{name}: the bundle holds patient records but no Patient resource");
         }
 
-        var records = new RecordSet();
+        var records = new RecordSet { Origin = Path.GetFileName(name), ReadAt = clock.GetUtcNow() };
         try
         {
             var resolver = new ReferenceResolver(fullUrls, identifiers, masterData);
@@ -577,9 +694,15 @@ public sealed class ImportBundlesHandler(
             foreach (var (entryIndex, entry, resource) in supported.OrderBy(s => s.Entry.Type == "Patient" ? 0 : 1))
             {
                 var json = parsed.Raw(resource);
+                records.Sources[entry.Key] = new RecordSource(entryIndex, entry.Type, entry.Id);
                 try
                 {
+                    Fhir.CheckCharacters(resource, json.Span);
                     mapper.Map(entry, resource, json, SHA256.HashData(json.Span));
+                }
+                catch (FhirValueException e)
+                {
+                    throw new BundleProblemException($"{name}: entry {entryIndex} ({entry.Type}/{entry.Id}): {Fhir.PathOf(resource, e.Value) ?? "a value"} {e.Message}");
                 }
                 catch (Exception e) when (e is BundleProblemException or FormatException or InvalidOperationException)
                 {
@@ -594,6 +717,24 @@ public sealed class ImportBundlesHandler(
         {
             records.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs one read of the bundle's structure; a value of the wrong type is refused naming <paramref name="where"/> and
+    /// the element (its path inside <paramref name="within"/>, or the bundle's root).
+    /// </summary>
+    private static T Checked<T>(string name, string where, Func<T> read, JsonElement? within = null)
+    {
+        try
+        {
+            return read();
+        }
+        catch (FhirValueException e)
+        {
+            var path = within is { } w ? Fhir.PathOf(w, e.Value) : null;
+            var element = path ?? (where == "Bundle" ? "Bundle.entry" : "its resource");
+            throw new BundleProblemException($"{name}: {where}: {element} {e.Message}");
         }
     }
 

@@ -31,14 +31,14 @@ internal sealed class RecordMapper(
             case "Patient": MapPatient(key, id, r, json, hash); break;
             case "Practitioner":
             {
-                var npi = r.Arr("identifier").FirstOrDefault(i => i.Str("system") == MasterDataIndex.NpiSystem).Str("value");
+                var npi = r.Arr("identifier").FirstOrDefault(i => i.Str("system") == MasterDataIndex.NpiSystem).Str("value", TextKind.Code);
                 set.Practitioners.Add(Stamp(new Practitioner
                 {
                     FhirId = id, ResourceUtf8 = json, SourceHash = hash,
                     Npi = npi,
-                    FamilyName = r.First("name")?.Str("family"),
-                    GivenNames = r.First("name") is { } n ? string.Join(' ', n.Arr("given").Select(g => g.GetString())) : null,
-                    Sex = r.Str("gender"),
+                    FamilyName = r.First("name")?.Str("family", TextKind.Name),
+                    GivenNames = r.First("name") is { } n ? Given(n) : null,
+                    Sex = r.CodeValue("gender"),
                 }, key));
                 if (npi is not null)
                 {
@@ -54,7 +54,7 @@ internal sealed class RecordMapper(
                 {
                     FhirId = id, ResourceUtf8 = json, SourceHash = hash,
                     IdentifierSystem = r.First("identifier")?.Str("system"),
-                    IdentifierValue = r.First("identifier")?.Str("value"),
+                    IdentifierValue = r.First("identifier")?.Str("value", TextKind.Code),
                     Name = r.Str("name") ?? throw new BundleProblemException("it has no name, which the record requires"),
                     TypeCode = r.Code("type"),
                     City = r.First("address")?.Str("city"),
@@ -68,7 +68,7 @@ internal sealed class RecordMapper(
                 {
                     FhirId = id, ResourceUtf8 = json, SourceHash = hash,
                     IdentifierSystem = r.First("identifier")?.Str("system"),
-                    IdentifierValue = r.First("identifier")?.Str("value"),
+                    IdentifierValue = r.First("identifier")?.Str("value", TextKind.Code),
                     Name = r.Str("name") ?? throw new BundleProblemException("it has no name, which the record requires"),
                     OrganizationId = refs.Optional(r, "managingOrganization", "Organization"),
                     City = r.Obj("address")?.Str("city"),
@@ -112,7 +112,7 @@ internal sealed class RecordMapper(
                 var report = Scoped(new DiagnosticReport
                 {
                     FhirId = id, ResourceUtf8 = json, SourceHash = hash,
-                    Status = RequireText(r.Str("status"), "status"),
+                    Status = RequireText(r.CodeValue("status"), "status"),
                     Category = r.Code("category"),
                     Code = code.Code, Display = code.Display,
                     EffectiveAt = r.Time("effectiveDateTime") ?? r.Period("effectivePeriod").Start,
@@ -139,7 +139,7 @@ internal sealed class RecordMapper(
                 set.ClinicalNotes.Add(Scoped(new ClinicalNote
                 {
                     FhirId = id, ResourceUtf8 = json, SourceHash = hash,
-                    Status = RequireText(r.Str("status"), "status"),
+                    Status = RequireText(r.CodeValue("status"), "status"),
                     TypeCode = r.Concept("type")?.Code,
                     TypeDisplay = r.Concept("type")?.Display,
                     Date = r.Time("date"),
@@ -155,7 +155,7 @@ internal sealed class RecordMapper(
                 set.Medications.Add(Stamp(new Medication
                 {
                     FhirId = id, ResourceUtf8 = json, SourceHash = hash,
-                    Code = r.Concept("code")?.Code, Display = r.Concept("code")?.Display, Status = r.Str("status"),
+                    Code = r.Concept("code")?.Code, Display = r.Concept("code")?.Display, Status = r.CodeValue("status"),
                 }, key));
                 break;
             case "MedicationRequest":
@@ -164,7 +164,7 @@ internal sealed class RecordMapper(
                 set.MedicationRequests.Add(Scoped(new MedicationRequest
                 {
                     FhirId = id, ResourceUtf8 = json, SourceHash = hash,
-                    Status = RequireText(r.Str("status"), "status"),
+                    Status = RequireText(r.CodeValue("status"), "status"),
                     Intent = r.Str("intent"),
                     MedicationCode = medication?.Code, MedicationDisplay = medication?.Display,
                     MedicationId = refs.Optional(r, "medicationReference", "Medication"),
@@ -182,7 +182,7 @@ internal sealed class RecordMapper(
                 set.MedicationAdministrations.Add(Scoped(new MedicationAdministration
                 {
                     FhirId = id, ResourceUtf8 = json, SourceHash = hash,
-                    Status = RequireText(r.Str("status"), "status"),
+                    Status = RequireText(r.CodeValue("status"), "status"),
                     MedicationCode = medication?.Code, MedicationDisplay = medication?.Display,
                     MedicationId = refs.Optional(r, "medicationReference", "Medication"),
                     EffectiveAt = r.Time("effectiveDateTime") ?? r.Period("effectivePeriod").Start,
@@ -198,7 +198,7 @@ internal sealed class RecordMapper(
                     FhirId = id, ResourceUtf8 = json, SourceHash = hash,
                     Code = code.Code, Display = code.Display,
                     Type = r.Str("type"),
-                    Category = r.Arr("category").Select(c => c.GetString()).FirstOrDefault(),
+                    Category = r.Strings("category", TextKind.Code).FirstOrDefault(),
                     Criticality = r.Str("criticality"),
                     ClinicalStatus = r.Code("clinicalStatus"),
                     VerificationStatus = r.Code("verificationStatus"),
@@ -213,7 +213,7 @@ internal sealed class RecordMapper(
                 set.Immunizations.Add(Scoped(new Immunization
                 {
                     FhirId = id, ResourceUtf8 = json, SourceHash = hash,
-                    Status = RequireText(r.Str("status"), "status"),
+                    Status = RequireText(r.CodeValue("status"), "status"),
                     VaccineCode = vaccine.Code, Display = vaccine.Display,
                     OccurredAt = r.Time("occurrenceDateTime"),
                 }, key, r, "patient"));
@@ -227,7 +227,7 @@ internal sealed class RecordMapper(
                 set.Procedures.Add(Scoped(new Procedure
                 {
                     FhirId = id, ResourceUtf8 = json, SourceHash = hash,
-                    Status = RequireText(r.Str("status"), "status"),
+                    Status = RequireText(r.CodeValue("status"), "status"),
                     Code = code.Code, Display = code.Display,
                     PerformedStart = start ?? r.Time("performedDateTime"), PerformedEnd = end,
                     ReasonCode = r.Code("reasonCode"),
@@ -244,7 +244,7 @@ internal sealed class RecordMapper(
                 set.CarePlans.Add(Scoped(new CarePlan
                 {
                     FhirId = id, ResourceUtf8 = json, SourceHash = hash,
-                    Status = RequireText(r.Str("status"), "status"),
+                    Status = RequireText(r.CodeValue("status"), "status"),
                     Intent = r.Str("intent"),
                     CategoryCode = category?.First("coding")?.Str("code"),
                     CategoryDisplay = category?.First("coding")?.Str("display"),
@@ -263,17 +263,17 @@ internal sealed class RecordMapper(
 
     private void MapPatient(Guid key, string id, JsonElement r, ReadOnlyMemory<byte> json, byte[] hash)
     {
-        var name = r.Arr("name").FirstOrDefault(n => n.Str("use") == "official");
+        var name = r.Arr("name").FirstOrDefault(n => n.CodeValue("use") == "official");
         if (name.ValueKind != JsonValueKind.Object)
         {
             name = r.First("name") ?? default;
         }
 
-        var given = name.ValueKind == JsonValueKind.Object ? string.Join(' ', name.Arr("given").Select(g => g.GetString())) : null;
-        var family = name.ValueKind == JsonValueKind.Object ? name.Str("family") : null;
+        var given = name.ValueKind == JsonValueKind.Undefined ? null : Given(name);
+        var family = name.Str("family", TextKind.Name);
         var address = r.First("address");
         var identifiers = r.Arr("identifier").ToList();
-        var mrn = identifiers.FirstOrDefault(i => i.Obj("type")?.First("coding")?.Str("code") == "MR").Str("value");
+        var mrn = identifiers.FirstOrDefault(i => i.Obj("type")?.First("coding")?.Str("code", TextKind.Code) == "MR").Str("value", TextKind.Code);
         var patient = Stamp(new Patient
         {
             FhirId = id, ResourceUtf8 = json, SourceHash = hash,
@@ -282,26 +282,27 @@ internal sealed class RecordMapper(
             GivenNames = given,
             SearchName = PatientNames.Fold($"{given} {family}".Trim()),
             BirthDate = r.Date("birthDate"),
-            Sex = r.Str("gender"),
-            Deceased = r.Str("deceasedDateTime") is not null || (r.TryGetProperty("deceasedBoolean", out var d) && d.ValueKind == JsonValueKind.True),
+            Sex = r.CodeValue("gender"),
+            Deceased = r.Str("deceasedDateTime") is not null || r.Bool("deceasedBoolean") == true,
             DeceasedAt = r.Time("deceasedDateTime"),
-            AddressLine = address is { } a ? string.Join(", ", a.Arr("line").Select(l => l.GetString())) : null,
+            AddressLine = address is { } a ? string.Join(", ", a.Strings("line")) : null,
             City = address?.Str("city"),
             State = address?.Str("state"),
             PostalCode = address?.Str("postalCode"),
             Phone = r.Arr("telecom").FirstOrDefault(t => t.Str("system") == "phone").Str("value"),
         }, key);
         set.Patients.Add(patient);
+        set.PatientLabels[key] = (id, mrn);
         _patients[key] = (patient.Sex, patient.BirthDate);
         short ordinal = 0;
         foreach (var identifier in identifiers)
         {
-            if (identifier.Str("value") is { } value)
+            if (identifier.Str("value", TextKind.Code) is { } value)
             {
                 set.PatientIdentifiers.Add(new PatientIdentifier
                 {
                     ParentId = key, Ordinal = ordinal++, System = identifier.Str("system"), Value = value,
-                    TypeCode = identifier.Obj("type")?.First("coding")?.Str("code"),
+                    TypeCode = identifier.Obj("type")?.First("coding")?.Str("code", TextKind.Code),
                 });
             }
         }
@@ -316,8 +317,8 @@ internal sealed class RecordMapper(
         {
             FhirId = id, ResourceUtf8 = json, SourceHash = hash,
             PatientId = patient,
-            Status = RequireText(r.Str("status"), "status"),
-            Class = RequireText(r.Obj("class")?.Str("code"), "class"),
+            Status = RequireText(r.CodeValue("status"), "status"),
+            Class = RequireText(r.Obj("class")?.CodeValue("code"), "class"),
             TypeCode = r.Concept("type")?.Code,
             TypeDisplay = r.Concept("type")?.Display,
             PeriodStart = start, PeriodEnd = end,
@@ -353,7 +354,7 @@ internal sealed class RecordMapper(
         var observation = Scoped(new Observation
         {
             FhirId = id, ResourceUtf8 = json, SourceHash = hash,
-            Status = RequireText(r.Str("status"), "status"),
+            Status = RequireText(r.CodeValue("status"), "status"),
             Category = category,
             CodeSystem = code.System, Code = code.Code, Display = code.Display,
             EffectiveAt = effective,
@@ -417,17 +418,17 @@ internal sealed class RecordMapper(
         set.ImagingStudies.Add(Scoped(new ImagingStudy
         {
             FhirId = id, ResourceUtf8 = json, SourceHash = hash,
-            Status = RequireText(r.Str("status"), "status"),
-            StudyUid = r.Arr("identifier").Select(i => i.Str("value")).FirstOrDefault(),
+            Status = RequireText(r.CodeValue("status"), "status"),
+            StudyUid = r.Arr("identifier").Select(i => i.Str("value", TextKind.Code)).FirstOrDefault(),
             StartedAt = r.Time("started"),
             Modality = first.ValueKind == JsonValueKind.Object ? first.Obj("modality")?.Str("code") : r.First("modality")?.Str("code"),
             BodySiteCode = first.ValueKind == JsonValueKind.Object ? first.Obj("bodySite")?.Str("code") : null,
             BodySiteDisplay = first.ValueKind == JsonValueKind.Object ? first.Obj("bodySite")?.Str("display") : null,
             ProcedureCode = r.Concept("procedureCode")?.Code,
             ProcedureDisplay = r.Concept("procedureCode")?.Display,
-            SeriesCount = (int?)r.Decimal("numberOfSeries") ?? series.Count,
-            InstanceCount = (int?)r.Decimal("numberOfInstances") ?? series.Sum(s => s.Arr("instance").Count()),
-            SeriesUids = [.. series.Select(s => s.Str("uid")).OfType<string>()],
+            SeriesCount = r.Integer("numberOfSeries") ?? series.Count,
+            InstanceCount = r.Integer("numberOfInstances") ?? series.Sum(s => s.Arr("instance").Count()),
+            SeriesUids = [.. series.Select(s => s.Str("uid", TextKind.Code)).OfType<string>()],
         }, key, r, "subject"));
     }
 
@@ -437,7 +438,7 @@ internal sealed class RecordMapper(
         var team = Scoped(new CareTeam
         {
             FhirId = id, ResourceUtf8 = json, SourceHash = hash,
-            Status = r.Str("status"),
+            Status = r.CodeValue("status"),
             Name = r.Str("name"),
             PeriodStart = start, PeriodEnd = end,
             ManagingOrganizationId = r.First("managingOrganization") is { } o ? refs.Resolve(o, "Organization", "managingOrganization") : null,
@@ -465,7 +466,7 @@ internal sealed class RecordMapper(
     /// <summary>Organizations and locations are found by their first identifier (the one the record stores).</summary>
     private void IndexFirstIdentifier(string type, JsonElement r, Guid key)
     {
-        if (r.First("identifier") is { } identifier && identifier.Str("value") is { } value)
+        if (r.First("identifier") is { } identifier && identifier.Str("value", TextKind.Code) is { } value)
         {
             set.MasterData.Add((type, identifier.Str("system") ?? "", value, key));
         }
@@ -501,6 +502,24 @@ internal sealed class RecordMapper(
         encounter ??= r.Obj("encounter");
         resource.EncounterId = encounter is { } e ? refs.Resolve(e, "Encounter", "encounter") : null;
         return resource;
+    }
+
+    /// <summary>A name's given names as one string (the record's given_names), held to the name limit together.</summary>
+    private static string Given(JsonElement name)
+    {
+        var parts = new List<string>();
+        foreach (var part in name.Arr("given"))
+        {
+            parts.Add(part.ValueKind == JsonValueKind.String ? part.GetString()! : throw new FhirValueException(part, "must be a string"));
+        }
+
+        var given = string.Join(' ', parts);
+        if (parts.Count > 0)
+        {
+            Fhir.CheckLength(name.GetProperty("given"), given.Length, TextKind.Name);
+        }
+
+        return given;
     }
 
     private static Coding Require(Coding? value, string what) =>
