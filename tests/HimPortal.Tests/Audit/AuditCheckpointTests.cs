@@ -103,4 +103,75 @@ public sealed class AuditCheckpointTests : IAsyncLifetime
         console.ExitCode.ShouldBe(1, console.Output + console.Error);
         console.Error.ShouldContain("Audit chain BROKEN");
     }
+
+    /// <summary>An untouched chain: every checkpoint holds, the next one says so, and none is ever rewritten.</summary>
+    [Fact]
+    public async Task Checkpoints_of_an_untouched_chain_verify_and_each_finds_the_one_before_it_held()
+    {
+        var first = await CheckpointAsync();
+        first.PreviousHeld.ShouldBeNull("the first checkpoint has none before it");
+        await using (var services = Services())
+        {
+            await using var scope = services.CreateAsyncScope();
+            await AccessAuditTests.RecordAsync(scope.ServiceProvider, "view");
+        }
+
+        var firstText = await File.ReadAllTextAsync(first.File);
+        var second = await CheckpointAsync();
+        second.Number.ShouldBe(first.Number + 1);
+        second.PreviousHeld.ShouldBe(true, second.Problem);
+        (await File.ReadAllTextAsync(first.File)).ShouldBe(firstText);
+        _sink.Files.Count.ShouldBe(2);
+
+        var report = await VerifyAsync();
+        report.Intact.ShouldBeTrue(report.FirstBreak?.Problem);
+        report.Checkpoints.ShouldBe(2);
+
+        var console = await VerifyWithConsoleAsync();
+        console.ExitCode.ShouldBe(0, console.Error);
+        console.Output.ShouldContain("held to 2 signed checkpoint(s)");
+    }
+
+    /// <summary>A checkpoint is only as good as its signature: one edited by hand anchors nothing and is named.</summary>
+    [Fact]
+    public async Task A_checkpoint_edited_after_signing_is_named()
+    {
+        var written = await CheckpointAsync();
+        var lines = await File.ReadAllLinesAsync(written.File);
+        lines[0] = lines[0].Replace("\"seq\":", "\"seq\":1", StringComparison.Ordinal);
+        await File.WriteAllLinesAsync(written.File, lines);
+
+        var report = await VerifyAsync();
+        report.Intact.ShouldBeFalse();
+        report.Breaks.ShouldContain(b => b.Problem.Contains("cannot be trusted") && b.Problem.Contains("signature"),
+            string.Join("; ", report.Breaks.Select(b => b.Problem)));
+    }
+
+    /// <summary>The hourly job notices a rewrite by itself: the next checkpoint finds the last one no longer holds.</summary>
+    [Fact]
+    public async Task The_next_checkpoint_reports_that_the_last_one_no_longer_holds()
+    {
+        await CheckpointAsync();
+        var lane = await BusyLaneAsync();
+        var head = await _database.ScalarAsync<long>($"SELECT lane_seq FROM audit.lane_heads WHERE lane = {lane}");
+        await _database.TruncateLaneAsync(lane, head - 1);
+
+        await using var services = Services();
+        await using var scope = services.CreateAsyncScope();
+        var job = new HimPortal.Application.Jobs.JobContext(Guid.NewGuid(), "audit.checkpoint", 1, "{}");
+        var outcome = await scope.ServiceProvider.GetRequiredService<AuditCheckpointJob>().RunAsync(job, CancellationToken.None);
+        outcome.ShouldBe(HimPortal.Application.Jobs.JobOutcome.Failed);
+        job.FailureMessage.ShouldNotBeNull();
+        job.FailureMessage.ShouldContain($"lane {lane} ends at sequence {head - 1}");
+        _sink.Files.Count.ShouldBe(2, "the new checkpoint is written all the same; the old one keeps the evidence");
+    }
+
+    [Fact]
+    public async Task A_checkpoint_folder_without_a_key_stops_the_start()
+    {
+        await using var services = _database.Services(settings: new Dictionary<string, string?> { ["Audit:Checkpoints:Directory"] = _sink.Directory });
+        var refused = Should.Throw<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HimPortal.Application.Audit.AuditOptions>>().Value);
+        refused.Message.ShouldContain("KeyFile");
+    }
 }

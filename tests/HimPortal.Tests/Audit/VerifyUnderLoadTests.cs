@@ -1,3 +1,4 @@
+using HimPortal.Application.Audit.Checkpoints;
 using HimPortal.Application.Audit.GenerateAuditRows;
 using HimPortal.Application.Audit.VerifyAuditChain;
 using HimPortal.Tests.Infrastructure;
@@ -8,11 +9,12 @@ namespace HimPortal.Tests.Audit;
 /// <summary>
 /// Verification on a live system: `audit verify` over many rows while chart views keep appending answered "newest row(s)
 /// missing" for every lane, because it read the rows and the lane heads at different moments. A verification reads one
-/// snapshot, so appends running throughout never raise a false alarm.
+/// snapshot, so appends running throughout never raise a false alarm; nor do checkpoints signed while it runs.
 /// </summary>
 public sealed class VerifyUnderLoadTests : IAsyncLifetime
 {
     private readonly TestDatabase _database = new();
+    private readonly CheckpointSink _sink = new();
 
     public async Task InitializeAsync()
     {
@@ -24,12 +26,16 @@ public sealed class VerifyUnderLoadTests : IAsyncLifetime
         generated.IsSuccess.ShouldBeTrue(generated.Error?.Message);
     }
 
-    public Task DisposeAsync() => _database.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _database.DisposeAsync();
+        _sink.Dispose();
+    }
 
     [Fact]
     public async Task Verifications_while_appends_run_throughout_never_raise_a_false_alarm()
     {
-        await using var services = _database.Services();
+        await using var services = _database.Services(settings: _sink.Settings);
         using var stop = new CancellationTokenSource();
         long appended = 0;
         var appenders = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
@@ -41,6 +47,22 @@ public sealed class VerifyUnderLoadTests : IAsyncLifetime
                 Interlocked.Increment(ref appended);
             }
         })).ToList();
+
+        // Checkpoints signed while the verifications run: each is read before a verification's snapshot or not at all.
+        long checkpoints = 0;
+        appenders.Add(Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await using var scope = services.CreateAsyncScope();
+                var written = await scope.ServiceProvider.GetRequiredService<WriteAuditCheckpointHandler>()
+                    .HandleAsync(new WriteAuditCheckpointCommand(), CancellationToken.None);
+                written.IsSuccess.ShouldBeTrue(written.Error?.Message);
+                written.Value!.Problem.ShouldBeNull();
+                Interlocked.Increment(ref checkpoints);
+                await Task.Delay(200);
+            }
+        }));
 
         try
         {
@@ -55,6 +77,8 @@ public sealed class VerifyUnderLoadTests : IAsyncLifetime
                 report.RowsChecked.ShouldBeGreaterThanOrEqualTo(60_000);
                 during.ShouldBeGreaterThan(0, "appends ran while the chain was read");
             }
+
+            Interlocked.Read(ref checkpoints).ShouldBeGreaterThan(0);
         }
         finally
         {
