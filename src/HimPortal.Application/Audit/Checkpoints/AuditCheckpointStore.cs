@@ -41,7 +41,10 @@ public sealed class AuditCheckpointStore(IOptions<AuditOptions> options, TimePro
     public string? Directory => Settings.Directory;
 
     /// <summary>Every checkpoint in the folder, oldest first, each checked against the key.</summary>
-    public IReadOnlyList<StoredCheckpoint> ReadAll()
+    public IReadOnlyList<StoredCheckpoint> ReadAll() => Read(int.MaxValue);
+
+    /// <summary>The newest <paramref name="count"/> checkpoints, oldest first, each checked against the key.</summary>
+    public IReadOnlyList<StoredCheckpoint> Read(int count)
     {
         if (!IsConfigured || !System.IO.Directory.Exists(Settings.Directory))
         {
@@ -50,7 +53,8 @@ public sealed class AuditCheckpointStore(IOptions<AuditOptions> options, TimePro
 
         using var key = Settings.LoadKey();
         var keyId = KeyId(key);
-        return [.. Files().Select(f => Read(f.Path, f.Number, key, keyId))];
+        var files = Files().ToList();
+        return [.. files.Skip(Math.Max(0, files.Count - count)).Select(f => Read(f.Path, f.Number, key, keyId))];
     }
 
     /// <summary>Signs and writes the next checkpoint; its number is one more than the highest in the folder.</summary>

@@ -30,7 +30,7 @@ public sealed class WriteAuditCheckpointHandler(PermissionCheck permissions, Him
             return Error.Conflict("Audit checkpoints are not configured: set Audit:Checkpoints:Directory and Audit:Checkpoints:KeyFile (or Key).");
         }
 
-        var stored = store.ReadAll();
+        var stored = store.Read(1);
         var previous = stored.Count > 0 ? stored[^1] : null;
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
@@ -88,7 +88,8 @@ public sealed class WriteAuditCheckpointHandler(PermissionCheck permissions, Him
         await using var command = new NpgsqlCommand("""
             SELECT c.lane, c.seq, h.lane_seq,
                    (SELECT e.hash FROM audit.access_events e WHERE e.lane = c.lane AND e.lane_seq = c.seq LIMIT 1),
-                   (SELECT a.hash FROM audit.archive_links a WHERE a.lane = c.lane AND a.lane_seq = c.seq)
+                   (SELECT a.hash FROM audit.archive_links a WHERE a.lane = c.lane AND a.lane_seq = c.seq),
+                   (SELECT min(k.lane_seq) FROM audit.access_events k WHERE k.lane = c.lane)
             FROM unnest($1::smallint[], $2::bigint[]) AS c(lane, seq)
             LEFT JOIN audit.lane_heads h ON h.lane = c.lane
             ORDER BY c.lane
@@ -113,6 +114,13 @@ public sealed class WriteAuditCheckpointHandler(PermissionCheck permissions, Him
             }
 
             var hash = !reader.IsDBNull(3) ? reader.GetFieldValue<byte[]>(3) : reader.IsDBNull(4) ? null : reader.GetFieldValue<byte[]>(4);
+            var oldestKept = reader.IsDBNull(5) ? (long?)null : reader.GetInt64(5);
+            if (hash is null && (oldestKept is null || oldestKept <= seq))
+            {
+                // Not archived (the lane's kept rows reach back past it), yet not there: removed.
+                return $"sequence {seq} of lane {lane}, which checkpoint {last.Number} recorded, is missing";
+            }
+
             if (hash is not null && !hash.AsSpan().SequenceEqual(expected[lane].Hash))
             {
                 return $"sequence {seq} of lane {lane} no longer carries the hash checkpoint {last.Number} recorded: the lane was rewritten";

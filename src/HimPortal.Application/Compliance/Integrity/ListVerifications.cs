@@ -58,7 +58,7 @@ public sealed class ListVerificationsHandler(PermissionCheck permissions, HimDbC
             try
             {
                 var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
-                foreach (var stored in checkpoints.ReadAll().Reverse().Take(CheckpointsShown))
+                foreach (var stored in checkpoints.Read(CheckpointsShown).Reverse())
                 {
                     var problem = stored.Checkpoint is { } c && stored.Verified
                         ? await WriteAuditCheckpointHandler.ProblemWithAsync(connection, c, ct)
