@@ -25,15 +25,28 @@ SELECT 'CREATE DATABASE himportal OWNER himportal' WHERE NOT EXISTS (SELECT FROM
 SQL
 
 base="Host=$HIMPORTAL_PG_HOST;Port=$HIMPORTAL_PG_PORT;Database=himportal"
-export ConnectionStrings__HimPortalAdmin="$base;Username=himportal;Password=$OWNER_PASSWORD"
+# The owner's connection is given to `migrate` alone, never exported: the web app and the console's everyday commands
+# run as the application login, which cannot disable the audit's triggers (docs/adr/0020).
+owner_connection="$base;Username=himportal;Password=$OWNER_PASSWORD"
 export ConnectionStrings__HimPortal="$base;Username=himportal_app;Password=$APP_PASSWORD"
+
+# The audit's signed checkpoints (docs/adr/0020): a development signing key, generated once, and the folder they go to,
+# both under .himportal/ and outside PostgreSQL's data directory. Production keeps the key and the folder off the
+# database's host (write-once storage), and may also send each checkpoint to syslog (Audit__Checkpoints__Syslog).
+checkpoint_key="$HP_STATE/audit-checkpoint-key.pem"
+if [ ! -f "$checkpoint_key" ]; then
+  (umask 077; openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$checkpoint_key" 2>/dev/null)
+fi
+export Audit__Checkpoints__KeyFile="$checkpoint_key"
+export Audit__Checkpoints__Directory="$HP_STATE/audit-checkpoints"
 
 hp_log "building"
 dotnet build src/HimPortal.Web/HimPortal.Web.csproj -c Release -v quiet -nologo >&2
 dotnet build src/HimPortal.Cli/HimPortal.Cli.csproj -c Release -v quiet -nologo >&2
 himportal() { dotnet "$HP_ROOT/src/HimPortal.Cli/bin/Release/net10.0/himportal.dll" "$@"; }
 
-himportal migrate >&2
+ConnectionStrings__HimPortalAdmin="$owner_connection" himportal migrate >&2
+himportal audit checkpoint >&2 || hp_log "the audit no longer agrees with its last checkpoint: run himportal audit verify"
 
 # The 40 synthetic Synthea patients and their master data (data/synthea-r4, gzip-compressed, which the import reads as
 # it is; a few seconds): importing again changes nothing, so this runs every time.

@@ -24,6 +24,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<AccessAudit>();
         services.AddScoped<Access.PermissionCheck>();
         services.AddScoped<AuditAppender>();
+        services.TryAddSingleton<Audit.Checkpoints.AuditCheckpointStore>();
         services.AddScoped<Access.Sessions.UserSessions>();
         services.AddScoped<Access.Sessions.SessionStore>();
         services.TryAddSingleton<Access.Sessions.ICurrentSession, Access.Sessions.NoCurrentSession>();

@@ -64,11 +64,12 @@ public sealed class AccessAudit(HimDbContext db, IAuditActorAccessor actors, Tim
 public sealed class AuditAppender(IAuditActorAccessor actors, TimeProvider clock)
 {
     // One statement, one round trip: audit.append claims a lane (an advisory lock held to commit), reads the lane's head
-    // from audit.lane_heads, computes the link from the content digest sent with it (AuditChain.Link), inserts the row
-    // into its month's partition and moves the head. The application role may not INSERT into the table itself.
+    // from audit.lane_heads, stamps the time itself (never later than the lane's last row), computes the link over that
+    // time and the content digest sent with it (AuditChain.TimedLink), inserts the row into its month's partition and
+    // moves the head. The caller gives no time (docs/adr/0020); the application role may not INSERT into the table itself.
     private const string InsertSql = """
-        SELECT appended_lane, appended_seq, appended_prev_hash, appended_hash
-        FROM audit.append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+        SELECT appended_lane, appended_seq, appended_prev_hash, appended_hash, appended_at
+        FROM audit.append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
         """;
 
     /// <summary>Appends <paramref name="record"/> in <paramref name="transaction"/>, or alone (committing itself) when it is null.</summary>
@@ -94,7 +95,7 @@ public sealed class AuditAppender(IAuditActorAccessor actors, TimeProvider clock
         return (row, command);
     }
 
-    /// <summary>Reads the chain link PostgreSQL gave the appended row (its lane, sequence number and hashes).</summary>
+    /// <summary>Reads the chain link PostgreSQL gave the appended row (its lane, sequence number, hashes and time).</summary>
     public static async Task ReadLinkAsync(System.Data.Common.DbDataReader reader, AccessEvent row, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(reader);
@@ -108,17 +109,20 @@ public sealed class AuditAppender(IAuditActorAccessor actors, TimeProvider clock
         row.LaneSeq = reader.GetInt64(1);
         row.PrevHash = reader.GetFieldValue<byte[]>(2);
         row.Hash = reader.GetFieldValue<byte[]>(3);
+        row.OccurredAt = reader.GetFieldValue<DateTimeOffset>(4);
     }
 
     private AccessEvent NewRow(AuditRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
         var actor = record.Actor ?? actors.Current;
+        // The id is only an identifier (time-ordered for the index's sake): the row's time is the one audit.append stamps.
         var now = AuditChain.ToStoredPrecision(clock.GetUtcNow());
         return new AccessEvent
         {
             Id = Guid.CreateVersion7(now),
             OccurredAt = now,
+            Format = AccessEvent.DatabaseTimedFormat,
             UserId = actor.UserId,
             UserName = Clip(actor.UserName, 256),
             Roles = [.. actor.Roles],
@@ -140,7 +144,6 @@ public sealed class AuditAppender(IAuditActorAccessor actors, TimeProvider clock
     private static void AddParameters(NpgsqlParameterCollection p, AccessEvent row)
     {
         p.Add(Param(row.Id, NpgsqlDbType.Uuid));
-        p.Add(Param(row.OccurredAt, NpgsqlDbType.TimestampTz));
         p.Add(Param(row.UserId, NpgsqlDbType.Uuid));
         p.Add(Param(row.UserName, NpgsqlDbType.Varchar));
         p.Add(Param(row.Roles, NpgsqlDbType.Array | NpgsqlDbType.Text));

@@ -9,13 +9,19 @@ namespace HimPortal.Application.Audit;
 /// <summary>
 /// The tamper-evidence of the access audit: each row's SHA-256 covers its content and the previous row's hash in its lane.
 /// The encoding is versioned and length-prefixed, so no two different rows encode alike. See docs/adr/0003-access-audit.md.
+/// <para>
+/// Two row formats verify side by side (docs/adr/0020-audit-time-and-outside-anchors.md): format 2 digests the time the
+/// writer gave with the content; format 3 leaves the time out of the digest and puts the time audit.append stamped into
+/// the link, so the caller, which must send its digest before the database picks the time, still needs one round trip.
+/// </para>
 /// </summary>
 public static class AuditChain
 {
     /// <summary>Lanes are independent chains, so that appends from concurrent requests share commits instead of queueing.</summary>
     public const int Lanes = 16;
 
-    private const byte FormatVersion = 2;
+    /// <summary>PostgreSQL's epoch: timestamptz_send gives microseconds since then, which the format-3 link covers.</summary>
+    private static readonly long PostgresEpochTicks = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero).Ticks;
 
     public static byte[] Genesis => new byte[32];
 
@@ -26,11 +32,35 @@ public static class AuditChain
         return new DateTimeOffset(utc.Ticks - (utc.Ticks % 10), TimeSpan.Zero);
     }
 
-    /// <summary>The row's link: SHA-256 over the previous hash, the lane, the sequence number and the content digest.</summary>
+    /// <summary>The row's link: SHA-256 over the previous hash, the lane, the sequence number, (format 3) the time, and the content digest.</summary>
     public static byte[] ComputeHash(AccessEvent row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return Link(row.PrevHash, row.Lane, row.LaneSeq, ContentDigest(row));
+        return Link(row, ContentDigest(row));
+    }
+
+    /// <summary>The link of <paramref name="row"/> in its format, from its content digest.</summary>
+    public static byte[] Link(AccessEvent row, ReadOnlySpan<byte> contentDigest)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return row.Format == AccessEvent.WriterTimedFormat
+            ? Link(row.PrevHash, row.Lane, row.LaneSeq, contentDigest)
+            : TimedLink(row.PrevHash, row.Lane, row.LaneSeq, row.OccurredAt, contentDigest);
+    }
+
+    /// <summary>
+    /// The format-3 link, as audit.append computes it: <c>sha256(prev || int2send(lane) || int8send(seq) ||
+    /// timestamptz_send(occurred_at) || digest)</c>, the time being the one the database stamped.
+    /// </summary>
+    public static byte[] TimedLink(ReadOnlySpan<byte> previousHash, short lane, long laneSeq, DateTimeOffset occurredAt, ReadOnlySpan<byte> contentDigest)
+    {
+        Span<byte> buffer = stackalloc byte[32 + 2 + 8 + 8 + 32];
+        previousHash.CopyTo(buffer);
+        BinaryPrimitives.WriteInt16BigEndian(buffer[32..], lane);
+        BinaryPrimitives.WriteInt64BigEndian(buffer[34..], laneSeq);
+        BinaryPrimitives.WriteInt64BigEndian(buffer[42..], (ToStoredPrecision(occurredAt).Ticks - PostgresEpochTicks) / 10);
+        contentDigest.CopyTo(buffer[50..]);
+        return SHA256.HashData(buffer);
     }
 
     /// <summary>
@@ -47,7 +77,10 @@ public static class AuditChain
         return SHA256.HashData(buffer);
     }
 
-    /// <summary>SHA-256 over every content column (not the chain columns), versioned and length-prefixed.</summary>
+    /// <summary>
+    /// SHA-256 over every content column (not the chain columns), versioned and length-prefixed; the time only in
+    /// format 2 (in format 3 the link covers it).
+    /// </summary>
     public static byte[] ContentDigest(AccessEvent row)
     {
         var digest = new byte[32];
@@ -76,11 +109,15 @@ public static class AuditChain
         {
             var buffer = rented.AsSpan();
             var at = 0;
-            buffer[at++] = FormatVersion;
+            var writerTimed = row.Format == AccessEvent.WriterTimedFormat;
+            buffer[at++] = writerTimed ? (byte)AccessEvent.WriterTimedFormat : (byte)AccessEvent.DatabaseTimedFormat;
             at += WriteGuid(buffer[at..], row.Id);
-            var micros = (ToStoredPrecision(row.OccurredAt).Ticks - DateTimeOffset.UnixEpoch.Ticks) / 10;
-            BinaryPrimitives.WriteInt64BigEndian(buffer[at..], micros);
-            at += 8;
+            if (writerTimed)
+            {
+                var micros = (ToStoredPrecision(row.OccurredAt).Ticks - DateTimeOffset.UnixEpoch.Ticks) / 10;
+                BinaryPrimitives.WriteInt64BigEndian(buffer[at..], micros);
+                at += 8;
+            }
             at += WriteGuid(buffer[at..], row.UserId);
             at += WriteString(buffer[at..], row.UserName);
             BinaryPrimitives.WriteInt32BigEndian(buffer[at..], row.Roles.Length);

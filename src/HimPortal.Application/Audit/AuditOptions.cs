@@ -13,4 +13,6 @@ public sealed class AuditOptions
     /// </summary>
     [Range(72, 1200)]
     public int RetentionMonths { get; set; } = 72;
+
+    public Checkpoints.AuditCheckpointOptions Checkpoints { get; set; } = new();
 }

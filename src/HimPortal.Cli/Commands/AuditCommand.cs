@@ -9,7 +9,7 @@ namespace HimPortal.Cli.Commands;
 internal static partial class AuditCommand
 {
     public static Command Create(Func<IConfiguration> configuration) =>
-        new("audit", "Work with the access audit.") { Verify(configuration), Generate(configuration), Archive(configuration) };
+        new("audit", "Work with the access audit.") { Verify(configuration), Checkpoint(configuration), Generate(configuration), Archive(configuration) };
 
     private static Command Verify(Func<IConfiguration> configuration)
     {
@@ -45,7 +45,14 @@ internal static partial class AuditCommand
             var scopeText = query.IsWholeChain ? "" : $" from {fromDay?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "the start"} to {toDay?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "now"}";
             if (report.Intact)
             {
-                Console.WriteLine($"Audit chain intact: {report.RowsChecked} row(s) in {report.LanesSeen} lane(s){scopeText}.");
+                Console.WriteLine($"Audit chain intact: {report.RowsChecked} row(s) in {report.LanesSeen} lane(s){scopeText}"
+                                  + (report.Checkpoints is { } n ? $", held to {n} signed checkpoint(s)." : "."));
+                if (query.IsWholeChain && report.Checkpoints is null)
+                {
+                    // Without outside anchors a rewrite by the database's owner or a superuser verifies (docs/adr/0020).
+                    await Console.Error.WriteLineAsync("warning: no audit checkpoints are configured (Audit:Checkpoints): a rewrite by the database's owner would go unseen.");
+                }
+
                 return 0;
             }
 

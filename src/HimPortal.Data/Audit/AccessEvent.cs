@@ -11,7 +11,11 @@ public sealed class AccessEvent
 {
     public Guid Id { get; init; }
 
-    public DateTimeOffset OccurredAt { get; init; }
+    /// <summary>
+    /// When it happened. From <see cref="DatabaseTimedFormat"/> on, stamped by audit.append under the lane's lock, never
+    /// given by the caller; the writer sets it from what audit.append returns.
+    /// </summary>
+    public DateTimeOffset OccurredAt { get; set; }
 
     public Guid? UserId { get; init; }
 
@@ -47,8 +51,21 @@ public sealed class AccessEvent
 
     public required byte[] PrevHash { get; set; }
 
+    /// <summary>
+    /// How the row is hashed (docs/adr/0020-audit-time-and-outside-anchors.md): <see cref="WriterTimedFormat"/> rows carry the
+    /// time their writer gave (rows from before the AuditTrust migration, and `audit generate`'s synthetic history);
+    /// <see cref="DatabaseTimedFormat"/> rows were timed by audit.append, and their link covers that time.
+    /// </summary>
+    public short Format { get; set; } = DatabaseTimedFormat;
+
     /// <summary>Set once, by the audit writer, from everything above; the database never lets it change.</summary>
     public required byte[] Hash { get; set; }
+
+    /// <summary>Content digest over every column including the time (the writer's); link over the digest.</summary>
+    public const short WriterTimedFormat = 2;
+
+    /// <summary>Content digest without the time; link over the database's time and the digest.</summary>
+    public const short DatabaseTimedFormat = 3;
 
     /// <summary>The rows of the notable-events index: the SQL predicate, repeated in queries so the planner can use it.</summary>
     public const string NotableFilter =
@@ -118,6 +135,7 @@ internal sealed class AccessEventConfiguration : IEntityTypeConfiguration<Access
                 "action IN ('login','login-failed','logout','view','search','create','update','delete','print','export','disclose','break-glass','admin')");
             t.HasCheckConstraint("ck_access_events_outcome", "outcome IN ('success','denied','error')");
             t.HasCheckConstraint("ck_access_events_hashes", "octet_length(hash) = 32 AND octet_length(prev_hash) = 32");
+            t.HasCheckConstraint("ck_access_events_format", "format IN (2, 3)");
         });
         // Partitioned by month on occurred_at (docs/adr/0008): PostgreSQL requires the partition key in every unique key.
         builder.HasKey(e => new { e.Id, e.OccurredAt });

@@ -1182,6 +1182,10 @@ namespace HimPortal.Data.Migrations
                         .HasColumnType("character varying(4000)")
                         .HasColumnName("details");
 
+                    b.Property<short>("Format")
+                        .HasColumnType("smallint")
+                        .HasColumnName("format");
+
                     b.Property<byte[]>("Hash")
                         .IsRequired()
                         .HasColumnType("bytea")
@@ -1280,6 +1284,8 @@ namespace HimPortal.Data.Migrations
                     b.ToTable("access_events", "audit", t =>
                         {
                             t.HasCheckConstraint("ck_access_events_action", "action IN ('login','login-failed','logout','view','search','create','update','delete','print','export','disclose','break-glass','admin')");
+
+                            t.HasCheckConstraint("ck_access_events_format", "format IN (2, 3)");
 
                             t.HasCheckConstraint("ck_access_events_hashes", "octet_length(hash) = 32 AND octet_length(prev_hash) = 32");
 

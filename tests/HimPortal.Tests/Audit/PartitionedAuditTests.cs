@@ -166,6 +166,8 @@ public sealed class PartitionedAuditTests : IAsyncLifetime
             var row = new AccessEvent
             {
                 Id = Guid.CreateVersion7(),
+                // The Foundation's encoding is format 2's: the writer's time inside the digest.
+                Format = AccessEvent.WriterTimedFormat,
                 OccurredAt = DateTimeOffset.UtcNow.AddSeconds(-random.Next(1_000_000)),
                 UserId = i % 3 == 0 ? null : Guid.NewGuid(),
                 UserName = i % 5 == 0 ? null : "dr.müller" + i,

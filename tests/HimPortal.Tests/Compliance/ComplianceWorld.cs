@@ -138,12 +138,14 @@ public sealed class ComplianceWorld : IAsyncLifetime
         EventAsync(who, at, new AuditRecord(AuditAction.View, AuditOutcome.Denied, "Chart", patient.ToString("D"), patient,
             "no treatment relationship", "outcome=break-glass-required; break-the-glass offered"));
 
+    /// <summary>
+    /// An event of <paramref name="who"/> at <paramref name="at"/>, in the past: history written as the owner's synthetic
+    /// path writes it (<see cref="AuditHistory"/>), since the application's append takes the database's time.
+    /// </summary>
     public async Task EventAsync(StaffMember who, DateTimeOffset at, AuditRecord record, string[]? roles = null)
     {
-        await using var scope = Services.CreateAsyncScope();
-        var audit = scope.ServiceProvider.GetRequiredService<AccessAudit>();
-        await AtAsync(at, () => audit.RecordAloneAsync(
-            record with { Actor = new AuditActor(who.Id, who.Email, roles ?? [who.Role], "10.1.2.3", "xunit", null) }, CancellationToken.None));
+        ArgumentNullException.ThrowIfNull(who);
+        await Database.WriteAsync(at, record, new AuditActor(who.Id, who.Email, roles ?? [who.Role], "10.1.2.3", "xunit", null));
     }
 
     /// <summary>Runs every enabled rule on demand, as a compliance officer, over the last <paramref name="days"/> days.</summary>

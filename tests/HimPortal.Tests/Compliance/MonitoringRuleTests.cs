@@ -265,8 +265,10 @@ public sealed class MonitoringRuleTests(ComplianceWorld world) : IClassFixture<C
         }
 
         // A session that should have ended: the locked clerk keeps working, the demoted user still acts as an ROI specialist.
-        await world.ViewAsync(locked, patient, Daytime.AddHours(1), "HOPERAT", "operations");
-        await world.ViewAsync(demoted, patient, Daytime.AddHours(1), "HOPERAT", "operations");
+        // After the lock's audit row, which audit.append dated with the database's clock (now), not the test clock.
+        var afterLock = DateTimeOffset.UtcNow;
+        await world.ViewAsync(locked, patient, afterLock, "HOPERAT", "operations");
+        await world.ViewAsync(demoted, patient, afterLock, "HOPERAT", "operations");
 
         await world.RunRulesAsync();
 

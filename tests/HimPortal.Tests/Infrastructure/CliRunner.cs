@@ -7,10 +7,27 @@ public static class CliRunner
 {
     public sealed record Run(int ExitCode, string Output, string Error);
 
-    public static async Task<Run> RunAsync(IDatabaseConnections database, string? stdin, params string[] args)
+    public static Task<Run> RunAsync(IDatabaseConnections database, string? stdin, params string[] args) =>
+        RunAsync(database, stdin, null, args);
+
+    /// <summary>
+    /// Runs `himportal ARGS` with more environment variables; with <paramref name="ownerless"/> it gets only the
+    /// application's login, as the console's everyday commands run.
+    /// </summary>
+    public static async Task<Run> RunAsync(IDatabaseConnections database, string? stdin, IReadOnlyDictionary<string, string>? environment, string[] args, bool ownerless = false)
     {
         ArgumentNullException.ThrowIfNull(database);
         var start = Start(database, args);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        if (ownerless)
+        {
+            start.Environment.Remove("ConnectionStrings__HimPortalAdmin");
+        }
+
         start.RedirectStandardInput = true;
         using var process = Process.Start(start)!;
         if (stdin is not null)

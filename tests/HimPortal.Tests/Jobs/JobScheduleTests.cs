@@ -87,6 +87,7 @@ public sealed class JobScheduleTests : IAsyncLifetime
         start.Environment["Logs__Path"] = "";
         start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
         start.Environment["Jobs__Schedules__privacy-monitoring__Enabled"] = "false";
+        start.Environment["Jobs__Schedules__audit-checkpoints__Enabled"] = "false";
         start.Environment["Jobs__Schedules__audit-partitions__Every"] = "00:00:02";
         return Process.Start(start)!;
     }

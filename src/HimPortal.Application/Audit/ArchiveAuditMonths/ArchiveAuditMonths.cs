@@ -83,7 +83,7 @@ public sealed class ArchiveAuditMonthsHandler(PermissionCheck permissions, IConf
 
         // The name comes from pg_class and matched the pattern above: safe to put into the DDL below.
         var quoted = "audit." + partition;
-        var report = await VerifyAuditChainHandler.VerifyAsync(db, new VerifyAuditChainQuery(from, to), ct);
+        var report = await VerifyAuditChainHandler.VerifyAsync(db, new VerifyAuditChainQuery(from, to), null, ct);
         if (!report.Intact)
         {
             return new Error(ErrorKind.Conflict, "broken-month",

@@ -48,7 +48,7 @@ public sealed class GenerateAuditRowsHandler(PermissionCheck permissions, IConfi
 
     private const string CopySql = """
         COPY audit.access_events (id, occurred_at, user_id, user_name, roles, action, outcome, patient_id, resource_type,
-            resource_id, purpose, details, client_ip, user_agent, correlation_id, lane, lane_seq, prev_hash, hash)
+            resource_id, purpose, details, client_ip, user_agent, correlation_id, lane, lane_seq, prev_hash, hash, format)
         FROM STDIN (FORMAT BINARY)
         """;
 
@@ -140,13 +140,16 @@ public sealed class GenerateAuditRowsHandler(PermissionCheck permissions, IConfi
             for (var i = 0; i < rows; i++)
             {
                 var row = world.Next(timeline.Next());
+                // Synthetic history is dated by its writer, in the past, as rows were before the database stamped them:
+                // format 2, which the verifier does not hold to the database's clock (docs/adr/0020).
+                row.Format = AccessEvent.WriterTimedFormat;
                 var lane = (short)(timeline.Index % AuditChain.Lanes);
                 var (seq, prev) = heads[lane];
                 row.Lane = lane;
                 row.LaneSeq = seq + 1;
                 row.PrevHash = prev;
                 AuditChain.ContentDigest(row, digest);
-                row.Hash = AuditChain.Link(prev, lane, row.LaneSeq, digest);
+                row.Hash = AuditChain.Link(row, digest);
                 heads[lane] = (row.LaneSeq, row.Hash);
                 await WriteAsync(copy, row, ct);
             }
@@ -191,6 +194,7 @@ public sealed class GenerateAuditRowsHandler(PermissionCheck permissions, IConfi
         await copy.WriteAsync(row.LaneSeq, NpgsqlDbType.Bigint, ct);
         await copy.WriteAsync(row.PrevHash, NpgsqlDbType.Bytea, ct);
         await copy.WriteAsync(row.Hash, NpgsqlDbType.Bytea, ct);
+        await copy.WriteAsync(row.Format, NpgsqlDbType.Smallint, ct);
     }
 
     private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken ct)

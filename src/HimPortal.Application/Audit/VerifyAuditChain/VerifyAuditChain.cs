@@ -1,4 +1,5 @@
 using HimPortal.Application.Access;
+using HimPortal.Application.Audit.Checkpoints;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Audit;
@@ -15,7 +16,8 @@ public sealed record VerifyAuditChainQuery(DateTimeOffset? From = null, DateTime
 
 public sealed record AuditChainBreak(Guid RowId, short Lane, long LaneSeq, DateTimeOffset OccurredAt, string Problem);
 
-public sealed record AuditChainReport(long RowsChecked, int LanesSeen, AuditChainBreak? FirstBreak, IReadOnlyList<AuditChainBreak> Breaks)
+/// <param name="Checkpoints">The signed checkpoints the chain was held to (whole chain only); null when none are configured.</param>
+public sealed record AuditChainReport(long RowsChecked, int LanesSeen, AuditChainBreak? FirstBreak, IReadOnlyList<AuditChainBreak> Breaks, int? Checkpoints = null)
 {
     public bool Intact => FirstBreak is null;
 }
@@ -24,10 +26,18 @@ public sealed record AuditChainReport(long RowsChecked, int LanesSeen, AuditChai
 /// Recomputes every row's hash and checks every link of the audit hash chain. It names a row whose content changed
 /// (hash mismatch), a row whose predecessor was removed (sequence gap), a row chained to the wrong predecessor (inserted
 /// out of order), two rows claiming one place in a lane (a fork), and, for the whole chain, a lane whose newest rows are
-/// missing or which runs past the head recorded by audit.append (audit.lane_heads).
+/// missing or which runs past the head recorded by audit.append (audit.lane_heads). A row timed by the database (format
+/// 3) may not be earlier than the row before it in its lane: audit.append stamps it under the lane's lock. And the whole
+/// chain is held to every signed checkpoint kept outside the database (docs/adr/0020): each checkpoint's heads must still
+/// be in the chain with the same hashes, and no lane may end before them, which a rewrite by the database's owner or a
+/// superuser, however self-consistent, cannot meet.
 /// <para>
-/// The rows are read month by month in storage order, not sorted: a lane's order is its sequence, and a row's time can
-/// be a little earlier than its predecessor's (its clock was read before it claimed the lane), even across a month.
+/// Everything is read in one snapshot (a REPEATABLE READ, read-only transaction), so appends committing meanwhile never
+/// make the rows and the lane heads disagree; the checkpoints are read before it starts, so each is older than the snapshot.
+/// </para>
+/// <para>
+/// The rows are read month by month in storage order, not sorted: a lane's order is its sequence, and a format-2 row's
+/// time can be a little earlier than its predecessor's (its writer's clock was read before it claimed the lane).
 /// Links are matched as both ends arrive: a row waits for its successor, or for its predecessor, in a small map, which
 /// in an intact chain holds about one row per lane. Memory stays flat for 20 million rows, and no sort or index scan
 /// of the table is needed. Links that end outside the rows read (before a range, or in an archived month) are looked
@@ -35,23 +45,27 @@ public sealed record AuditChainReport(long RowsChecked, int LanesSeen, AuditChai
 /// </para>
 /// </summary>
 [RequiresPermission(Permissions.AuditReview)]
-public sealed class VerifyAuditChainHandler(PermissionCheck permissions, HimDbContext db) : Handler<VerifyAuditChainQuery, Result<AuditChainReport>>(permissions)
+public sealed class VerifyAuditChainHandler(PermissionCheck permissions, HimDbContext db, AuditCheckpointStore checkpoints) : Handler<VerifyAuditChainQuery, Result<AuditChainReport>>(permissions)
 {
     /// <summary>Beyond this many problems the chain is plainly broken; collecting more would only cost memory.</summary>
     private const int MaxProblems = 1000;
 
     private const string Columns = """
         id, occurred_at, user_id, user_name, roles, action, outcome, patient_id, resource_type, resource_id,
-        purpose, details, client_ip, user_agent, correlation_id, lane, lane_seq, prev_hash, hash
+        purpose, details, client_ip, user_agent, correlation_id, lane, lane_seq, prev_hash, hash, format
         """;
 
     protected override async Task<Result<AuditChainReport>> ExecuteAsync(VerifyAuditChainQuery query, CancellationToken ct) =>
-        Result<AuditChainReport>.Success(await VerifyAsync(db, query, ct));
+        Result<AuditChainReport>.Success(await VerifyAsync(db, query, checkpoints, ct));
 
     /// <summary>The walk itself, for use cases that already hold their own permission (the archive, the queued verification).</summary>
-    internal static async Task<AuditChainReport> VerifyAsync(HimDbContext db, VerifyAuditChainQuery query, CancellationToken ct)
+    internal static async Task<AuditChainReport> VerifyAsync(HimDbContext db, VerifyAuditChainQuery query, AuditCheckpointStore? checkpoints, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
+
+        // Before the snapshot: a checkpoint in the folder was signed from heads committed before it was written, so
+        // before the snapshot below; one written later is not read, and cannot name rows the snapshot does not see.
+        var anchors = query.IsWholeChain && checkpoints is { IsConfigured: true } ? checkpoints.ReadAll() : [];
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var openedHere = connection.State != System.Data.ConnectionState.Open;
         if (openedHere)
@@ -61,7 +75,28 @@ public sealed class VerifyAuditChainHandler(PermissionCheck permissions, HimDbCo
 
         try
         {
-            return await new Walk(connection, query).RunAsync(ct);
+            // One snapshot for every statement of the walk (rows, lane heads, look-ups): a verification on a live system
+            // must not read the rows at one moment and the heads at another. A caller's own transaction is its business.
+            NpgsqlTransaction? snapshot = null;
+            if (db.Database.CurrentTransaction is null)
+            {
+                snapshot = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+                await using var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, snapshot);
+                await readOnly.ExecuteNonQueryAsync(ct);
+            }
+
+            try
+            {
+                return await new Walk(connection, query, anchors, query.IsWholeChain && checkpoints is { IsConfigured: true }).RunAsync(ct);
+            }
+            finally
+            {
+                if (snapshot is not null)
+                {
+                    await snapshot.RollbackAsync(CancellationToken.None);
+                    await snapshot.DisposeAsync();
+                }
+            }
         }
         finally
         {
@@ -74,12 +109,18 @@ public sealed class VerifyAuditChainHandler(PermissionCheck permissions, HimDbCo
 
     private readonly record struct Position(short Lane, long Seq);
 
-    private sealed record WaitingRow(Guid Id, long Seq, DateTimeOffset OccurredAt, byte[] PrevHash);
+    private sealed record WaitingRow(Guid Id, long Seq, DateTimeOffset OccurredAt, short Format, byte[] PrevHash);
 
-    private sealed class Walk(NpgsqlConnection connection, VerifyAuditChainQuery query)
+    private readonly record struct Link(byte[] Hash, DateTimeOffset? OccurredAt, short Format);
+
+    private sealed class Walk(NpgsqlConnection connection, VerifyAuditChainQuery query, IReadOnlyList<StoredCheckpoint> anchors, bool checkpointsConfigured)
     {
-        // Rows whose successor has not been read yet: their hash, by position. Steady state: the newest row of each lane.
-        private readonly Dictionary<Position, byte[]> _awaitingSuccessor = [];
+        // Rows whose successor has not been read yet: their hash and time, by position. Steady state: the newest row of each lane.
+        private readonly Dictionary<Position, Link> _awaitingSuccessor = [];
+
+        // The positions the checkpoints name, with the hash the first checkpoint naming it recorded.
+        private readonly Dictionary<Position, (byte[] Hash, long Checkpoint)> _anchored = [];
+        private readonly HashSet<Position> _anchoredSeen = [];
 
         // Rows whose predecessor has not been read yet, by the predecessor's position.
         private readonly Dictionary<Position, WaitingRow> _awaitingPredecessor = [];
@@ -90,11 +131,13 @@ public sealed class VerifyAuditChainHandler(PermissionCheck permissions, HimDbCo
 
         public async Task<AuditChainReport> RunAsync(CancellationToken ct)
         {
+            CollectAnchors();
             await ReadRowsAsync(ct);
             await ResolveOpenPredecessorsAsync(ct);
             if (query.IsWholeChain)
             {
                 await CheckLaneHeadsAsync(ct);
+                await CheckAnchorsAsync(ct);
             }
 
             // The first break of each lane (by sequence) is what matters: everything after it in the lane is suspect anyway.
@@ -103,7 +146,7 @@ public sealed class VerifyAuditChainHandler(PermissionCheck permissions, HimDbCo
                 .Select(lane => lane.OrderBy(b => b.LaneSeq).First())
                 .OrderBy(b => b.OccurredAt).ThenBy(b => b.Lane)
                 .ToList();
-            return new AuditChainReport(_rows, _lanes.Count, breaks.FirstOrDefault(), breaks);
+            return new AuditChainReport(_rows, _lanes.Count, breaks.FirstOrDefault(), breaks, checkpointsConfigured ? anchors.Count : null);
         }
 
         private async Task ReadRowsAsync(CancellationToken ct)
@@ -130,9 +173,19 @@ public sealed class VerifyAuditChainHandler(PermissionCheck permissions, HimDbCo
                 }
 
                 AuditChain.ContentDigest(row, digest);
-                if (!AuditChain.Link(row.PrevHash, row.Lane, row.LaneSeq, digest).AsSpan().SequenceEqual(row.Hash))
+                if (!AuditChain.Link(row, digest).AsSpan().SequenceEqual(row.Hash))
                 {
                     Problem(row.Id, row.Lane, row.LaneSeq, row.OccurredAt, "altered: its content no longer matches its hash", rank: 1);
+                }
+
+                if (_anchored.Count > 0 && _anchored.TryGetValue(new Position(row.Lane, row.LaneSeq), out var anchor))
+                {
+                    _anchoredSeen.Add(new Position(row.Lane, row.LaneSeq));
+                    if (!anchor.Hash.AsSpan().SequenceEqual(row.Hash))
+                    {
+                        Problem(row.Id, row.Lane, row.LaneSeq, row.OccurredAt,
+                            $"rewritten: sequence {row.LaneSeq} of lane {row.Lane} no longer carries the hash signed checkpoint {anchor.Checkpoint} recorded (the lane was re-chained after it)", 5);
+                    }
                 }
 
                 LinkToPredecessor(row);
@@ -150,11 +203,11 @@ public sealed class VerifyAuditChainHandler(PermissionCheck permissions, HimDbCo
                     Problem(row.Id, row.Lane, 1, row.OccurredAt, $"out of order: the first row of lane {row.Lane} is not chained to the lane's start", 2);
                 }
             }
-            else if (_awaitingSuccessor.Remove(predecessor, out var previousHash))
+            else if (_awaitingSuccessor.Remove(predecessor, out var previous))
             {
-                CheckLink(row.Id, row.Lane, row.LaneSeq, row.OccurredAt, row.PrevHash, previousHash);
+                CheckLink(new WaitingRow(row.Id, row.LaneSeq, row.OccurredAt, row.Format, row.PrevHash), row.Lane, previous);
             }
-            else if (!_awaitingPredecessor.TryAdd(predecessor, new WaitingRow(row.Id, row.LaneSeq, row.OccurredAt, row.PrevHash)))
+            else if (!_awaitingPredecessor.TryAdd(predecessor, new WaitingRow(row.Id, row.LaneSeq, row.OccurredAt, row.Format, row.PrevHash)))
             {
                 Problem(row.Id, row.Lane, row.LaneSeq, row.OccurredAt, $"forked: another row also claims sequence {row.LaneSeq} of lane {row.Lane}", 3);
             }
@@ -165,19 +218,26 @@ public sealed class VerifyAuditChainHandler(PermissionCheck permissions, HimDbCo
             var here = new Position(row.Lane, row.LaneSeq);
             if (_awaitingPredecessor.Remove(here, out var successor))
             {
-                CheckLink(successor.Id, row.Lane, successor.Seq, successor.OccurredAt, successor.PrevHash, row.Hash);
+                CheckLink(successor, row.Lane, new Link(row.Hash, row.OccurredAt, row.Format));
             }
-            else if (!_awaitingSuccessor.TryAdd(here, row.Hash))
+            else if (!_awaitingSuccessor.TryAdd(here, new Link(row.Hash, row.OccurredAt, row.Format)))
             {
                 Problem(row.Id, row.Lane, row.LaneSeq, row.OccurredAt, $"forked: another row also claims sequence {row.LaneSeq} of lane {row.Lane}", 3);
             }
         }
 
-        private void CheckLink(Guid id, short lane, long seq, DateTimeOffset at, byte[] prevHash, byte[] predecessorHash)
+        private void CheckLink(WaitingRow row, short lane, Link predecessor)
         {
-            if (!prevHash.AsSpan().SequenceEqual(predecessorHash))
+            if (!row.PrevHash.AsSpan().SequenceEqual(predecessor.Hash))
             {
-                Problem(id, lane, seq, at, $"out of order: its previous-row hash does not match row {seq - 1} of lane {lane}", 2);
+                Problem(row.Id, lane, row.Seq, row.OccurredAt, $"out of order: its previous-row hash does not match row {row.Seq - 1} of lane {lane}", 2);
+            }
+            else if (row.Format == AccessEvent.DatabaseTimedFormat && predecessor.Format == AccessEvent.DatabaseTimedFormat
+                     && predecessor.OccurredAt is { } before && row.OccurredAt < before)
+            {
+                // Both times were stamped by audit.append under the lane's lock, never earlier than the lane's last row.
+                Problem(row.Id, lane, row.Seq, row.OccurredAt,
+                    $"out of order in time: dated {row.OccurredAt.UtcDateTime:yyyy-MM-dd HH:mm:ss.ffffff} UTC, earlier than the row before it in lane {lane} ({before.UtcDateTime:yyyy-MM-dd HH:mm:ss.ffffff} UTC)", 2);
             }
         }
 
@@ -200,7 +260,7 @@ public sealed class VerifyAuditChainHandler(PermissionCheck permissions, HimDbCo
                     }
                     else
                     {
-                        CheckLink(waiting.Id, position.Lane, waiting.Seq, waiting.OccurredAt, waiting.PrevHash, predecessor.Hash);
+                        CheckLink(waiting, position.Lane, new Link(predecessor.Hash, predecessor.OccurredAt, predecessor.Format));
                     }
 
                     continue;
@@ -212,13 +272,13 @@ public sealed class VerifyAuditChainHandler(PermissionCheck permissions, HimDbCo
             }
         }
 
-        /// <summary>The predecessor's hash and time (no time when it is an archived row), or null when there is none.</summary>
-        private async Task<(byte[] Hash, DateTimeOffset? OccurredAt)?> PredecessorAsync(Position position, CancellationToken ct)
+        /// <summary>The predecessor's hash, time and format (no time when it is an archived row), or null when there is none.</summary>
+        private async Task<(byte[] Hash, DateTimeOffset? OccurredAt, short Format)?> PredecessorAsync(Position position, CancellationToken ct)
         {
             await using var command = new NpgsqlCommand("""
-                SELECT hash, occurred_at FROM audit.access_events WHERE lane = $1 AND lane_seq = $2
+                SELECT hash, occurred_at, format FROM audit.access_events WHERE lane = $1 AND lane_seq = $2
                 UNION ALL
-                SELECT hash, NULL FROM audit.archive_links WHERE lane = $1 AND lane_seq = $2
+                SELECT hash, NULL, 2::smallint FROM audit.archive_links WHERE lane = $1 AND lane_seq = $2
                 LIMIT 1
                 """, connection);
             command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = position.Lane });
@@ -229,7 +289,7 @@ public sealed class VerifyAuditChainHandler(PermissionCheck permissions, HimDbCo
                 return null;
             }
 
-            return (reader.GetFieldValue<byte[]>(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1));
+            return (reader.GetFieldValue<byte[]>(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt16(2));
         }
 
         private bool WasRead(DateTimeOffset? occurredAt) =>
@@ -276,7 +336,7 @@ public sealed class VerifyAuditChainHandler(PermissionCheck permissions, HimDbCo
                     Problem(Guid.Empty, head.Lane, lastSeq + 1, head.At ?? DateTimeOffset.MaxValue,
                         $"newest row(s) missing: lane {head.Lane} ends at sequence {lastSeq}, but audit.append last wrote sequence {head.Seq}", 4);
                 }
-                else if (hasRows && head.Seq == lastSeq && !head.Hash.AsSpan().SequenceEqual(last.Value))
+                else if (hasRows && head.Seq == lastSeq && !head.Hash.AsSpan().SequenceEqual(last.Value.Hash))
                 {
                     Problem(Guid.Empty, head.Lane, lastSeq, head.At ?? DateTimeOffset.MaxValue,
                         $"lane {head.Lane}'s newest row is not the one audit.append wrote (its hash differs from the lane head)", 2);
@@ -290,6 +350,71 @@ public sealed class VerifyAuditChainHandler(PermissionCheck permissions, HimDbCo
                     var at = await RowAtAsync(position, ct);
                     Problem(at.Id, position.Lane, position.Seq, at.OccurredAt,
                         $"out of order: sequence {position.Seq} of lane {position.Lane} lies beyond the lane's head ({head.Seq}): it was not written by audit.append", 2);
+                }
+            }
+        }
+
+        /// <summary>
+        /// The positions the checkpoints name, each with its hash. A checkpoint whose signature fails is itself a break:
+        /// it was altered, or signed with another key, and anchors nothing. Two checkpoints that record different hashes
+        /// at one position mean the lane was rewritten between them.
+        /// </summary>
+        private void CollectAnchors()
+        {
+            foreach (var stored in anchors)
+            {
+                if (stored.Checkpoint is not { } checkpoint || !stored.Verified)
+                {
+                    Problem(Guid.Empty, -1, stored.Number, DateTimeOffset.MinValue,
+                        $"checkpoint {stored.Number} ({Path.GetFileName(stored.File)}) cannot be trusted: {stored.Problem}", 5);
+                    continue;
+                }
+
+                foreach (var head in checkpoint.Heads.Where(h => h.Seq > 0))
+                {
+                    var position = new Position(head.Lane, head.Seq);
+                    if (!_anchored.TryAdd(position, (head.Hash, checkpoint.Number)) && !_anchored[position].Hash.AsSpan().SequenceEqual(head.Hash))
+                    {
+                        Problem(Guid.Empty, head.Lane, head.Seq, checkpoint.TakenAt,
+                            $"rewritten: checkpoints {_anchored[position].Checkpoint} and {checkpoint.Number} recorded different hashes for sequence {head.Seq} of lane {head.Lane}", 5);
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// No lane may end before a checkpoint's head (its newest rows were removed, and the head moved back to match),
+        /// and a checkpoint's head in an archived month must match the link kept for it.
+        /// </summary>
+        private async Task CheckAnchorsAsync(CancellationToken ct)
+        {
+            if (_anchored.Count == 0)
+            {
+                return;
+            }
+
+            var newest = _awaitingSuccessor.Keys.GroupBy(p => p.Lane).ToDictionary(g => g.Key, g => g.Max(p => p.Seq));
+            foreach (var stored in anchors.Where(a => a.Verified))
+            {
+                foreach (var head in stored.Checkpoint!.Heads.Where(h => h.Seq > 0))
+                {
+                    var last = newest.TryGetValue(head.Lane, out var seq) ? seq : await ArchivedHeadAsync(head.Lane, ct);
+                    if (last < head.Seq)
+                    {
+                        Problem(Guid.Empty, head.Lane, last + 1, head.At ?? stored.Checkpoint.TakenAt,
+                            $"newest row(s) missing: lane {head.Lane} ends at sequence {last}, but signed checkpoint {stored.Number} of {stored.Checkpoint.TakenAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC recorded sequence {head.Seq}", 4);
+                        newest[head.Lane] = head.Seq;
+                    }
+                }
+            }
+
+            foreach (var (position, anchor) in _anchored.Where(a => !_anchoredSeen.Contains(a.Key)).OrderBy(a => a.Key.Lane).ThenBy(a => a.Key.Seq))
+            {
+                // Not among the rows: archived (its link may be kept), or missing, which the gap and lane-end checks name.
+                if (await PredecessorAsync(position, ct) is { } kept && !kept.Hash.AsSpan().SequenceEqual(anchor.Hash))
+                {
+                    Problem(Guid.Empty, position.Lane, position.Seq, kept.OccurredAt ?? DateTimeOffset.MinValue,
+                        $"rewritten: sequence {position.Seq} of lane {position.Lane} no longer carries the hash signed checkpoint {anchor.Checkpoint} recorded", 5);
                 }
             }
         }
@@ -312,7 +437,8 @@ public sealed class VerifyAuditChainHandler(PermissionCheck permissions, HimDbCo
 
         /// <summary>
         /// A row can have several problems (a forged row is out of order and its hash is wrong): the one that explains the
-        /// others is kept. Rank: missing rows (4) over a fork (3) over a wrong link (2) over altered content (1).
+        /// others is kept. Rank: a row against a signed checkpoint (5) over missing rows (4) over a fork (3) over a wrong
+        /// link (2) over altered content (1).
         /// </summary>
         private void Problem(Guid id, short lane, long seq, DateTimeOffset at, string problem, int rank)
         {
@@ -354,6 +480,7 @@ public sealed class VerifyAuditChainHandler(PermissionCheck permissions, HimDbCo
             LaneSeq = reader.GetInt64(16),
             PrevHash = reader.GetFieldValue<byte[]>(17),
             Hash = reader.GetFieldValue<byte[]>(18),
+            Format = reader.GetInt16(19),
         };
     }
 }

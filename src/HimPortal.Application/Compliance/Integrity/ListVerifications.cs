@@ -1,5 +1,6 @@
 using System.Text.Json;
 using HimPortal.Application.Access;
+using HimPortal.Application.Audit.Checkpoints;
 using HimPortal.Application.Audit.VerifyAuditChain;
 using HimPortal.Application.Common;
 using HimPortal.Data;
@@ -25,21 +26,56 @@ public sealed record VerificationItem(
 
 public sealed record LaneHead(short Lane, long Seq, string Hash, DateTimeOffset? At);
 
-public sealed record IntegrityOverview(IReadOnlyList<VerificationItem> Verifications, IReadOnlyList<LaneHead> LaneHeads);
+/// <param name="Problem">Why it does not verify (its signature, or the chain no longer agrees with it); null when it does.</param>
+public sealed record CheckpointItem(long Number, string File, DateTimeOffset? TakenAt, bool Verifies, string? Problem);
 
-/// <summary>The last verifications with their results, and the current head of each lane (to note down as an anchor).</summary>
+/// <param name="CheckpointsConfigured">Whether signed checkpoints are written (Audit:Checkpoints); without them nothing outside the database anchors the chain.</param>
+public sealed record IntegrityOverview(
+    IReadOnlyList<VerificationItem> Verifications,
+    IReadOnlyList<LaneHead> LaneHeads,
+    IReadOnlyList<CheckpointItem>? Checkpoints = null,
+    bool CheckpointsConfigured = false);
+
+/// <summary>
+/// The last verifications with their results, the current head of each lane, and the last signed checkpoints, each
+/// checked now: its signature, and its heads against the chain (docs/adr/0020).
+/// </summary>
 [RequiresPermission(Permissions.AuditReview)]
-public sealed class ListVerificationsHandler(PermissionCheck permissions, HimDbContext db) : Handler<ListVerificationsQuery, Result<IntegrityOverview>>(permissions)
+public sealed class ListVerificationsHandler(PermissionCheck permissions, HimDbContext db, AuditCheckpointStore checkpoints) : Handler<ListVerificationsQuery, Result<IntegrityOverview>>(permissions)
 {
+    private const int CheckpointsShown = 10;
+
     protected override async Task<Result<IntegrityOverview>> ExecuteAsync(ListVerificationsQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
 
         var rows = await db.ChainVerifications.AsNoTracking().OrderByDescending(v => v.RequestedAt).Take(20).ToListAsync(ct);
         var heads = await db.AuditLaneHeads.AsNoTracking().OrderBy(h => h.Lane).ToListAsync(ct);
+        var shown = new List<CheckpointItem>();
+        if (checkpoints.IsConfigured)
+        {
+            await db.Database.OpenConnectionAsync(ct);
+            try
+            {
+                var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
+                foreach (var stored in checkpoints.Read(CheckpointsShown).Reverse())
+                {
+                    var problem = stored.Checkpoint is { } c && stored.Verified
+                        ? await WriteAuditCheckpointHandler.ProblemWithAsync(connection, c, ct)
+                        : stored.Problem;
+                    shown.Add(new CheckpointItem(stored.Number, Path.GetFileName(stored.File), stored.Checkpoint?.TakenAt, problem is null, problem));
+                }
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+
         return Result<IntegrityOverview>.Success(new IntegrityOverview(
             rows.Select(v => new VerificationItem(v.Id, v.RequestedAt, v.RequestedByName, v.RangeFrom, v.RangeTo, v.Status, v.StartedAt, v.FinishedAt,
                 v.RowsChecked, v.LanesSeen, v.Breaks is null ? [] : JsonSerializer.Deserialize<List<AuditChainBreak>>(v.Breaks) ?? [], v.Error)).ToList(),
-            heads.Select(h => new LaneHead(h.Lane, h.LaneSeq, Convert.ToHexStringLower(h.Hash), h.OccurredAt)).ToList()));
+            heads.Select(h => new LaneHead(h.Lane, h.LaneSeq, Convert.ToHexStringLower(h.Hash), h.OccurredAt)).ToList(),
+            shown, checkpoints.IsConfigured));
     }
 }

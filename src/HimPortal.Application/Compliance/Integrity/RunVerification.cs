@@ -1,6 +1,7 @@
 using System.Text.Json;
 using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
+using HimPortal.Application.Audit.Checkpoints;
 using HimPortal.Application.Audit.VerifyAuditChain;
 using HimPortal.Application.Common;
 using HimPortal.Application.Jobs;
@@ -21,7 +22,7 @@ public sealed record ChainVerificationPayload(Guid VerificationId) : IJobPayload
 /// even with several web nodes, and again after a restart.
 /// </summary>
 [RequiresPermission(Permissions.AuditReview)]
-public sealed class RunVerificationHandler(PermissionCheck permissions, HimDbContext db, AccessAudit audit, TimeProvider clock)
+public sealed class RunVerificationHandler(PermissionCheck permissions, HimDbContext db, AccessAudit audit, AuditCheckpointStore checkpoints, TimeProvider clock)
     : Handler<RunVerificationCommand, Result<ChainVerification>>(permissions)
 {
     protected override async Task<Result<ChainVerification>> ExecuteAsync(RunVerificationCommand command, CancellationToken ct)
@@ -37,7 +38,7 @@ public sealed class RunVerificationHandler(PermissionCheck permissions, HimDbCon
         var verification = await db.ChainVerifications.SingleAsync(v => v.Id == command.VerificationId, ct);
         try
         {
-            var report = await VerifyAuditChainHandler.VerifyAsync(db, new VerifyAuditChainQuery(verification.RangeFrom, verification.RangeTo), ct);
+            var report = await VerifyAuditChainHandler.VerifyAsync(db, new VerifyAuditChainQuery(verification.RangeFrom, verification.RangeTo), checkpoints, ct);
             verification.Status = report.Intact ? "intact" : "broken";
             verification.RowsChecked = report.RowsChecked;
             verification.LanesSeen = report.LanesSeen;
