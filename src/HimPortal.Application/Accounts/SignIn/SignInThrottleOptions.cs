@@ -38,7 +38,7 @@ public sealed class SignInThrottleOptions
     [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
     public TimeSpan UsualClientFor { get; set; } = TimeSpan.FromDays(30);
 
-    public sealed class ThrottleLimit
+    public sealed class ThrottleLimit : IValidatableObject
     {
         [Range(1, 10_000)]
         public int FreeFailures { get; set; }
@@ -51,5 +51,14 @@ public sealed class SignInThrottleOptions
 
         [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
         public TimeSpan ForgetAfter { get; set; }
+
+        public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+        {
+            // A count forgotten before its delay ends would cut the delay short: the delays must fit inside ForgetAfter.
+            if (MaxDelay < FirstDelay || MaxDelay > ForgetAfter)
+            {
+                yield return new ValidationResult("MaxDelay must be at least FirstDelay and at most ForgetAfter.", [nameof(MaxDelay)]);
+            }
+        }
     }
 }
