@@ -1,6 +1,7 @@
 using HimPortal.Application.Accounts.SignIn;
 using HimPortal.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace HimPortal.Tests.Accounts;
 
@@ -44,5 +45,15 @@ public sealed class SignInThrottleCounterTests(TestDatabase db) : IClassFixture<
         clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
         (await throttles.PruneAsync(CancellationToken.None)).ShouldBeGreaterThanOrEqualTo(3);
         (await throttles.TryAttemptAsync(account, "192.0.2.8", CancellationToken.None)).RefusedBy.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task A_delay_longer_than_its_count_is_remembered_is_refused_naming_the_key()
+    {
+        await using var services = db.Services(settings: new Dictionary<string, string?> { ["SignIn:PerAccount:MaxDelay"] = "02:00:00" });
+
+        var refusal = Should.Throw<OptionsValidationException>(() => services.GetRequiredService<IOptions<SignInThrottleOptions>>().Value);
+
+        refusal.Message.ShouldContain("SignIn:PerAccount:MaxDelay");
     }
 }
