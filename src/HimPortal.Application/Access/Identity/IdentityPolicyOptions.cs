@@ -9,10 +9,21 @@ public sealed class IdentityPolicyOptions
 
     public PasswordPolicy Password { get; set; } = new();
 
+    public LockoutPolicy Lockout { get; set; } = new();
+
     public sealed class PasswordPolicy
     {
         /// <summary>15 characters for a password that is the only factor (NIST SP 800-63B 5.1.1.1); never fewer than 8.</summary>
         [Range(8, 128)]
         public int MinimumLength { get; set; } = 15;
+    }
+
+    public sealed class LockoutPolicy
+    {
+        [Range(3, 100)]
+        public int MaxFailedAttempts { get; set; } = 5;
+
+        [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+        public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(15);
     }
 }

@@ -30,9 +30,9 @@ public static class IdentitySetup
         options.Password.RequireNonAlphanumeric = false;
         options.Password.RequiredUniqueChars = 1;
 
-        // Lockout is an administrator's act (LockUser) only: failed sign-ins are slowed by the sign-in throttles, never
-        // by locking the account, which anyone knowing the address could do (ADR 0022).
         options.Lockout.AllowedForNewUsers = true;
+        options.Lockout.MaxFailedAccessAttempts = policy.Lockout.MaxFailedAttempts;
+        options.Lockout.DefaultLockoutTimeSpan = policy.Lockout.Duration;
 
         options.User.RequireUniqueEmail = true;
         options.SignIn.RequireConfirmedAccount = false;

@@ -1,11 +1,13 @@
 using HimPortal.Application.Accounts.SignIn;
 using HimPortal.Web.Infrastructure;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 
 namespace HimPortal.Web.Pages.Account;
 
-public sealed class LoginModel(SignInHandler handler) : PageModel
+public sealed class LoginModel(SignInHandler handler, IOptions<IdentityOptions> identity) : PageModel
 {
     public sealed class InputModel
     {
@@ -23,6 +25,8 @@ public sealed class LoginModel(SignInHandler handler) : PageModel
     /// <summary>Set by the sign-out's redirect, so that the person sees that it worked (a shared workstation's next user too).</summary>
     [BindProperty(SupportsGet = true)]
     public bool SignedOut { get; set; }
+
+    public int MaxFailures => identity.Value.Lockout.MaxFailedAccessAttempts;
 
     public IActionResult OnGet() =>
         User.Identity?.IsAuthenticated == true ? LocalRedirect(SafeReturnUrl()) : Page();
