@@ -51,6 +51,8 @@ public static class ApplicationServiceCollectionExtensions
         services.AddHimPortalIdentityPolicy();
         services.AddScoped<Access.Sensitivity.SensitivityReader>();
         services.TryAddSingleton<Common.Throttles.Throttle>();
+        services.AddSettings<Accounts.SignIn.SignInThrottleOptions>(Accounts.SignIn.SignInThrottleOptions.Section);
+        services.TryAddSingleton<Accounts.SignIn.SignInThrottles>();
         services.TryAddSingleton<Access.Identity.OneTimeCodes>();
         services.TryAddSingleton<Access.Identity.TotpVerifier>();
         AddRegulatoryClocks(services);

@@ -49,6 +49,8 @@ public sealed class HimDbContext(DbContextOptions<HimDbContext> options)
 
     public DbSet<ThrottleWindow> ThrottleWindows => Set<ThrottleWindow>();
 
+    public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
+
     public DbSet<AuditLaneHead> AuditLaneHeads => Set<AuditLaneHead>();
 
     public DbSet<ArchivedAuditPartition> ArchivedAuditPartitions => Set<ArchivedAuditPartition>();

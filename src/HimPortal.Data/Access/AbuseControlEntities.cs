@@ -41,6 +41,27 @@ public sealed class ThrottleWindow
     public int Hits { get; set; }
 }
 
+/// <summary>
+/// The failed sign-ins of one key (a client address, an account on one client, an account from anywhere) and when the
+/// account last signed in from that client (the usual-client mark, ADR 0022). Only a SHA-256 hash of the key is stored;
+/// a row is pruned once it would neither slow anyone nor mark a usual client.
+/// </summary>
+public sealed class SignInThrottle
+{
+    public required byte[] KeyHash { get; set; }
+
+    /// <summary>Failures since the count last started again (an attempt counts from its start until it succeeds).</summary>
+    public int Failures { get; set; }
+
+    public DateTimeOffset? LastFailureAt { get; set; }
+
+    /// <summary>For an account-and-client key: the last successful sign-in of that account from that client.</summary>
+    public DateTimeOffset? LastSuccessAt { get; set; }
+
+    /// <summary>When the row may be deleted.</summary>
+    public DateTimeOffset ExpiresAt { get; set; }
+}
+
 internal sealed class UsedOneTimeCodeConfiguration : IEntityTypeConfiguration<UsedOneTimeCode>
 {
     public void Configure(EntityTypeBuilder<UsedOneTimeCode> builder)
@@ -62,5 +83,17 @@ internal sealed class ThrottleWindowConfiguration : IEntityTypeConfiguration<Thr
         builder.HasKey(e => new { e.KeyHash, e.WindowStart });
         builder.Property(e => e.KeyHash).HasMaxLength(32);
         builder.HasIndex(e => e.WindowEnd);
+    }
+}
+
+internal sealed class SignInThrottleConfiguration : IEntityTypeConfiguration<SignInThrottle>
+{
+    public void Configure(EntityTypeBuilder<SignInThrottle> builder)
+    {
+        builder.ToTable("sign_in_throttles", Schemas.Access);
+        // One row per key: every node counts on it with one INSERT … ON CONFLICT, whose row lock serialises them.
+        builder.HasKey(e => e.KeyHash);
+        builder.Property(e => e.KeyHash).HasMaxLength(32);
+        builder.HasIndex(e => e.ExpiresAt);
     }
 }

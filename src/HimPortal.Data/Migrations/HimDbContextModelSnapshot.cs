@@ -909,6 +909,38 @@ namespace HimPortal.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("HimPortal.Data.Access.SignInThrottle", b =>
+                {
+                    b.Property<byte[]>("KeyHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("key_hash");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer")
+                        .HasColumnName("failures");
+
+                    b.Property<DateTimeOffset?>("LastFailureAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_failure_at");
+
+                    b.Property<DateTimeOffset?>("LastSuccessAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_success_at");
+
+                    b.HasKey("KeyHash")
+                        .HasName("pk_sign_in_throttles");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_sign_in_throttles_expires_at");
+
+                    b.ToTable("sign_in_throttles", "access");
+                });
+
             modelBuilder.Entity("HimPortal.Data.Access.ThrottleWindow", b =>
                 {
                     b.Property<byte[]>("KeyHash")

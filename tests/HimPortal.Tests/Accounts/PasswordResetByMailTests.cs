@@ -81,7 +81,7 @@ public sealed partial class PasswordResetByMailTests(MailWebFixture web) : IClas
         using (var old = web.Factory.Browserless())
         {
             (await (await HimPortalFactory.SignInAsync(old, clerk.Email, clerk.Password)).Content.ReadAsStringAsync())
-                .ShouldContain("The e-mail address or password is not correct.");
+                .ShouldContain("The e-mail or password is not right, or the account cannot sign in now.");
         }
 
         using (var fresh = web.Factory.Browserless())

@@ -72,7 +72,10 @@ public sealed class SessionTests(WebFixture web) : IClassFixture<WebFixture>
         (await SignedInStillAsync(client, "/Intake")).ShouldBeFalse();
         using var again = web.Factory.Browserless();
         var retry = await HimPortalFactory.SignInAsync(again, persona.Email, persona.Password);
-        (await retry.Content.ReadAsStringAsync()).ShouldContain("This account is locked.");
+        // The one message of every failure (a locked account is not told apart from a wrong password); the audit says why.
+        (await retry.Content.ReadAsStringAsync()).ShouldContain("The e-mail or password is not right, or the account cannot sign in now.");
+        (await web.Database.ScalarAsync<long>(
+            $"SELECT count(*) FROM audit.access_events WHERE user_id = '{persona.Id}' AND action = 'login-failed' AND purpose = 'account locked'")).ShouldBe(1);
         client.Dispose();
     }
 

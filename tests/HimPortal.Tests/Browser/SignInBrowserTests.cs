@@ -53,7 +53,7 @@ public sealed class SignInBrowserTests(BrowserFixture browser) : IClassFixture<B
 
         await SignInAsync(page, clerk.Email, "definitely-not-the-password");
 
-        (await page.TextContentAsync("[data-testid=login-error]"))!.ShouldContain("The e-mail address or password is not correct.");
+        (await page.TextContentAsync("[data-testid=login-error]"))!.ShouldContain("The e-mail or password is not right, or the account cannot sign in now.");
         page.Url.ShouldContain("/Account/Login");
         (await browser.Database.ScalarAsync<long>(
             $"SELECT count(*) FROM audit.access_events WHERE user_id = '{clerk.Id}' AND action = 'login-failed' AND outcome = 'denied'")).ShouldBe(1);

@@ -1,14 +1,13 @@
 using HimPortal.Application.Accounts.SignIn;
 using HimPortal.Application.Common.Mail;
 using HimPortal.Web.Infrastructure;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 
 namespace HimPortal.Web.Pages.Account;
 
-public sealed class LoginModel(SignInHandler handler, IOptions<IdentityOptions> identity, IOptions<MailOptions> mail) : PageModel
+public sealed class LoginModel(SignInHandler handler, IOptions<MailOptions> mail) : PageModel
 {
     public sealed class InputModel
     {
@@ -26,8 +25,6 @@ public sealed class LoginModel(SignInHandler handler, IOptions<IdentityOptions> 
     /// <summary>Set by the sign-out's redirect, so that the person sees that it worked (a shared workstation's next user too).</summary>
     [BindProperty(SupportsGet = true)]
     public bool SignedOut { get; set; }
-
-    public int MaxFailures => identity.Value.Lockout.MaxFailedAccessAttempts;
 
     /// <summary>Whether "Forgot your password?" can mail a link (a mail server is configured).</summary>
     public bool CanResetByMail => mail.Value.IsConfigured;
