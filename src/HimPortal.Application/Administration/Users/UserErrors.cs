@@ -17,8 +17,8 @@ public static class UserErrors
 
     public static Error CannotLockSelf => new(ErrorKind.Invalid, "user.lock-self", "You cannot lock your own account.");
 
-    public static Error CannotDropOwnAdministrator =>
-        new(ErrorKind.Invalid, "user.own-admin-role", "You cannot remove the Administrator role from your own account.", "Roles");
+    public static Error CannotChangeOwnRoles =>
+        new(ErrorKind.Invalid, "user.own-roles", "You cannot change your own roles: another administrator does it.", "Roles");
 
     public static Error WeakPassword(string message) => new(ErrorKind.Invalid, "user.weak-password", message, "Password");
 }
