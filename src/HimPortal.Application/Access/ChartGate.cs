@@ -94,24 +94,24 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
                 // trusted or unknown (older than the record of sources) before one a person imported, so that a view is
                 // laid to a fresh, self-made relationship only when there is no other (SelfMadeRelationshipRule).
                 Encounter = db.Set<EncounterParticipant>()
-                        .Where(e => clinical && e.PatientId == p.Id && practitioners.Contains(e.PractitionerId)
-                                    && !db.EnteredInError.Any(x => x.ResourceId == e.ParentId && x.ClearedAt == null))
-                        .OrderBy(e => db.RelationshipSources.Any(s => s.ParentId == e.ParentId && s.PractitionerId == e.PractitionerId && !s.Trusted))
-                        .ThenBy(e => e.ParentId)
-                        .Select(e => new { e.ParentId, SelfMade = db.RelationshipSources.Any(s => s.ParentId == e.ParentId && s.PractitionerId == e.PractitionerId && !s.Trusted) })
-                        .FirstOrDefault(),
+                    .Where(e => clinical && e.PatientId == p.Id && practitioners.Contains(e.PractitionerId)
+                                && !db.EnteredInError.Any(x => x.ResourceId == e.ParentId && x.ClearedAt == null))
+                    .OrderBy(e => db.RelationshipSources.Any(s => s.ParentId == e.ParentId && s.PractitionerId == e.PractitionerId && !s.Trusted))
+                    .ThenBy(e => e.ParentId)
+                    .Select(e => new { e.ParentId, SelfMade = db.RelationshipSources.Any(s => s.ParentId == e.ParentId && s.PractitionerId == e.PractitionerId && !s.Trusted) })
+                    .FirstOrDefault(),
                 CareTeam = db.Set<CareTeamMember>()
-                        .Where(m => clinical && m.PatientId == p.Id && m.PractitionerId != null && practitioners.Contains(m.PractitionerId.Value)
-                                    && !db.EnteredInError.Any(x => x.ResourceId == m.ParentId && x.ClearedAt == null))
-                        .OrderBy(m => db.RelationshipSources.Any(s => s.ParentId == m.ParentId && s.PractitionerId == m.PractitionerId && !s.Trusted))
-                        .ThenBy(m => m.ParentId)
-                        .Select(m => new { m.ParentId, SelfMade = db.RelationshipSources.Any(s => s.ParentId == m.ParentId && s.PractitionerId == m.PractitionerId && !s.Trusted) })
-                        .FirstOrDefault(),
+                    .Where(m => clinical && m.PatientId == p.Id && m.PractitionerId != null && practitioners.Contains(m.PractitionerId.Value)
+                                && !db.EnteredInError.Any(x => x.ResourceId == m.ParentId && x.ClearedAt == null))
+                    .OrderBy(m => db.RelationshipSources.Any(s => s.ParentId == m.ParentId && s.PractitionerId == m.PractitionerId && !s.Trusted))
+                    .ThenBy(m => m.ParentId)
+                    .Select(m => new { m.ParentId, SelfMade = db.RelationshipSources.Any(s => s.ParentId == m.ParentId && s.PractitionerId == m.PractitionerId && !s.Trusted) })
+                    .FirstOrDefault(),
                 Assignment = db.TreatmentAssignments.Where(a => clinical && a.PatientId == p.Id && a.UserId == userId
-                                                        && a.RevokedAt == null && (a.EndsAt == null || a.EndsAt > now))
-                        .OrderBy(a => a.AssignedAt)
-                        .Select(a => (Guid?)a.Id)
-                        .FirstOrDefault(),
+                                                    && a.RevokedAt == null && (a.EndsAt == null || a.EndsAt > now))
+                    .OrderBy(a => a.AssignedAt)
+                    .Select(a => (Guid?)a.Id)
+                    .FirstOrDefault(),
                 Own = self && p.Mrn != null && db.Users.Any(u => u.Id == userId && u.PatientMrn == p.Mrn),
                 RecordVersion = db.RecordVersions.Where(v => v.RecordId == p.Id).Select(v => (long?)v.Version).FirstOrDefault(),
                 SharedVersion = db.RecordVersions.Where(v => v.RecordId == RecordVersion.Shared).Select(v => (long?)v.Version).FirstOrDefault(),

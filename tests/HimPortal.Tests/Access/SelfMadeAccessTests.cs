@@ -151,6 +151,23 @@ public sealed class SelfMadeAccessTests(ComplianceWorld world) : IClassFixture<C
             """)).ShouldBe(2, "the refused chart and the refused break-the-glass");
     }
 
+    [Fact]
+    public void An_account_holding_administrator_gets_no_chart_permission_from_its_other_roles()
+    {
+        var facts = new ChartAccessFacts(false, true, true, null, null, Relationship: "encounter=" + Guid.NewGuid());
+        ChartAccessRules.Decide([Roles.Physician], facts).Via.ShouldBe(facts.Relationship);
+        ChartAccessRules.Decide([Roles.Administrator, Roles.Physician], facts).Outcome.ShouldBe(ChartAccessOutcome.Denied);
+        ChartAccessRules.Decide([Roles.Administrator, Roles.RoiSpecialist], facts, new AccessIntent(AccessPurpose.Disclosure, "PATRQT"))
+            .Outcome.ShouldBe(ChartAccessOutcome.Denied);
+        foreach (var permission in RolePermissions.NeverWithAdministrator)
+        {
+            RolePermissions.Grants([Roles.Administrator, Roles.Physician, Roles.RoiSpecialist, Roles.HimManager, Roles.Patient], permission)
+                .ShouldBeFalse(permission);
+        }
+
+        RolePermissions.Grants([Roles.Administrator, Roles.HimClerk], Permissions.IntakeImport).ShouldBeTrue("only chart reading is withheld");
+    }
+
     private async Task<StaffMember> AccountAsync(string[] roles, string? npi)
     {
         await using var scope = world.Services.CreateAsyncScope();
