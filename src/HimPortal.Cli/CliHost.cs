@@ -85,6 +85,8 @@ internal static partial class CliHost
         services.AddScoped<PermissionCheck>();
         services.AddScoped<ImportBundlesHandler>();
         services.AddSettings<IntakeOptions>(IntakeOptions.Section);
+        // The import records where the relationships it brings came from, trusted or not (Access:TrustedFeeds).
+        services.AddSettings<AccessOptions>(AccessOptions.Section);
         return Validated(services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }));
     }
 

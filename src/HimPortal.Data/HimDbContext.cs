@@ -39,6 +39,8 @@ public sealed class HimDbContext(DbContextOptions<HimDbContext> options)
 
     public DbSet<AssignmentHistory> AssignmentHistory => Set<AssignmentHistory>();
 
+    public DbSet<RelationshipSource> RelationshipSources => Set<RelationshipSource>();
+
     public DbSet<SensitivityLabel> SensitivityLabels => Set<SensitivityLabel>();
 
     public DbSet<SensitivityCodeRule> SensitivityCodeRules => Set<SensitivityCodeRule>();

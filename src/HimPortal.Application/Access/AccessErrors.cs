@@ -14,5 +14,13 @@ public static class AccessErrors
     public static readonly Error AlreadyAssigned = new(ErrorKind.Conflict, "already-assigned", "This physician already has an open assignment to this patient.",
         "PhysicianUserId");
 
+    public static readonly Error SelfAssignment = new(ErrorKind.Invalid, "self-assignment",
+        "You cannot assign yourself to a patient: another member of HIM staff records your treatment relationship.", "PhysicianUserId");
+
+    public static readonly Error ClinicianMayNotRestrict = new(ErrorKind.Invalid, "clinician-restriction",
+        "Your account can read charts, so it cannot change who may read one: another member of HIM staff sets or lifts restrictions.");
+
+    public static readonly Error BreakGlassNotOffered = new(ErrorKind.Forbidden, "not-offered", "Your account may not break the glass on this chart.");
+
     public static readonly Error BreakGlassNotNeeded = new(ErrorKind.Conflict, "not-needed", "You may already open this chart: there is no glass to break.");
 }

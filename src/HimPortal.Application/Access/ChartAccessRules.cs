@@ -59,13 +59,20 @@ public enum ChartAccessOutcome
 
 /// <summary>What the rules look at, read in one query by <see cref="ChartGate"/>.</summary>
 /// <param name="IsOwnRecord">The record is the reader's own (their account names the patient's MRN); read for the portal only.</param>
+/// <param name="Relationship">
+/// What gives the treatment relationship, as the audit names it ("encounter=…", "care-team=…"): the view's audit row says
+/// which encounter or care team let the reader in, so a review can trace it to the bundle that brought it.
+/// </param>
+/// <param name="Assignment">The assignment that gives the relationship, as the audit names it ("assignment=…").</param>
 public sealed record ChartAccessFacts(
     bool IsRestricted,
     bool TreatsInRecord,
     bool IsAssigned,
     Guid? BreakGlassId,
     DateTimeOffset? BreakGlassUntil,
-    bool IsOwnRecord = false);
+    bool IsOwnRecord = false,
+    string? Relationship = null,
+    string? Assignment = null);
 
 public sealed record ChartAccessDecision(
     ChartAccessOutcome Outcome,
@@ -74,7 +81,8 @@ public sealed record ChartAccessDecision(
     string Reason,
     Guid? BreakGlassId = null,
     DateTimeOffset? BreakGlassUntil = null,
-    string? DisclosurePurpose = null)
+    string? DisclosurePurpose = null,
+    string? Via = null)
 {
     public bool IsGranted => Outcome == ChartAccessOutcome.Granted;
 
@@ -103,6 +111,8 @@ public sealed record ChartAccessDecision(
 /// a member of one of their care teams, or an assignment recorded by HIM staff. Without one they may break the glass.</item>
 /// <item>A restricted patient (VIP, employee) needs break-the-glass even with a relationship (the HIPAA minimum-necessary
 /// standard, 45 CFR 164.514(d), applied where snooping is most likely).</item>
+/// <item>An account that also holds Administrator reads no chart, whatever its other roles
+/// (<see cref="RolePermissions.NeverWithAdministrator"/>): it has no sections, so it is refused, and cannot break the glass.</item>
 /// <item>HIM roles without clinical access see their role's sections for department work, with no relationship;
 /// every such view is audited like any other and reviewed by privacy monitoring.</item>
 /// <item>A disclosure (Roi.Process) opens the whole designated record set (45 CFR 164.501); what leaves is the release's
@@ -154,11 +164,11 @@ public static class ChartAccessRules
 
         if (facts.TreatsInRecord)
         {
-            return new(ChartAccessOutcome.Granted, ChartAccessBasis.TreatmentRelationship, sections, "treatment relationship");
+            return new(ChartAccessOutcome.Granted, ChartAccessBasis.TreatmentRelationship, sections, "treatment relationship", Via: facts.Relationship);
         }
 
         return facts.IsAssigned
-            ? new(ChartAccessOutcome.Granted, ChartAccessBasis.Assignment, sections, "treatment assignment")
+            ? new(ChartAccessOutcome.Granted, ChartAccessBasis.Assignment, sections, "treatment assignment", Via: facts.Assignment)
             : new(withoutGlass, null, FrozenSet<ChartSection>.Empty, "no treatment relationship");
     }
 }

@@ -90,15 +90,28 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
                     p.AddressLine, p.City, p.State, p.PostalCode, p.Phone,
                     db.PatientRestrictions.Any(r => r.PatientId == p.Id && (r.Vip || r.Employee))),
                 // An encounter or care team a correction entered-in-error was another patient's: its practitioners
-                // are no relationship with this one (ADR 0015).
-                Treats = clinical
-                         && (db.Set<EncounterParticipant>().Any(e => e.PatientId == p.Id && practitioners.Contains(e.PractitionerId)
-                                                                     && !db.EnteredInError.Any(x => x.ResourceId == e.ParentId && x.ClearedAt == null))
-                             || db.Set<CareTeamMember>().Any(m => m.PatientId == p.Id && m.PractitionerId != null
-                                                                   && practitioners.Contains(m.PractitionerId.Value)
-                                                                   && !db.EnteredInError.Any(x => x.ResourceId == m.ParentId && x.ClearedAt == null))),
-                Assigned = clinical && db.TreatmentAssignments.Any(a => a.PatientId == p.Id && a.UserId == userId
-                                                                         && a.RevokedAt == null && (a.EndsAt == null || a.EndsAt > now)),
+                // are no relationship with this one (ADR 0015). The one named in the audit is one whose source is
+                // trusted or unknown (older than the record of sources) before one a person imported, so that a view is
+                // laid to a fresh, self-made relationship only when there is no other (SelfMadeRelationshipRule).
+                Encounter = db.Set<EncounterParticipant>()
+                    .Where(e => clinical && e.PatientId == p.Id && practitioners.Contains(e.PractitionerId)
+                                && !db.EnteredInError.Any(x => x.ResourceId == e.ParentId && x.ClearedAt == null))
+                    .OrderBy(e => db.RelationshipSources.Any(s => s.ParentId == e.ParentId && s.PractitionerId == e.PractitionerId && !s.Trusted))
+                    .ThenBy(e => e.ParentId)
+                    .Select(e => new { e.ParentId, SelfMade = db.RelationshipSources.Any(s => s.ParentId == e.ParentId && s.PractitionerId == e.PractitionerId && !s.Trusted) })
+                    .FirstOrDefault(),
+                CareTeam = db.Set<CareTeamMember>()
+                    .Where(m => clinical && m.PatientId == p.Id && m.PractitionerId != null && practitioners.Contains(m.PractitionerId.Value)
+                                && !db.EnteredInError.Any(x => x.ResourceId == m.ParentId && x.ClearedAt == null))
+                    .OrderBy(m => db.RelationshipSources.Any(s => s.ParentId == m.ParentId && s.PractitionerId == m.PractitionerId && !s.Trusted))
+                    .ThenBy(m => m.ParentId)
+                    .Select(m => new { m.ParentId, SelfMade = db.RelationshipSources.Any(s => s.ParentId == m.ParentId && s.PractitionerId == m.PractitionerId && !s.Trusted) })
+                    .FirstOrDefault(),
+                Assignment = db.TreatmentAssignments.Where(a => clinical && a.PatientId == p.Id && a.UserId == userId
+                                                    && a.RevokedAt == null && (a.EndsAt == null || a.EndsAt > now))
+                    .OrderBy(a => a.AssignedAt)
+                    .Select(a => (Guid?)a.Id)
+                    .FirstOrDefault(),
                 Own = self && p.Mrn != null && db.Users.Any(u => u.Id == userId && u.PatientMrn == p.Mrn),
                 RecordVersion = db.RecordVersions.Where(v => v.RecordId == p.Id).Select(v => (long?)v.Version).FirstOrDefault(),
                 SharedVersion = db.RecordVersions.Where(v => v.RecordId == RecordVersion.Shared).Select(v => (long?)v.Version).FirstOrDefault(),
@@ -114,12 +127,24 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
             return null;
         }
 
-        var facts = new ChartAccessFacts(row.Header.IsRestricted, row.Treats, row.Assigned, row.Glass?.Id, row.Glass?.ExpiresAt, row.Own);
+        var relationship = Relationship(row.Encounter?.ParentId, row.Encounter?.SelfMade ?? true, row.CareTeam?.ParentId, row.CareTeam?.SelfMade ?? true);
+        var facts = new ChartAccessFacts(row.Header.IsRestricted, relationship is not null, row.Assignment is not null, row.Glass?.Id, row.Glass?.ExpiresAt,
+            row.Own, relationship, row.Assignment is { } assignment ? "assignment=" + assignment.ToString("D") : null);
         return new ChartEntry(row.Header, ChartAccessRules.Decide(actor.Roles.ToList(), facts, intent))
         {
             Version = new ChartRecordVersion(row.RecordVersion ?? 0, row.SharedVersion ?? 0),
         };
     }
+
+    /// <summary>The encounter or care team the audit names: a trusted (or older) one before one a person imported.</summary>
+    private static string? Relationship(Guid? encounter, bool encounterSelfMade, Guid? careTeam, bool careTeamSelfMade) =>
+        (encounter, careTeam) switch
+        {
+            ({ }, { } c) when encounterSelfMade && !careTeamSelfMade => "care-team=" + c.ToString("D"),
+            ({ } e, _) => "encounter=" + e.ToString("D"),
+            (null, { } c) => "care-team=" + c.ToString("D"),
+            _ => null,
+        };
 
     /// <summary>
     /// Like <see cref="ReadAsync{T}"/> for a read whose sections are known before it runs, and that sends its view's
@@ -166,6 +191,7 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
         ArgumentNullException.ThrowIfNull(entry);
         var details = "sections=" + string.Join(',', shown.Order().Select(ChartSections.AuditName))
                       + "; basis=" + Kebab(entry.Access.Basis)
+                      + (entry.Access.Via is { } via ? "; " + via : "")
                       + (entry.Access.BreakGlassId is { } grant ? "; break-glass=" + grant.ToString("D") : "");
         return new AuditRecord(AuditAction.View, AuditOutcome.Success, resourceType, resourceId, entry.Patient.Id,
             Purpose: entry.Access.PurposeOfUse, Details: details);

@@ -36,9 +36,30 @@ public static class RolePermissions
             Permissions.JobsMonitor),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    public static bool Grants(IEnumerable<string> roles, string permission) =>
-        permission == Permissions.SignedIn
-        || roles.Any(role => Map.TryGetValue(role, out var granted) && granted.Contains(permission));
+    /// <summary>
+    /// What an account holding Administrator never gets from its other roles: anything that reads a patient's record
+    /// (issue 14: an administrator gave themselves Physician, broke the glass and read a chart). Whoever manages the
+    /// accounts must not also be able to use them to read records (separation of duties, 45 CFR 164.308(a)(4)); a
+    /// clinician who administers keeps two accounts.
+    /// </summary>
+    public static readonly FrozenSet<string> NeverWithAdministrator = new[]
+    {
+        Permissions.ChartsRead, Permissions.ChartsBreakGlass, Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters,
+        Permissions.ChartsDocuments, Permissions.CompletionSign, Permissions.RoiProcess, Permissions.SensitivityRead, Permissions.PortalSelf,
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    public static bool Grants(IEnumerable<string> roles, string permission)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        if (permission == Permissions.SignedIn)
+        {
+            return true;
+        }
+
+        var held = roles as IReadOnlyCollection<string> ?? roles.ToList();
+        return !(NeverWithAdministrator.Contains(permission) && held.Contains(Roles.Administrator, StringComparer.Ordinal))
+               && held.Any(role => Map.TryGetValue(role, out var granted) && granted.Contains(permission));
+    }
 
     public static IReadOnlySet<string> For(string role) =>
         Map.TryGetValue(role, out var granted) ? granted : FrozenSet<string>.Empty;

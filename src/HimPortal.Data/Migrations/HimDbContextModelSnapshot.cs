@@ -297,6 +297,75 @@ namespace HimPortal.Data.Migrations
                     b.ToTable("patient_restrictions", "access");
                 });
 
+            modelBuilder.Entity("HimPortal.Data.Access.RelationshipSource", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Bundle")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("character varying(260)")
+                        .HasColumnName("bundle");
+
+                    b.Property<string>("Feed")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("feed");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("ParentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_id");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<Guid>("PractitionerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("practitioner_id");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("RecordedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("recorded_by");
+
+                    b.Property<Guid?>("RecordedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recorded_by_user_id");
+
+                    b.Property<bool>("Trusted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("trusted");
+
+                    b.HasKey("Id")
+                        .HasName("pk_relationship_sources");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_relationship_sources_patient_id");
+
+                    b.HasIndex("ParentId", "PractitionerId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_relationship_sources_parent_id_practitioner_id");
+
+                    b.ToTable("relationship_sources", "access", t =>
+                        {
+                            t.HasCheckConstraint("ck_relationship_sources_kind", "kind IN ('encounter','care-team')");
+                        });
+                });
+
             modelBuilder.Entity("HimPortal.Data.Access.RestrictionHistory", b =>
                 {
                     b.Property<Guid>("Id")

@@ -22,7 +22,10 @@ public sealed class AssignTreatmentValidator : AbstractValidator<AssignTreatment
     }
 }
 
-/// <summary>Records that a physician treats a patient; from then on the chart opens for them without breaking the glass.</summary>
+/// <summary>
+/// Records that a physician treats a patient; from then on the chart opens for them without breaking the glass. Never
+/// for oneself: an account holding both HIM and clinical roles cannot assign itself (the refusal is audited).
+/// </summary>
 [RequiresPermission(Permissions.ChartAccessManage)]
 public sealed class AssignTreatmentHandler(
     PermissionCheck permissions,
@@ -41,6 +44,15 @@ public sealed class AssignTreatmentHandler(
         if (!validation.IsValid)
         {
             return Error.Invalid(validation);
+        }
+
+        if (command.PhysicianUserId == actors.Current.UserId)
+        {
+            // Nobody makes their own treatment relationship (issue 14: a clerk who is also a physician assigned
+            // themselves and read the chart); the refusal is audited, naming the patient.
+            await audit.RecordAloneAsync(new AuditRecord(AuditAction.Create, AuditOutcome.Denied, "TreatmentAssignment", null, command.PatientId,
+                Purpose: "self-assignment refused", Details: $"physician={command.PhysicianUserId:D}"), ct);
+            return AccessErrors.SelfAssignment;
         }
 
         var now = clock.GetUtcNow();

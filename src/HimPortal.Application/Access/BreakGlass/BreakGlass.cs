@@ -99,6 +99,14 @@ public sealed class BreakGlassHandler(
                 return AccessErrors.BreakGlassNotNeeded;
             }
 
+            if (entry.Access.Outcome != ChartAccessOutcome.BreakGlassRequired)
+            {
+                // The rules refuse this reader outright (an account that also holds Administrator): the glass is not theirs to break.
+                await audit.RecordAsync(new AuditRecord(AuditAction.BreakGlass, AuditOutcome.Denied, "Chart", null, command.PatientId,
+                    Purpose: entry.Access.Reason, Details: "outcome=denied"), token);
+                return AccessErrors.BreakGlassNotOffered;
+            }
+
             var now = clock.GetUtcNow();
             var reason = BreakGlassReasons.Label(command.ReasonCode!)!;
             var text = string.IsNullOrWhiteSpace(command.ReasonText) ? null : command.ReasonText.Trim();

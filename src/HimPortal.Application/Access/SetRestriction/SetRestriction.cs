@@ -23,7 +23,11 @@ public sealed class SetRestrictionValidator : AbstractValidator<SetRestrictionCo
     }
 }
 
-/// <summary>Restricts (or releases) a patient's record: a restricted chart opens for physicians only by breaking the glass.</summary>
+/// <summary>
+/// Restricts (or releases) a patient's record: a restricted chart opens for physicians only by breaking the glass. Never
+/// by someone who could then open it: an account that holds a chart-reading permission (Charts.Read) is refused, audited,
+/// whatever it asks for (docs/adr/0021-no-self-made-access.md).
+/// </summary>
 [RequiresPermission(Permissions.ChartAccessManage)]
 public sealed class SetRestrictionHandler(
     PermissionCheck permissions,
@@ -37,6 +41,15 @@ public sealed class SetRestrictionHandler(
     protected override async Task<Result<bool>> ExecuteAsync(SetRestrictionCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
+
+        if (RolePermissions.Grants(actors.Current.Roles, Permissions.ChartsRead))
+        {
+            // Issue 14: a clerk who was also a physician lifted a VIP restriction and read the chart. Separation of duties:
+            // who reads charts does not decide who may read them (45 CFR 164.308(a)(4), information access management).
+            await audit.RecordAloneAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Denied, "PatientRestriction", null, command.PatientId,
+                Purpose: "restriction change by a chart reader refused", Details: $"vip={command.Vip}; employee={command.Employee}"), ct);
+            return AccessErrors.ClinicianMayNotRestrict;
+        }
 
         var validation = await validator.ValidateAsync(command, ct);
         if (!validation.IsValid)

@@ -20,8 +20,8 @@ public static class UserErrors
     public static Error CannotResetOwnPassword => new(ErrorKind.Invalid, "user.reset-self",
         "You cannot reset your own password here: change it under Change password (it asks for the current one).");
 
-    public static Error CannotDropOwnAdministrator =>
-        new(ErrorKind.Invalid, "user.own-admin-role", "You cannot remove the Administrator role from your own account.", "Roles");
+    public static Error CannotChangeOwnRoles =>
+        new(ErrorKind.Invalid, "user.own-roles", "You cannot change your own roles: another administrator does it.", "Roles");
 
     public static Error WeakPassword(string message) => new(ErrorKind.Invalid, "user.weak-password", message, "Password");
 }

@@ -9,6 +9,7 @@ public static class MonitoringRules
     [
         new OwnRecordRule(), new SameFamilyNameRule(), new SameAddressRule(), new RestrictedPatientRule(), new CoworkerRule(),
         new NoTreatmentRelationshipRule(), new UnusualVolumeRule(), new AfterHoursRule(), new DeceasedPatientRule(), new DisabledAccountRule(),
+        new SelfMadeRelationshipRule(), new RoleGrantedRule(),
     ];
 
     public static MonitoringRule? Find(string? code) => All.FirstOrDefault(r => r.Code == code);

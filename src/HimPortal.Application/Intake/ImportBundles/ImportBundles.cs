@@ -8,6 +8,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Unicode;
 using HimPortal.Application.Access;
+using HimPortal.Application.Access.Relationships;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Clinical;
 using HimPortal.Application.Clinical.Records;
@@ -21,7 +22,11 @@ using Npgsql;
 namespace HimPortal.Application.Intake.ImportBundles;
 
 /// <param name="Progress">Told of each file's outcome as soon as it is known (the console prints it; a job shows it).</param>
-public sealed record ImportBundlesCommand(IReadOnlyList<BundleFile> Files, IProgress<FileOutcome>? Progress = null);
+/// <param name="Feed">
+/// How the files came in, recorded with the treatment relationships they bring: "folder:&lt;name&gt;" (a configured server
+/// folder; trusted when Access:TrustedFeeds names it), "upload:&lt;id&gt;" (a clerk's upload), or "console".
+/// </param>
+public sealed record ImportBundlesCommand(IReadOnlyList<BundleFile> Files, IProgress<FileOutcome>? Progress = null, string Feed = "console");
 
 public sealed record FileOutcome(string Path, bool Ok, string? Error)
 {
@@ -62,16 +67,24 @@ public sealed class ImportBundlesHandler(
     IOptions<IntakeOptions> options,
     BulkConnections connections,
     AuditAppender audit,
+    IOptions<AccessOptions> access,
     TimeProvider clock,
     ILogger<ImportBundlesHandler> logger) : Handler<ImportBundlesCommand, Result<ImportSummary>>(permissions)
 {
+    private readonly PermissionCheck _permissions = permissions;
+
     private const int MaxIdLength = 128;
 
     protected override async Task<Result<ImportSummary>> ExecuteAsync(ImportBundlesCommand command, CancellationToken ct)
     {
         var progress = command.Progress;
         var settings = options.Value;
-        var run = new Run(settings.MaxBundleBytes, settings.BatchBytes, new FileOutcome?[command.Files.Count], progress);
+        var run = new Run(settings.MaxBundleBytes, settings.BatchBytes, new FileOutcome?[command.Files.Count], progress)
+        {
+            Feed = command.Feed,
+            Trusted = RelationshipSources.IsTrusted(access.Value, command.Feed),
+            Actor = _permissions.Actor,
+        };
         var workers = settings.EffectiveWorkers;
 
         // The connections open (a few round trips and an authentication each) while the first pass reads the files.
@@ -196,6 +209,12 @@ public sealed class ImportBundlesHandler(
     private sealed record Run(long MaxBytes, long BatchBytes, FileOutcome?[] Outcomes, IProgress<FileOutcome>? Progress)
     {
         public MasterDataIndex MasterData { get; set; } = null!;
+
+        public string Feed { get; init; } = "console";
+
+        public bool Trusted { get; init; }
+
+        public AuditActor Actor { get; init; } = null!;
 
         public void Complete(int index, FileOutcome outcome)
         {
@@ -375,7 +394,7 @@ public sealed class ImportBundlesHandler(
         {
             try
             {
-                var outcomes = await InTransactionAsync(connection, transaction => WriteBundlesAsync(connection, transaction, bundles, ct), ct);
+                var outcomes = await InTransactionAsync(connection, transaction => WriteBundlesAsync(connection, transaction, bundles, run, ct), ct);
                 AddMasterData(run.MasterData, bundles);
                 for (var k = 0; k < bundles.Count; k++)
                 {
@@ -409,7 +428,7 @@ public sealed class ImportBundlesHandler(
         try
         {
             var outcome = (await WithOneRetryOnConflictAsync(() =>
-                InTransactionAsync(connection, transaction => WriteBundlesAsync(connection, transaction, [bundle], ct), ct)))[0];
+                InTransactionAsync(connection, transaction => WriteBundlesAsync(connection, transaction, [bundle], run, ct), ct)))[0];
             AddMasterData(run.MasterData, [bundle]);
             return outcome;
         }
@@ -468,7 +487,7 @@ public sealed class ImportBundlesHandler(
 
     /// <summary>Writes the bundles' rows table by table (one COPY each for all of them), then each bundle's audit row.</summary>
     private async Task<List<FileOutcome>> WriteBundlesAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<Prepared> bundles, CancellationToken ct)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<Prepared> bundles, Run run, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         foreach (var bundle in bundles)
@@ -480,6 +499,11 @@ public sealed class ImportBundlesHandler(
         }
 
         var writes = await ClinicalRecordWriter.WriteAsync(connection, transaction, [.. bundles.Select(b => b.Records)], ct);
+        // Where each relationship came from, in the same transaction: a bundle that names a physician in an encounter gives
+        // them a treatment relationship, and who brought it in is what privacy monitoring needs to judge its first use.
+        await RelationshipSources.RecordAsync(connection, transaction,
+            [.. bundles.Select(b => new ImportedRelationships(b.Name, [.. b.Records.Encounters.Keys, .. b.Records.CareTeams.Keys]))],
+            run.Feed, run.Trusted, run.Actor, clock.GetUtcNow(), ct);
         var outcomes = new List<FileOutcome>(bundles.Count);
         for (var k = 0; k < bundles.Count; k++)
         {

@@ -52,7 +52,7 @@ public sealed class ImportFolderJob(ImportBundlesHandler import, IOptions<Intake
 
         var files = Directory.EnumerateFiles(path, "*.json").Concat(Directory.EnumerateFiles(path, "*.json.gz"))
             .Order(StringComparer.Ordinal).Select(BundleFile.FromPath).ToList();
-        var result = await ImportWithProgressAsync(import, job, files, ct);
+        var result = await ImportWithProgressAsync(import, job, files, "folder:" + name, ct);
         if (result.Error is { } refused)
         {
             job.FailureMessage = refused.Message;
@@ -64,7 +64,7 @@ public sealed class ImportFolderJob(ImportBundlesHandler import, IOptions<Intake
 
     /// <summary>Runs the import, reporting files done as the job's progress, and keeps the summary as the job's result.</summary>
     internal static async Task<Result<ImportSummary>> ImportWithProgressAsync(
-        ImportBundlesHandler import, JobContext job, IReadOnlyList<BundleFile> files, CancellationToken ct)
+        ImportBundlesHandler import, JobContext job, IReadOnlyList<BundleFile> files, string feed, CancellationToken ct)
     {
         var done = 0;
         job.Report(0, files.Count, $"0 of {files.Count} file(s) imported");
@@ -73,7 +73,7 @@ public sealed class ImportFolderJob(ImportBundlesHandler import, IOptions<Intake
             var n = Interlocked.Increment(ref done);
             job.Report(n, files.Count, $"{n} of {files.Count} file(s) done");
         });
-        var result = await import.HandleAsync(new ImportBundlesCommand(files, progress), ct);
+        var result = await import.HandleAsync(new ImportBundlesCommand(files, progress, feed), ct);
         if (result.Value is { } summary)
         {
             job.Report(files.Count, files.Count, $"{summary.Files.Count(f => f.Ok)} of {files.Count} file(s) imported");

@@ -29,7 +29,7 @@ public sealed class ImportUploadJob(HimDbContext db, ImportBundlesHandler import
         var bundles = files.Select(f => f.Content is { } bytes
             ? BundleFile.FromBytes(f.Name, bytes)
             : new BundleFile(f.Name, f.Length, () => throw new InvalidOperationException("An oversized upload is never read."))).ToList();
-        var result = await ImportFolder.ImportFolderJob.ImportWithProgressAsync(import, job, bundles, ct);
+        var result = await ImportFolder.ImportFolderJob.ImportWithProgressAsync(import, job, bundles, $"upload:{uploadId:D}", ct);
         if (result.Error is { } refused)
         {
             job.FailureMessage = refused.Message;

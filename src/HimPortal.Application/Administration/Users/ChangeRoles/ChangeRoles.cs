@@ -45,6 +45,15 @@ public sealed class ChangeRolesHandler(
         }
 
         var wanted = command.Roles.Select(r => Access.Roles.Normalize(r)!).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (actors.Current.UserId == command.UserId)
+        {
+            // Issue 14: an administrator gave themselves Physician and read a chart. Nobody changes their own roles; the
+            // attempt is audited like any refusal.
+            await audit.RecordAloneAsync(new AuditRecord(AuditAction.Admin, AuditOutcome.Denied, "User", command.UserId.ToString(),
+                Purpose: "own roles", Details: $"roles change to [{string.Join(',', wanted)}] refused: own account"), ct);
+            return UserErrors.CannotChangeOwnRoles;
+        }
+
         try
         {
             return await db.InTransactionAsync<Result<IReadOnlyList<string>>>(async token =>
@@ -58,11 +67,6 @@ public sealed class ChangeRolesHandler(
                 if (user.ConcurrencyStamp != command.ConcurrencyStamp)
                 {
                     return UserErrors.Conflict;
-                }
-
-                if (actors.Current.UserId == user.Id && !wanted.Contains(Access.Roles.Administrator))
-                {
-                    return UserErrors.CannotDropOwnAdministrator;
                 }
 
                 if (user.PractitionerNpi is not null && !wanted.Contains(Access.Roles.Physician))
