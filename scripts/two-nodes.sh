@@ -6,7 +6,8 @@
 #   2. a login form fetched from one node is accepted by the other (anti-forgery tokens);
 #   3. under load through nginx (physicians reading a chart), stopping one node (SIGTERM) costs at most its in-flight
 #      requests: nginx sends the rest to the other node;
-#   4. every chart view served wrote its audit row, and `himportal audit verify` says the chain is intact afterwards;
+#   4. every chart view served wrote its audit row; the nodes wrote signed checkpoints of the audit while serving, and
+#      `himportal audit verify` finds the chain intact and agreeing with every checkpoint;
 #   5. the clustered schedules and the one job queue go on when a node stops, each due time fired once.
 #
 #   HIMPORTAL_TWO_NODES_SECONDS  seconds of load (default 20; the node is stopped at a third of it)
@@ -49,6 +50,9 @@ PGOPTIONS='-c client_min_messages=warning' hp_psql postgres -c "DROP DATABASE IF
 export ConnectionStrings__HimPortal="$(hp_server_connection);Database=$db"
 unset ConnectionStrings__HimPortalAdmin
 himportal() { dotnet "$cli" "$@"; }
+# The audit's signed checkpoints (ADR 0020), written by whichever node fires the schedule, checked by every verify.
+(umask 077; openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$work/checkpoint-key.pem" 2>/dev/null)
+export Audit__Checkpoints__KeyFile="$work/checkpoint-key.pem" Audit__Checkpoints__Directory="$work/checkpoints"
 himportal migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; exit 1; }
 himportal import data/synthea-r4 >"$work/import.log" 2>&1 || { cat "$work/import.log" >&2; exit 1; }
 patient_id="$(hp_psql $db -At -c "SELECT p.id FROM clinical.patients p ORDER BY (SELECT count(*) FROM clinical.encounters e WHERE e.patient_id = p.id) DESC, p.id LIMIT 1")"
@@ -75,7 +79,8 @@ start_node() { # name port
   (cd src/HimPortal.Web && exec env ASPNETCORE_ENVIRONMENT=Production \
     Security__RequireHttps=true Security__TrustedProxies__0=127.0.0.1 \
     DataProtection__CertificatePath="$work/dataprotection.pfx" DataProtection__CreateIfMissing=true \
-    Jobs__Schedules__audit-partitions__Every=00:00:03 Jobs__Schedules__privacy-monitoring__Enabled=false \
+    Jobs__Schedules__audit-partitions__Every=00:00:03 Jobs__Schedules__audit-checkpoints__Every=00:00:05 \
+    Jobs__Schedules__privacy-monitoring__Enabled=false \
     Logs__Path="$work/$1-.log" dotnet "$web" --urls "http://127.0.0.1:$2") >"$work/$1.out" 2>&1 &
   echo $!
 }
@@ -206,7 +211,10 @@ hp_log "$requests chart views, p50 $p50 ms, p95 $p95 ms; failed: $bad_status by 
 served=$((requests - lost))
 audited=$(( $(views) - views_before ))
 [ "$audited" -ge "$served" ] && check ok "$audited audit rows for $served chart views served" || check no "$audited audit rows for $served chart views served"
-himportal audit verify >"$work/verify.txt" 2>&1 && check ok "audit verify: $(head -1 "$work/verify.txt")" || check no "audit verify: $(head -3 "$work/verify.txt")"
+checkpoints="$(find "$work/checkpoints" -type f 2>/dev/null | wc -l)"
+[ "$checkpoints" -ge 2 ] && check ok "$checkpoints signed checkpoints written by the nodes during the run" || check no "$checkpoints signed checkpoints written during the run"
+himportal audit verify >"$work/verify.txt" 2>&1 && check ok "audit verify against the chain and every checkpoint: $(head -1 "$work/verify.txt")" \
+  || check no "audit verify: $(head -3 "$work/verify.txt")"
 
 # 5. The one job queue and the clustered schedules: the audit-partition upkeep, due every 3 s here, keeps running as
 # jobs after node A has gone.

@@ -20,8 +20,15 @@ public sealed class EnqueueOnSchedule(IServiceScopeFactory scopes) : IJob
         var kind = context.MergedJobDataMap.GetString(KindKey) ?? throw new InvalidOperationException("A schedule without a job kind.");
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<ActorScope>().RunAs(ActorScope.Scheduler(context.JobDetail.Key.Name, context.FireInstanceId));
-        await scope.ServiceProvider.GetRequiredService<JobQueue>()
-            .EnqueueAsync(kind, new ScheduledRun(context.ScheduledFireTimeUtc), new JobRequest(DedupeKey: kind, MaxAttempts: 1), cancellationToken);
+        var queue = scope.ServiceProvider.GetRequiredService<JobQueue>();
+        // A node that starts while another runs replaces the stored trigger with its own, whose first due time may be one
+        // the other node has just fired: each due time queues its job once in the cluster.
+        if (context.ScheduledFireTimeUtc is { } due && await queue.HasScheduledRunAsync(kind, due, cancellationToken))
+        {
+            return;
+        }
+
+        await queue.EnqueueAsync(kind, new ScheduledRun(context.ScheduledFireTimeUtc), new JobRequest(DedupeKey: kind, MaxAttempts: 1), cancellationToken);
     }
 }
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using HimPortal.Application.Access;
-using HimPortal.Application.Access.GetRecordAccess;
 using HimPortal.Application.Administration.Users;
 using HimPortal.Application.Administration.Users.GetUser;
 using HimPortal.Application.Administration.Users.UpdateProfile;
@@ -21,20 +20,22 @@ public sealed class FactsAtTheTimeTests(ComplianceWorld world) : IClassFixture<C
     private static DateTimeOffset Daytime => ComplianceWorld.RecentWeekday(10);
 
     /// <summary>The clerk opens the chart-access page of the patient, as GET /ChartAccess/Patient/{id} does, at <paramref name="at"/>.</summary>
-    private async Task OpenAccessPageAsync(StaffMember clerk, Guid patient, DateTimeOffset at)
-    {
-        await using var scope = world.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<ActorScope>().RunAs(new AuditActor(clerk.Id, clerk.Email, [clerk.Role], "10.1.2.5", "xunit", null));
-        var page = await world.AtAsync(at, () => scope.ServiceProvider.GetRequiredService<GetRecordAccessHandler>()
-            .HandleAsync(new GetRecordAccessQuery(patient), CancellationToken.None));
-        page.IsSuccess.ShouldBeTrue(page.Error?.Message);
-    }
+    /// <summary>The chart-access page as GetRecordAccess audits it, at <paramref name="at"/> (history: the database stamps the application's own rows now).</summary>
+    private Task OpenAccessPageAsync(StaffMember clerk, Guid patient, DateTimeOffset at) =>
+        world.EventAsync(clerk, at, new AuditRecord(AuditAction.View, AuditOutcome.Success, "ChartAccess", null, patient, "HOPERAT",
+            "sections=demographics,restriction,assignments"));
 
-    /// <summary>The clerk flags the patient as a VIP on the chart-access page: the page, the change, the page it redirects to.</summary>
+    /// <summary>
+    /// The clerk flags the patient as a VIP on the chart-access page: the page, the change, the page it redirects to. The
+    /// change goes through SetRestriction (its dated history at <paramref name="at"/>) and its audit row is placed at the
+    /// same moment, as the application writes both in one transaction.
+    /// </summary>
     private async Task FlagVipAsync(StaffMember clerk, Guid patient, DateTimeOffset at)
     {
         await OpenAccessPageAsync(clerk, patient, at.AddSeconds(-8));
         await world.RestrictAsync(patient, vip: true, at: at, by: clerk);
+        await world.EventAsync(clerk, at, new AuditRecord(AuditAction.Update, AuditOutcome.Success, "PatientRestriction", null, patient, "HOPERAT",
+            "vip=True; employee=False; department="));
         await OpenAccessPageAsync(clerk, patient, at.AddSeconds(1));
     }
 

@@ -2,7 +2,6 @@ using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Data.Access;
 using HimPortal.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace HimPortal.Tests.Data;
@@ -41,15 +40,9 @@ public sealed class AccessHistoryBackfillTests(TestDatabase database) : IClassFi
 
     private static string Text(string? value) => value is null ? "NULL" : $"'{value}'";
 
-    private async Task AuditAsync(DateTimeOffset at, AuditRecord record)
-    {
-        var clock = new TestClock();
-        clock.Set(at);
-        await using var services = database.Services(clock: clock);
-        await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<AccessAudit>().RecordAloneAsync(
-            record with { Actor = new AuditActor(null, "backfill-test", [Roles.Console], null, "xunit", null) }, CancellationToken.None);
-    }
+    /// <summary>Audit history in the past, written as the owner's synthetic path writes it (the application's append takes the database's time).</summary>
+    private async Task AuditAsync(DateTimeOffset at, AuditRecord record) =>
+        await database.WriteAsync(at, record, new AuditActor(null, "backfill-test", [Roles.Console], null, "xunit", null));
 
     private Task<string> PeriodsAsync(string sql) => database.ScalarAsync<string>(sql);
 
