@@ -185,6 +185,23 @@ public sealed class ChartAccessTests(ChartDatabase charts) : IClassFixture<Chart
         var result = await clerk.RunAsync(s => s.GetRequiredService<BreakGlassHandler>().HandleAsync(
             new BreakGlassCommand(patientId, "emergency", null, true), CancellationToken.None));
         result.Error!.Kind.ShouldBe(ErrorKind.Forbidden);
+        // The refusal is audited by the one permission check, naming the patient (issue 14 item 7: it was not).
+        (await Db.ScalarAsync<string>(
+            $"SELECT action || '|' || outcome || '|' || resource_type || '|' || resource_id || '|' || patient_id || '|' || purpose FROM audit.access_events WHERE user_id = '{clerk.Persona.Id}' ORDER BY occurred_at DESC, lane_seq DESC LIMIT 1"))
+            .ShouldBe($"update|denied|UseCase|BreakGlass|{patientId}|not permitted: {Permissions.ChartsBreakGlass}");
+    }
+
+    [Fact]
+    public async Task An_him_manager_changing_a_privacy_rule_is_refused_and_the_refusal_audited()
+    {
+        await using var manager = await SignInAsync(Roles.HimManager);
+        var result = await manager.RunAsync(s => s.GetRequiredService<Application.Compliance.Monitoring.UpdateRuleHandler>().HandleAsync(
+            new Application.Compliance.Monitoring.UpdateRuleCommand("after-hours", false, new Dictionary<string, string?>(), 0), CancellationToken.None));
+        result.Error!.Kind.ShouldBe(ErrorKind.Forbidden);
+        (await Db.ScalarAsync<string>(
+            $"SELECT action || '|' || outcome || '|' || resource_id || '|' || purpose FROM audit.access_events WHERE user_id = '{manager.Persona.Id}' ORDER BY occurred_at DESC, lane_seq DESC LIMIT 1"))
+            .ShouldBe($"update|denied|UpdateRule|not permitted: {Permissions.AuditManageRules}");
+        (await Db.ScalarAsync<long>("SELECT count(*) FROM compliance.monitoring_rules")).ShouldBe(0L, "nothing saved");
     }
 
     [Fact]
