@@ -88,6 +88,7 @@ echo "HimPortal is starting at $url"
 echo
 echo "Demo sign-ins (one per role):"
 awk '{ printf "  %-19s %-42s %s\n", $3, $1, $2 }' "$demo"
+echo "(Administrator and ComplianceOfficer set up an authenticator app at their first sign-in: two-step sign-in is required of them.)"
 echo
 echo "Mail HimPortal sends (password-reset links) is delivered by a local SMTP server (127.0.0.1:$HIMPORTAL_SMTP_PORT)"
 echo "into $mail_dir/new, one file per message:  ls -t $mail_dir/new | head -1"

@@ -47,6 +47,8 @@ public static class AuthorizationSetup
         conventions.AuthorizePage("/Index", Permissions.SignedIn);
         conventions.AuthorizePage("/Account/Logout", Permissions.SignedIn);
         conventions.AuthorizePage("/Account/ChangePassword", Permissions.SignedIn);
+        conventions.AuthorizePage("/Account/Authenticator", Permissions.SignedIn);
+        conventions.AllowAnonymousToPage("/Account/SignInCode");
         conventions.AllowAnonymousToPage("/Account/Login");
         conventions.AllowAnonymousToPage("/Account/ForgotPassword");
         conventions.AllowAnonymousToPage("/Account/ResetPassword");

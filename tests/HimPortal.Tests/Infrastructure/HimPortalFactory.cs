@@ -61,6 +61,8 @@ public sealed class HimPortalFactory(TestDatabase database, bool kestrel = false
         // One key-encryption certificate for the whole test run, made on first use.
         builder.UseSetting("DataProtection:CertificatePath", Path.Combine(Repository.Root, ".himportal", "test-dataprotection.pfx"));
         builder.UseSetting("DataProtection:CreateIfMissing", "true");
+        // The second factor required of administrators and compliance officers is tested on its own (SecondFactorTests).
+        builder.UseSetting("Identity:TwoFactor:Required", "false");
         builder.UseSetting("Logs:Path", Path.Combine(_logFolder, "himportal-.log"));
         // Schedules fire when a test asks for them (JobScheduleTests), not on a timer that would race a test's own scenario;
         // queued jobs (uploads, verifications) run at once.

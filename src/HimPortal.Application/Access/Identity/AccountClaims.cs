@@ -20,10 +20,23 @@ public static class AccountClaims
         ArgumentNullException.ThrowIfNull(user);
         return user.HasClaim(MustChangePassword, "true");
     }
+
+    /// <summary>
+    /// Present while a user whose role requires a second factor (Identity:TwoFactor) has not enrolled one: the web app then
+    /// lets them reach only the enrolment page. Enrolling ends the session; the next sign-in asks for the code.
+    /// </summary>
+    public const string MustEnrolSecondFactor = "himportal:must-enrol-second-factor";
+
+    public static bool MustEnrolSecondFactorNow(this ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.HasClaim(MustEnrolSecondFactor, "true");
+    }
 }
 
-/// <summary>Identity's claims (id, name, roles, security stamp) and <see cref="AccountClaims.MustChangePassword"/>.</summary>
-public sealed class HimUserClaimsPrincipalFactory(UserManager<HimUser> users, RoleManager<HimRole> roles, IOptions<IdentityOptions> options)
+/// <summary>Identity's claims (id, name, roles, security stamp), <see cref="AccountClaims.MustChangePassword"/> and <see cref="AccountClaims.MustEnrolSecondFactor"/>.</summary>
+public sealed class HimUserClaimsPrincipalFactory(
+    UserManager<HimUser> users, RoleManager<HimRole> roles, IOptions<IdentityOptions> options, IOptions<IdentityPolicyOptions> policy)
     : UserClaimsPrincipalFactory<HimUser, HimRole>(users, roles, options)
 {
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(HimUser user)
@@ -33,6 +46,12 @@ public sealed class HimUserClaimsPrincipalFactory(UserManager<HimUser> users, Ro
         if (user.MustChangePassword)
         {
             identity.AddClaim(new Claim(AccountClaims.MustChangePassword, "true"));
+        }
+
+        if (policy.Value.TwoFactor.Required && !user.TwoFactorEnabled
+            && IdentityPolicyOptions.TwoFactorPolicy.RequiredRoles.Any(role => identity.HasClaim(identity.RoleClaimType, role)))
+        {
+            identity.AddClaim(new Claim(AccountClaims.MustEnrolSecondFactor, "true"));
         }
 
         return identity;

@@ -14,7 +14,8 @@ namespace HimPortal.Application.Accounts.SignIn;
 public sealed record SignInCommand(string Email, string Password);
 
 /// <param name="MustChangePassword">The password was issued by an administrator: the user chooses their own before anything else.</param>
-public sealed record SignedIn(Guid UserId, IReadOnlyList<string> Roles, bool MustChangePassword = false);
+/// <param name="SecondFactorRequired">The password was right and the account signs in with an authenticator code: no session yet (<see cref="CompleteSignInHandler"/>).</param>
+public sealed record SignedIn(Guid UserId, IReadOnlyList<string> Roles, bool MustChangePassword = false, bool SecondFactorRequired = false);
 
 public sealed class SignInValidator : AbstractValidator<SignInCommand>
 {
@@ -108,6 +109,14 @@ public sealed class SignInHandler(
             {
                 await audit.RecordAsync(Failed(actor, user.Id, user.Email, "sign-in not allowed"), token);
                 return SignInErrors.InvalidCredentials;
+            }
+
+            if (user.TwoFactorEnabled)
+            {
+                // The password alone starts no session: the code comes next, on its own page.
+                await audit.RecordAsync(new AuditRecord(AuditAction.Login, AuditOutcome.Denied, "Session", Purpose: "password accepted; second factor required",
+                    Actor: actor), token);
+                return Result<SignedIn>.Success(new SignedIn(user.Id, roles, user.MustChangePassword, SecondFactorRequired: true));
             }
 
             await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "pwd")]);

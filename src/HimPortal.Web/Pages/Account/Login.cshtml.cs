@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace HimPortal.Web.Pages.Account;
 
-public sealed class LoginModel(SignInHandler handler, IOptions<MailOptions> mail) : PageModel
+public sealed class LoginModel(SignInHandler handler, IOptions<MailOptions> mail, Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection) : PageModel
 {
     public sealed class InputModel
     {
@@ -33,6 +33,10 @@ public sealed class LoginModel(SignInHandler handler, IOptions<MailOptions> mail
     [BindProperty(SupportsGet = true)]
     public bool Reset { get; set; }
 
+    /// <summary>Set by the authenticator set-up's redirect: sign in again, now with a code.</summary>
+    [BindProperty(SupportsGet = true)]
+    public bool SecondFactorEnrolled { get; set; }
+
     public IActionResult OnGet() =>
         User.Identity?.IsAuthenticated == true ? LocalRedirect(SafeReturnUrl()) : Page();
 
@@ -43,6 +47,11 @@ public sealed class LoginModel(SignInHandler handler, IOptions<MailOptions> mail
         {
             Input.Password = "";
             return this.Refuse(result.Error!, Page);
+        }
+
+        if (result.Value!.SecondFactorRequired)
+        {
+            return SignInCodeModel.Begin(this, protection, result.Value.UserId, SafeReturnUrl());
         }
 
         // An issued password: the change page first (the gate would send the user there anyway), then where they were going.
