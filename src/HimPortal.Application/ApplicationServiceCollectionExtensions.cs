@@ -42,6 +42,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSettings<JobsOptions>(JobsOptions.Section);
         services.AddSettings<Intake.IntakeOptions>(Intake.IntakeOptions.Section);
         services.AddSettings<HospitalOptions>(HospitalOptions.Section);
+        services.AddSettings<Accounts.SignInWithProvider.ProviderSignInOptions>(Accounts.SignInWithProvider.ProviderSignInOptions.Section);
         services.AddSettings<AccessOptions>(AccessOptions.Section);
         services.AddSettings<Audit.AuditOptions>(Audit.AuditOptions.Section);
         services.AddSettings<Charts.ChartsOptions>(Charts.ChartsOptions.Section);

@@ -36,6 +36,7 @@ builder.Services.AddOptions<ConnectionStringsOptions>().BindConfiguration(Connec
 builder.Services.AddSingleton<DatabaseTicketStore>();
 builder.Services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, SessionCookieSetup>();
 builder.Services.AddHimPortalDataProtection(configuration);
+builder.Services.AddProviderSignIn(configuration);
 // A year, subdomains included (ASVS 5.0 3.4.1); sent only where Security:RequireHttps is on.
 builder.Services.AddHsts(options =>
 {

@@ -49,6 +49,7 @@ public static class AuthorizationSetup
         conventions.AuthorizePage("/Account/ChangePassword", Permissions.SignedIn);
         conventions.AuthorizePage("/Account/Authenticator", Permissions.SignedIn);
         conventions.AllowAnonymousToPage("/Account/SignInCode");
+        conventions.AllowAnonymousToPage("/Account/ProviderCallback");
         conventions.AllowAnonymousToPage("/Account/Login");
         conventions.AllowAnonymousToPage("/Account/ForgotPassword");
         conventions.AllowAnonymousToPage("/Account/ResetPassword");

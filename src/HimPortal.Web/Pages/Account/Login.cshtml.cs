@@ -7,7 +7,8 @@ using Microsoft.Extensions.Options;
 
 namespace HimPortal.Web.Pages.Account;
 
-public sealed class LoginModel(SignInHandler handler, IOptions<MailOptions> mail, Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection) : PageModel
+public sealed class LoginModel(SignInHandler handler, IOptions<MailOptions> mail, Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection,
+    IOptions<HimPortal.Application.Accounts.SignInWithProvider.ProviderSignInOptions> provider) : PageModel
 {
     public sealed class InputModel
     {
@@ -59,6 +60,16 @@ public sealed class LoginModel(SignInHandler handler, IOptions<MailOptions> mail
             ? RedirectToPage("/Account/ChangePassword", new { returnUrl = SafeReturnUrl() })
             : LocalRedirect(SafeReturnUrl());
     }
+
+    /// <summary>The hospital's identity provider, when one is configured (Oidc).</summary>
+    public HimPortal.Application.Accounts.SignInWithProvider.ProviderSignInOptions Provider => provider.Value;
+
+    public IActionResult OnPostProvider() => Provider.Enabled
+        ? Challenge(new Microsoft.AspNetCore.Authentication.AuthenticationProperties
+        {
+            RedirectUri = Url.Page("/Account/ProviderCallback", new { returnUrl = SafeReturnUrl() }),
+        }, Security.ProviderSignIn.Scheme)
+        : RedirectToPage();
 
     /// <summary>Only a local path: an open redirect after sign-in is a phishing aid.</summary>
     private string SafeReturnUrl() => Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/";
