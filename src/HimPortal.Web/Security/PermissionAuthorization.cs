@@ -48,6 +48,7 @@ public static class AuthorizationSetup
         conventions.AuthorizePage("/Account/Logout", Permissions.SignedIn);
         conventions.AuthorizePage("/Account/ChangePassword", Permissions.SignedIn);
         conventions.AuthorizePage("/Account/Authenticator", Permissions.SignedIn);
+        conventions.AuthorizePage("/Account/Reauthenticate", Permissions.SignedIn);
         conventions.AllowAnonymousToPage("/Account/SignInCode");
         conventions.AllowAnonymousToPage("/Account/ProviderCallback");
         conventions.AllowAnonymousToPage("/Account/Login");

@@ -13,6 +13,12 @@ public static class ProviderSignIn
 {
     public const string Scheme = "oidc";
 
+    /// <summary>Marks a challenge that asks the provider to authenticate the person again (prompt=login, max_age=0).</summary>
+    public const string ReauthenticateItem = "himportal.reauthenticate";
+
+    /// <summary>How recent the provider's auth_time must be after a re-authentication.</summary>
+    public static readonly TimeSpan FreshAuthentication = TimeSpan.FromMinutes(5);
+
     public static void AddProviderSignIn(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -43,6 +49,17 @@ public static class ProviderSignIn
             options.MapInboundClaims = false;
             options.SaveTokens = false;
             options.TokenValidationParameters.NameClaimType = "name";
+            options.Events.OnRedirectToIdentityProvider = context =>
+            {
+                // Re-authentication (before signing): the provider must ask for the person's credentials again, now.
+                if (context.Properties.Items.ContainsKey(ReauthenticateItem))
+                {
+                    context.ProtocolMessage.Prompt = "login";
+                    context.ProtocolMessage.MaxAge = "0";
+                }
+
+                return Task.CompletedTask;
+            };
             if (!requireHttps)
             {
                 options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;

@@ -25,16 +25,46 @@ public sealed class ProviderSignInTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_clerk_signs_in_through_the_provider_and_a_role_changed_there_is_applied_audited_and_dated()
+    public async Task Re_authentication_asks_the_provider_to_sign_the_person_in_again_and_refuses_a_stale_auth_time()
     {
         await using var provider = await TestIdentityProvider.StartAsync();
-        await using var web = new HimPortalFactory(database, kestrel: true);
+        await using var web = Configured(new HimPortalFactory(database, kestrel: true), provider);
+        provider.Person = new TestIdentityProvider.Account("sub-815", "dr.lee@hospital.example", "Dr Lee", ["physicians"]);
+        using var handler = new HttpClientHandler { UseCookies = true, CookieContainer = new CookieContainer(), AllowAutoRedirect = true };
+        using var client = new HttpClient(handler) { BaseAddress = new Uri(web.ServerAddress) };
+        (await HimPortalFactory.PostFormAsync(client, "/Account/Login", "/Account/Login?handler=Provider", [])).RequestMessage!.RequestUri!.AbsolutePath.ShouldBe("/Charts");
+        provider.Requests.Last().Prompt.ShouldBeNull();
+
+        // Before signing: the provider is asked to authenticate the person again, now.
+        using (var again = await client.GetAsync(new Uri("/Account/Reauthenticate?returnUrl=%2FCharts", UriKind.Relative)))
+        {
+            again.RequestMessage!.RequestUri!.AbsolutePath.ShouldBe("/Charts");
+        }
+
+        provider.Requests.Last().ShouldBe(("login", 0L));
+
+        // A provider that hands back an old authentication (auth_time an hour ago) does not count.
+        provider.Person = provider.Person with { AuthenticatedAgo = TimeSpan.FromHours(1) };
+        using var stale = await client.GetAsync(new Uri("/Account/Reauthenticate?returnUrl=%2FCharts", UriKind.Relative));
+        (await stale.Content.ReadAsStringAsync()).ShouldContain("did not ask for your credentials again");
+    }
+
+    private static HimPortalFactory Configured(HimPortalFactory web, TestIdentityProvider provider)
+    {
         web.Settings["Oidc:Authority"] = provider.Authority;
         web.Settings["Oidc:ClientId"] = TestIdentityProvider.ClientId;
         web.Settings["Oidc:ClientSecret"] = TestIdentityProvider.ClientSecret;
         web.Settings["Oidc:RequireHttpsMetadata"] = "false";
         web.Settings["Oidc:GroupRoles:him-clerks"] = "HimClerk";
         web.Settings["Oidc:GroupRoles:physicians"] = "Physician";
+        return web;
+    }
+
+    [Fact]
+    public async Task A_clerk_signs_in_through_the_provider_and_a_role_changed_there_is_applied_audited_and_dated()
+    {
+        await using var provider = await TestIdentityProvider.StartAsync();
+        await using var web = Configured(new HimPortalFactory(database, kestrel: true), provider);
         provider.Person = new TestIdentityProvider.Account("sub-4711", "pat.ng@hospital.example", "Pat Ng", ["him-clerks", "parking"]);
 
         // The sign-in page offers the provider; its round trip ends signed in at the clerk's home.

@@ -26,9 +26,13 @@ public sealed class TestIdentityProvider : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    public sealed record Account(string Subject, string Email, string Name, IReadOnlyList<string> Groups);
+    /// <param name="AuthenticatedAgo">How long ago the person last typed their credentials at the provider (auth_time).</param>
+    public sealed record Account(string Subject, string Email, string Name, IReadOnlyList<string> Groups, TimeSpan AuthenticatedAgo = default);
 
     public Account? Person { get; set; }
+
+    /// <summary>The prompt and max_age of every authorization request, in order.</summary>
+    public List<(string? Prompt, long? MaxAge)> Requests { get; } = [];
 
     public string Authority { get; }
 
@@ -76,6 +80,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         app.MapGet("/connect/authorize", (HttpContext http) =>
         {
             var request = http.GetOpenIddictServerRequest()!;
+            provider!.Requests.Add((request.Prompt, request.MaxAge));
             if (provider!.Person is not { } person)
             {
                 return Results.Forbid(authenticationSchemes: [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
@@ -83,7 +88,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
 
             var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
             identity.SetClaim(Claims.Subject, person.Subject).SetClaim(Claims.Email, person.Email).SetClaim(Claims.Name, person.Name)
-                .SetClaim(Claims.AuthenticationTime, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+                .SetClaim(Claims.AuthenticationTime, (DateTimeOffset.UtcNow - person.AuthenticatedAgo).ToUnixTimeSeconds());
             foreach (var group in person.Groups)
             {
                 identity.AddClaim(new Claim("groups", group));

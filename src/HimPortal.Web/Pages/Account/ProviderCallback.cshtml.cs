@@ -15,6 +15,10 @@ public sealed class ProviderCallbackModel(SignInWithProviderHandler handler, IOp
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
+    /// <summary>The round trip was a re-authentication: the provider's auth_time must be fresh, or nothing changes.</summary>
+    [BindProperty(SupportsGet = true)]
+    public bool Reauthenticate { get; set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         var external = await HttpContext.AuthenticateAsync(IdentityConstants.ExternalScheme);
@@ -26,6 +30,14 @@ public sealed class ProviderCallbackModel(SignInWithProviderHandler handler, IOp
 
         var claims = external.Principal;
         DateTimeOffset? authenticatedAt = long.TryParse(claims.FindFirst("auth_time")?.Value, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+        if (Reauthenticate && (authenticatedAt is not { } at || at < DateTimeOffset.UtcNow - ProviderSignIn.FreshAuthentication))
+        {
+            // A provider that skipped prompt=login (an old sign-in reused) does not count as signing in again. The wall
+            // clock, not the application's: auth_time is the provider's.
+            ModelState.AddModelError(string.Empty, "The hospital's sign-in did not ask for your credentials again. Try again.");
+            return Page();
+        }
+
         var identity = new ProviderIdentity(ProviderSignIn.Scheme, subject, claims.FindFirst("email")?.Value, claims.FindFirst("name")?.Value,
             [.. claims.FindAll(options.Value.GroupsClaim).Select(c => c.Value)], authenticatedAt);
         var result = await handler.HandleAsync(new SignInWithProviderCommand(identity), ct);
