@@ -149,7 +149,7 @@ public sealed partial class JobRunner(
 
         await heartbeat;
         var delay = status == JobStatus.Queued ? RetryDelay(settings, job.Attempt) : TimeSpan.Zero;
-        await FinishAsync(job.Id, status, result, error, context.TakeProgress(), delay, CancellationToken.None);
+        await FinishAsync(job.Id, status, result, error, context.LatestProgress, delay, CancellationToken.None);
         LogFinished(job.Id, job.Kind, status, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 

@@ -40,6 +40,7 @@ public enum JobOutcome
 public sealed class JobContext(Guid id, string kind, int attempt, string payload)
 {
     private JobProgress? _progress;
+    private JobProgress? _latest;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -61,10 +62,21 @@ public sealed class JobContext(Guid id, string kind, int attempt, string payload
         JsonSerializer.Deserialize<T>(payload, Json) ?? throw new InvalidOperationException($"Job {Id} has no payload.");
 
     /// <summary>Records how far the job has come: kept here, and written with the job's next heartbeat (and at its end).</summary>
-    public void Report(int done, int? total, string? note) => Volatile.Write(ref _progress, new JobProgress(done, total, note));
+    public void Report(int done, int? total, string? note)
+    {
+        var progress = new JobProgress(done, total, note);
+        Volatile.Write(ref _latest, progress);
+        Volatile.Write(ref _progress, progress);
+    }
 
     /// <summary>The latest progress not yet written, taken (so it is written once).</summary>
     internal JobProgress? TakeProgress() => Interlocked.Exchange(ref _progress, null);
+
+    /// <summary>
+    /// The latest progress reported, written or not: what the job's final row says. (A heartbeat that took it and lost the
+    /// race with the finish writes nothing, since its update requires a running job.)
+    /// </summary>
+    internal JobProgress? LatestProgress => Volatile.Read(ref _latest);
 
     internal static string Serialize(object value) => JsonSerializer.Serialize(value, value.GetType(), Json);
 }
