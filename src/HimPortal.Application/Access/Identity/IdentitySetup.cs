@@ -18,6 +18,9 @@ public static class IdentitySetup
     {
         services.AddSettings<IdentityPolicyOptions>(IdentityPolicyOptions.Section);
         services.AddOptions<IdentityOptions>().Configure<IOptions<IdentityPolicyOptions>>((options, policy) => Configure(options, policy.Value));
+        // PBKDF2-HMAC-SHA512 at 210,000 iterations (OWASP's password storage guidance, ASVS 5.0 11.4.2), not Identity's
+        // 100,000. A hash made at the old count is re-made at the next successful sign-in (UserManager rehashes).
+        services.Configure<PasswordHasherOptions>(options => options.IterationCount = 210_000);
         return services;
     }
 
