@@ -8,8 +8,7 @@
 #   HIMPORTAL_BENCH_SCALE=K   import K copies of every patient bundle, each with fresh ids (distinct patients), and the
 #                             master data once (scripts/make-scale-corpus.sh; K=5: about 106,000 stored resources).
 #                             Unset: the data folder as it is (40 patients, 21,208 stored resources).
-#   HIMPORTAL_BENCH_DATA      folder of bundles, *.json or *.json.gz (default: data/synthea-r4 in this repository when
-#                             it holds bundles, else ../shared/data/synthea-r4 next to this checkout)
+#   HIMPORTAL_BENCH_DATA      folder of bundles, *.json or *.json.gz (default: the repository's data/synthea-r4)
 #   HIMPORTAL_BENCH_RUNS=N    repeat the measurement N times in this run (default 1)
 #   HIMPORTAL_BENCH_REIMPORT=0  skip the re-import
 #   HIMPORTAL_SKIP_BUILD=1    use the CLI already published to .himportal/bench/cli
@@ -30,10 +29,7 @@ source "$(dirname "$0")/lib/publish-cli.sh"
 cd "$HP_ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-source_data="${HIMPORTAL_BENCH_DATA:-}"
-if [ -z "$source_data" ]; then
-  if compgen -G "$HP_ROOT/data/synthea-r4/*.json*" >/dev/null; then source_data="$HP_ROOT/data/synthea-r4"; else source_data="$HP_ROOT/../shared/data/synthea-r4"; fi
-fi
+source_data="${HIMPORTAL_BENCH_DATA:-$HP_ROOT/data/synthea-r4}"
 if [ ! -d "$source_data" ] || ! compgen -G "$source_data/*.json*" >/dev/null; then
   hp_log "no bundles in '$source_data': set HIMPORTAL_BENCH_DATA to a folder of Synthea bundles (*.json or *.json.gz)"
   exit 1

@@ -10,8 +10,7 @@
 #
 #   K      copies of each patient bundle (K=5: about 106,000 stored resources from the 40 shared bundles)
 #   OUT    folder to write (created; *.json files in it are replaced)
-#   DATA   folder of bundles, *.json or *.json.gz (default: $HIMPORTAL_BENCH_DATA, else data/synthea-r4 in this
-#          repository when it holds bundles, else ../shared/data/synthea-r4 next to this checkout)
+#   DATA   folder of bundles, *.json or *.json.gz (default: $HIMPORTAL_BENCH_DATA, else the repository's data/synthea-r4)
 #   HIMPORTAL_CORPUS_SEED  seed of the fresh UUIDs (default 1): the same seed writes the same corpus
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -22,9 +21,7 @@ if [ $# -lt 2 ] || ! [[ "$1" =~ ^[1-9][0-9]*$ ]]; then
 fi
 k="$1" out="$2"
 data="${3:-${HIMPORTAL_BENCH_DATA:-}}"
-if [ -z "$data" ]; then
-  if compgen -G "$root/data/synthea-r4/*.json*" >/dev/null; then data="$root/data/synthea-r4"; else data="$root/../shared/data/synthea-r4"; fi
-fi
+data="${data:-$root/data/synthea-r4}"
 
 exec python3 - "$k" "$out" "$data" "${HIMPORTAL_CORPUS_SEED:-1}" <<'PY'
 import glob, gzip, json, os, random, re, sys, uuid
