@@ -82,6 +82,7 @@ public sealed class HimDbContext(DbContextOptions<HimDbContext> options)
     public DbSet<Intake.UploadedFile> UploadedFiles => Set<Intake.UploadedFile>();
     public DbSet<Documents.ReceivedFile> ReceivedFiles => Set<Documents.ReceivedFile>();
     public DbSet<Documents.StoredObject> StoredObjects => Set<Documents.StoredObject>();
+    public DbSet<Documents.PendingUpload> PendingUploads => Set<Documents.PendingUpload>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -19,6 +19,10 @@ public sealed class DocumentsOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan InspectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long an inbox file must be left unchanged before it is taken (a fax server may still be writing it).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan InboxSettle { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Watched inbox folders by source name (Documents:Inboxes:&lt;name&gt;:Path): a fax server's drop, a scanner station.</summary>
     public Dictionary<string, InboxOptions> Inboxes { get; set; } = new(StringComparer.Ordinal);
 }

@@ -71,6 +71,41 @@ public sealed class StoredObject
     public DateTimeOffset StoredAt { get; set; }
 }
 
+/// <summary>
+/// A file a clerk uploaded, waiting for the capture job: its bytes are a document-store object under this row's id,
+/// deleted with the row once the job has captured it (the capture keeps its own copy under the received file's id).
+/// </summary>
+public sealed class PendingUpload
+{
+    public Guid Id { get; set; }
+
+    /// <summary>The files uploaded together, captured by one job.</summary>
+    public Guid UploadId { get; set; }
+
+    public int Ordinal { get; set; }
+
+    /// <summary>The file's name as the browser sent it, without any folder.</summary>
+    public required string Name { get; set; }
+
+    public long Length { get; set; }
+
+    public Guid? UploadedByUserId { get; set; }
+
+    public DateTimeOffset UploadedAt { get; set; }
+}
+
+internal sealed class PendingUploadConfiguration : IEntityTypeConfiguration<PendingUpload>
+{
+    public void Configure(EntityTypeBuilder<PendingUpload> builder)
+    {
+        builder.ToTable("pending_uploads", Schemas.Documents);
+        builder.HasKey(u => u.Id);
+        builder.Property(u => u.Id).ValueGeneratedNever();
+        builder.Property(u => u.Name).HasMaxLength(260);
+        builder.HasIndex(u => new { u.UploadId, u.Ordinal }).IsUnique();
+    }
+}
+
 internal sealed class ReceivedFileConfiguration : IEntityTypeConfiguration<ReceivedFile>
 {
     public void Configure(EntityTypeBuilder<ReceivedFile> builder)

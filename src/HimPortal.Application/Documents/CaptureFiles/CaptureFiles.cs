@@ -11,8 +11,11 @@ using Npgsql;
 
 namespace HimPortal.Application.Documents.CaptureFiles;
 
-/// <summary>A file to capture, on disk: its path, and the name it arrived under (an upload's name, not the temporary file's).</summary>
-public sealed record IncomingFile(string Path, string Name);
+/// <summary>
+/// A file to capture, on disk: its path, and the name it arrived under (an upload's name, not the temporary file's).
+/// <paramref name="OversizeLength"/>: a file known to be over the limit and not kept (an upload), refused unread.
+/// </summary>
+public sealed record IncomingFile(string Path, string Name, long? OversizeLength = null);
 
 /// <param name="Source">Where the files came from: an inbox's name, "upload" or "import".</param>
 public sealed record CaptureFilesCommand(IReadOnlyList<IncomingFile> Files, string Source);
@@ -66,14 +69,14 @@ public sealed class CaptureFilesHandler(
         long length;
         try
         {
-            length = new FileInfo(file.Path).Length;
+            length = file.OversizeLength ?? new FileInfo(file.Path).Length;
         }
         catch (IOException e)
         {
             return new CapturedFile(file.Path, false, $"{name}: cannot be read ({e.Message})", null, null, false);
         }
 
-        if (length > settings.MaxFileBytes)
+        if (length > settings.MaxFileBytes || file.OversizeLength is not null)
         {
             var problem = $"the file is {length} bytes, over the limit of {settings.MaxFileBytes} (Documents:MaxFileBytes)";
             var receipt = await KeepAsync(file, NewFile(name, source, length, null, Inspection.Refuse(problem)), ct);

@@ -14,4 +14,7 @@ public interface IDocumentStore
     Task<Stream?> OpenReadAsync(Guid id, CancellationToken ct);
 
     Task<bool> ExistsAsync(Guid id, CancellationToken ct);
+
+    /// <summary>Removes an object (a staged upload once captured; later, retention). Removing a missing id does nothing.</summary>
+    Task DeleteAsync(Guid id, CancellationToken ct);
 }

@@ -44,6 +44,9 @@ public sealed class PostgresDocumentStore(HimDbContext db) : IDocumentStore
     public Task<bool> ExistsAsync(Guid id, CancellationToken ct) =>
         db.StoredObjects.AsNoTracking().AnyAsync(o => o.Id == id, ct);
 
+    public Task DeleteAsync(Guid id, CancellationToken ct) =>
+        db.StoredObjects.Where(o => o.Id == id).ExecuteDeleteAsync(ct);
+
     private async Task<NpgsqlCommand> CommandAsync(string sql, CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);
