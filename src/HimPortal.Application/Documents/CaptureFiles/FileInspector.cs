@@ -100,12 +100,8 @@ public static class FileInspector
                 return Inspection.Park(Pdf, $"the PDF claims {pages} pages, more than Documents:MaxPages ({options.MaxPages})");
             }
 
-            // Each page's dictionary is read, so a page tree that is broken past its count is found now, not at render.
-            for (var n = 1; n <= pages; n++)
-            {
-                _ = document.GetPage(n).MediaBox;
-            }
-
+            // Pages are not opened here: opening one parses its content stream, which a PDF bomb inflates without bound.
+            // That is the render worker's job, under its memory limit (ADR 0025).
             return new Inspection(ReceivedFileStatus.Queued, Pdf, pages, null);
         }
         catch (PdfDocumentEncryptedException)

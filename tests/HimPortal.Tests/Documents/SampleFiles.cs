@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Text;
+using BitMiracle.LibTiff.Classic;
+using UglyToad.PdfPig.Content;
+using UglyToad.PdfPig.Core;
+using UglyToad.PdfPig.Fonts.Standard14Fonts;
+using UglyToad.PdfPig.Writer;
+
+namespace HimPortal.Tests.Documents;
+
+/// <summary>Documents made by the tests: good PDFs and fax TIFFs, and each kind of bad file capture must survive.</summary>
+public static class SampleFiles
+{
+    /// <summary>A born-digital PDF: text pages written by PdfPig. <paramref name="marker"/> makes the bytes unique.</summary>
+    public static byte[] TextPdf(int pages, string marker)
+    {
+        var builder = new PdfDocumentBuilder();
+        var font = builder.AddStandard14Font(Standard14Font.Helvetica);
+        for (var n = 1; n <= pages; n++)
+        {
+            var page = builder.AddPage(PageSize.Letter);
+            page.AddText($"Synthetic test document {marker}, page {n}", 12, new PdfPoint(72, 700), font);
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// A fax TIFF: CCITT Group 4, 1728 dots wide at 204 dpi across and <paramref name="dpiDown"/> dpi down (196 fine,
+    /// 98 standard), one directory per page, written by LibTiff.NET with a black bar unique to <paramref name="seed"/>.
+    /// </summary>
+    public static byte[] FaxTiff(int pages, float dpiDown, int seed)
+    {
+        const int width = 1728;
+        const int height = 200;
+        using var buffer = new MemoryStream();
+        using (var tiff = Tiff.ClientOpen("fax", "w", buffer, new TiffStream()))
+        {
+            for (var page = 0; page < pages; page++)
+            {
+                tiff.SetField(TiffTag.SUBFILETYPE, FileType.PAGE);
+                tiff.SetField(TiffTag.IMAGEWIDTH, width);
+                tiff.SetField(TiffTag.IMAGELENGTH, height);
+                tiff.SetField(TiffTag.BITSPERSAMPLE, 1);
+                tiff.SetField(TiffTag.SAMPLESPERPIXEL, 1);
+                tiff.SetField(TiffTag.COMPRESSION, Compression.CCITTFAX4);
+                tiff.SetField(TiffTag.PHOTOMETRIC, Photometric.MINISWHITE);
+                tiff.SetField(TiffTag.FILLORDER, FillOrder.MSB2LSB);
+                tiff.SetField(TiffTag.XRESOLUTION, 204f);
+                tiff.SetField(TiffTag.YRESOLUTION, dpiDown);
+                tiff.SetField(TiffTag.RESOLUTIONUNIT, ResUnit.INCH);
+                tiff.SetField(TiffTag.ROWSPERSTRIP, height);
+                tiff.SetField(TiffTag.PAGENUMBER, page, pages);
+                var row = new byte[width / 8];
+                for (var y = 0; y < height; y++)
+                {
+                    Array.Clear(row);
+                    if (y >= 20 + (seed + page) % 100 && y < 40 + (seed + page) % 100)
+                    {
+                        row.AsSpan(10, 50 + seed % 100).Fill(0xFF);
+                    }
+
+                    tiff.WriteScanline(row, y);
+                }
+
+                tiff.WriteDirectory();
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>A TIFF whose last directory points back at its first: a naive reader goes round for ever.</summary>
+    public static byte[] LoopingTiff()
+    {
+        var bytes = FaxTiff(2, 196, 7);
+        var offsets = DirectoryOffsets(bytes);
+        var last = offsets[^1];
+        var entries = BitConverter.ToUInt16(bytes, (int)last);
+        BitConverter.GetBytes((uint)offsets[0]).CopyTo(bytes, (int)(last + 2 + entries * 12));
+        return bytes;
+    }
+
+    /// <summary>A TIFF header whose first directory lies past the end of the file.</summary>
+    public static byte[] TruncatedTiff() => [.. "II*\0"u8, 0x00, 0x10, 0x00, 0x00, 0, 0, 0, 0];
+
+    /// <summary>A PDF whose page tree claims more pages than any scan has (the page-count form of a PDF bomb).</summary>
+    public static byte[] PageBombPdf() => HandMadePdf("<< /Type /Pages /Kids [3 0 R] /Count 2000000000 >>", "");
+
+    /// <summary>A well-formed PDF with an empty page tree.</summary>
+    public static byte[] ZeroPagePdf() => HandMadePdf("<< /Type /Pages /Kids [] /Count 0 >>", "");
+
+    /// <summary>
+    /// A PDF encrypted with the standard handler and a user password (the /U entry matches no empty password), as a
+    /// password-protected outside record arrives.
+    /// </summary>
+    public static byte[] EncryptedPdf() => HandMadePdf("<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        " /Encrypt 5 0 R /ID [<00112233445566778899AABBCCDDEEFF> <00112233445566778899AABBCCDDEEFF>]",
+        "<< /Filter /Standard /V 1 /R 2 /O <" + new string('A', 64) + "> /U <" + new string('B', 64) + "> /P -4 >>");
+
+    /// <summary>A real PDF cut off half-way, as a failed transfer leaves it.</summary>
+    public static byte[] TruncatedPdf()
+    {
+        var whole = TextPdf(3, "truncated");
+        return whole[..(whole.Length / 2)];
+    }
+
+    /// <summary>"%PDF-" and then nothing a reader can use.</summary>
+    public static byte[] GarbagePdf() => Encoding.ASCII.GetBytes("%PDF-1.7\n" + new string('x', 500) + "\n%%EOF\n");
+
+    public static byte[] NotADocument() => Encoding.ASCII.GetBytes("Dear colleague, please find the records attached.\n");
+
+    /// <summary>A minimal PDF with objects 1 (catalog), 2 (pages), 3 (a page), 4 (its empty content), optionally 5; xref computed.</summary>
+    private static byte[] HandMadePdf(string pages, string trailerExtra, string? object5 = null)
+    {
+        var objects = new List<string>
+        {
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            pages,
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+            "<< /Length 0 >>\nstream\n\nendstream",
+        };
+        if (object5 is not null)
+        {
+            objects.Add(object5);
+        }
+
+        var text = new StringBuilder("%PDF-1.4\n");
+        var offsets = new List<int>();
+        for (var i = 0; i < objects.Count; i++)
+        {
+            offsets.Add(text.Length);
+            text.Append(CultureInfo.InvariantCulture, $"{i + 1} 0 obj\n{objects[i]}\nendobj\n");
+        }
+
+        var xref = text.Length;
+        text.Append(CultureInfo.InvariantCulture, $"xref\n0 {objects.Count + 1}\n0000000000 65535 f \n");
+        foreach (var offset in offsets)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{offset:D10} 00000 n \n");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"trailer\n<< /Size {objects.Count + 1} /Root 1 0 R{trailerExtra} >>\nstartxref\n{xref}\n%%EOF\n");
+        return Encoding.ASCII.GetBytes(text.ToString());
+    }
+
+    /// <summary>The offsets of a little-endian TIFF's directories, in chain order.</summary>
+    private static List<long> DirectoryOffsets(byte[] bytes)
+    {
+        var offsets = new List<long>();
+        long offset = BitConverter.ToUInt32(bytes, 4);
+        while (offset != 0)
+        {
+            offsets.Add(offset);
+            var entries = BitConverter.ToUInt16(bytes, (int)offset);
+            offset = BitConverter.ToUInt32(bytes, (int)(offset + 2 + entries * 12));
+        }
+
+        return offsets;
+    }
+}
