@@ -84,8 +84,12 @@ public static class SampleFiles
     /// <summary>A TIFF header whose first directory lies past the end of the file.</summary>
     public static byte[] TruncatedTiff() => [.. "II*\0"u8, 0x00, 0x10, 0x00, 0x00, 0, 0, 0, 0];
 
-    /// <summary>A PDF whose page tree claims more pages than any scan has (the page-count form of a PDF bomb).</summary>
-    public static byte[] PageBombPdf() => HandMadePdf("<< /Type /Pages /Kids [3 0 R] /Count 2000000000 >>", "");
+    /// <summary>
+    /// A page-tree bomb: a few kilobytes whose page tree names one page 6,000 times, so a reader that believes it renders
+    /// 6,000 pages (more than Documents:MaxPages' default of 5,000).
+    /// </summary>
+    public static byte[] PageBombPdf() =>
+        HandMadePdf("<< /Type /Pages /Kids [" + string.Join(' ', Enumerable.Repeat("3 0 R", 6000)) + "] /Count 6000 >>", "");
 
     /// <summary>A well-formed PDF with an empty page tree.</summary>
     public static byte[] ZeroPagePdf() => HandMadePdf("<< /Type /Pages /Kids [] /Count 0 >>", "");
