@@ -56,6 +56,7 @@ public sealed class CaptureFilesTests(TestDatabase database) : IClassFixture<Tes
     public static TheoryData<string, string, int> GoodFiles => new()
     {
         { "born-digital.pdf", "application/pdf", 3 },
+        { "scanned.pdf", "application/pdf", 2 },
         { "fax-fine.tif", "image/tiff", 1 },
         { "fax-standard-multipage.tiff", "image/tiff", 4 },
     };
@@ -63,6 +64,7 @@ public sealed class CaptureFilesTests(TestDatabase database) : IClassFixture<Tes
     private static byte[] Good(string name) => name switch
     {
         "born-digital.pdf" => SampleFiles.TextPdf(3, "good"),
+        "scanned.pdf" => SampleFiles.ScannedPdf(2, 9),
         "fax-fine.tif" => SampleFiles.FaxTiff(1, 196, 1),
         _ => SampleFiles.FaxTiff(4, 98, 2),
     };

@@ -26,6 +26,80 @@ public static class SampleFiles
     }
 
     /// <summary>
+    /// A scanned PDF: each page one grey-scale image and no text, as a scanner station writes it (PdfPig embeds the PNG).
+    /// </summary>
+    public static byte[] ScannedPdf(int pages, int seed)
+    {
+        var builder = new PdfDocumentBuilder();
+        for (var n = 0; n < pages; n++)
+        {
+            var page = builder.AddPage(PageSize.Letter);
+            page.AddPng(GreyPng(170, 220, seed + n), new PdfRectangle(0, 0, 612, 792));
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>A small 8-bit grey PNG, paper-white with a darker band placed by <paramref name="seed"/>.</summary>
+    private static byte[] GreyPng(int width, int height, int seed)
+    {
+        var raw = new byte[(width + 1) * height];
+        for (var y = 0; y < height; y++)
+        {
+            raw[y * (width + 1)] = 0; // filter: none
+            for (var x = 0; x < width; x++)
+            {
+                raw[y * (width + 1) + 1 + x] = (byte)(y % 40 == seed % 40 ? 40 : 235);
+            }
+        }
+
+        using var idat = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(idat, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            zlib.Write(raw);
+        }
+
+        using var png = new MemoryStream();
+        png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        var header = new byte[13];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header, width);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        header[8] = 8; // bit depth
+        header[9] = 0; // grey
+        Chunk(png, "IHDR", header);
+        Chunk(png, "IDAT", idat.ToArray());
+        Chunk(png, "IEND", []);
+        return png.ToArray();
+    }
+
+    private static void Chunk(Stream png, string type, byte[] data)
+    {
+        var length = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
+        png.Write(length);
+        var typed = Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
+        png.Write(typed);
+        var crc = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32(typed));
+        png.Write(crc);
+    }
+
+    private static uint Crc32(byte[] bytes)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in bytes)
+        {
+            crc ^= b;
+            for (var k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+
+    /// <summary>
     /// A fax TIFF: CCITT Group 4, 1728 dots wide at 204 dpi across and <paramref name="dpiDown"/> dpi down (196 fine,
     /// 98 standard), one directory per page, written by LibTiff.NET with a black bar unique to <paramref name="seed"/>.
     /// </summary>
