@@ -55,7 +55,15 @@ public sealed class CaptureFilesHandler(
         var outcomes = new List<CapturedFile>(command.Files.Count);
         foreach (var file in command.Files)
         {
-            outcomes.Add(await CaptureAsync(file, command.Source, ct));
+            try
+            {
+                outcomes.Add(await CaptureAsync(file, command.Source, ct));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The file went away or cannot be read (an inbox emptied by hand, permissions): that file fails, the rest go on.
+                outcomes.Add(new CapturedFile(file.Path, false, $"{Path.GetFileName(file.Name)}: cannot be read ({e.Message})", null, null, false));
+            }
         }
 
         return Result<CaptureSummary>.Success(new CaptureSummary(outcomes));
@@ -66,15 +74,7 @@ public sealed class CaptureFilesHandler(
         var name = Path.GetFileName(file.Name);
         name = name.Length > 260 ? name[..260] : name;
         var settings = options.Value;
-        long length;
-        try
-        {
-            length = file.OversizeLength ?? new FileInfo(file.Path).Length;
-        }
-        catch (IOException e)
-        {
-            return new CapturedFile(file.Path, false, $"{name}: cannot be read ({e.Message})", null, null, false);
-        }
+        var length = file.OversizeLength ?? new FileInfo(file.Path).Length;
 
         if (length > settings.MaxFileBytes || file.OversizeLength is not null)
         {

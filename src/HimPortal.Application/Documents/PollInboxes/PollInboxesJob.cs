@@ -48,14 +48,22 @@ public sealed class PollInboxesJob(CaptureFilesHandler capture, IOptions<Documen
 
                 var outcome = result.Value!.Files[0];
                 outcomes.Add(outcome with { Path = $"{source}/{file.Name}" });
-                if (outcome.DocumentId is null)
+                try
                 {
-                    var folder = Directory.CreateDirectory(Path.Combine(inbox.Path, RefusedFolder));
-                    file.MoveTo(Path.Combine(folder.FullName, file.Name), overwrite: true);
+                    if (outcome.DocumentId is null)
+                    {
+                        var folder = Directory.CreateDirectory(Path.Combine(inbox.Path, RefusedFolder));
+                        file.MoveTo(Path.Combine(folder.FullName, file.Name), overwrite: true);
+                    }
+                    else
+                    {
+                        file.Delete();
+                    }
                 }
-                else
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    file.Delete();
+                    // Left in the inbox: the next poll recognises the same bytes and tries again; the other files go on.
+                    job.Report(outcomes.Count, null, $"{source}/{file.Name} captured but not removed from the inbox");
                 }
             }
         }
