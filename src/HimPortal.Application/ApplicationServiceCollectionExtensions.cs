@@ -41,6 +41,8 @@ public static class ApplicationServiceCollectionExtensions
         services.AddHimPortalJobQueue();
         services.AddSettings<JobsOptions>(JobsOptions.Section);
         services.AddSettings<Intake.IntakeOptions>(Intake.IntakeOptions.Section);
+        services.AddSettings<Documents.DocumentsOptions>(Documents.DocumentsOptions.Section);
+        services.AddScoped<Documents.Store.IDocumentStore, Documents.Store.PostgresDocumentStore>();
         services.AddSettings<HospitalOptions>(HospitalOptions.Section);
         services.AddSettings<Accounts.SignInWithProvider.ProviderSignInOptions>(Accounts.SignInWithProvider.ProviderSignInOptions.Section);
         services.AddSettings<AccessOptions>(AccessOptions.Section);

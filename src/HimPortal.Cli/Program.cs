@@ -21,6 +21,7 @@ public static class Program
             UsersCommand.Create(configuration),
             AuditCommand.Create(configuration),
             ImportCommand.Create(configuration),
+            DocumentsCommand.Create(configuration),
         };
         return await CliHost.InvokeAsync(root, args);
     }

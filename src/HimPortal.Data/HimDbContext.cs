@@ -80,6 +80,9 @@ public sealed class HimDbContext(DbContextOptions<HimDbContext> options)
     public DbSet<Jobs.Job> Jobs => Set<Jobs.Job>();
 
     public DbSet<Intake.UploadedFile> UploadedFiles => Set<Intake.UploadedFile>();
+    public DbSet<Documents.ReceivedFile> ReceivedFiles => Set<Documents.ReceivedFile>();
+    public DbSet<Documents.StoredObject> StoredObjects => Set<Documents.StoredObject>();
+    public DbSet<Documents.PendingUpload> PendingUploads => Set<Documents.PendingUpload>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -132,4 +135,7 @@ public static class Schemas
 
     /// <summary>Record intake: files received and waiting to be imported.</summary>
     public const string Intake = "intake";
+
+    /// <summary>Scanned and faxed documents: the files received, and the document store's bytes (ADR 0024).</summary>
+    public const string Documents = "documents";
 }

@@ -42,6 +42,7 @@ public sealed class JobsOptions
         ["privacy-monitoring"] = new() { Kind = "compliance.privacy-monitoring", Every = TimeSpan.FromMinutes(15) },
         ["audit-partitions"] = new() { Kind = "audit.ensure-partitions", Every = TimeSpan.FromHours(12) },
         ["audit-checkpoints"] = new() { Kind = "audit.checkpoint", Every = TimeSpan.FromHours(1) },
+        ["documents-inboxes"] = new() { Kind = "documents.poll-inboxes", Every = TimeSpan.FromMinutes(1) },
     };
 }
 

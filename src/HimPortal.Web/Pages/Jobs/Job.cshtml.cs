@@ -25,6 +25,9 @@ public sealed class JobModel(GetJobHandler get, CancelJobHandler cancel, Identif
 
     public ImportSummaryView? Import { get; private set; }
 
+    /// <summary>A document capture's file-by-file outcome (an upload, an inbox poll).</summary>
+    public Application.Documents.CaptureFiles.CaptureSummary? Capture { get; private set; }
+
     public IReadOnlyList<KeyValuePair<string, string>> Outcome { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
@@ -46,6 +49,10 @@ public sealed class JobModel(GetJobHandler get, CancelJobHandler cancel, Identif
             if (Job.Kind.StartsWith("intake.import", StringComparison.Ordinal))
             {
                 Import = await NameAsync(JsonSerializer.Deserialize<ImportSummary>(json, Json)!, ct);
+            }
+            else if (Job.Kind.StartsWith("documents.", StringComparison.Ordinal))
+            {
+                Capture = JsonSerializer.Deserialize<Application.Documents.CaptureFiles.CaptureSummary>(json, Json);
             }
             else
             {
