@@ -1,0 +1,55 @@
+namespace HimPortal.Documents.Imaging;
+
+/// <summary>
+/// An 8-bit grey page image, 0 black to 255 white, row by row, with its resolution. A fax's pixels are not square
+/// (204×98 dpi stretches a page to half its height), so the two resolutions are kept apart.
+/// </summary>
+public sealed class GrayImage
+{
+    public GrayImage(int width, int height, double dpiX, double dpiY, byte[]? pixels = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        Width = width;
+        Height = height;
+        DpiX = dpiX;
+        DpiY = dpiY;
+        Pixels = pixels ?? Enumerable.Repeat((byte)255, width * height).ToArray();
+        if (Pixels.Length != width * height)
+        {
+            throw new ArgumentException("The pixels do not fill width × height.", nameof(pixels));
+        }
+    }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    public double DpiX { get; }
+
+    public double DpiY { get; }
+
+    /// <summary>Row by row, Width bytes a row.</summary>
+    public byte[] Pixels { get; }
+
+    public byte this[int x, int y] => Pixels[(y * Width) + x];
+
+    /// <summary>The same page with square pixels at DpiX, as a viewer shows a 204×98 fax (rows repeated).</summary>
+    public GrayImage WithSquarePixels()
+    {
+        if (Math.Abs(DpiX - DpiY) < 1)
+        {
+            return this;
+        }
+
+        var height = (int)Math.Round(Height * DpiX / DpiY);
+        var pixels = new byte[Width * height];
+        for (var y = 0; y < height; y++)
+        {
+            var source = Math.Min(Height - 1, (int)(y * DpiY / DpiX));
+            Array.Copy(Pixels, source * Width, pixels, y * Width, Width);
+        }
+
+        return new GrayImage(Width, height, DpiX, DpiX, pixels);
+    }
+}

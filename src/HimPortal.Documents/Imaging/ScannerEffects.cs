@@ -1,0 +1,63 @@
+using SkiaSharp;
+
+namespace HimPortal.Documents.Imaging;
+
+/// <summary>How a page looks after a scanner or fax machine: a little skew, speckle, and 1-bit thresholding.</summary>
+/// <param name="SkewDegrees">The page's rotation; a sheet fed crooked is off by a degree or two.</param>
+/// <param name="Speckle">The share of pixels flipped at random (dust, toner, line noise).</param>
+public sealed record ScannerEffects(double SkewDegrees, double Speckle)
+{
+    public static ScannerEffects None { get; } = new(0, 0);
+
+    /// <summary>Typical flatbed or fax: skew up to ±1.5°, 0.2 % speckle, chosen by the seed so a run repeats.</summary>
+    public static ScannerEffects Typical(Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        return new ScannerEffects((random.NextDouble() * 3) - 1.5, 0.002);
+    }
+
+    public GrayImage Apply(GrayImage page, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(random);
+        var skewed = Math.Abs(SkewDegrees) < 0.01 ? page : Rotate(page, SkewDegrees);
+        var pixels = (byte[])skewed.Pixels.Clone();
+        for (var i = 0; i < pixels.Length; i++)
+        {
+            var value = pixels[i] < G4Tiff.Threshold ? (byte)0 : (byte)255;
+            if (Speckle > 0 && random.NextDouble() < Speckle)
+            {
+                value = (byte)(255 - value);
+            }
+
+            pixels[i] = value;
+        }
+
+        return new GrayImage(skewed.Width, skewed.Height, skewed.DpiX, skewed.DpiY, pixels);
+    }
+
+    private static GrayImage Rotate(GrayImage page, double degrees)
+    {
+        var info = new SKImageInfo(page.Width, page.Height, SKColorType.Gray8, SKAlphaType.Opaque);
+        using var source = new SKBitmap(info);
+        System.Runtime.InteropServices.Marshal.Copy(page.Pixels, 0, source.GetPixels(), page.Pixels.Length);
+        using var target = new SKBitmap(info);
+        using (var canvas = new SKCanvas(target))
+        {
+            canvas.Clear(SKColors.White);
+            // Pixels that are not square (204×98) are rotated in the page's own geometry: scale to square, turn, scale back.
+            var stretch = (float)(page.DpiY / page.DpiX);
+            canvas.Translate(page.Width / 2f, page.Height / 2f);
+            canvas.Scale(1, stretch);
+            canvas.RotateDegrees((float)degrees);
+            canvas.Scale(1, 1 / stretch);
+            canvas.Translate(-page.Width / 2f, -page.Height / 2f);
+            using var image = SKImage.FromBitmap(source);
+            canvas.DrawImage(image, 0, 0, new SKSamplingOptions(SKFilterMode.Linear));
+        }
+
+        var pixels = new byte[page.Pixels.Length];
+        System.Runtime.InteropServices.Marshal.Copy(target.GetPixels(), pixels, 0, pixels.Length);
+        return new GrayImage(page.Width, page.Height, page.DpiX, page.DpiY, pixels);
+    }
+}
