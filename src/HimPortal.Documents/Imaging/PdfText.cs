@@ -16,6 +16,7 @@ internal static class PdfText
             builder.Append(c switch
             {
                 '\t' => ' ',
+                '\n' => c,
                 < ' ' => ' ',
                 <= '~' => c,
                 >= '\u00A0' and <= '\u00FF' => c,

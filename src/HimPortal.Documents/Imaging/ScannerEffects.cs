@@ -9,13 +9,6 @@ public sealed record ScannerEffects(double SkewDegrees, double Speckle)
 {
     public static ScannerEffects None { get; } = new(0, 0);
 
-    /// <summary>Typical flatbed or fax: skew up to ±1.5°, 0.2 % speckle, chosen by the seed so a run repeats.</summary>
-    public static ScannerEffects Typical(Random random)
-    {
-        ArgumentNullException.ThrowIfNull(random);
-        return new ScannerEffects((random.NextDouble() * 3) - 1.5, 0.002);
-    }
-
     public GrayImage Apply(GrayImage page, Random random)
     {
         ArgumentNullException.ThrowIfNull(page);
