@@ -22,8 +22,9 @@ public static class PdfPages
     {
         ArgumentNullException.ThrowIfNull(text);
         var builder = new PdfDocumentBuilder();
-        // Courier: monospaced (0.6 em a character), so a line's width is its length, as on a typed page.
-        var font = builder.AddStandard14Font(Standard14Font.Courier);
+        // Courier: monospaced (0.6 em a character), so a line's width is its length, as on a typed page; bold, because
+        // plain Courier's thin strokes break up at 204×98 dpi once made 1-bit, and OCR then has little to read.
+        var font = builder.AddStandard14Font(Standard14Font.CourierBold);
         var bold = builder.AddStandard14Font(Standard14Font.HelveticaBold);
         var columns = (int)((LetterWidth - (2 * Margin)) / (0.6 * FontSize));
         var lines = Wrap(PdfText.Printable(text.Replace("\r", string.Empty, StringComparison.Ordinal)), columns);

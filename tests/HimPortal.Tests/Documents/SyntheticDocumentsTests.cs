@@ -113,4 +113,35 @@ public sealed class SyntheticDocumentsTests
         new SyntheticDocuments(seed: 7).FaxTiff(source, FaxResolution.Fine)
             .ShouldBe(new SyntheticDocuments(seed: 7).FaxTiff(source, FaxResolution.Fine));
     }
+
+    [Fact]
+    public async Task A_corpus_folder_holds_every_kind_of_file_valid_and_named_synthetic()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"himportal-corpus-{Guid.NewGuid():N}");
+        try
+        {
+            var files = SyntheticCorpus.Write(folder, Notes.Value, count: 5, seed: 8, coverSheetFor: note =>
+                new CoverSheet(new CoverSheetCode(Guid.CreateVersion7(), "MRN1", null, note.LoincCode), note.PatientName,
+                    null, note.TypeName), batchSize: 2);
+
+            files.Select(f => f.Kind).ShouldBe(Enum.GetValues<SyntheticKind>(), ignoreOrder: true);
+            files.ShouldAllBe(f => Path.GetFileName(f.Path).StartsWith("synthetic-") && f.Pages > 0);
+            foreach (var file in files)
+            {
+                var bytes = await File.ReadAllBytesAsync(file.Path);
+                if (file.Path.EndsWith(".pdf", StringComparison.Ordinal))
+                {
+                    await Qpdf.CheckAsync(bytes);
+                }
+                else
+                {
+                    G4Tiff.Describe(bytes).Count.ShouldBe(file.Pages);
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
