@@ -46,24 +46,8 @@ public static class PdfRasterizer
 
         using (bitmap)
         {
-            return ToGray(bitmap, dpiX, dpiY);
+            return SkiaGray.FromBitmap(bitmap, dpiX, dpiY);
         }
-    }
-
-    internal static GrayImage ToGray(SKBitmap bitmap, double dpiX, double dpiY)
-    {
-        var pixels = new byte[bitmap.Width * bitmap.Height];
-        for (var y = 0; y < bitmap.Height; y++)
-        {
-            for (var x = 0; x < bitmap.Width; x++)
-            {
-                var c = bitmap.GetPixel(x, y);
-                // ITU-R BT.601 luma: the weights a scanner's grey mode uses.
-                pixels[(y * bitmap.Width) + x] = (byte)(((299 * c.Red) + (587 * c.Green) + (114 * c.Blue)) / 1000);
-            }
-        }
-
-        return new GrayImage(bitmap.Width, bitmap.Height, dpiX, dpiY, pixels);
     }
 
     // CA1416: PDFtoImage declares the platforms its PDFium builds exist for; this guard tells the analyser.

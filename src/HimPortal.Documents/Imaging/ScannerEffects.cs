@@ -31,10 +31,8 @@ public sealed record ScannerEffects(double SkewDegrees, double Speckle)
 
     private static GrayImage Rotate(GrayImage page, double degrees)
     {
-        var info = new SKImageInfo(page.Width, page.Height, SKColorType.Gray8, SKAlphaType.Opaque);
-        using var source = new SKBitmap(info);
-        System.Runtime.InteropServices.Marshal.Copy(page.Pixels, 0, source.GetPixels(), page.Pixels.Length);
-        using var target = new SKBitmap(info);
+        using var source = SkiaGray.ToBitmap(page);
+        using var target = new SKBitmap(source.Info);
         using (var canvas = new SKCanvas(target))
         {
             canvas.Clear(SKColors.White);
@@ -49,8 +47,6 @@ public sealed record ScannerEffects(double SkewDegrees, double Speckle)
             canvas.DrawImage(image, 0, 0, new SKSamplingOptions(SKFilterMode.Linear));
         }
 
-        var pixels = new byte[page.Pixels.Length];
-        System.Runtime.InteropServices.Marshal.Copy(target.GetPixels(), pixels, 0, pixels.Length);
-        return new GrayImage(page.Width, page.Height, page.DpiX, page.DpiY, pixels);
+        return SkiaGray.FromBitmap(target, page.DpiX, page.DpiY);
     }
 }
