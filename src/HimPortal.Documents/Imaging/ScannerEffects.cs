@@ -14,16 +14,18 @@ public sealed record ScannerEffects(double SkewDegrees, double Speckle)
         ArgumentNullException.ThrowIfNull(page);
         ArgumentNullException.ThrowIfNull(random);
         var skewed = Math.Abs(SkewDegrees) < 0.01 ? page : Rotate(page, SkewDegrees);
-        var pixels = (byte[])skewed.Pixels.Clone();
+        var pixels = new byte[skewed.Pixels.Length];
         for (var i = 0; i < pixels.Length; i++)
         {
-            var value = pixels[i] < G4Tiff.Threshold ? (byte)0 : (byte)255;
-            if (Speckle > 0 && random.NextDouble() < Speckle)
-            {
-                value = (byte)(255 - value);
-            }
+            pixels[i] = skewed.Pixels[i] < G4Tiff.Threshold ? (byte)0 : (byte)255;
+        }
 
-            pixels[i] = value;
+        // Speckle: that share of the pixels, picked at random (a draw per flip, not per pixel), turned over.
+        var flips = (int)(pixels.Length * Speckle);
+        for (var i = 0; i < flips; i++)
+        {
+            var at = random.Next(pixels.Length);
+            pixels[at] = (byte)(255 - pixels[at]);
         }
 
         return new GrayImage(skewed.Width, skewed.Height, skewed.DpiX, skewed.DpiY, pixels);
