@@ -46,7 +46,8 @@ public sealed class GrayImage
         var pixels = new byte[Width * height];
         for (var y = 0; y < height; y++)
         {
-            var source = Math.Min(Height - 1, (int)(y * DpiY / DpiX));
+            // The source row under the new row's centre, so rounding never shows one row three times and the next once.
+            var source = Math.Min(Height - 1, (int)((y + 0.5) * Height / height));
             Array.Copy(Pixels, source * Width, pixels, y * Width, Width);
         }
 
