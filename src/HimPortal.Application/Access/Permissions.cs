@@ -20,7 +20,14 @@ public static class Permissions
     /// </summary>
     public const string AccountsNotify = "Accounts.Notify";
     public const string IntakeImport = "Intake.Import";
+    /// <summary>Index scanned documents: the work queue, a received file's pages, filing to a patient, dispositions.</summary>
     public const string IntakeIndex = "Intake.Index";
+
+    /// <summary>Check another clerk's indexing in the QA queue (confirm, or correct: a wrong patient is a misfile).</summary>
+    public const string IntakeQualityReview = "Intake.QualityReview";
+
+    /// <summary>Maintain the document-type catalogue and the QA sampling rate.</summary>
+    public const string IntakeConfigure = "Intake.Configure";
     /// <summary>Find a patient by name, MRN or birth date (name, sex, birth date, MRN, last visit: enough to pick the right one).</summary>
     public const string ChartsSearch = "Charts.Search";
 

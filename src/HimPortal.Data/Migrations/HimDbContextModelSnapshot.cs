@@ -3390,6 +3390,273 @@ namespace HimPortal.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("HimPortal.Data.Documents.DocumentFiling", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid?>("ByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("by_user_id");
+
+                    b.Property<Guid?>("ClinicalNoteId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("clinical_note_id");
+
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("document_id");
+
+                    b.Property<Guid?>("DocumentTypeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("document_type_id");
+
+                    b.Property<Guid?>("EncounterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("encounter_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid?>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<Guid?>("PreviousDocumentTypeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("previous_document_type_id");
+
+                    b.Property<Guid?>("PreviousEncounterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("previous_encounter_id");
+
+                    b.Property<Guid?>("PreviousPatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("previous_patient_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_filings");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_filings_at");
+
+                    b.HasIndex("DocumentId", "Id")
+                        .HasDatabaseName("ix_filings_document_id_id");
+
+                    b.ToTable("filings", "documents");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Documents.DocumentPage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int?>("HeightPixels")
+                        .HasColumnType("integer")
+                        .HasColumnName("height_pixels");
+
+                    b.Property<Guid?>("ImageObjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("image_object_id");
+
+                    b.Property<bool>("LooksBlank")
+                        .HasColumnType("boolean")
+                        .HasColumnName("looks_blank");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<string>("OcrStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("ocr_status");
+
+                    b.Property<Guid>("ReceivedFileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("received_file_id");
+
+                    b.Property<DateTimeOffset?>("RenderedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rendered_at");
+
+                    b.Property<string>("Text")
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.Property<string>("TextSource")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("text_source");
+
+                    b.Property<Guid?>("ThumbnailObjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("thumbnail_object_id");
+
+                    b.Property<int?>("WidthPixels")
+                        .HasColumnType("integer")
+                        .HasColumnName("width_pixels");
+
+                    b.HasKey("Id")
+                        .HasName("pk_pages");
+
+                    b.HasIndex("OcrStatus")
+                        .HasDatabaseName("ix_pages_ocr_status")
+                        .HasFilter("ocr_status = 'pending'");
+
+                    b.HasIndex("ReceivedFileId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_pages_received_file_id_number");
+
+                    b.ToTable("pages", "documents");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Documents.DocumentType", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<string>("LoincCode")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("loinc_code");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("integer")
+                        .HasColumnName("sort_order");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_document_types");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_document_types_name");
+
+                    b.ToTable("document_types", "documents");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("0d6f2a10-15a1-4c0e-9d01-000000000001"),
+                            Active = true,
+                            LoincCode = "34117-2",
+                            Name = "History and physical",
+                            SortOrder = 10,
+                            Version = 0u
+                        },
+                        new
+                        {
+                            Id = new Guid("0d6f2a10-15a1-4c0e-9d01-000000000002"),
+                            Active = true,
+                            LoincCode = "18842-5",
+                            Name = "Discharge summary",
+                            SortOrder = 20,
+                            Version = 0u
+                        },
+                        new
+                        {
+                            Id = new Guid("0d6f2a10-15a1-4c0e-9d01-000000000003"),
+                            Active = true,
+                            LoincCode = "11504-8",
+                            Name = "Operative note",
+                            SortOrder = 30,
+                            Version = 0u
+                        },
+                        new
+                        {
+                            Id = new Guid("0d6f2a10-15a1-4c0e-9d01-000000000004"),
+                            Active = true,
+                            LoincCode = "11506-3",
+                            Name = "Progress note",
+                            SortOrder = 40,
+                            Version = 0u
+                        },
+                        new
+                        {
+                            Id = new Guid("0d6f2a10-15a1-4c0e-9d01-000000000005"),
+                            Active = true,
+                            LoincCode = "11488-4",
+                            Name = "Consultation note",
+                            SortOrder = 50,
+                            Version = 0u
+                        },
+                        new
+                        {
+                            Id = new Guid("0d6f2a10-15a1-4c0e-9d01-000000000006"),
+                            Active = true,
+                            LoincCode = "59284-0",
+                            Name = "Consent",
+                            SortOrder = 60,
+                            Version = 0u
+                        },
+                        new
+                        {
+                            Id = new Guid("0d6f2a10-15a1-4c0e-9d01-000000000007"),
+                            Active = true,
+                            Name = "Outside records",
+                            SortOrder = 70,
+                            Version = 0u
+                        },
+                        new
+                        {
+                            Id = new Guid("0d6f2a10-15a1-4c0e-9d01-000000000008"),
+                            Active = true,
+                            Name = "Authorization for release of information",
+                            SortOrder = 80,
+                            Version = 0u
+                        },
+                        new
+                        {
+                            Id = new Guid("0d6f2a10-15a1-4c0e-9d01-000000000009"),
+                            Active = true,
+                            Name = "Correspondence",
+                            SortOrder = 90,
+                            Version = 0u
+                        });
+                });
+
             modelBuilder.Entity("HimPortal.Data.Documents.PendingUpload", b =>
                 {
                     b.Property<Guid>("Id")
@@ -3501,6 +3768,156 @@ namespace HimPortal.Data.Migrations
                         .HasDatabaseName("ix_received_files_status_received_at");
 
                     b.ToTable("received_files", "documents");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Documents.ScannedDocument", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Author")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("author");
+
+                    b.Property<Guid?>("AuthorPractitionerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("author_practitioner_id");
+
+                    b.Property<bool>("BearsSignature")
+                        .HasColumnType("boolean")
+                        .HasColumnName("bears_signature");
+
+                    b.Property<Guid?>("ClinicalNoteId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("clinical_note_id");
+
+                    b.Property<DateOnly?>("DocumentDate")
+                        .HasColumnType("date")
+                        .HasColumnName("document_date");
+
+                    b.Property<Guid?>("DocumentTypeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("document_type_id");
+
+                    b.Property<Guid?>("EncounterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("encounter_id");
+
+                    b.Property<DateTimeOffset?>("IndexedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("indexed_at");
+
+                    b.Property<string>("IndexedBy")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("indexed_by");
+
+                    b.Property<Guid?>("IndexedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("indexed_by_user_id");
+
+                    b.Property<int>("PageCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("page_count");
+
+                    b.Property<Guid?>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<Guid>("ReceivedFileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("received_file_id");
+
+                    b.Property<DateOnly?>("ServiceDate")
+                        .HasColumnType("date")
+                        .HasColumnName("service_date");
+
+                    b.Property<DateTimeOffset?>("SignedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("signed_at");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_documents");
+
+                    b.HasIndex("ClinicalNoteId")
+                        .HasDatabaseName("ix_documents_clinical_note_id");
+
+                    b.HasIndex("DocumentTypeId")
+                        .HasDatabaseName("ix_documents_document_type_id");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_documents_patient_id");
+
+                    b.HasIndex("ReceivedFileId")
+                        .HasDatabaseName("ix_documents_received_file_id");
+
+                    b.HasIndex("Status", "ReceivedAt", "Id")
+                        .HasDatabaseName("ix_documents_status_received_at_id");
+
+                    b.HasIndex("Status", "Source", "ReceivedAt", "Id")
+                        .HasDatabaseName("ix_documents_status_source_received_at_id");
+
+                    b.ToTable("documents", "documents");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Documents.ScannedDocumentPage", b =>
+                {
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("document_id");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer")
+                        .HasColumnName("ordinal");
+
+                    b.Property<Guid>("PageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("page_id");
+
+                    b.Property<short>("Rotation")
+                        .HasColumnType("smallint")
+                        .HasColumnName("rotation");
+
+                    b.HasKey("DocumentId", "Ordinal")
+                        .HasName("pk_document_pages");
+
+                    b.HasIndex("PageId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_document_pages_page_id");
+
+                    b.ToTable("document_pages", "documents", t =>
+                        {
+                            t.HasCheckConstraint("ck_document_pages_rotation", "rotation in (0, 90, 180, 270)");
+                        });
                 });
 
             modelBuilder.Entity("HimPortal.Data.Documents.StoredObject", b =>
@@ -4645,6 +5062,59 @@ namespace HimPortal.Data.Migrations
                         .HasForeignKey("RequestedByUserId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_chain_verifications_asp_net_users_requested_by_user_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Documents.DocumentFiling", b =>
+                {
+                    b.HasOne("HimPortal.Data.Documents.ScannedDocument", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_filings_scanned_document_document_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Documents.DocumentPage", b =>
+                {
+                    b.HasOne("HimPortal.Data.Documents.ReceivedFile", null)
+                        .WithMany()
+                        .HasForeignKey("ReceivedFileId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_pages_received_files_received_file_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Documents.ScannedDocument", b =>
+                {
+                    b.HasOne("HimPortal.Data.Documents.DocumentType", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentTypeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_documents_document_types_document_type_id");
+
+                    b.HasOne("HimPortal.Data.Documents.ReceivedFile", null)
+                        .WithMany()
+                        .HasForeignKey("ReceivedFileId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_documents_received_files_received_file_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Documents.ScannedDocumentPage", b =>
+                {
+                    b.HasOne("HimPortal.Data.Documents.ScannedDocument", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_document_pages_documents_document_id");
+
+                    b.HasOne("HimPortal.Data.Documents.DocumentPage", null)
+                        .WithMany()
+                        .HasForeignKey("PageId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_document_pages_pages_page_id");
                 });
 
             modelBuilder.Entity("HimPortal.Data.Identity.PasswordResetToken", b =>
