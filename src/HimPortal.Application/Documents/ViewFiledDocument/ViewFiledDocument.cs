@@ -1,6 +1,5 @@
 using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
-using HimPortal.Application.Clinical;
 using HimPortal.Application.Common;
 using HimPortal.Application.Documents.GetPageImage;
 using HimPortal.Application.Documents.Store;
@@ -104,5 +103,6 @@ internal static class FiledDocuments
     public static IQueryable<ScannedDocument> Filed(HimDbContext db, Guid patientId, Guid documentId) =>
         db.Set<ScannedDocument>().AsNoTracking()
             .Where(d => d.Id == documentId && d.PatientId == patientId && d.Status == ScannedDocumentStatus.Filed && d.ClinicalNoteId != null)
-            .Where(d => db.Set<ClinicalNote>().Where(n => n.Id == d.ClinicalNoteId && n.PatientId == patientId).WhereInForce(db).Any());
+            .Where(d => db.Set<ClinicalNote>().Any(n => n.Id == d.ClinicalNoteId && n.PatientId == patientId)
+                        && !db.EnteredInError.Any(x => x.ResourceId == d.ClinicalNoteId && x.ClearedAt == null));
 }
