@@ -88,6 +88,9 @@ public enum ScannedDocumentStatus
 
     /// <summary>Blank pages set aside (kept, never deleted).</summary>
     Blank,
+
+    /// <summary>Its pages were merged into another document; kept, empty, so its history stays readable.</summary>
+    Merged,
 }
 
 /// <summary>

@@ -58,6 +58,10 @@ public static class AuthorizationSetup
         conventions.AllowAnonymousToPage("/Error");
         conventions.AuthorizeFolder("/Administration", Permissions.UsersManage);
         conventions.AuthorizeFolder("/Intake", Permissions.IntakeImport);
+        // Indexing scanned documents (issue 15) and the document-type catalogue: their own permissions, on top of the folder's.
+        conventions.AuthorizePage("/Intake/Queue", Permissions.IntakeIndex);
+        conventions.AuthorizePage("/Intake/IndexDocument", Permissions.IntakeIndex);
+        conventions.AuthorizePage("/Intake/DocumentTypes", Permissions.IntakeConfigure);
         // Whoever may search may reach a chart; what it shows is decided per patient by ChartAccessRules in the handlers.
         conventions.AuthorizeFolder("/Charts", Permissions.ChartsSearch);
         conventions.AuthorizeFolder("/ChartAccess", Permissions.ChartAccessManage);

@@ -52,7 +52,23 @@ public sealed record ImagingItem(
     int InstanceCount,
     string? StudyUid);
 
-public sealed record DocumentItem(Guid Id, Guid? EncounterId, DateTimeOffset? Date, string? Type, string Status, string? Author);
+/// <param name="ScannedDocumentId">When the note is a filed scanned document: its pages open at /Charts/Document.</param>
+public sealed record DocumentItem(Guid Id, Guid? EncounterId, DateTimeOffset? Date, string? Type, string Status, string? Author, Guid? ScannedDocumentId = null, int ScannedPages = 0);
+
+/// <summary>The chart's documents list filter: a type (part of its name, any case) and a date range, all optional.</summary>
+public sealed record DocumentFilter(string? Type = null, DateOnly? From = null, DateOnly? To = null)
+{
+    public bool IsEmpty => string.IsNullOrWhiteSpace(Type) && From is null && To is null;
+
+    public bool Matches(DocumentItem document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var day = document.Date is { } date ? DateOnly.FromDateTime(date.UtcDateTime) : (DateOnly?)null;
+        return (string.IsNullOrWhiteSpace(Type) || (document.Type?.Contains(Type.Trim(), StringComparison.OrdinalIgnoreCase) ?? false))
+               && (From is null || day >= From)
+               && (To is null || day <= To);
+    }
+}
 
 /// <summary>One encounter on the timeline, with how much of the record hangs off it (for the roles that see that content).</summary>
 public sealed record EncounterItem(

@@ -31,6 +31,18 @@ public sealed class ChartModel(GetChartHandler chart, BreakGlassHandler breakGla
     [BindProperty(SupportsGet = true)]
     public DateOnly? To { get; set; }
 
+    [BindProperty(SupportsGet = true)]
+    public string? DocType { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public DateOnly? DocFrom { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public DateOnly? DocTo { get; set; }
+
+    /// <summary>The documents list's filter (type, date): the chart is read whole and cached, so the list is filtered here.</summary>
+    public DocumentFilter DocumentFilter => new(DocType?.Trim(), DocFrom, DocTo);
+
     /// <summary>Every row of every list; by default long lists show their newest rows and a link to all of them.</summary>
     [BindProperty(SupportsGet = true)]
     public bool All { get; set; }

@@ -1,0 +1,116 @@
+using HimPortal.Application.Audit;
+using HimPortal.Application.Common;
+using HimPortal.Data;
+using HimPortal.Data.Documents;
+using Microsoft.EntityFrameworkCore;
+
+namespace HimPortal.Application.Documents;
+
+/// <summary>The indexing commands' expected failures, one line each.</summary>
+public static class IndexingErrors
+{
+    public static readonly Error NotFound = Error.NotFound("There is no such document.");
+
+    public static readonly Error Stale = Error.Conflict(
+        "Someone else changed this document since you opened it. Nothing was changed: look at it again and retry.");
+
+    public static readonly Error NotWaiting = Error.Conflict("This document is no longer waiting to be indexed: nothing was changed.");
+}
+
+/// <summary>Tells the queue whether OCR can run here; the render branch's OCR job registers one. Without one the queue says nothing.</summary>
+public interface IOcrAvailability
+{
+    bool Installed { get; }
+}
+
+/// <summary>
+/// What every indexing command shares: open a waiting document at the version the clerk's form was read at (optimistic
+/// concurrency on xmin: a stale form changes nothing), lay pages out, and keep the append-only filing history.
+/// </summary>
+internal static class Indexing
+{
+    /// <summary>The statuses a clerk may still work on: waiting in the queue, or held (patient not yet registered).</summary>
+    public static bool IsWaiting(ScannedDocumentStatus status) => status is ScannedDocumentStatus.Unindexed or ScannedDocumentStatus.Held;
+
+    /// <summary>
+    /// Loads the document tracked, with the version the form was read at as the concurrency token: the save that follows
+    /// updates the row only if nobody changed it since (else <see cref="DbUpdateConcurrencyException"/>).
+    /// </summary>
+    public static async Task<Result<ScannedDocument>> OpenWaitingAsync(HimDbContext db, Guid id, uint version, CancellationToken ct)
+    {
+        var document = await db.Set<ScannedDocument>().SingleOrDefaultAsync(d => d.Id == id, ct);
+        if (document is null)
+        {
+            return IndexingErrors.NotFound;
+        }
+
+        if (document.Version != version)
+        {
+            return IndexingErrors.Stale;
+        }
+
+        if (!IsWaiting(document.Status))
+        {
+            return IndexingErrors.NotWaiting;
+        }
+
+        db.Entry(document).Property(d => d.Version).OriginalValue = version;
+        // Every command updates the row, so that the version check runs even when only its pages change.
+        db.Entry(document).Property(d => d.PageCount).IsModified = true;
+        return Result<ScannedDocument>.Success(document);
+    }
+
+    /// <summary>The document's pages in order, with their rotation.</summary>
+    public static Task<List<ScannedDocumentPage>> PagesAsync(HimDbContext db, Guid documentId, CancellationToken ct) =>
+        db.Set<ScannedDocumentPage>().AsNoTracking().Where(p => p.DocumentId == documentId).OrderBy(p => p.Ordinal).ToListAsync(ct);
+
+    /// <summary>
+    /// Lays the given documents' pages out anew (ordinals from 0): a page moves between documents by leaving one list and
+    /// joining another. The rows are keyed by (document, ordinal), so they are replaced, in the caller's transaction.
+    /// </summary>
+    public static async Task LayOutAsync(HimDbContext db, IReadOnlyDictionary<Guid, List<ScannedDocumentPage>> layout, CancellationToken ct)
+    {
+        var ids = layout.Keys.ToList();
+        await db.Set<ScannedDocumentPage>().Where(p => ids.Contains(p.DocumentId)).ExecuteDeleteAsync(ct);
+        foreach (var (documentId, pages) in layout)
+        {
+            for (var i = 0; i < pages.Count; i++)
+            {
+                db.Add(new ScannedDocumentPage { DocumentId = documentId, PageId = pages[i].PageId, Ordinal = i, Rotation = pages[i].Rotation });
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>A new unindexed (or blank) document cut from <paramref name="from"/>: same file, source and received time, so it keeps its place in the queue.</summary>
+    public static ScannedDocument CutFrom(ScannedDocument from, ScannedDocumentStatus status, int pageCount, string? reason, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        ReceivedFileId = from.ReceivedFileId,
+        Status = status,
+        Reason = reason,
+        ReceivedAt = from.ReceivedAt,
+        Source = from.Source,
+        PageCount = pageCount,
+    };
+
+    public static DocumentFiling Filing(ScannedDocument document, string kind, Guid? byUserId, DateTimeOffset now, string? reason) => new()
+    {
+        DocumentId = document.Id,
+        Kind = kind,
+        Status = document.Status,
+        PatientId = document.PatientId,
+        EncounterId = document.EncounterId,
+        DocumentTypeId = document.DocumentTypeId,
+        ClinicalNoteId = document.ClinicalNoteId,
+        Reason = reason,
+        ByUserId = byUserId,
+        At = now,
+    };
+
+    /// <summary>The audit row of an indexing change: the document, and the patient once it has one.</summary>
+    public static AuditRecord Changed(ScannedDocument document, string details) =>
+        new(AuditAction.Update, AuditOutcome.Success, ScannedDocumentAudit.ResourceType, document.Id.ToString("D"), document.PatientId,
+            ScannedDocumentAudit.OperationsPurpose, details);
+}
