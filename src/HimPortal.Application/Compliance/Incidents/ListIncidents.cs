@@ -73,8 +73,8 @@ public sealed class ListIncidentsHandler(PermissionCheck permissions, HimDbConte
     }
 }
 
-/// <summary>The notification deadline of 45 CFR 164.404(b), as days left (negative: overdue).</summary>
+/// <summary>The notification deadline of 45 CFR 164.404(b), as days left (a part day counts as a day; negative: overdue).</summary>
 public static class IncidentDeadline
 {
-    public static int DaysLeft(DateTimeOffset due, DateTimeOffset now) => (int)Math.Floor((due - now).TotalDays);
+    public static int DaysLeft(DateTimeOffset due, DateTimeOffset now) => (int)Math.Ceiling((due - now).TotalDays);
 }

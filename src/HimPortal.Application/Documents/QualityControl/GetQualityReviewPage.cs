@@ -43,14 +43,18 @@ public sealed class GetQualityReviewPageHandler(PermissionCheck permissions, Him
                 return Error.NotFound("The document has no such page, or it is not rendered yet.");
             }
 
-            await using var stream = await store.OpenReadAsync(objectId, token);
-            if (stream is null)
+            // Read whole and closed before the audit row: the store streams on the same connection.
+            using var copy = new MemoryStream();
+            await using (var stream = await store.OpenReadAsync(objectId, token))
             {
-                return Error.NotFound("The page image is missing from the document store.");
+                if (stream is null)
+                {
+                    return Error.NotFound("The page image is missing from the document store.");
+                }
+
+                await stream.CopyToAsync(copy, token);
             }
 
-            using var copy = new MemoryStream();
-            await stream.CopyToAsync(copy, token);
             await audit.RecordAsync(ScannedDocumentAudit.PageView(document.Id, document.PatientId, ScannedDocumentAudit.Places.QualityReview,
                 query.Number, ScannedDocumentAudit.OperationsPurpose), token);
             return Result<PageImage>.Success(new PageImage(copy.ToArray(), page.Rotation));
