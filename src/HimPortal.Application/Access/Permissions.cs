@@ -82,7 +82,7 @@ public static class Permissions
 
     public static readonly IReadOnlyList<string> All =
     [
-        SignedIn, UsersManage, AccountsNotify, IntakeImport, IntakeIndex, ChartsSearch, ChartsDemographics, ChartsEncounters, ChartsDocuments,
+        SignedIn, UsersManage, AccountsNotify, IntakeImport, IntakeIndex, IntakeQualityReview, IntakeConfigure, ChartsSearch, ChartsDemographics, ChartsEncounters, ChartsDocuments,
         ChartsRead, ChartsBreakGlass, ChartAccessManage, RecordsCorrect, SensitivityRead, SensitivityConfigure, CompletionSign, CompletionManage, AuditReview, AuditManageRules, AuditMaintain,
         JobsMonitor, RoiProcess,
         DepartmentDashboard, PortalSelf,

@@ -26,10 +26,24 @@ public static class FiledDocuments
         Guid? type = null, Guid? encounter = null, bool coverSheet = false)
     {
         ArgumentNullException.ThrowIfNull(world);
-        await using var scope = world.Services.CreateAsyncScope();
+        var now = world.Clock.GetUtcNow();
+        var filed = await FileAsync(world.Services, now, patient, clerk?.Id, pages, type, encounter, coverSheet);
+        if (clerk is not null && !coverSheet)
+        {
+            await world.EventAsync(clerk, now.AddMinutes(-5), ScannedDocumentAudit.PageView(filed.Id, null, ScannedDocumentAudit.Places.Indexing, 1,
+                ScannedDocumentAudit.OperationsPurpose));
+        }
+
+        return filed;
+    }
+
+    /// <summary>The same, on any host's services (the web app's in page tests), filed at <paramref name="now"/> by <paramref name="clerkId"/>.</summary>
+    public static async Task<FiledDocument> FileAsync(IServiceProvider services, DateTimeOffset now, Guid patient, Guid? clerkId, int pages = 2,
+        Guid? type = null, Guid? encounter = null, bool coverSheet = false)
+    {
+        await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HimDbContext>();
         var store = scope.ServiceProvider.GetRequiredService<IDocumentStore>();
-        var now = world.Clock.GetUtcNow();
         var fileId = Guid.CreateVersion7();
         db.ReceivedFiles.Add(new ReceivedFile
         {
@@ -87,24 +101,18 @@ public static class FiledDocuments
             document.Author = "Dr Outside";
             document.BearsSignature = true;
             document.ClinicalNoteId = noteId;
-            document.IndexedByUserId = coverSheet ? null : clerk?.Id;
+            document.IndexedByUserId = coverSheet ? null : clerkId;
             document.IndexedAt = now;
             document.IndexedBy = coverSheet ? "cover-sheet" : "clerk";
             var row = new DocumentFiling
             {
                 DocumentId = documentId, Kind = FilingKinds.Filed, Status = ScannedDocumentStatus.Filed, PatientId = patient, EncounterId = encounter,
-                DocumentTypeId = typeId, ClinicalNoteId = noteId, ByUserId = coverSheet ? null : clerk?.Id, At = now,
+                DocumentTypeId = typeId, ClinicalNoteId = noteId, ByUserId = coverSheet ? null : clerkId, At = now,
             };
             db.Set<DocumentFiling>().Add(row);
             await db.SaveChangesAsync(token);
             return (noteId, row.Id);
         }, CancellationToken.None);
-        if (clerk is not null && !coverSheet)
-        {
-            await world.EventAsync(clerk, now.AddMinutes(-5), ScannedDocumentAudit.PageView(documentId, null, ScannedDocumentAudit.Places.Indexing, 1,
-                ScannedDocumentAudit.OperationsPurpose));
-        }
-
         return new FiledDocument(documentId, patient, filing.noteId, filing.Item2);
     }
 
