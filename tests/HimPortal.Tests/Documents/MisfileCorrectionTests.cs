@@ -221,4 +221,54 @@ public sealed class MisfileCorrectionTests(ComplianceWorld world) : IClassFixtur
         world.Actor.ActAs(physician.Id, physician.Email, Roles.ComplianceOfficer);
         (await Review(new ReviewIncidentCommand(incidentId, reclosed.Version, null, null, null, null, null, null, null, null))).Error!.Code.ShouldBe("own-access");
     }
+
+    private async Task<Guid> EncounterAsync(Guid patient)
+    {
+        var id = Guid.CreateVersion7();
+        await FiledDocuments.QueryAsync(world, async db =>
+        {
+            db.Set<Encounter>().Add(new Encounter
+            {
+                Id = id, FhirId = id.ToString("N"), Resource = "{}", SourceHash = new byte[32], ImportedAt = world.Clock.GetUtcNow(), PatientId = patient,
+                Status = "finished", Class = "AMB", TypeDisplay = "Office visit", PeriodStart = world.Clock.GetUtcNow().AddDays(-4),
+            });
+            return await db.SaveChangesAsync();
+        });
+        return id;
+    }
+
+    [Fact]
+    public async Task A_misfile_on_the_wrong_patients_encounter_moves_to_the_right_patients_encounter()
+    {
+        var wrong = await world.PatientAsync("Enc", "Wrong");
+        var rightMrn = "MRN-E" + Guid.NewGuid().ToString("N")[..8];
+        var right = await world.PatientAsync("Enc", "Right", rightMrn);
+        var wrongVisit = await EncounterAsync(wrong);
+        var rightVisit = await EncounterAsync(right);
+        var indexer = await world.StaffAsync(Roles.HimClerk);
+        var document = await FiledDocuments.FileAsync(world, wrong, indexer, encounter: wrongVisit);
+        var corrector = await world.StaffAsync(Roles.HimManager);
+        world.ActAs(corrector);
+        var version = await FiledDocuments.VersionAsync(world, document.Id);
+
+        var onWrongVisit = await world.RunAsync<MisfileCorrected, CorrectMisfileHandler>(h => h.HandleAsync(
+            new CorrectMisfileCommand(document.Id, rightMrn, wrongVisit, "Another patient's.", version), CancellationToken.None));
+        onWrongVisit.Error!.Field.ShouldBe(nameof(CorrectMisfileCommand.ToEncounterId));
+
+        var moved = await world.RunAsync<MisfileCorrected, CorrectMisfileHandler>(h => h.HandleAsync(
+            new CorrectMisfileCommand(document.Id, rightMrn, rightVisit, "Another patient's.", version), CancellationToken.None));
+        moved.IsSuccess.ShouldBeTrue(moved.Error?.Message);
+
+        var (copy, scanned, filing) = await FiledDocuments.QueryAsync(world, async db => (
+            await db.Set<ClinicalNote>().AsNoTracking().SingleAsync(n => n.Id == moved.Value!.ClinicalNoteId),
+            await db.Set<ScannedDocument>().AsNoTracking().SingleAsync(d => d.Id == document.Id),
+            await db.Set<DocumentFiling>().AsNoTracking().Where(f => f.DocumentId == document.Id).OrderByDescending(f => f.Id).FirstAsync()));
+        copy.PatientId.ShouldBe(right);
+        copy.EncounterId.ShouldBe(rightVisit);
+        copy.Resource.ShouldContain($"urn:uuid:{rightVisit:N}");
+        copy.Resource.ShouldNotContain(wrongVisit.ToString("N"));
+        scanned.EncounterId.ShouldBe(rightVisit);
+        filing.PreviousEncounterId.ShouldBe(wrongVisit);
+        filing.EncounterId.ShouldBe(rightVisit);
+    }
 }
