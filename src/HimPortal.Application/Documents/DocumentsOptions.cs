@@ -25,6 +25,9 @@ public sealed class DocumentsOptions
 
     /// <summary>Watched inbox folders by source name (Documents:Inboxes:&lt;name&gt;:Path): a fax server's drop, a scanner station.</summary>
     public Dictionary<string, InboxOptions> Inboxes { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Quality control of indexing (Documents:QualityReview:Rate, NewClerkDocuments).</summary>
+    public QualityControl.QualityReviewOptions QualityReview { get; set; } = new();
 }
 
 /// <summary>One watched inbox folder.</summary>

@@ -43,6 +43,7 @@ public sealed class JobsOptions
         ["audit-partitions"] = new() { Kind = "audit.ensure-partitions", Every = TimeSpan.FromHours(12) },
         ["audit-checkpoints"] = new() { Kind = "audit.checkpoint", Every = TimeSpan.FromHours(1) },
         ["documents-inboxes"] = new() { Kind = "documents.poll-inboxes", Every = TimeSpan.FromMinutes(1) },
+        ["documents-qa-sample"] = new() { Kind = "documents.qa-sample", Every = TimeSpan.FromMinutes(1) },
     };
 }
 

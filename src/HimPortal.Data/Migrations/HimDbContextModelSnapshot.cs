@@ -3278,6 +3278,55 @@ namespace HimPortal.Data.Migrations
                     b.ToTable("monitoring_runs", "compliance");
                 });
 
+            modelBuilder.Entity("HimPortal.Data.Compliance.PatientSafetyNotice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("AcknowledgedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acknowledged_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("IncidentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("incident_id");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<DateTimeOffset>("ViewedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("viewed_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_patient_safety_notices");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_patient_safety_notices_user_id_created_at");
+
+                    b.HasIndex("IncidentId", "UserId", "PatientId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_patient_safety_notices_incident_id_user_id_patient_id");
+
+                    b.ToTable("patient_safety_notices", "compliance");
+                });
+
             modelBuilder.Entity("HimPortal.Data.Compliance.PrivacyAlert", b =>
                 {
                     b.Property<Guid>("Id")
@@ -3388,6 +3437,185 @@ namespace HimPortal.Data.Migrations
                         {
                             t.HasCheckConstraint("ck_alerts_disposition", "disposition IS NULL OR disposition IN ('appropriate','inappropriate','follow-up')");
                         });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Compliance.PrivacyIncident", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AcquiredOrViewed")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("acquired_or_viewed");
+
+                    b.Property<string>("BreachException")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("breach_exception");
+
+                    b.Property<Guid?>("CorrectionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("correction_id");
+
+                    b.Property<DateTimeOffset>("DiscoveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("discovered_at");
+
+                    b.Property<Guid?>("DiscoveredByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("discovered_by_user_id");
+
+                    b.Property<string>("Disposition")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("disposition");
+
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("document_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Mitigation")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("mitigation");
+
+                    b.Property<string>("NatureAndExtent")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("nature_and_extent");
+
+                    b.Property<DateTimeOffset>("NotificationDueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("notification_due_at");
+
+                    b.Property<DateTimeOffset?>("NotifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("notified_at");
+
+                    b.Property<string>("ReviewNotes")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("review_notes");
+
+                    b.Property<DateTimeOffset?>("ReviewedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reviewed_at");
+
+                    b.Property<Guid?>("ReviewedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("reviewed_by_user_id");
+
+                    b.Property<Guid>("RightPatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("right_patient_id");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("summary");
+
+                    b.Property<string>("UnauthorizedPerson")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("unauthorized_person");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<Guid>("WrongPatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("wrong_patient_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_privacy_incidents");
+
+                    b.HasIndex("DocumentId")
+                        .HasDatabaseName("ix_privacy_incidents_document_id");
+
+                    b.HasIndex("DiscoveredAt", "Id")
+                        .HasDatabaseName("ix_privacy_incidents_discovered_at_id")
+                        .HasFilter("disposition IS NULL OR disposition = 'follow-up'");
+
+                    b.HasIndex("ReviewedAt", "Id")
+                        .HasDatabaseName("ix_privacy_incidents_reviewed_at_id");
+
+                    b.ToTable("privacy_incidents", "compliance", t =>
+                        {
+                            t.HasCheckConstraint("ck_privacy_incidents_disposition", "disposition IS NULL OR disposition IN ('not-a-breach','breach','follow-up')");
+
+                            t.HasCheckConstraint("ck_privacy_incidents_exception", "breach_exception IS NULL OR breach_exception IN ('none','good-faith-workforce','inadvertent-authorised','cannot-retain')");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Compliance.PrivacyIncidentAccess", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("AuditEventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("audit_event_id");
+
+                    b.Property<Guid>("IncidentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("incident_id");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<int?>("Page")
+                        .HasColumnType("integer")
+                        .HasColumnName("page");
+
+                    b.Property<string>("Place")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("place");
+
+                    b.Property<string>("Purpose")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("purpose");
+
+                    b.PrimitiveCollection<string[]>("Roles")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("roles");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("UserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("user_name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_privacy_incident_accesses");
+
+                    b.HasIndex("IncidentId", "OccurredAt")
+                        .HasDatabaseName("ix_privacy_incident_accesses_incident_id_occurred_at");
+
+                    b.ToTable("privacy_incident_accesses", "compliance");
                 });
 
             modelBuilder.Entity("HimPortal.Data.Documents.DocumentFiling", b =>
@@ -3697,6 +3925,142 @@ namespace HimPortal.Data.Migrations
                         .HasDatabaseName("ix_pending_uploads_upload_id_ordinal");
 
                     b.ToTable("pending_uploads", "documents");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Documents.QualityReview", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("ConsideredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("considered_at");
+
+                    b.Property<string>("Corrections")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("corrections");
+
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("document_id");
+
+                    b.Property<Guid?>("DocumentTypeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("document_type_id");
+
+                    b.Property<DateTimeOffset>("FiledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("filed_at");
+
+                    b.Property<long>("FilingId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("filing_id");
+
+                    b.Property<string>("IndexedBy")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("indexed_by");
+
+                    b.Property<Guid?>("IndexedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("indexed_by_user_id");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("notes");
+
+                    b.Property<DateTimeOffset?>("ReviewedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reviewed_at");
+
+                    b.Property<Guid?>("ReviewedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("reviewed_by_user_id");
+
+                    b.Property<string>("SampleReason")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("sample_reason");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_quality_reviews");
+
+                    b.HasIndex("DocumentId")
+                        .HasDatabaseName("ix_quality_reviews_document_id");
+
+                    b.HasIndex("FilingId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_quality_reviews_filing_id");
+
+                    b.HasIndex("ReviewedAt")
+                        .HasDatabaseName("ix_quality_reviews_reviewed_at");
+
+                    b.HasIndex("FiledAt", "Id")
+                        .HasDatabaseName("ix_quality_reviews_filed_at_id")
+                        .HasFilter("status = 'pending'");
+
+                    b.HasIndex("IndexedByUserId", "FiledAt")
+                        .HasDatabaseName("ix_quality_reviews_indexed_by_user_id_filed_at");
+
+                    b.ToTable("quality_reviews", "documents", t =>
+                        {
+                            t.HasCheckConstraint("ck_quality_reviews_status", "status IN ('not-sampled','pending','confirmed','corrected')");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Documents.QualityReviewSetting", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<int>("NewClerkDocuments")
+                        .HasColumnType("integer")
+                        .HasColumnName("new_clerk_documents");
+
+                    b.Property<decimal>("Rate")
+                        .HasPrecision(5, 4)
+                        .HasColumnType("numeric(5,4)")
+                        .HasColumnName("rate");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid?>("UpdatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("updated_by_user_id");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_quality_review_settings");
+
+                    b.ToTable("quality_review_settings", "documents", t =>
+                        {
+                            t.HasCheckConstraint("ck_quality_review_settings_one_row", "id = 1");
+
+                            t.HasCheckConstraint("ck_quality_review_settings_rate", "rate >= 0 AND rate <= 1");
+                        });
                 });
 
             modelBuilder.Entity("HimPortal.Data.Documents.ReceivedFile", b =>
@@ -5064,6 +5428,26 @@ namespace HimPortal.Data.Migrations
                         .HasConstraintName("fk_chain_verifications_asp_net_users_requested_by_user_id");
                 });
 
+            modelBuilder.Entity("HimPortal.Data.Compliance.PatientSafetyNotice", b =>
+                {
+                    b.HasOne("HimPortal.Data.Compliance.PrivacyIncident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_patient_safety_notices_privacy_incident_incident_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Compliance.PrivacyIncidentAccess", b =>
+                {
+                    b.HasOne("HimPortal.Data.Compliance.PrivacyIncident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_privacy_incident_accesses_privacy_incident_incident_id");
+                });
+
             modelBuilder.Entity("HimPortal.Data.Documents.DocumentFiling", b =>
                 {
                     b.HasOne("HimPortal.Data.Documents.ScannedDocument", null)
@@ -5082,6 +5466,23 @@ namespace HimPortal.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_pages_received_files_received_file_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Documents.QualityReview", b =>
+                {
+                    b.HasOne("HimPortal.Data.Documents.ScannedDocument", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_quality_reviews_scanned_document_document_id");
+
+                    b.HasOne("HimPortal.Data.Documents.DocumentFiling", null)
+                        .WithMany()
+                        .HasForeignKey("FilingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_quality_reviews_filings_filing_id");
                 });
 
             modelBuilder.Entity("HimPortal.Data.Documents.ScannedDocument", b =>

@@ -62,8 +62,13 @@ public static class AuthorizationSetup
         conventions.AuthorizePage("/Intake/Queue", Permissions.IntakeIndex);
         conventions.AuthorizePage("/Intake/IndexDocument", Permissions.IntakeIndex);
         conventions.AuthorizePage("/Intake/DocumentTypes", Permissions.IntakeConfigure);
+        // Issue 15 items 6-7: QA, its settings, and misfile corrections (a move between records: Records.Correct).
+        conventions.AuthorizeFolder("/Intake/QualityReview", Permissions.IntakeQualityReview);
+        conventions.AuthorizePage("/Intake/QualityReview/Settings", Permissions.IntakeConfigure);
+        conventions.AuthorizeFolder("/Intake/Misfiles", Permissions.RecordsCorrect);
         // Whoever may search may reach a chart; what it shows is decided per patient by ChartAccessRules in the handlers.
         conventions.AuthorizeFolder("/Charts", Permissions.ChartsSearch);
+        conventions.AuthorizePage("/Charts/Notices", Permissions.ChartsRead);
         conventions.AuthorizeFolder("/ChartAccess", Permissions.ChartAccessManage);
         conventions.AuthorizeFolder("/Compliance", Permissions.AuditReview);
         conventions.AuthorizeFolder("/Roi", Permissions.RoiProcess);

@@ -1,0 +1,329 @@
+using FluentValidation;
+using HimPortal.Application.Access;
+using HimPortal.Application.Audit;
+using HimPortal.Application.Clinical;
+using HimPortal.Application.Clinical.Corrections;
+using HimPortal.Application.Common;
+using HimPortal.Data;
+using HimPortal.Data.Clinical;
+using HimPortal.Data.Compliance;
+using HimPortal.Data.Documents;
+using Microsoft.EntityFrameworkCore;
+
+namespace HimPortal.Application.Documents.CorrectMisfile;
+
+/// <summary>
+/// Moves a filed scanned document to the patient it belongs to. <paramref name="Version"/> is the document's version the
+/// corrector saw; <paramref name="ReviewId"/> and <paramref name="ReviewVersion"/> name the QA review that found the
+/// misfile, when one did (it is closed as corrected in the same transaction).
+/// </summary>
+public sealed record CorrectMisfileCommand(
+    Guid DocumentId,
+    string? ToPatientMrn,
+    Guid? ToEncounterId,
+    string? Reason,
+    uint Version,
+    Guid? ReviewId = null,
+    uint? ReviewVersion = null);
+
+public sealed record MisfileCorrected(Guid DocumentId, Guid CorrectionId, Guid FromPatientId, Guid ToPatientId, Guid ClinicalNoteId, Guid? IncidentId, int NoticesSent);
+
+public sealed class CorrectMisfileValidator : AbstractValidator<CorrectMisfileCommand>
+{
+    public CorrectMisfileValidator()
+    {
+        RuleFor(c => c.ToPatientMrn).NotEmpty().WithMessage("Enter the MRN of the patient the document belongs to.").MaximumLength(64);
+        // The reason stays with the correction and the filing history (ADR 0015): it must say what was wrong.
+        RuleFor(c => c.Reason).NotEmpty().WithMessage("Say why the document is moved (what shows it is another patient's).").MaximumLength(1000);
+    }
+}
+
+/// <summary>
+/// A misfile correction (issue 15 item 7), in one transaction: the DocumentReference is moved by the clinical-record
+/// writer's correction (ADR 0015; source "misfile correction"), the scanned document points at the copy under the right
+/// patient, a <c>corrected</c> filing names the old and the new place, both patients' audit trails get a row, and, when
+/// the pages were seen under the wrong patient outside filing (the access log's rows per <see cref="ScannedDocumentAudit"/>
+/// in a place not in <see cref="ScannedDocumentAudit.Places.Filing"/>), a privacy incident is opened for compliance with
+/// who saw it and when, and each physician among them gets a patient-safety notice. Records.Correct, not Intake.Index:
+/// moving an item between two patients' records is a record correction whoever finds it (HIM clerks and managers hold
+/// it); indexing alone never takes a document out of a record.
+/// </summary>
+[RequiresPermission(Permissions.RecordsCorrect)]
+public sealed class CorrectMisfileHandler(
+    PermissionCheck permissions,
+    HimDbContext db,
+    AccessAudit audit,
+    IAuditActorAccessor actors,
+    IValidator<CorrectMisfileCommand> validator,
+    TimeProvider clock) : Handler<CorrectMisfileCommand, Result<MisfileCorrected>>(permissions)
+{
+    public const string Source = "misfile correction";
+
+    /// <summary>45 CFR 164.404(b): notice without unreasonable delay and in no case later than 60 calendar days after discovery.</summary>
+    public const int NotificationDays = 60;
+
+    public static readonly Error Stale = new(ErrorKind.Conflict, "document-changed",
+        "The document was changed since you opened it (filed, moved or corrected by someone else). Open it again.");
+
+    protected override async Task<Result<MisfileCorrected>> ExecuteAsync(CorrectMisfileCommand command, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var validation = await validator.ValidateAsync(command, ct);
+        if (!validation.IsValid)
+        {
+            return Error.Invalid(validation);
+        }
+
+        var actor = actors.Current;
+        try
+        {
+            return await db.InTransactionAsync(token => MoveAsync(command, actor, token), ct);
+        }
+        catch (RolledBack rolledBack)
+        {
+            return rolledBack.Error;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Stale;
+        }
+    }
+
+    private async Task<Result<MisfileCorrected>> MoveAsync(CorrectMisfileCommand command, AuditActor actor, CancellationToken ct)
+    {
+        var document = await db.Set<ScannedDocument>().SingleOrDefaultAsync(d => d.Id == command.DocumentId, ct);
+        if (document is null)
+        {
+            return Error.NotFound("There is no such scanned document.");
+        }
+
+        if (document.Version != command.Version)
+        {
+            return Stale;
+        }
+
+        if (document is not { Status: ScannedDocumentStatus.Filed, PatientId: { } from, ClinicalNoteId: { } noteId })
+        {
+            return Error.Invalid("Only a filed document can be moved to another patient.");
+        }
+
+        var mrn = command.ToPatientMrn!.Trim();
+        var to = await db.Set<Patient>().Where(p => p.Mrn == mrn).Select(p => (Guid?)p.Id).SingleOrDefaultAsync(ct);
+        if (to is not { } toPatient)
+        {
+            return Error.Invalid("No patient has this MRN.", nameof(CorrectMisfileCommand.ToPatientMrn));
+        }
+
+        if (toPatient == from)
+        {
+            return CorrectionErrors.SamePatient with { Field = nameof(CorrectMisfileCommand.ToPatientMrn) };
+        }
+
+        if (command.ToEncounterId is { } encounterId && !await db.Set<Encounter>().AnyAsync(e => e.Id == encounterId && e.PatientId == toPatient, ct))
+        {
+            return Error.Invalid("The encounter is not one of that patient's.", nameof(CorrectMisfileCommand.ToEncounterId));
+        }
+
+        QualityReview? review = null;
+        if (command.ReviewId is { } reviewId)
+        {
+            review = await db.Set<QualityReview>().SingleOrDefaultAsync(r => r.Id == reviewId && r.DocumentId == document.Id, ct);
+            if (review is null)
+            {
+                return Error.NotFound("There is no such QA review of this document.");
+            }
+
+            if (review.Status != QualityReviewStatuses.Pending || review.Version != command.ReviewVersion)
+            {
+                return Error.Conflict("This QA review was completed or changed since you opened it. Open the QA queue again.");
+            }
+
+            if (review.IndexedByUserId is { } indexer && indexer == actor.UserId)
+            {
+                return QualityControl.QualityErrors.OwnWork;
+            }
+        }
+
+        var type = document.DocumentTypeId is { } typeId
+            ? await db.Set<DocumentType>().AsNoTracking().SingleAsync(t => t.Id == typeId, ct)
+            : null;
+        var mediaType = await db.Set<ReceivedFile>().Where(f => f.Id == document.ReceivedFileId).Select(f => f.MediaType).SingleAsync(ct);
+        var now = clock.GetUtcNow();
+        var note = new ScannedDocumentNote(document.Id, from, document.EncounterId, type?.Name ?? "Scanned document", type?.LoincCode,
+            ToDate(document.DocumentDate), document.Author, document.AuthorPractitionerId, document.BearsSignature, document.SignedAt,
+            mediaType ?? "application/pdf", document.PageCount);
+        var fromEncounter = document.EncounterId;
+        if (fromEncounter is not null)
+        {
+            // The note's encounter is the wrong patient's and stays in their record: the writer refuses to move a note that
+            // refers to an item left behind, so the reference is dropped first (same patient), then the note moves.
+            await ClinicalRecordWriter.ReviseScannedDocumentAsync(db, noteId, note with { EncounterId = null }, ct);
+        }
+
+        var corrected = await ClinicalRecordWriter.CorrectAsync(db, new CorrectionRequest(from, toPatient,
+            [new RecordItem("DocumentReference", noteId)], command.Reason!.Trim(), Source,
+            new Corrector(actor.UserId, actor.UserName ?? "unknown"), now, ExpectedFromVersion: null), ct);
+        if (corrected.Error is { } refused)
+        {
+            // Nothing of the writer's was written; the encounter revision above was, so the transaction must not commit.
+            throw new RolledBack(refused);
+        }
+
+        var copy = corrected.Value!.Items.Single();
+        if (command.ToEncounterId is not null)
+        {
+            await ClinicalRecordWriter.ReviseScannedDocumentAsync(db, copy.CopyId, note with { PatientId = toPatient, EncounterId = command.ToEncounterId }, ct);
+        }
+
+        document.PatientId = toPatient;
+        document.EncounterId = command.ToEncounterId;
+        document.ClinicalNoteId = copy.CopyId;
+        db.Entry(document).Property(d => d.Version).OriginalValue = command.Version;
+        db.Set<DocumentFiling>().Add(new DocumentFiling
+        {
+            DocumentId = document.Id,
+            Kind = FilingKinds.Corrected,
+            Status = ScannedDocumentStatus.Filed,
+            PatientId = toPatient,
+            EncounterId = command.ToEncounterId,
+            DocumentTypeId = document.DocumentTypeId,
+            ClinicalNoteId = copy.CopyId,
+            PreviousPatientId = from,
+            PreviousEncounterId = fromEncounter,
+            PreviousDocumentTypeId = document.DocumentTypeId,
+            Reason = $"misfile: {command.Reason!.Trim()}",
+            ByUserId = actor.UserId,
+            At = now,
+        });
+        if (review is not null)
+        {
+            review.Status = QualityReviewStatuses.Corrected;
+            review.Corrections = "patient";
+            review.ReviewedByUserId = actor.UserId;
+            review.ReviewedAt = now;
+            review.Notes = command.Reason!.Trim();
+            db.Entry(review).Property(r => r.Version).OriginalValue = command.ReviewVersion!.Value;
+        }
+
+        await db.SaveChangesAsync(ct);
+        var (incident, notices) = await OpenIncidentAsync(document, from, toPatient, corrected.Value.CorrectionId, actor, now, ct);
+        var resourceId = document.Id.ToString("D");
+        var tail = $"correction={corrected.Value.CorrectionId:D}; note {noteId:D} -> {copy.CopyId:D}"
+                   + (incident is { } id ? $"; privacy incident {id:D} opened" : "; not viewed outside filing");
+        await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, ScannedDocumentAudit.ResourceType, resourceId, from,
+            ScannedDocumentAudit.OperationsPurpose, $"misfile correction; moved out of this record; {tail}"), ct);
+        await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, ScannedDocumentAudit.ResourceType, resourceId, toPatient,
+            ScannedDocumentAudit.OperationsPurpose, $"misfile correction; moved into this record; {tail}"), ct);
+        return Result<MisfileCorrected>.Success(new MisfileCorrected(document.Id, corrected.Value.CorrectionId, from, toPatient, copy.CopyId, incident, notices));
+    }
+
+    /// <summary>
+    /// The views of the document's pages under the wrong patient outside filing, per <see cref="ScannedDocumentAudit"/>;
+    /// when there are any, the incident with each view, and a notice for each physician who saw it (their first view).
+    /// </summary>
+    private async Task<(Guid? Incident, int Notices)> OpenIncidentAsync(ScannedDocument document, Guid wrongPatient, Guid rightPatient, Guid correctionId,
+        AuditActor actor, DateTimeOffset now, CancellationToken ct)
+    {
+        var resourceId = document.Id.ToString("D");
+        var views = (await db.AccessEvents.AsNoTracking()
+                .Where(e => e.ResourceType == ScannedDocumentAudit.ResourceType && e.ResourceId == resourceId && e.PatientId == wrongPatient
+                            && e.Action == AuditAction.View && e.Outcome == AuditOutcome.Success)
+                .OrderBy(e => e.OccurredAt)
+                .Select(e => new { e.Id, e.OccurredAt, e.UserId, e.UserName, e.Roles, e.Purpose, e.Details })
+                .ToListAsync(ct))
+            .Select(e => new { e.Id, e.OccurredAt, e.UserId, e.UserName, e.Roles, e.Purpose, Where = PageView.Read(e.Details) })
+            .Where(e => !ScannedDocumentAudit.Places.Filing.Contains(e.Where.Place, StringComparer.Ordinal))
+            .ToList();
+        if (views.Count == 0)
+        {
+            return (null, 0);
+        }
+
+        var incident = new PrivacyIncident
+        {
+            Id = Guid.CreateVersion7(now),
+            Kind = "misfiled-document",
+            DocumentId = document.Id,
+            WrongPatientId = wrongPatient,
+            RightPatientId = rightPatient,
+            CorrectionId = correctionId,
+            DiscoveredAt = now,
+            DiscoveredByUserId = actor.UserId,
+            NotificationDueAt = now.AddDays(NotificationDays),
+            Summary = $"A scanned document ({document.PageCount} page(s)) filed to the wrong patient was viewed {views.Count} time(s) by "
+                      + $"{views.Select(v => v.UserId?.ToString() ?? v.UserName).Distinct().Count()} person(s) outside indexing and QA "
+                      + $"({string.Join(", ", views.Select(v => v.Where.Place).Distinct(StringComparer.Ordinal))}) before it was moved.",
+        };
+        db.Set<PrivacyIncident>().Add(incident);
+        foreach (var view in views)
+        {
+            db.Set<PrivacyIncidentAccess>().Add(new PrivacyIncidentAccess
+            {
+                IncidentId = incident.Id,
+                AuditEventId = view.Id,
+                OccurredAt = view.OccurredAt,
+                UserId = view.UserId,
+                UserName = view.UserName,
+                Roles = view.Roles,
+                Place = view.Where.Place,
+                Page = view.Where.Page,
+                Purpose = view.Purpose,
+            });
+        }
+
+        // Physicians may have acted on what they read: each gets one notice, naming the chart they saw it in.
+        var physicians = views.Where(v => v.UserId is not null && v.Roles.Contains(Roles.Physician, StringComparer.Ordinal))
+            .GroupBy(v => v.UserId!.Value).Select(g => g.First()).ToList();
+        foreach (var physician in physicians)
+        {
+            db.Set<PatientSafetyNotice>().Add(new PatientSafetyNotice
+            {
+                Id = Guid.CreateVersion7(now),
+                IncidentId = incident.Id,
+                UserId = physician.UserId!.Value,
+                PatientId = wrongPatient,
+                ViewedAt = physician.OccurredAt,
+                CreatedAt = now,
+            });
+        }
+
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditRecord(AuditAction.Create, AuditOutcome.Success, "PrivacyIncident", incident.Id.ToString("D"), wrongPatient,
+            ScannedDocumentAudit.OperationsPurpose, $"misfiled document {document.Id:D} viewed outside filing; views={views.Count}; notices={physicians.Count}"), ct);
+        return (incident.Id, physicians.Count);
+    }
+
+    private static DateTimeOffset? ToDate(DateOnly? date) =>
+        date is { } d ? new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
+
+    /// <summary>A refusal after something was written: thrown to roll the transaction back, caught to return the refusal.</summary>
+    private sealed class RolledBack(Error error) : Exception(error.Message)
+    {
+        public Error Error { get; } = error;
+    }
+}
+
+/// <summary>The place and page of a page view's audit details ("chart; page=2"), as <see cref="ScannedDocumentAudit.PageView"/> writes them.</summary>
+public readonly record struct PageView(string Place, int? Page)
+{
+    public static PageView Read(string? details)
+    {
+        if (string.IsNullOrEmpty(details))
+        {
+            return new PageView("", null);
+        }
+
+        var parts = details.Split(';', StringSplitOptions.TrimEntries);
+        int? page = null;
+        foreach (var part in parts.Skip(1))
+        {
+            if (part.StartsWith("page=", StringComparison.Ordinal)
+                && int.TryParse(part.AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n))
+            {
+                page = n;
+            }
+        }
+
+        return new PageView(parts[0], page);
+    }
+}
