@@ -58,6 +58,8 @@ public static class AuthorizationSetup
         conventions.AllowAnonymousToPage("/Error");
         conventions.AuthorizeFolder("/Administration", Permissions.UsersManage);
         conventions.AuthorizeFolder("/Intake", Permissions.IntakeImport);
+        // Cover sheets name a patient and their encounters: indexing's permission, on top of the folder's.
+        conventions.AuthorizePage("/Intake/CoverSheets", Permissions.IntakeIndex);
         // Whoever may search may reach a chart; what it shows is decided per patient by ChartAccessRules in the handlers.
         conventions.AuthorizeFolder("/Charts", Permissions.ChartsSearch);
         conventions.AuthorizeFolder("/ChartAccess", Permissions.ChartAccessManage);
