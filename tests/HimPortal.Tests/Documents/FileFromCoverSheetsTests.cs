@@ -175,4 +175,28 @@ public sealed class FileFromCoverSheetsTests(ChartDatabase chart) : IClassFixtur
         (await Db.ScalarAsync<string>($"SELECT string_agg(status || ':' || page_count, ',') FROM documents.documents WHERE received_file_id = '{fileId}'"))
             .ShouldBe("unindexed:1");
     }
+
+    [Fact]
+    public async Task A_file_a_clerk_has_already_split_is_left_to_the_clerk()
+    {
+        var cortes = await PatientAsync(ClinicalData.Cortes);
+        await using var services = Db.Services();
+        var sheet = new CoverSheet(new CoverSheetCode(cortes.Id, cortes.Mrn, null, "34117-2"), "Synthetic", null, "History and physical");
+        var batch = new SyntheticDocuments(seed: 9).CoverSheetBatch([(sheet, NotePdf("Split by a clerk first."))], FaxResolution.Fine);
+        var fileId = await RenderedPages.CaptureAndRenderAsync(services, batch, "synthetic-split-by-a-clerk.tif");
+        // As the clerk's split does: the last page moved into a document of its own.
+        var original = await Db.ScalarAsync<Guid>($"SELECT id FROM documents.documents WHERE received_file_id = '{fileId}'");
+        var second = Guid.CreateVersion7();
+        await Db.ExecuteAsync($"""
+            INSERT INTO documents.documents (id, received_file_id, status, received_at, source, page_count, bears_signature)
+            SELECT '{second}', received_file_id, 'unindexed', received_at, source, 1, false FROM documents.documents WHERE id = '{original}';
+            UPDATE documents.document_pages SET document_id = '{second}', ordinal = 0
+            WHERE document_id = '{original}' AND ordinal = (SELECT max(ordinal) FROM documents.document_pages WHERE document_id = '{original}');
+            """);
+
+        var summary = await RunJobAsync(services, fileId);
+
+        summary.Changed.ShouldBeFalse();
+        (await Db.ScalarAsync<long>($"SELECT count(*) FROM documents.documents WHERE received_file_id = '{fileId}' AND status <> 'unindexed'")).ShouldBe(0);
+    }
 }
