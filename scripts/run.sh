@@ -73,6 +73,11 @@ for role in Administrator HimManager HimClerk RoiSpecialist Physician Compliance
   fi
 done
 
+# The indexing queue's demo documents (issue 15 item 8): synthetic scans and faxes made from these patients' notes,
+# labelled SYNTHETIC, kept under .himportal/ and captured as from the fax server; a second run queues nothing again.
+hp_log "making the demo's synthetic scanned documents"
+himportal documents demo --synthea data/synthea-r4 --out "$HP_STATE/demo-documents" >&2 || hp_log "the demo documents were not all captured"
+
 port="$(hp_free_port "${HIMPORTAL_PORT:-5080}" 5081 5082 5083)"
 url="http://127.0.0.1:$port"
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using HimPortal.Application.Documents.CaptureFiles;
+using HimPortal.Application.Documents.DemoDocuments;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -89,7 +90,57 @@ internal static class DocumentsCommand
 
             return outcomes.All(f => f.Ok) ? 0 : 1;
         });
-        return new Command("documents", "Scanned and faxed documents.") { import };
+        return new Command("documents", "Scanned and faxed documents.") { import, Demo(configuration) };
+    }
+
+    /// <summary>`himportal documents demo`: the run command's living queue of synthetic scans (issue 15 item 8).</summary>
+    private static Command Demo(Func<IConfiguration> configuration)
+    {
+        var synthea = new Option<string>("--synthea")
+        {
+            Description = "The Synthea bundles the demo's patients came from.",
+            DefaultValueFactory = _ => "data/synthea-r4",
+        };
+        var output = new Option<string>("--out")
+        {
+            Description = "Where the synthetic files are written and kept (a second run imports the same files, which are recognised and not queued twice).",
+            Required = true,
+        };
+        var count = new Option<int>("--count") { Description = "How many files to make.", DefaultValueFactory = _ => 10 };
+        var source = new Option<string>("--source") { Description = "The source recorded with each file.", DefaultValueFactory = _ => "fax-server" };
+        var demo = new Command("demo",
+            "Make synthetic scanned and faxed documents from the sample patients' notes (labelled SYNTHETIC; PDFs, fine and 204x98 fax TIFFs, cover-sheet batches naming the imported patients) and capture them.")
+        {
+            synthea,
+            output,
+            count,
+            source,
+        };
+        demo.SetAction(async (parse, ct) =>
+        {
+            await using var services = CliHost.Services(configuration());
+            await using var scope = services.CreateAsyncScope();
+            var handler = scope.ServiceProvider.GetRequiredService<DemoDocumentsHandler>();
+            var result = await handler.HandleAsync(new DemoDocumentsCommand(
+                parse.GetValue(synthea)!, parse.GetValue(output)!, parse.GetValue(count), Source: parse.GetValue(source)!), ct);
+            if (result.Error is { } error)
+            {
+                await Console.Error.WriteLineAsync("error: " + error.Message);
+                return 1;
+            }
+
+            var summary = result.Value!;
+            var files = summary.Capture.Files;
+            Console.WriteLine($"{(summary.Reused ? "reused" : "made")} {files.Count} synthetic file(s): {files.Count(f => f.Ok && !f.Duplicate)} queued, "
+                + $"{files.Count(f => f.Duplicate)} already received, {files.Count(f => !f.Ok)} failed.");
+            foreach (var failed in files.Where(f => !f.Ok))
+            {
+                await Console.Error.WriteLineAsync("failed: " + failed.Error);
+            }
+
+            return files.All(f => f.Ok) ? 0 : 1;
+        });
+        return demo;
     }
 
     private static async Task WriteJsonAsync(IReadOnlyList<CapturedFile> files)

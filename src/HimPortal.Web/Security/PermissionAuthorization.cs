@@ -66,6 +66,8 @@ public static class AuthorizationSetup
         conventions.AuthorizeFolder("/Intake/QualityReview", Permissions.IntakeQualityReview);
         conventions.AuthorizePage("/Intake/QualityReview/Settings", Permissions.IntakeConfigure);
         conventions.AuthorizeFolder("/Intake/Misfiles", Permissions.RecordsCorrect);
+        // Cover sheets name a patient and their encounters: indexing's permission, on top of the folder's.
+        conventions.AuthorizePage("/Intake/CoverSheets", Permissions.IntakeIndex);
         // Whoever may search may reach a chart; what it shows is decided per patient by ChartAccessRules in the handlers.
         conventions.AuthorizeFolder("/Charts", Permissions.ChartsSearch);
         conventions.AuthorizePage("/Charts/Notices", Permissions.ChartsRead);
