@@ -89,7 +89,13 @@ internal static class DocumentsCommand
 
             return outcomes.All(f => f.Ok) ? 0 : 1;
         });
-        return new Command("documents", "Scanned and faxed documents.") { import };
+        return new Command("documents", "Scanned and faxed documents.")
+        {
+            import,
+            DocumentsRenderCommands.Render(configuration),
+            DocumentsRenderCommands.Ocr(configuration),
+            DocumentsRenderCommands.Worker(),
+        };
     }
 
     private static async Task WriteJsonAsync(IReadOnlyList<CapturedFile> files)
