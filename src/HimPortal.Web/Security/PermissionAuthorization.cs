@@ -58,6 +58,8 @@ public static class AuthorizationSetup
         conventions.AllowAnonymousToPage("/Error");
         conventions.AuthorizeFolder("/Administration", Permissions.UsersManage);
         conventions.AuthorizeFolder("/Intake", Permissions.IntakeImport);
+        // Scanned documents' pages and the indexing screen (issue 15).
+        conventions.AuthorizeFolder("/Documents", Permissions.IntakeIndex);
         // Whoever may search may reach a chart; what it shows is decided per patient by ChartAccessRules in the handlers.
         conventions.AuthorizeFolder("/Charts", Permissions.ChartsSearch);
         conventions.AuthorizeFolder("/ChartAccess", Permissions.ChartAccessManage);
