@@ -95,6 +95,7 @@ internal static class DocumentsCommand
             DocumentsRenderCommands.Render(configuration),
             DocumentsRenderCommands.Ocr(configuration),
             DocumentsRenderCommands.Worker(),
+            DocumentsSyntheticCommand.Create(),
         };
     }
 

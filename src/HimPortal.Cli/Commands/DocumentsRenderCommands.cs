@@ -123,3 +123,71 @@ internal static class DocumentsRenderCommands
         return command;
     }
 }
+
+/// <summary>`himportal documents synthetic`: scanned documents made from the Synthea notes, for the benchmark and the demo.</summary>
+internal static class DocumentsSyntheticCommand
+{
+    public static Command Create()
+    {
+        var notes = new Option<string>("--notes") { Description = "Folder of Synthea bundles (*.json or *.json.gz).", Required = true };
+        var output = new Option<string>("--out") { Description = "Folder to write the files into.", Required = true };
+        var pages = new Option<int>("--pages") { Description = "Write files until they hold at least this many pages.", DefaultValueFactory = _ => 100 };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
+        var oneTiff = new Option<int>("--one-tiff")
+        {
+            Description = "Instead: one G4 fax TIFF (fine) of this many pages, the scans of a few notes repeated, written page by page.",
+        };
+        var command = new Command("synthetic",
+            "Write synthetic scanned documents (labelled SYNTHETIC): scanned PDFs and fine and standard G4 fax TIFFs in turn, from Synthea notes.")
+        {
+            notes, output, pages, seed, oneTiff,
+        };
+        command.SetAction(parse =>
+        {
+            var folder = Directory.CreateDirectory(parse.GetValue(output)!).FullName;
+            var source = HimPortal.Documents.Synthetic.SyntheaNotes.Read(parse.GetValue(notes)!, perPatient: 3);
+            var documents = new HimPortal.Documents.Synthetic.SyntheticDocuments(parse.GetValue(seed));
+            if (parse.GetValue(oneTiff) is > 0 and var count)
+            {
+                var scans = new List<HimPortal.Documents.Imaging.GrayImage>();
+                for (var n = 0; scans.Count < 8 && n < source.Count; n++)
+                {
+                    var (dpiX, dpiY) = HimPortal.Documents.Synthetic.SyntheticDocuments.Dpi(HimPortal.Documents.Synthetic.FaxResolution.Fine);
+                    scans.AddRange(documents.Scan(HimPortal.Documents.Synthetic.SyntheticDocuments.NotePdf(source[n]), dpiX, dpiY));
+                }
+
+                var path = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"synthetic-fax-{count}-pages.tif"));
+                using (var file = File.Create(path))
+                {
+                    HimPortal.Documents.Imaging.G4Tiff.Write(file, count, index => scans[index % scans.Count]);
+                }
+
+                Console.WriteLine($"{path}: {count} page(s)");
+                return 0;
+            }
+
+            var target = parse.GetValue(pages);
+            int written = 0, files = 0;
+            for (var index = 0; written < target; index++)
+            {
+                var pdf = HimPortal.Documents.Synthetic.SyntheticDocuments.NotePdf(source[index % source.Count]);
+                var (extension, bytes) = (index % 3) switch
+                {
+                    0 => (".pdf", documents.ScannedPdf(pdf)),
+                    1 => (".tif", documents.FaxTiff(pdf, HimPortal.Documents.Synthetic.FaxResolution.Fine)),
+                    _ => (".tif", documents.FaxTiff(pdf, HimPortal.Documents.Synthetic.FaxResolution.Standard)),
+                };
+                var path = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"synthetic-{index + 1:00000}{extension}"));
+                File.WriteAllBytes(path, bytes);
+                written += extension == ".tif"
+                    ? HimPortal.Documents.Imaging.G4Tiff.Describe(bytes).Count
+                    : HimPortal.Documents.Imaging.PdfRasterizer.PageCount(bytes);
+                files++;
+            }
+
+            Console.WriteLine($"{files} file(s), {written} page(s) in {folder}");
+            return 0;
+        });
+        return command;
+    }
+}
