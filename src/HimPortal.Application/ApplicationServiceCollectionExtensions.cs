@@ -43,6 +43,8 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSettings<Intake.IntakeOptions>(Intake.IntakeOptions.Section);
         services.AddSettings<Documents.DocumentsOptions>(Documents.DocumentsOptions.Section);
         services.AddScoped<Documents.Store.IDocumentStore, Documents.Store.PostgresDocumentStore>();
+        services.TryAddSingleton<Documents.RenderPages.RenderWorker>();
+        services.TryAddSingleton<Documents.Ocr.TesseractOcr>();
         services.AddSettings<HospitalOptions>(HospitalOptions.Section);
         services.AddSettings<Accounts.SignInWithProvider.ProviderSignInOptions>(Accounts.SignInWithProvider.ProviderSignInOptions.Section);
         services.AddSettings<AccessOptions>(AccessOptions.Section);

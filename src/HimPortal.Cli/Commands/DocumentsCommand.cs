@@ -90,7 +90,15 @@ internal static class DocumentsCommand
 
             return outcomes.All(f => f.Ok) ? 0 : 1;
         });
-        return new Command("documents", "Scanned and faxed documents.") { import, Demo(configuration) };
+        return new Command("documents", "Scanned and faxed documents.")
+        {
+            import,
+            Demo(configuration),
+            DocumentsRenderCommands.Render(configuration),
+            DocumentsRenderCommands.Ocr(configuration),
+            DocumentsRenderCommands.Worker(),
+            DocumentsSyntheticCommand.Create(),
+        };
     }
 
     /// <summary>`himportal documents demo`: the run command's living queue of synthetic scans (issue 15 item 8).</summary>

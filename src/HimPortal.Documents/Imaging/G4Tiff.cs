@@ -32,6 +32,22 @@ public static class G4Tiff
         return stream.ToArray();
     }
 
+    /// <summary>
+    /// Writes <paramref name="count"/> pages to <paramref name="output"/>, asking for each page only when it is written, so
+    /// a long fax (the benchmark's 500 pages) never holds more than one page in memory.
+    /// </summary>
+    public static void Write(Stream output, int count, Func<int, GrayImage> page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        using var tiff = Tiff.ClientOpen("pages.tif", "w", output, new TiffStream())
+            ?? throw new InvalidOperationException("LibTiff could not open a TIFF for writing.");
+        for (var index = 0; index < count; index++)
+        {
+            WritePage(tiff, page(index), index, count);
+        }
+    }
+
     /// <summary>The pages' sizes and resolutions, as a reader sees them.</summary>
     public static IReadOnlyList<TiffPageInfo> Describe(byte[] tiffBytes)
     {

@@ -68,6 +68,8 @@ public static class AuthorizationSetup
         conventions.AuthorizeFolder("/Intake/Misfiles", Permissions.RecordsCorrect);
         // Cover sheets name a patient and their encounters: indexing's permission, on top of the folder's.
         conventions.AuthorizePage("/Intake/CoverSheets", Permissions.IntakeIndex);
+        // Scanned documents' pages and the indexing screen (issue 15).
+        conventions.AuthorizeFolder("/Documents", Permissions.IntakeIndex);
         // Whoever may search may reach a chart; what it shows is decided per patient by ChartAccessRules in the handlers.
         conventions.AuthorizeFolder("/Charts", Permissions.ChartsSearch);
         conventions.AuthorizePage("/Charts/Notices", Permissions.ChartsRead);

@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
+using HimPortal.Application.Documents.RenderPages;
 using HimPortal.Application.Documents.Store;
+using HimPortal.Application.Jobs;
 using HimPortal.Data;
 using HimPortal.Data.Documents;
 using Microsoft.EntityFrameworkCore;
@@ -43,6 +45,7 @@ public sealed class CaptureFilesHandler(
     AccessAudit audit,
     IAuditActorAccessor actors,
     IOptions<DocumentsOptions> options,
+    JobQueue jobs,
     TimeProvider clock) : Handler<CaptureFilesCommand, Result<CaptureSummary>>(permissions)
 {
     protected override async Task<Result<CaptureSummary>> ExecuteAsync(CaptureFilesCommand command, CancellationToken ct)
@@ -142,6 +145,12 @@ public sealed class CaptureFilesHandler(
 
             await audit.RecordAsync(new AuditRecord(AuditAction.Create, AuditOutcome.Success, "ReceivedFile", received.Id.ToString("D"),
                 Details: $"source={received.Source}; status={received.Status.ToString().ToLowerInvariant()}; bytes={received.Length}"), token);
+            if (received.Status == ReceivedFileStatus.Queued)
+            {
+                // Split into pages in the background, by the render worker (ADR 0025); queued with the receipt, so neither is lost.
+                await jobs.EnqueueAsync(RenderFileJob.Kind, new RenderFilePayload(received.Id),
+                    new JobRequest(DedupeKey: RenderFileJob.DedupeKey(received.Id)), token);
+            }
             db.ChangeTracker.Clear();
             return received;
         }, ct);
