@@ -109,5 +109,9 @@ export Security__RequireHttps=false
 export DataProtection__CertificatePath="$HP_STATE/dataprotection.pfx" DataProtection__CreateIfMissing=true
 # The web app holds the application login only, never the schema owner's (migrations ran above).
 unset ConnectionStrings__HimPortalAdmin
+# Scanned pages are rendered by the console built above, run as a worker process with limits (ADR 0025). OCR uses
+# Debian's tesseract when installed (apt-get install tesseract-ocr tesseract-ocr-eng); without it pages have no text.
+export Documents__RenderWorkerPath="$HP_ROOT/src/HimPortal.Cli/bin/Release/net10.0/himportal.dll"
+command -v tesseract >/dev/null 2>&1 || hp_log "tesseract is not installed: scanned pages will have no OCR text (apt-get install tesseract-ocr tesseract-ocr-eng)"
 # Not exec: the SMTP server stops with the web app (the trap above).
 dotnet bin/Release/net10.0/HimPortal.Web.dll --urls "$url"

@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace HimPortal.Tests.Documents;
 
-public sealed record FiledDocument(Guid Id, Guid PatientId, Guid NoteId, long FilingId);
+public sealed record SeededFiling(Guid Id, Guid PatientId, Guid NoteId, long FilingId);
 
 /// <summary>
 /// Filed scanned documents as the render and indexing branches will leave them, made directly until those merge: a
@@ -22,7 +22,7 @@ public sealed record FiledDocument(Guid Id, Guid PatientId, Guid NoteId, long Fi
 /// </summary>
 public static class FiledDocuments
 {
-    public static async Task<FiledDocument> FileAsync(ComplianceWorld world, Guid patient, StaffMember? clerk, int pages = 2,
+    public static async Task<SeededFiling> FileAsync(ComplianceWorld world, Guid patient, StaffMember? clerk, int pages = 2,
         Guid? type = null, Guid? encounter = null, bool coverSheet = false)
     {
         ArgumentNullException.ThrowIfNull(world);
@@ -38,7 +38,7 @@ public static class FiledDocuments
     }
 
     /// <summary>The same, on any host's services (the web app's in page tests), filed at <paramref name="now"/> by <paramref name="clerkId"/>.</summary>
-    public static async Task<FiledDocument> FileAsync(IServiceProvider services, DateTimeOffset now, Guid patient, Guid? clerkId, int pages = 2,
+    public static async Task<SeededFiling> FileAsync(IServiceProvider services, DateTimeOffset now, Guid patient, Guid? clerkId, int pages = 2,
         Guid? type = null, Guid? encounter = null, bool coverSheet = false)
     {
         await using var scope = services.CreateAsyncScope();
@@ -113,11 +113,11 @@ public static class FiledDocuments
             await db.SaveChangesAsync(token);
             return (noteId, row.Id);
         }, CancellationToken.None);
-        return new FiledDocument(documentId, patient, filing.noteId, filing.Item2);
+        return new SeededFiling(documentId, patient, filing.noteId, filing.Item2);
     }
 
     /// <summary>A page view of the document under <paramref name="patient"/>, as the page viewer of <paramref name="place"/> writes it.</summary>
-    public static Task ViewAsync(ComplianceWorld world, StaffMember who, FiledDocument document, Guid? patient, string place, DateTimeOffset at,
+    public static Task ViewAsync(ComplianceWorld world, StaffMember who, SeededFiling document, Guid? patient, string place, DateTimeOffset at,
         int page = 1, string purpose = "TREAT") =>
         world.EventAsync(who, at, ScannedDocumentAudit.PageView(document.Id, patient, place, page, purpose));
 

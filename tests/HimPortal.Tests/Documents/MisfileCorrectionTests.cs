@@ -19,7 +19,7 @@ namespace HimPortal.Tests.Documents;
 /// </summary>
 public sealed class MisfileCorrectionTests(ComplianceWorld world) : IClassFixture<ComplianceWorld>
 {
-    private async Task<(Guid Wrong, Guid Right, string RightMrn, StaffMember Indexer, FiledDocument Document)> MisfiledAsync()
+    private async Task<(Guid Wrong, Guid Right, string RightMrn, StaffMember Indexer, SeededFiling Document)> MisfiledAsync()
     {
         var wrong = await world.PatientAsync("Wren", "Ong");
         var rightMrn = "MRN-R" + Guid.NewGuid().ToString("N")[..8];
@@ -29,7 +29,7 @@ public sealed class MisfileCorrectionTests(ComplianceWorld world) : IClassFixtur
         return (wrong, right, rightMrn, indexer, document);
     }
 
-    private async Task<Result<MisfileCorrected>> CorrectAsync(StaffMember by, FiledDocument document, string mrn, uint? version = null, Guid? review = null, uint? reviewVersion = null)
+    private async Task<Result<MisfileCorrected>> CorrectAsync(StaffMember by, SeededFiling document, string mrn, uint? version = null, Guid? review = null, uint? reviewVersion = null)
     {
         var seen = version ?? await FiledDocuments.VersionAsync(world, document.Id);
         world.ActAs(by);

@@ -16,7 +16,7 @@ namespace HimPortal.Tests.Documents;
 public sealed class QualityReviewTests(ComplianceWorld world) : IClassFixture<ComplianceWorld>
 {
     /// <summary>A document filed by a new clerk (so drawn), sampled; returns it with its review's id.</summary>
-    private async Task<(FiledDocument Document, Guid Review, StaffMember Indexer, Guid Patient)> DrawnAsync()
+    private async Task<(SeededFiling Document, Guid Review, StaffMember Indexer, Guid Patient)> DrawnAsync()
     {
         var patient = await world.PatientAsync("Quinn", "Ality");
         var indexer = await world.StaffAsync(Roles.HimClerk);

@@ -31,8 +31,11 @@ public sealed record CoverSheetFilingSummary(Guid ReceivedFileId, bool Changed, 
 /// transaction per file; a file already split (here, or by a clerk) is left alone, so running again does nothing.
 /// Reading a page's code is a machine's read, not a person's view: it writes no page-view audit row (the misfile check
 /// counts people who saw a page), but the filing and split are audited with the patient's id.
+/// It needs what capture needs (Intake.Import), not indexing's permission: it is queued by the render step of whoever
+/// brought the file in (a clerk's upload, the console's import, an inbox poll by the scheduler), and what it files is
+/// decided by the printed code, checked here, not by that person.
 /// </summary>
-[RequiresPermission(Permissions.IntakeIndex)]
+[RequiresPermission(Permissions.IntakeImport)]
 public sealed class FileFromCoverSheetsHandler(
     PermissionCheck permissions,
     HimDbContext db,

@@ -1,6 +1,7 @@
 using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
+using HimPortal.Application.Documents.FileFromCoverSheets;
 using HimPortal.Application.Documents.Ocr;
 using HimPortal.Application.Documents.Store;
 using HimPortal.Application.Jobs;
@@ -172,6 +173,9 @@ public sealed partial class RenderFileHandler(
             {
                 await jobs.EnqueueAsync(OcrPagesJob.Kind, new OcrPagesPayload(), new JobRequest(DedupeKey: OcrPagesJob.Kind), token);
             }
+
+            // A scanned batch may carry cover sheets: the job reads them and files each part (item 4), or leaves the file alone.
+            await FileFromCoverSheetsJob.EnqueueAsync(jobs, file.Id, token);
 
             db.ChangeTracker.Clear();
             return Result<RenderFileOutcome>.Success(new RenderFileOutcome(file.Id, ReceivedFileStatus.Split, run.Pages.Count, pending, null, false, run.Elapsed));
