@@ -17,12 +17,6 @@ public static class IndexingErrors
     public static readonly Error NotWaiting = Error.Conflict("This document is no longer waiting to be indexed: nothing was changed.");
 }
 
-/// <summary>Tells the queue whether OCR can run here; the render branch's OCR job registers one. Without one the queue says nothing.</summary>
-public interface IOcrAvailability
-{
-    bool Installed { get; }
-}
-
 /// <summary>
 /// What every indexing command shares: open a waiting document at the version the clerk's form was read at (optimistic
 /// concurrency on xmin: a stale form changes nothing), lay pages out, and keep the append-only filing history.

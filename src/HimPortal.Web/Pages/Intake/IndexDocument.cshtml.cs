@@ -7,6 +7,7 @@ using HimPortal.Application.Documents.MergeDocuments;
 using HimPortal.Application.Documents.RemoveBlankPages;
 using HimPortal.Application.Documents.RotatePage;
 using HimPortal.Application.Documents.SplitDocument;
+using HimPortal.Application.Documents.SuggestFiling;
 using HimPortal.Application.Patients.SearchPatients;
 using HimPortal.Data.Documents;
 using HimPortal.Web.Infrastructure;
@@ -31,6 +32,7 @@ public sealed class IndexDocumentModel(
     MergeDocumentsHandler merge,
     RemoveBlankPagesHandler removeBlank,
     RotatePageHandler rotate,
+    SuggestFilingHandler suggest,
     HospitalTime time,
     TimeProvider clock) : PageModel
 {
@@ -111,6 +113,9 @@ public sealed class IndexDocumentModel(
     public IndexingView View { get; private set; } = null!;
 
     public PatientSearchPage? Found { get; private set; }
+
+    /// <summary>What the pages' text points at (an MRN, a name with a birth date, a type's heading); null once a patient is chosen.</summary>
+    public FilingSuggestions? Suggestions { get; private set; }
 
     public string? SearchProblem { get; private set; }
 
@@ -209,6 +214,11 @@ public sealed class IndexDocumentModel(
 
         View = read.Value!;
         PatientId = View.Patient?.Id;
+        if (IsWaiting && View.Patient is null)
+        {
+            var suggested = await suggest.HandleAsync(new SuggestFilingQuery(documentId), ct);
+            Suggestions = suggested.IsSuccess ? suggested.Value : null;
+        }
         if (!string.IsNullOrWhiteSpace(Name) || !string.IsNullOrWhiteSpace(Mrn) || BirthDate is not null)
         {
             var found = await search.HandleAsync(new SearchPatientsQuery(Name, Mrn, BirthDate, PageSize: 20), ct);

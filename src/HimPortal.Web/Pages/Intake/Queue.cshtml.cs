@@ -1,6 +1,6 @@
 using HimPortal.Application.Common;
-using HimPortal.Application.Documents;
 using HimPortal.Application.Documents.ListQueue;
+using HimPortal.Application.Documents.Ocr;
 using HimPortal.Data.Documents;
 using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
@@ -12,7 +12,7 @@ namespace HimPortal.Web.Pages.Intake;
 /// The HIM clerk's indexing work queue: scanned documents waiting (or held, or dispositioned, for a look back), oldest
 /// first, a page at a time by keyset link. Intake.Index (page policy); the handler checks it again.
 /// </summary>
-public sealed class QueueModel(ListQueueHandler queue, HospitalTime time, TimeProvider clock, IEnumerable<IOcrAvailability> ocr) : PageModel
+public sealed class QueueModel(ListQueueHandler queue, HospitalTime time, TimeProvider clock, GetOcrAvailabilityHandler ocr) : PageModel
 {
     public static readonly IReadOnlyList<ScannedDocumentStatus> Statuses = Enum.GetValues<ScannedDocumentStatus>();
 
@@ -38,9 +38,13 @@ public sealed class QueueModel(ListQueueHandler queue, HospitalTime time, TimePr
     public QueuePage? Queue { get; private set; }
 
     /// <summary>True when the server says OCR cannot run here (the render worker's check); indexing works without text.</summary>
-    public bool OcrMissing => ocr.Any(o => !o.Installed);
+    public bool OcrMissing { get; private set; }
 
     public DateTimeOffset Now { get; private set; }
+
+    /// <summary>Whether to offer the misfile correction on filed documents (Records.Correct; its page checks again).</summary>
+    public bool MayCorrect => HimPortal.Application.Access.RolePermissions.Grants(
+        User.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => c.Value), HimPortal.Application.Access.Permissions.RecordsCorrect);
 
     public string Received(DateTimeOffset at) => time.Format(at);
 
@@ -69,6 +73,8 @@ public sealed class QueueModel(ListQueueHandler queue, HospitalTime time, TimePr
         }
 
         Queue = result.Value;
+        var ocrState = await ocr.HandleAsync(new GetOcrAvailabilityQuery(), ct);
+        OcrMissing = ocrState.IsSuccess && !ocrState.Value!.Installed;
         return Page();
     }
 }
