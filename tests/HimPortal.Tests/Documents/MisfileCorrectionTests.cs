@@ -44,6 +44,9 @@ public sealed class MisfileCorrectionTests(ComplianceWorld world) : IClassFixtur
         var reviewer = await world.StaffAsync(Roles.HimClerk);
         await FiledDocuments.ViewAsync(world, reviewer, document, wrong, ScannedDocumentAudit.Places.QualityReview, world.Clock.GetUtcNow().AddMinutes(-1),
             purpose: ScannedDocumentAudit.OperationsPurpose);
+        // Opening the misfile page names the document under its patient but shows no page: not a view that discloses it.
+        world.ActAs(reviewer);
+        (await world.RunAsync<MisfileView, GetMisfileHandler>(h => h.HandleAsync(new GetMisfileQuery(document.Id), CancellationToken.None))).IsSuccess.ShouldBeTrue();
 
         var moved = await CorrectAsync(reviewer, document, mrn);
         moved.IsSuccess.ShouldBeTrue(moved.Error?.Message);

@@ -132,6 +132,8 @@ public sealed partial class QualityPagesTests(WebFixture web) : IClassFixture<We
         var incidents = await compliance.GetStringAsync(new Uri("/Compliance/Incidents", UriKind.Relative));
         var incidentId = await QueryAsync(db => db.Set<HimPortal.Data.Compliance.PrivacyIncident>().Where(i => i.DocumentId == document.Id).Select(i => i.Id).SingleAsync());
         incidents.ShouldContain($"/Compliance/Incident/{incidentId}");
+        // The physician's chart view only: the QA reviewer's page views and the misfile page's opening are filing, not use.
+        (await QueryAsync(db => db.Set<HimPortal.Data.Compliance.PrivacyIncidentAccess>().CountAsync(a => a.IncidentId == incidentId))).ShouldBe(1);
         var incident = await compliance.GetStringAsync(new Uri($"/Compliance/Incident/{incidentId}", UriKind.Relative));
         incident.ShouldContain("60 day(s) left");
         incident.ShouldContain("Wendy Rong");

@@ -232,7 +232,8 @@ public sealed class CorrectMisfileHandler(
                 .Select(e => new { e.Id, e.OccurredAt, e.UserId, e.UserName, e.Roles, e.Purpose, e.Details })
                 .ToListAsync(ct))
             .Select(e => new { e.Id, e.OccurredAt, e.UserId, e.UserName, e.Roles, e.Purpose, Where = PageView.Read(e.Details) })
-            .Where(e => !ScannedDocumentAudit.Places.Filing.Contains(e.Where.Place, StringComparer.Ordinal))
+            // Page views only (details "<place>; page=<n>"): opening a form about the document (QA, this page) shows no page.
+            .Where(e => e.Where.Page is not null && !ScannedDocumentAudit.Places.Filing.Contains(e.Where.Place, StringComparer.Ordinal))
             .ToList();
         if (views.Count == 0)
         {
