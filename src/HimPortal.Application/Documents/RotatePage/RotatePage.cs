@@ -1,3 +1,4 @@
+using FluentValidation;
 using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
@@ -10,13 +11,29 @@ namespace HimPortal.Application.Documents.RotatePage;
 /// <param name="Clockwise">A quarter turn clockwise, else anticlockwise.</param>
 public sealed record RotatePageCommand(Guid DocumentId, uint Version, Guid PageId, bool Clockwise);
 
+public sealed class RotatePageValidator : AbstractValidator<RotatePageCommand>
+{
+    public RotatePageValidator()
+    {
+        RuleFor(c => c.DocumentId).NotEmpty();
+        RuleFor(c => c.PageId).NotEmpty().WithMessage("Choose the page to turn.");
+    }
+}
+
 /// <summary>Turns one page of a waiting document a quarter turn (a page fed sideways); the image is unchanged, the rotation is shown.</summary>
 [RequiresPermission(Permissions.IntakeIndex)]
-public sealed class RotatePageHandler(PermissionCheck permissions, HimDbContext db, AccessAudit audit) : Handler<RotatePageCommand, Result<short>>(permissions)
+public sealed class RotatePageHandler(PermissionCheck permissions, HimDbContext db, AccessAudit audit, IValidator<RotatePageCommand> validator)
+    : Handler<RotatePageCommand, Result<short>>(permissions)
 {
     protected override async Task<Result<short>> ExecuteAsync(RotatePageCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
+        var validation = await validator.ValidateAsync(command, ct);
+        if (!validation.IsValid)
+        {
+            return Error.Invalid(validation);
+        }
+
         try
         {
             return await db.InTransactionAsync<Result<short>>(async token =>
