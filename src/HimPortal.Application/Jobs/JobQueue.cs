@@ -17,10 +17,10 @@ public sealed record JobRequest(string? DedupeKey = null, int MaxAttempts = 3, D
 /// </summary>
 public sealed class JobQueue(HimDbContext db, IAuditActorAccessor actors, TimeProvider clock, JobSignal signal)
 {
-    /// <summary>Whether a schedule's fire due at <paramref name="dueAt"/> already queued its job (whatever became of it).</summary>
-    public Task<bool> HasScheduledRunAsync(string kind, DateTimeOffset dueAt, CancellationToken ct) =>
+    /// <summary>Whether a schedule's fire due at <paramref name="dueAt"/> (give or take <paramref name="within"/>) already queued its job, whatever became of it.</summary>
+    public Task<bool> HasScheduledRunAsync(string kind, DateTimeOffset dueAt, TimeSpan within, CancellationToken ct) =>
         db.Database.SqlQuery<bool>(
-            $"SELECT EXISTS (SELECT 1 FROM jobs.jobs WHERE kind = {kind} AND (payload->>'scheduledFor')::timestamptz = {dueAt}) AS \"Value\"")
+            $"SELECT EXISTS (SELECT 1 FROM jobs.jobs WHERE kind = {kind} AND (payload->>'scheduledFor')::timestamptz BETWEEN {dueAt - within} AND {dueAt + within}) AS \"Value\"")
             .SingleAsync(ct);
 
     public async Task<Guid> EnqueueAsync(string kind, IJobPayload payload, JobRequest? request, CancellationToken ct)

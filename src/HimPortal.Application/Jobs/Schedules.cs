@@ -22,8 +22,10 @@ public sealed class EnqueueOnSchedule(IServiceScopeFactory scopes) : IJob
         scope.ServiceProvider.GetRequiredService<ActorScope>().RunAs(ActorScope.Scheduler(context.JobDetail.Key.Name, context.FireInstanceId));
         var queue = scope.ServiceProvider.GetRequiredService<JobQueue>();
         // A node that starts while another runs replaces the stored trigger with its own, whose first due time may be one
-        // the other node has just fired: each due time queues its job once in the cluster.
-        if (context.ScheduledFireTimeUtc is { } due && await queue.HasScheduledRunAsync(kind, due, cancellationToken))
+        // the other node has just fired, or (stored a moment late, Quartz fires it at once) a fraction of a second after
+        // it: a due time within half an interval of one already queued is the same fire, queued once in the cluster.
+        var interval = context.Trigger is ISimpleTrigger simple ? simple.RepeatInterval : TimeSpan.Zero;
+        if (context.ScheduledFireTimeUtc is { } due && await queue.HasScheduledRunAsync(kind, due, interval / 2, cancellationToken))
         {
             return;
         }

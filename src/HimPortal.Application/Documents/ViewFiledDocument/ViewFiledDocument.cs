@@ -1,7 +1,7 @@
 using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
-using HimPortal.Application.Documents.GetPageImage;
+using HimPortal.Application.Documents.Pages;
 using HimPortal.Application.Documents.Store;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
@@ -70,14 +70,14 @@ public sealed class ViewFiledDocumentHandler(PermissionCheck permissions, HimDbC
 /// </summary>
 [RequiresPermission(Permissions.ChartsRead)]
 public sealed class ViewFiledPageHandler(PermissionCheck permissions, HimDbContext db, ChartGate gate, IDocumentStore store, AccessAudit audit)
-    : Handler<ViewFiledPageQuery, ChartRead<PageImage>>(permissions)
+    : Handler<ViewFiledPageQuery, ChartRead<FiledPageImage>>(permissions)
 {
     private static readonly ChartSection[] Shown = [ChartSection.NoteText];
 
-    protected override Task<ChartRead<PageImage>> ExecuteAsync(ViewFiledPageQuery query, CancellationToken ct)
+    protected override Task<ChartRead<FiledPageImage>> ExecuteAsync(ViewFiledPageQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return gate.ReadAsync<PageImage>(query.PatientId, ViewFiledDocumentHandler.LabelledItemsName, query.DocumentId.ToString("D"), Shown, async (entry, token) =>
+        return gate.ReadAsync<FiledPageImage>(query.PatientId, ViewFiledDocumentHandler.LabelledItemsName, query.DocumentId.ToString("D"), Shown, async (entry, token) =>
         {
             var page = await (from d in FiledDocuments.Filed(db, query.PatientId, query.DocumentId)
                               join dp in db.Set<ScannedDocumentPage>() on d.Id equals dp.DocumentId
@@ -85,17 +85,20 @@ public sealed class ViewFiledPageHandler(PermissionCheck permissions, HimDbConte
                               where dp.Ordinal == query.Ordinal
                               select new { p.Number, p.ImageObjectId })
                 .SingleOrDefaultAsync(token);
-            if (page?.ImageObjectId is not { } objectId || await PageImages.ReadAsync(store, objectId, token) is not { } bytes)
+            if (page?.ImageObjectId is not { } objectId || await GetPageImageHandler.ReadAsync(store, objectId, token) is not { } bytes)
             {
                 return (null, Shown);
             }
 
             await audit.RecordAsync(ScannedDocumentAudit.PageView(query.DocumentId, query.PatientId, ScannedDocumentAudit.Places.Chart, page.Number,
                 entry.Access.PurposeOfUse), token);
-            return (new PageImage(bytes, "image/png", page.Number), Shown);
+            return (new FiledPageImage(bytes, "image/png", page.Number), Shown);
         }, ct);
     }
 }
+
+/// <summary>A filed document's page as the chart shows it (PNG, read whole: a page image is a few hundred kilobytes).</summary>
+public sealed record FiledPageImage(byte[] Bytes, string ContentType, int Number);
 
 internal static class FiledDocuments
 {

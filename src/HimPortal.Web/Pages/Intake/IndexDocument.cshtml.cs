@@ -2,7 +2,6 @@ using HimPortal.Application.Common;
 using HimPortal.Application.Documents.DispositionDocument;
 using HimPortal.Application.Documents.FileDocument;
 using HimPortal.Application.Documents.GetIndexing;
-using HimPortal.Application.Documents.GetPageImage;
 using HimPortal.Application.Documents.MergeDocuments;
 using HimPortal.Application.Documents.RemoveBlankPages;
 using HimPortal.Application.Documents.RotatePage;
@@ -24,7 +23,6 @@ namespace HimPortal.Web.Pages.Intake;
 /// </summary>
 public sealed class IndexDocumentModel(
     GetIndexingHandler indexing,
-    GetPageImageHandler images,
     SearchPatientsHandler search,
     FileDocumentHandler file,
     DispositionDocumentHandler disposition,
@@ -128,24 +126,12 @@ public sealed class IndexDocumentModel(
     public string Link(int? page = null, int? zoom = null) =>
         $"/Intake/Index/{DocumentId}?page={page ?? ShownPage?.Ordinal ?? 0}&zoom={zoom ?? Zoom}" + (PatientId is { } p ? $"&patientId={p}" : "");
 
-    public string ImageUrl(Guid pageId, bool thumbnail) => $"/Intake/Index/{DocumentId}?handler=Image&pageId={pageId}" + (thumbnail ? "&thumbnail=true" : "");
+    /// <summary>The page image endpoints (/Documents/Pages, Intake.Index), each view audited as an indexing page view.</summary>
+    public static string ImageUrl(Guid pageId, bool thumbnail) => $"/Documents/Pages/{pageId}/{(thumbnail ? "Thumbnail" : "Image")}";
 
     public string Received => time.Format(View.Document.ReceivedAt);
 
     public Task<IActionResult> OnGetAsync(Guid documentId, CancellationToken ct) => ShowAsync(documentId, ct);
-
-    public async Task<IActionResult> OnGetImageAsync(Guid documentId, Guid pageId, bool thumbnail, CancellationToken ct)
-    {
-        var result = await images.HandleAsync(new GetPageImageQuery(documentId, pageId, thumbnail), ct);
-        if (!result.IsSuccess)
-        {
-            return this.Refuse(result.Error!);
-        }
-
-        // A page of patient data: never kept by a shared cache.
-        Response.Headers.CacheControl = "private, no-store";
-        return File(result.Value!.Bytes, result.Value.ContentType);
-    }
 
     public async Task<IActionResult> OnGetLetterAsync(Guid documentId, string? sender, CancellationToken ct)
     {

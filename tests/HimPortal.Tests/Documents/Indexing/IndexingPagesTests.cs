@@ -63,7 +63,8 @@ public sealed class IndexingPagesTests(IndexingWebFixture fixture) : IClassFixtu
             var indexes = Grants(Permissions.IntakeImport) && Grants(Permissions.IntakeIndex);
             await ExpectAsync(client, "/Intake/Queue", indexes, role);
             await ExpectAsync(client, $"/Intake/Index/{waiting}", indexes, role);
-            await ExpectAsync(client, $"/Intake/Index/{waiting}?handler=Image&pageId={pageId}", indexes, role);
+            await ExpectAsync(client, $"/Documents/Pages/{pageId}/Image", Grants(Permissions.IntakeIndex), role);
+            await ExpectAsync(client, $"/Documents/Pages/{pageId}/Thumbnail", Grants(Permissions.IntakeIndex), role);
             await ExpectAsync(client, "/Intake/DocumentTypes", Grants(Permissions.IntakeImport) && Grants(Permissions.IntakeConfigure), role);
 
             // The chart's viewer: only readers of notes, and a physician only with a reason on record (else the chart's break-the-glass).
