@@ -46,8 +46,10 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
             headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+            // An endpoint may ask to be kept privately by the browser (a page image under an ETag, issue 15); never publicly.
+            var keptPrivately = headers.CacheControl.ToString().StartsWith("private", StringComparison.Ordinal);
             if (!context.Request.Path.StartsWithSegments("/css") && !context.Request.Path.StartsWithSegments("/js")
-                && context.Request.Path != "/favicon.svg")
+                && context.Request.Path != "/favicon.svg" && !keptPrivately)
             {
                 headers.CacheControl = "no-store";
             }

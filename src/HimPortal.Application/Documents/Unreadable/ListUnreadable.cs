@@ -94,17 +94,23 @@ public sealed class DownloadReceivedFileHandler(PermissionCheck permissions, Him
                 return Error.NotFound();
             }
 
-            await using var stream = await store.OpenReadAsync(file.Id, token);
-            if (stream is null)
+            // Read whole before the audit row: the store's stream holds the connection's reader until disposed.
+            byte[] content;
+            await using (var stream = await store.OpenReadAsync(file.Id, token))
             {
-                return Error.NotFound();
+                if (stream is null)
+                {
+                    return Error.NotFound();
+                }
+
+                using var copy = new MemoryStream();
+                await stream.CopyToAsync(copy, token);
+                content = copy.ToArray();
             }
 
-            using var copy = new MemoryStream();
-            await stream.CopyToAsync(copy, token);
             await audit.RecordAsync(new AuditRecord(AuditAction.Export, AuditOutcome.Success, "ReceivedFile", file.Id.ToString("D"),
                 Details: $"unreadable original; bytes={file.Length}"), token);
-            return Result<ReceivedFileBytes>.Success(new ReceivedFileBytes(copy.ToArray(), file.OriginalName,
+            return Result<ReceivedFileBytes>.Success(new ReceivedFileBytes(content, file.OriginalName,
                 file.MediaType ?? "application/octet-stream"));
         }, ct);
 }
