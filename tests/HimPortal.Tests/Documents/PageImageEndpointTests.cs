@@ -59,10 +59,11 @@ public sealed class PageImageEndpointTests(WebFixture web) : IClassFixture<WebFi
         image.Headers.GetValues("X-Content-Type-Options").ShouldBe(["nosniff"]);
         var png = await image.Content.ReadAsByteArrayAsync();
         png[..4].ShouldBe(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' });
+        var documentId = await web.Database.ScalarAsync<Guid>($"SELECT id FROM documents.documents WHERE received_file_id = '{fileId}'");
         (await web.Database.ScalarAsync<string>($"""
             SELECT action || ':' || coalesce(patient_id::text, 'none') || ':' || details FROM audit.access_events
-            WHERE user_id = '{clerk.Id}' AND resource_type = 'DocumentPage' AND resource_id = '{pageId}'
-            """)).ShouldBe("view:none:image");
+            WHERE user_id = '{clerk.Id}' AND resource_type = 'ScannedDocument' AND resource_id = '{documentId}'
+            """)).ShouldBe("view:none:indexing; page=1");
 
         // Filed to a patient (the indexing slice does this): the view names the patient.
         var patient = Guid.NewGuid();
@@ -74,8 +75,8 @@ public sealed class PageImageEndpointTests(WebFixture web) : IClassFixture<WebFi
         cached.Headers.IfNoneMatch.Add(thumbnail.Headers.ETag!);
         (await client.SendAsync(cached)).StatusCode.ShouldBe(HttpStatusCode.NotModified);
         (await web.Database.ScalarAsync<long>($"""
-            SELECT count(*) FROM audit.access_events WHERE user_id = '{clerk.Id}' AND resource_type = 'DocumentPage'
-            AND action = 'view' AND patient_id = '{patient}' AND details = 'thumbnail'
+            SELECT count(*) FROM audit.access_events WHERE user_id = '{clerk.Id}' AND resource_type = 'ScannedDocument'
+            AND resource_id = '{documentId}' AND action = 'view' AND patient_id = '{patient}' AND details = 'indexing; page=1'
             """)).ShouldBe(2);
         (await client.GetAsync(new Uri($"/Documents/Pages/{Guid.NewGuid()}/Image", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }

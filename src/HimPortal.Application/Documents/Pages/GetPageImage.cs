@@ -16,8 +16,8 @@ public sealed record GetPageImageQuery(Guid PageId, bool Thumbnail = false);
 /// </summary>
 public sealed record PageImage(byte[] Png, string ETag, Guid? PatientId);
 
-/// <summary>Where a page's image is, which document it is in now, and whose it is: one indexed lookup (pages by id, its document by page id).</summary>
-public sealed record PageImageLocation(Guid ObjectId, Guid? DocumentId, int Number, Guid? PatientId);
+/// <summary>Where a page's image is and whose it is: one indexed lookup (pages by id, its document by page id).</summary>
+public sealed record PageImageLocation(Guid ObjectId, Guid? PatientId, Guid? DocumentId, int PageNumber);
 
 /// <summary>
 /// A page's image or thumbnail for the indexing screen (issue 15 item 4): every view is an audited `view` in the same
@@ -38,18 +38,12 @@ public sealed class GetPageImageHandler(PermissionCheck permissions, HimDbContex
                 return Error.NotFound();
             }
 
-            // A page view of the document the page is in now (ScannedDocumentAudit): the misfile check reads these rows.
-            if (location.DocumentId is { } documentId)
-            {
-                await audit.RecordAsync(ScannedDocumentAudit.PageView(documentId, location.PatientId, ScannedDocumentAudit.Places.Indexing,
-                    location.Number, ScannedDocumentAudit.OperationsPurpose) with { Details = $"{ScannedDocumentAudit.Places.Indexing}; page={location.Number}; {(query.Thumbnail ? "thumbnail" : "image")}" }, token);
-            }
-            else
-            {
-                await audit.RecordAsync(new AuditRecord(AuditAction.View, AuditOutcome.Success, "DocumentPage", query.PageId.ToString("D"),
-                    Purpose: ScannedDocumentAudit.OperationsPurpose, Details: query.Thumbnail ? "thumbnail" : "image"), token);
-            }
-
+            // The one shape of a page view (ScannedDocumentAudit), which the misfile check reads: indexing is operations.
+            await audit.RecordAsync(location.DocumentId is { } documentId
+                ? ScannedDocumentAudit.PageView(documentId, location.PatientId, ScannedDocumentAudit.Places.Indexing, location.PageNumber,
+                    ScannedDocumentAudit.OperationsPurpose)
+                : new AuditRecord(AuditAction.View, AuditOutcome.Success, "DocumentPage", query.PageId.ToString("D"),
+                    Purpose: ScannedDocumentAudit.OperationsPurpose, Details: $"{ScannedDocumentAudit.Places.Indexing}; page={location.PageNumber}"), token);
             return Result<PageImage>.Success(new PageImage(png, location.ObjectId.ToString("N"), location.PatientId));
         }, ct);
 
@@ -67,11 +61,11 @@ public sealed class GetPageImageHandler(PermissionCheck permissions, HimDbContex
             select new
             {
                 ObjectId = thumbnail ? page.ThumbnailObjectId : page.ImageObjectId,
-                DocumentId = (Guid?)placed.DocumentId,
-                page.Number,
                 PatientId = document != null && document.Status == ScannedDocumentStatus.Filed ? document.PatientId : null,
+                DocumentId = document != null ? document.Id : (Guid?)null,
+                page.Number,
             }).FirstOrDefaultAsync(ct);
-        return row?.ObjectId is { } objectId ? new PageImageLocation(objectId, row.DocumentId, row.Number, row.PatientId) : null;
+        return row?.ObjectId is { } objectId ? new PageImageLocation(objectId, row.PatientId, row.DocumentId, row.Number) : null;
     }
 
     /// <summary>The object's bytes (a page image is a few hundred kilobytes), read in the caller's transaction.</summary>
