@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using HimPortal.Application.Audit;
 using HimPortal.Application.Documents.FileFromCoverSheets;
+using HimPortal.Application.Documents.RenderPages;
 using HimPortal.Application.Jobs;
 using HimPortal.Documents.Synthetic;
-using HimPortal.Tests.Documents;
 using HimPortal.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -51,10 +50,17 @@ public sealed class DocumentsDemoTests(ChartDatabase chart, Xunit.Abstractions.I
         // Once the render step has made its pages, the batch's cover sheets file its notes to the imported patients.
         var batch = names.First(n => n!.EndsWith("-cover-sheet-batch.tif", StringComparison.Ordinal))!;
         var fileId = await chart.Database.ScalarAsync<Guid>($"SELECT id FROM documents.received_files WHERE original_name = '{batch}'");
+        // The real render step (the worker process, ADR 0025), as the console that imported the file: it queues the cover-sheet job.
         await using var services = chart.Database.Services();
-        await RenderedPages.RenderAsync(services, fileId, await File.ReadAllBytesAsync(Path.Combine(demo, batch)));
+        await using (var render = services.CreateAsyncScope())
+        {
+            var rendered = await render.ServiceProvider.GetRequiredService<RenderFileHandler>().HandleAsync(new RenderFileCommand(fileId), CancellationToken.None);
+            rendered.Error.ShouldBeNull();
+        }
+
+        (await chart.Database.ScalarAsync<long>(
+            $"SELECT count(*) FROM jobs.jobs WHERE kind = '{FileFromCoverSheetsJob.Kind}' AND payload->>'fileId' = '{fileId:D}'")).ShouldBe(1);
         await using var scope = services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<ActorScope>().RunAs(ActorScope.Scheduler(FileFromCoverSheetsJob.Kind, "demo"));
         var job = new JobContext(Guid.NewGuid(), FileFromCoverSheetsJob.Kind, 1, $"{{\"fileId\":\"{fileId:D}\"}}");
         (await scope.ServiceProvider.GetRequiredService<FileFromCoverSheetsJob>().RunAsync(job, CancellationToken.None)).ShouldBe(JobOutcome.Succeeded);
         var summary = (CoverSheetFilingSummary)job.Result!;
