@@ -1,3 +1,4 @@
+using FluentValidation;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Data;
@@ -23,6 +24,35 @@ public static class IndexingErrors
 /// </summary>
 internal static class Indexing
 {
+    /// <summary>
+    /// One change of one waiting document, as every page tool and disposition makes it: the command validated first, then
+    /// in one transaction the document opened at the form's version and changed; a form read before someone else's
+    /// change is refused as stale, with nothing written.
+    /// </summary>
+    public static async Task<Result<T>> ChangeWaitingAsync<TCommand, T>(HimDbContext db, IValidator<TCommand> validator, TCommand command,
+        Guid documentId, uint version, Func<ScannedDocument, CancellationToken, Task<Result<T>>> change, CancellationToken ct)
+    {
+        var validation = await validator.ValidateAsync(command, ct);
+        if (!validation.IsValid)
+        {
+            return Error.Invalid(validation);
+        }
+
+        try
+        {
+            return await db.InTransactionAsync<Result<T>>(async token =>
+            {
+                var opened = await OpenWaitingAsync(db, documentId, version, token);
+                return opened.IsSuccess ? await change(opened.Value!, token) : opened.Error!;
+            }, ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return IndexingErrors.Stale;
+        }
+    }
+
     /// <summary>The statuses a clerk may still work on: waiting in the queue, or held (patient not yet registered).</summary>
     public static bool IsWaiting(ScannedDocumentStatus status) => status is ScannedDocumentStatus.Unindexed or ScannedDocumentStatus.Held;
 

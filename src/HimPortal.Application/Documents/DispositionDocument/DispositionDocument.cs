@@ -57,43 +57,22 @@ public sealed class DispositionDocumentHandler(
     protected override async Task<Result<Guid>> ExecuteAsync(DispositionDocumentCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var validation = await validator.ValidateAsync(command, ct);
-        if (!validation.IsValid)
+        return await Indexing.ChangeWaitingAsync(db, validator, command, command.DocumentId, command.Version, async (document, token) =>
         {
-            return Error.Invalid(validation);
-        }
-
-        try
-        {
-            return await db.InTransactionAsync<Result<Guid>>(async token =>
-            {
-                var opened = await Indexing.OpenWaitingAsync(db, command.DocumentId, command.Version, token);
-                if (!opened.IsSuccess)
-                {
-                    return opened.Error!;
-                }
-
-                var document = opened.Value!;
-                var reason = command.Status == ScannedDocumentStatus.Misdirected
-                    ? $"{command.Reason!.Trim()} (sender: {command.Sender!.Trim()}; notified by {command.HowNotified})"
-                    : command.Reason!.Trim();
-                var now = clock.GetUtcNow();
-                document.Status = command.Status;
-                document.Reason = reason;
-                document.IndexedByUserId = actors.Current.UserId;
-                document.IndexedAt = now;
-                document.IndexedBy = "clerk";
-                await db.SaveChangesAsync(token);
-                db.Add(Indexing.Filing(document, FilingKinds.Dispositioned, actors.Current.UserId, now, reason));
-                await db.SaveChangesAsync(token);
-                await audit.RecordAsync(Indexing.Changed(document, $"dispositioned {command.Status.ToString().ToLowerInvariant()}"), token);
-                return Result<Guid>.Success(document.Id);
-            }, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            return IndexingErrors.Stale;
-        }
+            var reason = command.Status == ScannedDocumentStatus.Misdirected
+                ? $"{command.Reason!.Trim()} (sender: {command.Sender!.Trim()}; notified by {command.HowNotified})"
+                : command.Reason!.Trim();
+            var now = clock.GetUtcNow();
+            document.Status = command.Status;
+            document.Reason = reason;
+            document.IndexedByUserId = actors.Current.UserId;
+            document.IndexedAt = now;
+            document.IndexedBy = "clerk";
+            await db.SaveChangesAsync(token);
+            db.Add(Indexing.Filing(document, FilingKinds.Dispositioned, actors.Current.UserId, now, reason));
+            await db.SaveChangesAsync(token);
+            await audit.RecordAsync(Indexing.Changed(document, $"dispositioned {command.Status.ToString().ToLowerInvariant()}"), token);
+            return Result<Guid>.Success(document.Id);
+        }, ct);
     }
 }

@@ -4,7 +4,6 @@ using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Documents;
-using Microsoft.EntityFrameworkCore;
 
 namespace HimPortal.Application.Documents.RemoveBlankPages;
 
@@ -35,59 +34,38 @@ public sealed class RemoveBlankPagesHandler(
     protected override async Task<Result<Guid>> ExecuteAsync(RemoveBlankPagesCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var validation = await validator.ValidateAsync(command, ct);
-        if (!validation.IsValid)
+        return await Indexing.ChangeWaitingAsync(db, validator, command, command.DocumentId, command.Version, async (document, token) =>
         {
-            return Error.Invalid(validation);
-        }
-
-        try
-        {
-            return await db.InTransactionAsync<Result<Guid>>(async token =>
+            var pages = await Indexing.PagesAsync(db, document.Id, token);
+            var remove = command.PageIds.ToHashSet();
+            if (!remove.All(id => pages.Any(p => p.PageId == id)))
             {
-                var opened = await Indexing.OpenWaitingAsync(db, command.DocumentId, command.Version, token);
-                if (!opened.IsSuccess)
-                {
-                    return opened.Error!;
-                }
+                return Error.Invalid("Tick pages of this document.", nameof(command.PageIds));
+            }
 
-                var document = opened.Value!;
-                var pages = await Indexing.PagesAsync(db, document.Id, token);
-                var remove = command.PageIds.ToHashSet();
-                if (!remove.All(id => pages.Any(p => p.PageId == id)))
-                {
-                    return Error.Invalid("Tick pages of this document.", nameof(command.PageIds));
-                }
+            if (remove.Count == pages.Count)
+            {
+                return Error.Invalid("Every page would go: disposition the whole document as blank instead.", nameof(command.PageIds));
+            }
 
-                if (remove.Count == pages.Count)
-                {
-                    return Error.Invalid("Every page would go: disposition the whole document as blank instead.", nameof(command.PageIds));
-                }
-
-                var now = clock.GetUtcNow();
-                var userId = actors.Current.UserId;
-                var blank = Indexing.CutFrom(document, ScannedDocumentStatus.Blank, remove.Count, $"Blank pages removed from {document.Id:D}", now);
-                blank.IndexedByUserId = userId;
-                blank.IndexedAt = now;
-                blank.IndexedBy = "clerk";
-                db.Add(blank);
-                document.PageCount = pages.Count - remove.Count;
-                await db.SaveChangesAsync(token);
-                await Indexing.LayOutAsync(db, new Dictionary<Guid, List<ScannedDocumentPage>>
-                {
-                    [document.Id] = pages.Where(p => !remove.Contains(p.PageId)).ToList(),
-                    [blank.Id] = pages.Where(p => remove.Contains(p.PageId)).ToList(),
-                }, token);
-                db.Add(Indexing.Filing(blank, FilingKinds.Dispositioned, userId, now, blank.Reason));
-                await db.SaveChangesAsync(token);
-                await audit.RecordAsync(Indexing.Changed(document, $"removed {remove.Count} blank page(s) to {blank.Id:D}"), token);
-                return Result<Guid>.Success(blank.Id);
-            }, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            return IndexingErrors.Stale;
-        }
+            var now = clock.GetUtcNow();
+            var userId = actors.Current.UserId;
+            var blank = Indexing.CutFrom(document, ScannedDocumentStatus.Blank, remove.Count, $"Blank pages removed from {document.Id:D}", now);
+            blank.IndexedByUserId = userId;
+            blank.IndexedAt = now;
+            blank.IndexedBy = "clerk";
+            db.Add(blank);
+            document.PageCount = pages.Count - remove.Count;
+            await db.SaveChangesAsync(token);
+            await Indexing.LayOutAsync(db, new Dictionary<Guid, List<ScannedDocumentPage>>
+            {
+                [document.Id] = pages.Where(p => !remove.Contains(p.PageId)).ToList(),
+                [blank.Id] = pages.Where(p => remove.Contains(p.PageId)).ToList(),
+            }, token);
+            db.Add(Indexing.Filing(blank, FilingKinds.Dispositioned, userId, now, blank.Reason));
+            await db.SaveChangesAsync(token);
+            await audit.RecordAsync(Indexing.Changed(document, $"removed {remove.Count} blank page(s) to {blank.Id:D}"), token);
+            return Result<Guid>.Success(blank.Id);
+        }, ct);
     }
 }

@@ -28,38 +28,18 @@ public sealed class RotatePageHandler(PermissionCheck permissions, HimDbContext 
     protected override async Task<Result<short>> ExecuteAsync(RotatePageCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var validation = await validator.ValidateAsync(command, ct);
-        if (!validation.IsValid)
+        return await Indexing.ChangeWaitingAsync(db, validator, command, command.DocumentId, command.Version, async (document, token) =>
         {
-            return Error.Invalid(validation);
-        }
-
-        try
-        {
-            return await db.InTransactionAsync<Result<short>>(async token =>
+            var page = await db.Set<ScannedDocumentPage>().SingleOrDefaultAsync(p => p.DocumentId == command.DocumentId && p.PageId == command.PageId, token);
+            if (page is null)
             {
-                var opened = await Indexing.OpenWaitingAsync(db, command.DocumentId, command.Version, token);
-                if (!opened.IsSuccess)
-                {
-                    return opened.Error!;
-                }
+                return Error.Invalid("Choose a page of this document.", nameof(command.PageId));
+            }
 
-                var page = await db.Set<ScannedDocumentPage>().SingleOrDefaultAsync(p => p.DocumentId == command.DocumentId && p.PageId == command.PageId, token);
-                if (page is null)
-                {
-                    return Error.Invalid("Choose a page of this document.", nameof(command.PageId));
-                }
-
-                page.Rotation = (short)((page.Rotation + (command.Clockwise ? 90 : 270)) % 360);
-                await db.SaveChangesAsync(token);
-                await audit.RecordAsync(Indexing.Changed(opened.Value!, $"rotated page {command.PageId:D} to {page.Rotation}"), token);
-                return Result<short>.Success(page.Rotation);
-            }, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            return IndexingErrors.Stale;
-        }
+            page.Rotation = (short)((page.Rotation + (command.Clockwise ? 90 : 270)) % 360);
+            await db.SaveChangesAsync(token);
+            await audit.RecordAsync(Indexing.Changed(document, $"rotated page {command.PageId:D} to {page.Rotation}"), token);
+            return Result<short>.Success(page.Rotation);
+        }, ct);
     }
 }
