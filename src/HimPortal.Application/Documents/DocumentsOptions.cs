@@ -24,6 +24,12 @@ public sealed class DocumentsOptions
     public TimeSpan InboxSettle { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// How long a document held for a patient not yet registered waits before it goes back to the indexing queue to be
+    /// looked for again (hourly, by the documents-held-retry schedule). A day by default: registration usually follows.
+    /// </summary>
+    public TimeSpan HeldRetryAfter { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
     /// The render worker (ADR 0025): the `himportal` console's executable or himportal.dll; empty finds it next to the
     /// app (the console itself, tests), in its cli/ folder (the container image), or on the PATH.
     /// </summary>

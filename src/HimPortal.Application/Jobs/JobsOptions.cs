@@ -44,6 +44,7 @@ public sealed class JobsOptions
         ["audit-checkpoints"] = new() { Kind = "audit.checkpoint", Every = TimeSpan.FromHours(1) },
         ["documents-inboxes"] = new() { Kind = "documents.poll-inboxes", Every = TimeSpan.FromMinutes(1) },
         ["documents-qa-sample"] = new() { Kind = "documents.qa-sample", Every = TimeSpan.FromMinutes(1) },
+        ["documents-held-retry"] = new() { Kind = "documents.retry-held", Every = TimeSpan.FromHours(1) },
         // Capture queues each file's render job itself; the sweep catches any file left queued (a job that failed for good).
         ["documents-render"] = new() { Kind = "documents.render-sweep", Every = TimeSpan.FromMinutes(15) },
     };
