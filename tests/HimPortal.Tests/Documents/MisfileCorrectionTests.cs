@@ -273,5 +273,14 @@ public sealed class MisfileCorrectionTests(ComplianceWorld world) : IClassFixtur
         scanned.EncounterId.ShouldBe(rightVisit);
         filing.PreviousEncounterId.ShouldBe(wrongVisit);
         filing.EncounterId.ShouldBe(rightVisit);
+
+        // The original stays in the wrong record as it was filed (on its visit), entered-in-error: history is not rewritten.
+        var (original, marked) = await FiledDocuments.QueryAsync(world, async db => (
+            await db.Set<ClinicalNote>().AsNoTracking().SingleAsync(n => n.Id == document.NoteId),
+            await db.EnteredInError.AsNoTracking().AnyAsync(m => m.ResourceId == document.NoteId && m.ClearedAt == null)));
+        original.PatientId.ShouldBe(wrong);
+        original.EncounterId.ShouldBe(wrongVisit);
+        original.Resource.ShouldContain($"urn:uuid:{wrongVisit:N}");
+        marked.ShouldBeTrue();
     }
 }

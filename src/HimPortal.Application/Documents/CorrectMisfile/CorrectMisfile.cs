@@ -169,6 +169,13 @@ public sealed class CorrectMisfileHandler(
             throw new RolledBack(refused);
         }
 
+        if (fromEncounter is not null)
+        {
+            // The original stays in the wrong patient's record, entered-in-error, as it was filed: its encounter is put back,
+            // so that record's history reads as it did and an undo of this correction restores it exactly (ADR 0015).
+            await ClinicalRecordWriter.ReviseScannedDocumentAsync(db, noteId, note, ct);
+        }
+
         var copy = corrected.Value!.Items.Single();
         if (command.ToEncounterId is not null)
         {
