@@ -1,5 +1,6 @@
 using FluentValidation;
 using HimPortal.Application.Audit;
+using HimPortal.Application.Clinical;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Documents;
@@ -51,6 +52,24 @@ internal static class Indexing
             db.ChangeTracker.Clear();
             return IndexingErrors.Stale;
         }
+    }
+
+    /// <summary>
+    /// The DocumentReference a filed scanned document is in the record, from what the document holds now: filing, a QA
+    /// revision and a misfile correction all build it here, so the record reads the same whoever wrote it (its date the
+    /// start of the document's day in the hospital's time zone, its content type that of the file as received).
+    /// </summary>
+    public static async Task<ScannedDocumentNote> NoteAsync(HimDbContext db, HospitalTime time, ScannedDocument document, CancellationToken ct)
+    {
+        var patient = document.PatientId ?? throw new InvalidOperationException("Only a document placed with a patient is in a record.");
+        var type = document.DocumentTypeId is { } typeId
+            ? await db.Set<DocumentType>().AsNoTracking().SingleAsync(t => t.Id == typeId, ct)
+            : null;
+        var mediaType = await db.Set<ReceivedFile>().Where(f => f.Id == document.ReceivedFileId).Select(f => f.MediaType).SingleAsync(ct);
+        var day = document.DocumentDate ?? document.ServiceDate;
+        return new ScannedDocumentNote(document.Id, patient, document.EncounterId, type?.Name ?? "Scanned document", type?.LoincCode,
+            day is { } d ? time.StartOf(d) : null, document.Author, document.AuthorPractitionerId, document.BearsSignature, document.SignedAt,
+            mediaType ?? "application/octet-stream", document.PageCount);
     }
 
     /// <summary>The statuses a clerk may still work on: waiting in the queue, or held (patient not yet registered).</summary>

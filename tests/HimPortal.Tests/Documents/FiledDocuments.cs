@@ -91,8 +91,6 @@ public static class FiledDocuments
         var typeRow = await db.Set<DocumentType>().SingleAsync(t => t.Id == typeId);
         var filing = await db.InTransactionAsync(async token =>
         {
-            var noteId = await ClinicalRecordWriter.FileScannedDocumentAsync(db, new ScannedDocumentNote(documentId, patient, encounter, typeRow.Name,
-                typeRow.LoincCode, now.AddDays(-3), "Dr Outside", null, true, null, "application/pdf", pages), now, token);
             document.Status = ScannedDocumentStatus.Filed;
             document.PatientId = patient;
             document.EncounterId = encounter;
@@ -100,6 +98,9 @@ public static class FiledDocuments
             document.DocumentDate = DateOnly.FromDateTime(now.AddDays(-3).UtcDateTime);
             document.Author = "Dr Outside";
             document.BearsSignature = true;
+            // The DocumentReference as filing writes it, from the document's fields (FileDocument does the same).
+            var noteId = await ClinicalRecordWriter.FileScannedDocumentAsync(db,
+                await HimPortal.Application.Documents.Indexing.NoteAsync(db, scope.ServiceProvider.GetRequiredService<HospitalTime>(), document, token), now, token);
             document.ClinicalNoteId = noteId;
             document.IndexedByUserId = coverSheet ? null : clerkId;
             document.IndexedAt = now;

@@ -258,6 +258,8 @@ public sealed class MisfileCorrectionTests(ComplianceWorld world) : IClassFixtur
             new CorrectMisfileCommand(document.Id, rightMrn, wrongVisit, "Another patient's.", version), CancellationToken.None));
         onWrongVisit.Error!.Field.ShouldBe(nameof(CorrectMisfileCommand.ToEncounterId));
 
+        var filedAs = await FiledDocuments.QueryAsync(world, db => db.Set<ClinicalNote>().AsNoTracking()
+            .Where(n => n.Id == document.NoteId).Select(n => n.Resource).SingleAsync());
         var moved = await world.RunAsync<MisfileCorrected, CorrectMisfileHandler>(h => h.HandleAsync(
             new CorrectMisfileCommand(document.Id, rightMrn, rightVisit, "Another patient's.", version), CancellationToken.None));
         moved.IsSuccess.ShouldBeTrue(moved.Error?.Message);
@@ -280,7 +282,7 @@ public sealed class MisfileCorrectionTests(ComplianceWorld world) : IClassFixtur
             await db.EnteredInError.AsNoTracking().AnyAsync(m => m.ResourceId == document.NoteId && m.ClearedAt == null)));
         original.PatientId.ShouldBe(wrong);
         original.EncounterId.ShouldBe(wrongVisit);
-        original.Resource.ShouldContain($"urn:uuid:{wrongVisit:N}");
+        original.Resource.ShouldBe(filedAs, "the original reads exactly as it was filed");
         marked.ShouldBeTrue();
     }
 }

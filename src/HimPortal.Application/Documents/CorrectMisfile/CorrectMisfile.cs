@@ -55,6 +55,7 @@ public sealed class CorrectMisfileHandler(
     AccessAudit audit,
     IAuditActorAccessor actors,
     IValidator<CorrectMisfileCommand> validator,
+    HospitalTime time,
     TimeProvider clock) : Handler<CorrectMisfileCommand, Result<MisfileCorrected>>(permissions)
 {
     public const string Source = "misfile correction";
@@ -144,14 +145,8 @@ public sealed class CorrectMisfileHandler(
             }
         }
 
-        var type = document.DocumentTypeId is { } typeId
-            ? await db.Set<DocumentType>().AsNoTracking().SingleAsync(t => t.Id == typeId, ct)
-            : null;
-        var mediaType = await db.Set<ReceivedFile>().Where(f => f.Id == document.ReceivedFileId).Select(f => f.MediaType).SingleAsync(ct);
         var now = clock.GetUtcNow();
-        var note = new ScannedDocumentNote(document.Id, from, document.EncounterId, type?.Name ?? "Scanned document", type?.LoincCode,
-            ToDate(document.DocumentDate), document.Author, document.AuthorPractitionerId, document.BearsSignature, document.SignedAt,
-            mediaType ?? "application/pdf", document.PageCount);
+        var note = await Indexing.NoteAsync(db, time, document, ct);
         var fromEncounter = document.EncounterId;
         if (fromEncounter is not null)
         {
@@ -300,9 +295,6 @@ public sealed class CorrectMisfileHandler(
             ScannedDocumentAudit.OperationsPurpose, $"misfiled document {document.Id:D} viewed outside filing; views={views.Count}; notices={physicians.Count}"), ct);
         return (incident.Id, physicians.Count);
     }
-
-    private static DateTimeOffset? ToDate(DateOnly? date) =>
-        date is { } d ? new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
 
     /// <summary>A refusal after something was written: thrown to roll the transaction back, caught to return the refusal.</summary>
     private sealed class RolledBack(Error error) : Exception(error.Message)

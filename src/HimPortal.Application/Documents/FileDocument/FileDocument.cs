@@ -141,11 +141,7 @@ public sealed class FileDocumentHandler(
         // The version check happens here, before anything is written to the record.
         await db.SaveChangesAsync(ct);
 
-        var date = command.DocumentDate ?? command.ServiceDate;
-        var noteId = await ClinicalRecordWriter.FileScannedDocumentAsync(db, new ScannedDocumentNote(
-            document.Id, command.PatientId, command.EncounterId, type.Name, type.LoincCode,
-            date is { } day ? time.StartOf(day) : null, document.Author, null, command.BearsSignature, command.SignedAt,
-            "image/png", document.PageCount), now, ct);
+        var noteId = await ClinicalRecordWriter.FileScannedDocumentAsync(db, await Indexing.NoteAsync(db, time, document, ct), now, ct);
         document.ClinicalNoteId = noteId;
         foreach (var code in labels)
         {

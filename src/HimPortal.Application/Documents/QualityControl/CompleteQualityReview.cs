@@ -60,6 +60,7 @@ public sealed class CompleteQualityReviewHandler(
     AccessAudit audit,
     IAuditActorAccessor actors,
     IValidator<CompleteQualityReviewCommand> validator,
+    HospitalTime time,
     TimeProvider clock) : Handler<CompleteQualityReviewCommand, Result<QualityReviewDone>>(permissions)
 {
     protected override async Task<Result<QualityReviewDone>> ExecuteAsync(CompleteQualityReviewCommand command, CancellationToken ct)
@@ -174,10 +175,7 @@ public sealed class CompleteQualityReviewHandler(
         document.BearsSignature = command.BearsSignature;
         document.SignedAt = command.SignedAt;
         db.Entry(document).Property(d => d.Version).OriginalValue = command.DocumentVersion;
-        var mediaType = await db.Set<ReceivedFile>().Where(f => f.Id == document.ReceivedFileId).Select(f => f.MediaType).SingleAsync(ct);
-        await ClinicalRecordWriter.ReviseScannedDocumentAsync(db, noteId, new ScannedDocumentNote(document.Id, patient, document.EncounterId, type.Name,
-            type.LoincCode, document.DocumentDate is { } d ? new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null, author,
-            document.AuthorPractitionerId, document.BearsSignature, document.SignedAt, mediaType ?? "application/pdf", document.PageCount), ct);
+        await ClinicalRecordWriter.ReviseScannedDocumentAsync(db, noteId, await Indexing.NoteAsync(db, time, document, ct), ct);
         var fields = string.Join(",", changed);
         db.Set<DocumentFiling>().Add(new DocumentFiling
         {
