@@ -84,11 +84,27 @@ public sealed class HimDbContext(DbContextOptions<HimDbContext> options)
     public DbSet<Documents.StoredObject> StoredObjects => Set<Documents.StoredObject>();
     public DbSet<Documents.PendingUpload> PendingUploads => Set<Documents.PendingUpload>();
 
+    public DbSet<Mpi.MatchKeys> MatchKeys => Set<Mpi.MatchKeys>();
+
+    public DbSet<Mpi.NameFrequency> NameFrequencies => Set<Mpi.NameFrequency>();
+
+    public DbSet<Mpi.CandidatePair> CandidatePairs => Set<Mpi.CandidatePair>();
+
+    public DbSet<Mpi.PairDecision> PairDecisions => Set<Mpi.PairDecision>();
+
+    public DbSet<Mpi.PersonLink> PersonLinks => Set<Mpi.PersonLink>();
+
+    public DbSet<Mpi.MatchSettings> MatchSettings => Set<Mpi.MatchSettings>();
+
+    public DbSet<Mpi.ScanRun> MpiScanRuns => Set<Mpi.ScanRun>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         // Partial name search: a trigram index over the accent-free search name the importer computes.
         builder.HasPostgresExtension("pg_trgm");
+        // The patient index's phonetic codes (dmetaphone) and edit distances (levenshtein): issue 16.
+        builder.HasPostgresExtension("fuzzystrmatch");
         builder.ApplyConfigurationsFromAssembly(typeof(HimDbContext).Assembly);
 
         builder.Entity<HimUser>().ToTable("users");
@@ -138,4 +154,7 @@ public static class Schemas
 
     /// <summary>Scanned and faxed documents: the files received, and the document store's bytes (ADR 0024).</summary>
     public const string Documents = "documents";
+
+    /// <summary>The master patient index (ADR 0015): match keys, candidate pairs and decisions, links of records into persons.</summary>
+    public const string Mpi = "mpi";
 }

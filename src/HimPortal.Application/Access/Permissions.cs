@@ -63,6 +63,15 @@ public static class Permissions
     /// </summary>
     public const string RecordsCorrect = "Records.Correct";
 
+    /// <summary>The duplicate worklist of the master patient index: review pairs, link and unlink records of one person (ADR 0015).</summary>
+    public const string MpiReview = "Mpi.Review";
+
+    /// <summary>Run the matcher: match arriving records, scan the whole index (a job, `himportal mpi scan`).</summary>
+    public const string MpiMatch = "Mpi.Match";
+
+    /// <summary>Set the matcher's weights and thresholds, auto-linking and the second reviewer.</summary>
+    public const string MpiConfigure = "Mpi.Configure";
+
     public const string CompletionSign = "Completion.Sign";
     public const string CompletionManage = "Completion.Manage";
     /// <summary>Read the access log, review break-the-glass accesses and privacy alerts, check the audit chain.</summary>

@@ -16,12 +16,12 @@ public static class RolePermissions
     {
         [Roles.Administrator] = Set(Permissions.UsersManage, Permissions.JobsMonitor),
         [Roles.HimManager] = Set(Permissions.DepartmentDashboard, Permissions.JobsMonitor, Permissions.IntakeImport, Permissions.IntakeIndex,
-            Permissions.IntakeQualityReview, Permissions.IntakeConfigure,
+            Permissions.IntakeQualityReview, Permissions.IntakeConfigure, Permissions.MpiReview, Permissions.MpiMatch, Permissions.MpiConfigure,
             Permissions.CompletionManage, Permissions.AuditReview, Permissions.ChartAccessManage, Permissions.RecordsCorrect,
             Permissions.SensitivityRead, Permissions.SensitivityConfigure,
             Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters, Permissions.ChartsDocuments),
         [Roles.HimClerk] = Set(Permissions.IntakeImport, Permissions.IntakeIndex, Permissions.IntakeQualityReview, Permissions.ChartAccessManage,
-            Permissions.RecordsCorrect,
+            Permissions.RecordsCorrect, Permissions.MpiReview, Permissions.MpiMatch,
             Permissions.SensitivityRead,
             Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsDocuments),
         [Roles.RoiSpecialist] = Set(Permissions.RoiProcess, Permissions.SensitivityRead,
@@ -33,10 +33,10 @@ public static class RolePermissions
             Permissions.ChartsDemographics),
         [Roles.Patient] = Set(Permissions.PortalSelf),
         [Roles.System] = Set(Permissions.AuditMaintain, Permissions.AuditManageRules, Permissions.AuditReview, Permissions.IntakeImport,
-            Permissions.IntakeIndex,
+            Permissions.IntakeIndex, Permissions.MpiMatch,
             Permissions.SensitivityRead, Permissions.AccountsNotify),
         [Roles.Console] = Set(Permissions.AuditMaintain, Permissions.AuditReview, Permissions.UsersManage, Permissions.IntakeImport,
-            Permissions.JobsMonitor),
+            Permissions.JobsMonitor, Permissions.MpiMatch),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>

@@ -20,6 +20,7 @@ namespace HimPortal.Data.Migrations
                 .HasAnnotation("ProductVersion", "10.0.14")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "fuzzystrmatch");
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
@@ -4838,6 +4839,488 @@ namespace HimPortal.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("HimPortal.Data.Mpi.CandidatePair", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<Guid?>("DecidedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("decided_by_user_id");
+
+                    b.Property<string>("DecisionNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("decision_note");
+
+                    b.Property<string>("Explanation")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("explanation");
+
+                    b.Property<DateTimeOffset?>("FirstReviewedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_reviewed_at");
+
+                    b.Property<Guid?>("FirstReviewerUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("first_reviewer_user_id");
+
+                    b.Property<DateTimeOffset>("FoundAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("found_at");
+
+                    b.Property<long?>("ImportConflictId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("import_conflict_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid>("RecordA")
+                        .HasColumnType("uuid")
+                        .HasColumnName("record_a");
+
+                    b.Property<Guid>("RecordB")
+                        .HasColumnType("uuid")
+                        .HasColumnName("record_b");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("double precision")
+                        .HasColumnName("score");
+
+                    b.Property<DateTimeOffset>("ScoredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scored_at");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<double>("Weight")
+                        .HasColumnType("double precision")
+                        .HasColumnName("weight");
+
+                    b.HasKey("Id")
+                        .HasName("pk_candidate_pairs");
+
+                    b.HasIndex("RecordB")
+                        .HasDatabaseName("ix_candidate_pairs_record_b");
+
+                    b.HasIndex("RecordA", "RecordB")
+                        .IsUnique()
+                        .HasDatabaseName("ix_candidate_pairs_record_a_record_b");
+
+                    b.HasIndex("Status", "FoundAt", "Id")
+                        .HasDatabaseName("ix_candidate_pairs_status_found_at_id");
+
+                    b.ToTable("candidate_pairs", "mpi", t =>
+                        {
+                            t.HasCheckConstraint("ck_candidate_pairs_order", "record_a < record_b");
+
+                            t.HasCheckConstraint("ck_candidate_pairs_source", "source IN ('arrival','scan','import-conflict','manual')");
+
+                            t.HasCheckConstraint("ck_candidate_pairs_status", "status IN ('review','research','awaiting-second','linked','not-duplicate','unlinked')");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Mpi.MatchKeys", b =>
+                {
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateOnly?>("BirthDate")
+                        .HasColumnType("date")
+                        .HasColumnName("birth_date");
+
+                    b.Property<string>("City")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("city");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("email");
+
+                    b.Property<string>("Family")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("family");
+
+                    b.PrimitiveCollection<string[]>("FamilyNames")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("family_names");
+
+                    b.Property<string>("FamilyPhonetic")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("family_phonetic");
+
+                    b.Property<string>("Given")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("given");
+
+                    b.Property<string>("GivenCanonical")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("given_canonical");
+
+                    b.Property<string>("GivenPhonetic")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("given_phonetic");
+
+                    b.PrimitiveCollection<string[]>("Identifiers")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("identifiers");
+
+                    b.Property<string>("MiddleNames")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("middle_names");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("phone");
+
+                    b.Property<string>("PostalCode")
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("postal_code");
+
+                    b.Property<string>("Sex")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("sex");
+
+                    b.Property<string>("Ssn")
+                        .HasMaxLength(9)
+                        .HasColumnType("character varying(9)")
+                        .HasColumnName("ssn");
+
+                    b.Property<string>("SsnLast4")
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)")
+                        .HasColumnName("ssn_last4");
+
+                    b.Property<string>("Street")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("street");
+
+                    b.Property<bool>("TemporaryName")
+                        .HasColumnType("boolean")
+                        .HasColumnName("temporary_name");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("PatientId")
+                        .HasName("pk_match_keys");
+
+                    b.HasIndex("Email")
+                        .HasDatabaseName("ix_match_keys_email")
+                        .HasFilter("email IS NOT NULL");
+
+                    b.HasIndex("FamilyNames")
+                        .HasDatabaseName("ix_match_keys_family_names");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("FamilyNames"), "gin");
+
+                    b.HasIndex("Identifiers")
+                        .HasDatabaseName("ix_match_keys_identifiers");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Identifiers"), "gin");
+
+                    b.HasIndex("Phone")
+                        .HasDatabaseName("ix_match_keys_phone")
+                        .HasFilter("phone IS NOT NULL");
+
+                    b.HasIndex("Ssn")
+                        .HasDatabaseName("ix_match_keys_ssn")
+                        .HasFilter("ssn IS NOT NULL");
+
+                    b.HasIndex("FamilyPhonetic", "BirthDate")
+                        .HasDatabaseName("ix_match_keys_family_phonetic_birth_date");
+
+                    b.HasIndex("GivenPhonetic", "BirthDate")
+                        .HasDatabaseName("ix_match_keys_given_phonetic_birth_date");
+
+                    b.ToTable("match_keys", "mpi");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Mpi.MatchSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("AutoLinkEnabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("auto_link_enabled");
+
+                    b.Property<double>("AutoLinkThreshold")
+                        .HasColumnType("double precision")
+                        .HasColumnName("auto_link_threshold");
+
+                    b.Property<double>("ReviewThreshold")
+                        .HasColumnType("double precision")
+                        .HasColumnName("review_threshold");
+
+                    b.Property<bool>("SecondReviewerForClinicalData")
+                        .HasColumnType("boolean")
+                        .HasColumnName("second_reviewer_for_clinical_data");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid?>("UpdatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("updated_by_user_id");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<string>("Weights")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("weights");
+
+                    b.HasKey("Id")
+                        .HasName("pk_match_settings");
+
+                    b.ToTable("match_settings", "mpi", t =>
+                        {
+                            t.HasCheckConstraint("ck_match_settings_singleton", "id = 1");
+
+                            t.HasCheckConstraint("ck_match_settings_thresholds", "review_threshold > 0 AND review_threshold <= auto_link_threshold AND auto_link_threshold <= 1");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Mpi.NameFrequency", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("value");
+
+                    b.Property<int>("Records")
+                        .HasColumnType("integer")
+                        .HasColumnName("records");
+
+                    b.HasKey("Kind", "Value")
+                        .HasName("pk_name_frequencies");
+
+                    b.ToTable("name_frequencies", "mpi", t =>
+                        {
+                            t.HasCheckConstraint("ck_name_frequencies_kind", "kind IN ('family','given')");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Mpi.PairDecision", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("Decision")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("decision");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("note");
+
+                    b.Property<long>("PairId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pair_id");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("double precision")
+                        .HasColumnName("score");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_pair_decisions");
+
+                    b.HasIndex("DecidedAt")
+                        .HasDatabaseName("ix_pair_decisions_decided_at");
+
+                    b.HasIndex("PairId", "Id")
+                        .HasDatabaseName("ix_pair_decisions_pair_id_id");
+
+                    b.ToTable("pair_decisions", "mpi", t =>
+                        {
+                            t.HasCheckConstraint("ck_pair_decisions_decision", "decision IN ('same-person','not-same-person','needs-research','first-review','auto-linked','unlinked')");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Mpi.PersonLink", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("LinkedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("linked_at");
+
+                    b.Property<Guid?>("LinkedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("linked_by_user_id");
+
+                    b.Property<long?>("PairId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pair_id");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("UnlinkReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("unlink_reason");
+
+                    b.Property<DateTimeOffset?>("UnlinkedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("unlinked_at");
+
+                    b.Property<Guid?>("UnlinkedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("unlinked_by_user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_person_links");
+
+                    b.HasIndex("PairId")
+                        .HasDatabaseName("ix_person_links_pair_id");
+
+                    b.HasIndex("PatientId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_person_links_live_patient")
+                        .HasFilter("unlinked_at IS NULL");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_person_links_person_id")
+                        .HasFilter("unlinked_at IS NULL");
+
+                    b.ToTable("person_links", "mpi");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Mpi.ScanRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Compared")
+                        .HasColumnType("bigint")
+                        .HasColumnName("compared");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<Guid?>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<int>("Linked")
+                        .HasColumnType("integer")
+                        .HasColumnName("linked");
+
+                    b.Property<int>("Patients")
+                        .HasColumnType("integer")
+                        .HasColumnName("patients");
+
+                    b.Property<int>("Review")
+                        .HasColumnType("integer")
+                        .HasColumnName("review");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_scan_runs");
+
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("ix_scan_runs_started_at");
+
+                    b.ToTable("scan_runs", "mpi");
+                });
+
             modelBuilder.Entity("HimPortal.Data.Records.Correction", b =>
                 {
                     b.Property<Guid>("Id")
@@ -5536,6 +6019,59 @@ namespace HimPortal.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_sessions_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Mpi.CandidatePair", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("RecordA")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_candidate_pairs_patients_record_a");
+
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("RecordB")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_candidate_pairs_patients_record_b");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Mpi.MatchKeys", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithOne()
+                        .HasForeignKey("HimPortal.Data.Mpi.MatchKeys", "PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_match_keys_patients_patient_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Mpi.PairDecision", b =>
+                {
+                    b.HasOne("HimPortal.Data.Mpi.CandidatePair", null)
+                        .WithMany()
+                        .HasForeignKey("PairId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_pair_decisions_candidate_pairs_pair_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Mpi.PersonLink", b =>
+                {
+                    b.HasOne("HimPortal.Data.Mpi.CandidatePair", null)
+                        .WithMany()
+                        .HasForeignKey("PairId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_person_links_candidate_pairs_pair_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_person_links_patients_patient_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>
