@@ -14,7 +14,7 @@ public static class MpiErrors
         "This pair is no longer on the worklist (it was linked, kept apart or unlinked): nothing was changed.");
 
     /// <summary>Two reviewers for a link of two records that both hold clinical data: the first may not confirm their own.</summary>
-    public static readonly Error SameReviewer = new(ErrorKind.Forbidden, "same-reviewer",
+    public static readonly Error SameReviewer = new(ErrorKind.Conflict, "same-reviewer",
         "You gave the first review of this pair: a second reviewer must confirm the link.");
 
     public static readonly Error NotLinked = new(ErrorKind.Conflict, "not-linked",

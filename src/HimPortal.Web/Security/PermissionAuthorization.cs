@@ -75,6 +75,9 @@ public static class AuthorizationSetup
         conventions.AuthorizePage("/Charts/Notices", Permissions.ChartsRead);
         conventions.AuthorizeFolder("/ChartAccess", Permissions.ChartAccessManage);
         conventions.AuthorizeFolder("/Compliance", Permissions.AuditReview);
+        // The master patient index (issue 16): the duplicate worklist, pairs, persons and overlays; its settings are managers'.
+        conventions.AuthorizeFolder("/Mpi", Permissions.MpiReview);
+        conventions.AuthorizeFolder("/Mpi/Settings", Permissions.MpiConfigure);
         conventions.AuthorizeFolder("/Roi", Permissions.RoiProcess);
         conventions.AuthorizeFolder("/Management", Permissions.DepartmentDashboard);
         conventions.AuthorizeFolder("/Portal", Permissions.PortalSelf);

@@ -15,7 +15,7 @@ namespace HimPortal.Application.Mpi.DecidePair;
 public sealed record DecidePairCommand(long PairId, string? Decision, string? Note, uint Version);
 
 /// <param name="PersonId">The person the records now form, when they were linked.</param>
-public sealed record PairDecided(long PairId, string Status, Guid? PersonId);
+public sealed record PairDecided(long PairId, string Status, Guid? PersonId, Guid RecordA, Guid RecordB);
 
 public sealed class DecidePairValidator : AbstractValidator<DecidePairCommand>
 {
@@ -162,7 +162,7 @@ public sealed class DecidePairHandler(
                                     + (person is { } p ? $"; person {p:D}" : "") + (note is null ? "" : "; note: " + note)), ct);
         }
 
-        return Result<PairDecided>.Success(new PairDecided(pair.Id, pair.Status, person));
+        return Result<PairDecided>.Success(new PairDecided(pair.Id, pair.Status, person, pair.RecordA, pair.RecordB));
     }
 
     private static void Decided(CandidatePair pair, AuditActor actor, DateTimeOffset now, string? note)
