@@ -34,7 +34,7 @@ public sealed record RecordContents(Guid PatientId, IReadOnlyList<SectionCount> 
     public SectionCount this[string section] => Sections.Single(s => s.Section == section);
 
     /// <summary>
-    /// The counts and date spans of <paramref name="patients"/>' records in one statement (a grouped count per section),
+    /// The counts and date spans of <paramref name="patients"/>' records in one statement (a grouped count per section; columns snake_case as the context names them),
     /// leaving out rows a correction entered-in-error (they are another patient's, ADR 0015). Notes are the clinical notes
     /// that are not scanned documents; documents are the scanned documents filed to the record.
     /// </summary>
@@ -43,7 +43,7 @@ public sealed record RecordContents(Guid PatientId, IReadOnlyList<SectionCount> 
         ArgumentNullException.ThrowIfNull(db);
         var ids = patients.Distinct().ToArray();
         var rows = await db.Database.SqlQuery<SectionRow>($"""
-            SELECT e.patient_id AS "PatientId", 'encounters' AS "Section", count(*)::int AS "Count", min(e.period_start) AS "From", max(e.period_start) AS "To"
+            SELECT e.patient_id, 'encounters' AS section, count(*)::int AS count, min(e.period_start) AS "from", max(e.period_start) AS "to"
             FROM clinical.encounters e WHERE e.patient_id = ANY({ids}) AND NOT EXISTS (SELECT FROM clinical.entered_in_error x WHERE x.resource_id = e.id AND x.cleared_at IS NULL) GROUP BY e.patient_id
             UNION ALL
             SELECT e.patient_id, 'problems', count(*)::int, min(e.onset_at), max(e.onset_at)
