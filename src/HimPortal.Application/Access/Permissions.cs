@@ -93,7 +93,7 @@ public static class Permissions
     [
         SignedIn, UsersManage, AccountsNotify, IntakeImport, IntakeIndex, IntakeQualityReview, IntakeConfigure, ChartsSearch, ChartsDemographics, ChartsEncounters, ChartsDocuments,
         ChartsRead, ChartsBreakGlass, ChartAccessManage, RecordsCorrect, SensitivityRead, SensitivityConfigure, CompletionSign, CompletionManage, AuditReview, AuditManageRules, AuditMaintain,
-        JobsMonitor, RoiProcess,
+        JobsMonitor, RoiProcess, MpiReview, MpiMatch, MpiConfigure,
         DepartmentDashboard, PortalSelf,
     ];
 }
