@@ -51,10 +51,11 @@ public sealed class PrivacyIncident
 {
     public Guid Id { get; set; }
 
-    /// <summary>"misfiled-document".</summary>
+    /// <summary>"misfiled-document", or "overlay" (two people's data in one record, issue 16).</summary>
     public required string Kind { get; set; }
 
-    public Guid DocumentId { get; set; }
+    /// <summary>The misfiled scanned document; none for an overlay (its items are named by the correction).</summary>
+    public Guid? DocumentId { get; set; }
 
     /// <summary>The patient the document was wrongly filed to: whose chart showed it.</summary>
     public Guid WrongPatientId { get; set; }

@@ -4,8 +4,6 @@ using HimPortal.Application.Audit;
 using HimPortal.Application.Clinical.Corrections;
 using HimPortal.Application.Common;
 using HimPortal.Data;
-using HimPortal.Data.Access;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace HimPortal.Application.Clinical.CorrectRecord;
@@ -83,7 +81,7 @@ public sealed class CorrectRecordHandler(
                     return written;
                 }
 
-                await CarryLabelsAsync(correction, now, actor.UserId, token);
+                await CorrectionLabels.CarryAsync(db, correction, now, actor.UserId, token);
                 var details = $"correction={correction.CorrectionId:D}; items={correction.Counts}; source={source}; reason={reason}";
                 await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, "Correction", correction.CorrectionId.ToString("D"),
                     correction.FromPatientId, Purpose: "HOPERAT", Details: $"moved to patient {correction.ToPatientId:D}; {details}"), token);
@@ -97,36 +95,5 @@ public sealed class CorrectRecordHandler(
             // Two corrections of one item at once: the index of marks in force lets one in; the other changes nothing.
             return CorrectionErrors.Conflict;
         }
-    }
-
-    /// <summary>The labels in force on the moved items, put on their copies: the second patient's item is as sensitive as it was.</summary>
-    private async Task CarryLabelsAsync(CorrectionWritten correction, DateTimeOffset now, Guid? userId, CancellationToken ct)
-    {
-        var copies = correction.Items.ToDictionary(i => i.OriginalId);
-        var originals = copies.Keys.ToArray();
-        var labels = await db.ItemSensitivityLabels.AsNoTracking()
-            .Where(l => l.PatientId == correction.FromPatientId && originals.Contains(l.ResourceId) && l.RemovedAt == null)
-            .ToListAsync(ct);
-        foreach (var label in labels.Where(l => copies.TryGetValue(l.ResourceId, out var copy) && copy.ResourceType == l.ResourceType))
-        {
-            var copy = copies[label.ResourceId];
-            var reason = $"Carried by correction {correction.CorrectionId:D} from {label.ResourceType}/{label.ResourceId:D}" +
-                         (label.Reason is { } why ? ": " + why : "");
-            db.ItemSensitivityLabels.Add(new ItemSensitivityLabel
-            {
-                Id = Guid.CreateVersion7(now),
-                PatientId = correction.ToPatientId,
-                LabelCode = label.LabelCode,
-                ResourceType = label.ResourceType,
-                ResourceId = copy.CopyId,
-                Source = label.Source,
-                MatchedCode = label.MatchedCode,
-                Reason = reason.Length <= 1000 ? reason : reason[..1000],
-                LabelledAt = now,
-                LabelledByUserId = userId,
-            });
-        }
-
-        await db.SaveChangesAsync(ct);
     }
 }

@@ -18,7 +18,7 @@ public sealed record IncidentView(
     Guid Id,
     uint Version,
     string Kind,
-    Guid DocumentId,
+    Guid? DocumentId,
     IncidentPatient WrongPatient,
     IncidentPatient RightPatient,
     Guid? CorrectionId,

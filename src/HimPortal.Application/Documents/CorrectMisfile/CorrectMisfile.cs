@@ -6,7 +6,6 @@ using HimPortal.Application.Clinical.Corrections;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
-using HimPortal.Data.Compliance;
 using HimPortal.Data.Documents;
 using Microsoft.EntityFrameworkCore;
 
@@ -61,7 +60,7 @@ public sealed class CorrectMisfileHandler(
     public const string Source = "misfile correction";
 
     /// <summary>45 CFR 164.404(b): notice without unreasonable delay and in no case later than 60 calendar days after discovery.</summary>
-    public const int NotificationDays = 60;
+    public const int NotificationDays = PrivacyIncidents.NotificationDays;
 
     public static readonly Error Stale = new(ErrorKind.Conflict, "document-changed",
         "The document was changed since you opened it (filed, moved or corrected by someone else). Open it again.");
@@ -242,58 +241,14 @@ public sealed class CorrectMisfileHandler(
             return (null, 0);
         }
 
-        var incident = new PrivacyIncident
-        {
-            Id = Guid.CreateVersion7(now),
-            Kind = "misfiled-document",
-            DocumentId = document.Id,
-            WrongPatientId = wrongPatient,
-            RightPatientId = rightPatient,
-            CorrectionId = correctionId,
-            DiscoveredAt = now,
-            DiscoveredByUserId = actor.UserId,
-            NotificationDueAt = now.AddDays(NotificationDays),
-            Summary = $"A scanned document ({document.PageCount} page(s)) filed to the wrong patient was viewed {views.Count} time(s) by "
+        var summary = $"A scanned document ({document.PageCount} page(s)) filed to the wrong patient was viewed {views.Count} time(s) by "
                       + $"{views.Select(v => v.UserId?.ToString() ?? v.UserName).Distinct().Count()} person(s) outside indexing and QA "
-                      + $"({string.Join(", ", views.Select(v => v.Where.Place).Distinct(StringComparer.Ordinal))}) before it was moved.",
-        };
-        db.Set<PrivacyIncident>().Add(incident);
-        foreach (var view in views)
-        {
-            db.Set<PrivacyIncidentAccess>().Add(new PrivacyIncidentAccess
-            {
-                IncidentId = incident.Id,
-                AuditEventId = view.Id,
-                OccurredAt = view.OccurredAt,
-                UserId = view.UserId,
-                UserName = view.UserName,
-                Roles = view.Roles,
-                Place = view.Where.Place,
-                Page = view.Where.Page,
-                Purpose = view.Purpose,
-            });
-        }
-
-        // Physicians may have acted on what they read: each gets one notice, naming the chart they saw it in.
-        var physicians = views.Where(v => v.UserId is not null && v.Roles.Contains(Roles.Physician, StringComparer.Ordinal))
-            .GroupBy(v => v.UserId!.Value).Select(g => g.First()).ToList();
-        foreach (var physician in physicians)
-        {
-            db.Set<PatientSafetyNotice>().Add(new PatientSafetyNotice
-            {
-                Id = Guid.CreateVersion7(now),
-                IncidentId = incident.Id,
-                UserId = physician.UserId!.Value,
-                PatientId = wrongPatient,
-                ViewedAt = physician.OccurredAt,
-                CreatedAt = now,
-            });
-        }
-
-        await db.SaveChangesAsync(ct);
-        await audit.RecordAsync(new AuditRecord(AuditAction.Create, AuditOutcome.Success, "PrivacyIncident", incident.Id.ToString("D"), wrongPatient,
-            ScannedDocumentAudit.OperationsPurpose, $"misfiled document {document.Id:D} viewed outside filing; views={views.Count}; notices={physicians.Count}"), ct);
-        return (incident.Id, physicians.Count);
+                      + $"({string.Join(", ", views.Select(v => v.Where.Place).Distinct(StringComparer.Ordinal))}) before it was moved.";
+        var (incident, notices) = await PrivacyIncidents.OpenAsync(db, audit,
+            new IncidentOpening("misfiled-document", wrongPatient, rightPatient, document.Id, correctionId, summary),
+            views.Select(v => new IncidentAccess(v.Id, v.OccurredAt, v.UserId, v.UserName, v.Roles, v.Where.Place, v.Where.Page, v.Purpose)).ToList(),
+            actor.UserId, now, ScannedDocumentAudit.OperationsPurpose, $"misfiled document {document.Id:D} viewed outside filing", ct);
+        return (incident, notices);
     }
 
     /// <summary>A refusal after something was written: thrown to roll the transaction back, caught to return the refusal.</summary>
