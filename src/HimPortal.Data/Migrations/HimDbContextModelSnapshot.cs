@@ -3473,7 +3473,7 @@ namespace HimPortal.Data.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("disposition");
 
-                    b.Property<Guid>("DocumentId")
+                    b.Property<Guid?>("DocumentId")
                         .HasColumnType("uuid")
                         .HasColumnName("document_id");
 

@@ -2,7 +2,9 @@ using System.Text.Json;
 using HimPortal.Application.Access;
 using HimPortal.Application.Charts.GetChart;
 using HimPortal.Application.Common;
+using HimPortal.Application.Audit;
 using HimPortal.Application.Mpi;
+using HimPortal.Application.Mpi.CorrectOverlay;
 using HimPortal.Application.Mpi.DecidePair;
 using HimPortal.Application.Mpi.GetPair;
 using HimPortal.Application.Mpi.GetPerson;
@@ -292,6 +294,50 @@ public sealed class DuplicateWorklistTests(WorklistDatabase data) : IClassFixtur
         after.IsLinked.ShouldBeFalse();
         after.History.Count.ShouldBe(2);
         after.History.ShouldAllBe(l => l.UnlinkedAt != null && l.UnlinkedBy != null);
+    }
+
+    [Fact]
+    public async Task An_overlay_correction_moves_the_picked_encounter_and_opens_an_incident_only_when_the_chart_was_seen_outside_HIM_work()
+    {
+        var cortes = await ClinicalData.PatientIdAsync(Db, ClinicalData.Cortes);
+        var first = await CandidatePairs.PatientAsync(Db, "Otto", "Verlay", "MRN-OV-" + Guid.NewGuid().ToString("N")[..6]);
+        var second = await CandidatePairs.PatientAsync(Db, "Olga", "Verlay", "MRN-OV-" + Guid.NewGuid().ToString("N")[..6]);
+        var encounters = await Db.ScalarAsync<Guid[]>($"SELECT array_agg(id ORDER BY period_start, id) FROM clinical.encounters WHERE patient_id = '{cortes}'");
+        await using var clerk = await SignInAsync(Roles.HimClerk);
+        var form = (await clerk.RunAsync(s => s.GetRequiredService<GetOverlayHandler>().HandleAsync(new GetOverlayQuery(cortes), CancellationToken.None))).Value!;
+        form.Items.ShouldContain(i => i.Key == "Encounter:" + encounters[0]);
+
+        Task<Result<OverlayCorrected>> CorrectAsync(Guid to, Guid encounter, long version, string? reason = "Registration put another person's visit on this record") =>
+            clerk.RunAsync(async s => await s.GetRequiredService<CorrectOverlayHandler>().HandleAsync(new CorrectOverlayCommand(cortes,
+                await Db.ScalarAsync<string>($"SELECT mrn FROM clinical.patients WHERE id = '{to}'"), ["Encounter:" + encounter], reason, version), CancellationToken.None));
+
+        // Bad input changes nothing.
+        (await CorrectAsync(first, encounters[0], form.RecordVersion, "short")).Error!.Kind.ShouldBe(ErrorKind.Invalid);
+
+        // An HIM clerk's view of the chart is their work: moved, no incident.
+        await Db.WriteAsync(DateTimeOffset.UtcNow, new AuditRecord(AuditAction.View, AuditOutcome.Success, "Chart", null, cortes, "HOPERAT", "sections=demographics,documents; basis=role"),
+            new AuditActor(clerk.Persona.Id, clerk.Persona.Email, [Roles.HimClerk], "10.0.0.8", "xunit", null));
+        var quiet = (await CorrectAsync(first, encounters[0], form.RecordVersion)).Value!;
+        quiet.IncidentId.ShouldBeNull();
+        (await CountAsync($"SELECT count(*) FROM clinical.encounters WHERE patient_id = '{first}'")).ShouldBe(1);
+        (await CountAsync($"SELECT count(*) FROM clinical.entered_in_error WHERE resource_id = '{encounters[0]}' AND cleared_at IS NULL")).ShouldBe(1);
+        (await CountAsync($"SELECT count(*) FROM audit.access_events WHERE resource_type = 'Correction' AND resource_id = '{quiet.CorrectionId}' AND patient_id IN ('{cortes}', '{first}')"))
+            .ShouldBe(2);
+
+        // A stale form (the record moved on with the first correction) changes nothing.
+        (await CorrectAsync(second, encounters[1], form.RecordVersion)).IsSuccess.ShouldBeFalse();
+
+        // A physician opened the chart meanwhile: the next overlay correction opens an incident with that view and a notice.
+        var physician = await Personas.CreateAsync(clerk.Services, Roles.Physician);
+        await Db.WriteAsync(DateTimeOffset.UtcNow, new AuditRecord(AuditAction.View, AuditOutcome.Success, "Chart", null, cortes, "TREAT", "sections=encounters,results; basis=assignment"),
+            new AuditActor(physician.Id, physician.Email, [Roles.Physician], "10.0.0.9", "xunit", null));
+        var fresh = (await clerk.RunAsync(s => s.GetRequiredService<GetOverlayHandler>().HandleAsync(new GetOverlayQuery(cortes), CancellationToken.None))).Value!;
+        var loud = (await CorrectAsync(second, encounters[1], fresh.RecordVersion)).Value!;
+        loud.IncidentId.ShouldNotBeNull();
+        loud.NoticesSent.ShouldBe(1);
+        (await Db.ScalarAsync<string>($"SELECT kind || '|' || coalesce(document_id::text, 'none') || '|' || right_patient_id FROM compliance.privacy_incidents WHERE id = '{loud.IncidentId}'"))
+            .ShouldBe($"overlay|none|{second}");
+        (await CountAsync($"SELECT count(*) FROM compliance.privacy_incident_accesses WHERE incident_id = '{loud.IncidentId}'")).ShouldBe(1);
     }
 
     private static string Json(ChartRead<ChartView> read)
