@@ -1,3 +1,4 @@
+using HimPortal.Application.Clinical;
 using HimPortal.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -42,33 +43,30 @@ public sealed record RecordContents(Guid PatientId, IReadOnlyList<SectionCount> 
     {
         ArgumentNullException.ThrowIfNull(db);
         var ids = patients.Distinct().ToArray();
-        var rows = await db.Database.SqlQuery<SectionRow>($"""
-            SELECT e.patient_id, 'encounters' AS section, count(*)::int AS count, min(e.period_start) AS "from", max(e.period_start) AS "to"
-            FROM clinical.encounters e WHERE e.patient_id = ANY({ids}) AND NOT EXISTS (SELECT FROM clinical.entered_in_error x WHERE x.resource_id = e.id AND x.cleared_at IS NULL) GROUP BY e.patient_id
-            UNION ALL
-            SELECT e.patient_id, 'problems', count(*)::int, min(e.onset_at), max(e.onset_at)
-            FROM clinical.conditions e WHERE e.patient_id = ANY({ids}) AND NOT EXISTS (SELECT FROM clinical.entered_in_error x WHERE x.resource_id = e.id AND x.cleared_at IS NULL) GROUP BY e.patient_id
-            UNION ALL
-            SELECT e.patient_id, 'medications', count(*)::int, min(e.authored_on), max(e.authored_on)
-            FROM clinical.medication_requests e WHERE e.patient_id = ANY({ids}) AND NOT EXISTS (SELECT FROM clinical.entered_in_error x WHERE x.resource_id = e.id AND x.cleared_at IS NULL) GROUP BY e.patient_id
-            UNION ALL
-            SELECT e.patient_id, 'allergies', count(*)::int, min(e.recorded_at), max(e.recorded_at)
-            FROM clinical.allergies e WHERE e.patient_id = ANY({ids}) AND NOT EXISTS (SELECT FROM clinical.entered_in_error x WHERE x.resource_id = e.id AND x.cleared_at IS NULL) GROUP BY e.patient_id
-            UNION ALL
-            SELECT e.patient_id, 'results', count(*)::int, min(e.effective_at), max(e.effective_at)
-            FROM clinical.observations e WHERE e.patient_id = ANY({ids}) AND NOT EXISTS (SELECT FROM clinical.entered_in_error x WHERE x.resource_id = e.id AND x.cleared_at IS NULL) GROUP BY e.patient_id
-            UNION ALL
-            SELECT e.patient_id, CASE WHEN EXISTS (SELECT FROM documents.documents d WHERE d.clinical_note_id = e.id) THEN 'documents' ELSE 'notes' END,
-                   count(*)::int, min(e.date), max(e.date)
-            FROM clinical.clinical_notes e WHERE e.patient_id = ANY({ids}) AND NOT EXISTS (SELECT FROM clinical.entered_in_error x WHERE x.resource_id = e.id AND x.cleared_at IS NULL)
-            GROUP BY e.patient_id, 2
-            """).ToListAsync(ct);
+        var rows = await db.Database.SqlQueryRaw<SectionRow>(CountsSql, new Npgsql.NpgsqlParameter<Guid[]>("ids", ids)).ToListAsync(ct);
         return ids.ToDictionary(id => id, id => new RecordContents(id, SectionNames
             .Select(section => rows.FirstOrDefault(r => r.PatientId == id && r.Section == section) is { } row
                 ? new SectionCount(section, row.Count, row.From, row.To)
                 : new SectionCount(section, 0, null, null))
             .ToList()));
     }
+
+    /// <summary>
+    /// A grouped count and date span per section, each in force (<see cref="InForce"/>); a clinical note that a scanned
+    /// document filed is counted under documents, the others under notes.
+    /// </summary>
+    private static readonly string CountsSql = string.Join("\nUNION ALL\n",
+        new[]
+        {
+            (Encounters, "clinical.encounters", "period_start"), (Problems, "clinical.conditions", "onset_at"),
+            (Medications, "clinical.medication_requests", "authored_on"), (Allergies, "clinical.allergies", "recorded_at"),
+            (Results, "clinical.observations", "effective_at"),
+            ($"CASE WHEN EXISTS (SELECT FROM documents.documents d WHERE d.clinical_note_id = e.id) THEN '{Documents}' ELSE '{Notes}' END", "clinical.clinical_notes", "date"),
+        }.Select(s => $"""
+            SELECT e.patient_id, {(s.Item1.StartsWith("CASE", StringComparison.Ordinal) ? s.Item1 : $"'{s.Item1}'")} AS section, count(*)::int AS count,
+                   min(e.{s.Item3}) AS "from", max(e.{s.Item3}) AS "to"
+            FROM {s.Item2} e WHERE e.patient_id = ANY(@ids) AND {InForce.NotEnteredInError("e.id")} GROUP BY e.patient_id, 2
+            """));
 
     private sealed record SectionRow(Guid PatientId, string Section, int Count, DateTimeOffset? From, DateTimeOffset? To);
 }
