@@ -566,6 +566,9 @@ public sealed class ImportBundlesHandler(
     private async Task<FileOutcome> RefuseConflictsAsync(NpgsqlConnection connection, Prepared bundle, IReadOnlyList<RecordConflict> conflicts, CancellationToken ct)
     {
         await ClinicalRecordWriter.RecordConflictsAsync(connection, null, conflicts, ct);
+        // The master patient index's worklist gets the two records as a pair (issue 16 item 2), as the conflicts are recorded.
+        await MatchOutcomes.FromImportConflictsAsync(connection, null, audit,
+            [.. conflicts.Where(c => c.Kind != ConflictKind.OtherPatientsEncounter).Select(c => (c.ResourceId, c.IncomingPatientId))], ct);
         var stored = await StoredPatientLabelsAsync(connection, [.. conflicts.SelectMany(c => new[] { c.StoredPatientId, c.IncomingPatientId })], ct);
         string Name(Guid patient) =>
             (bundle.Records.PatientLabels.TryGetValue(patient, out var l) ? l : stored.TryGetValue(patient, out var s) ? s : (patient.ToString("D"), null))

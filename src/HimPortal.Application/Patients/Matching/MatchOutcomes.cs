@@ -4,6 +4,7 @@ using HimPortal.Application.Clinical;
 using HimPortal.Data;
 using HimPortal.Data.Mpi;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace HimPortal.Application.Patients.Matching;
 
@@ -131,35 +132,61 @@ public static class MatchOutcomes
     }
 
     /// <summary>
-    /// Puts an import conflict (clinical.import_conflicts: the import refused to move a resource between two records) on
-    /// the worklist as a pair of the two records, unless the pair is already there or decided. In the caller's transaction.
+    /// Puts the import's refused re-keying conflicts (clinical.import_conflicts, ADR 0019) on the worklist at the point
+    /// they are recorded: one pair of the two records per conflict whose both records exist, unless the pair is there
+    /// already (open or decided). On the import's own connection, in its transaction or none (a refused bundle rolled
+    /// back). Each new pair is audited like the matcher's.
     /// </summary>
-    public static async Task<bool> FromImportConflictAsync(
-        HimDbContext db, AccessAudit audit, long conflictId, Guid storedPatient, Guid incomingPatient, string resourceType, DateTimeOffset now, CancellationToken ct)
+    public static async Task<int> FromImportConflictsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, AuditAppender audit, IReadOnlyCollection<(Guid ResourceId, Guid IncomingPatientId)> conflicts,
+        CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(audit);
-        if (storedPatient == incomingPatient)
+        ArgumentNullException.ThrowIfNull(conflicts);
+        if (conflicts.Count == 0)
         {
-            return false;
+            return 0;
         }
 
-        var (a, b) = Before(storedPatient, incomingPatient) ? (storedPatient, incomingPatient) : (incomingPatient, storedPatient);
-        if (await db.CandidatePairs.AnyAsync(p => p.RecordA == a && p.RecordB == b, ct))
+        var created = new List<(long Id, Guid A, Guid B, long Conflict, string Type)>();
+        await using (var insert = new NpgsqlCommand(ImportConflictPairsSql, connection, transaction))
         {
-            return false;
+            insert.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. conflicts.Select(c => c.ResourceId)] });
+            insert.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. conflicts.Select(c => c.IncomingPatientId)] });
+            await using var reader = await insert.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                created.Add((reader.GetInt64(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetInt64(3), reader.GetString(4)));
+            }
         }
 
-        var row = db.CandidatePairs.Add(new CandidatePair
+        foreach (var pair in created)
         {
-            RecordA = a, RecordB = b, Status = PairStatuses.Review, Source = PairSources.ImportConflict,
-            Reason = Clip($"import conflict: a {resourceType} of one record was sent for the other", 400), Explanation = "[]",
-            FoundAt = now, ScoredAt = now, ImportConflictId = conflictId,
-        }).Entity;
-        await db.SaveChangesAsync(ct);
-        await audit.RecordAsync(Audited(AuditAction.Create, row, $"to the worklist: import conflict {conflictId} ({resourceType})"), ct);
-        return true;
+            await audit.AppendAsync(connection, transaction, new AuditRecord(AuditAction.Create, AuditOutcome.Success, AuditResource,
+                pair.Id.ToString(CultureInfo.InvariantCulture), PatientId: pair.A,
+                Details: $"record {pair.B:D}: to the worklist: import conflict {pair.Conflict} ({pair.Type})"), ct);
+        }
+
+        return created.Count;
     }
+
+    private const string ImportConflictPairsSql = """
+        WITH c AS (
+            SELECT ic.id, ic.resource_type, LEAST(ic.stored_patient_id, ic.incoming_patient_id) AS a, GREATEST(ic.stored_patient_id, ic.incoming_patient_id) AS b
+            FROM clinical.import_conflicts ic
+            JOIN unnest($1::uuid[], $2::uuid[]) AS k(resource_id, incoming) ON ic.resource_id = k.resource_id AND ic.incoming_patient_id = k.incoming
+            WHERE ic.outcome = 'refused' AND ic.stored_patient_id <> ic.incoming_patient_id
+              AND EXISTS (SELECT FROM clinical.patients p WHERE p.id = ic.incoming_patient_id)
+              AND EXISTS (SELECT FROM clinical.patients p WHERE p.id = ic.stored_patient_id)),
+        firsts AS (SELECT DISTINCT ON (a, b) * FROM c ORDER BY a, b, id)
+        INSERT INTO mpi.candidate_pairs (record_a, record_b, score, weight, status, source, reason, explanation, found_at, scored_at, import_conflict_id)
+        SELECT a, b, 0, 0, 'review', 'import-conflict', left('import conflict: a ' || resource_type || ' of one record was sent for the other', 400),
+               '[]'::jsonb, now(), now(), id
+        FROM firsts
+        ON CONFLICT (record_a, record_b) DO NOTHING
+        RETURNING id, record_a, record_b, import_conflict_id, (SELECT resource_type FROM clinical.import_conflicts WHERE id = import_conflict_id)
+        """;
 
     /// <summary>Why a pair above the auto-link threshold must still be looked at by a person, or null.</summary>
     private static string? Guard(ScoredPair pair, IReadOnlyDictionary<Guid, (bool Clinical, bool Restricted)> facts)
@@ -193,7 +220,7 @@ public static class MatchOutcomes
                    EXISTS (SELECT FROM access.patient_restrictions x WHERE x.patient_id = r.id AND (x.vip OR x.employee)) AS "Restricted"
             FROM unnest(@ids) AS r(id)
             """;
-        var rows = await db.Database.SqlQueryRaw<RecordFacts>(sql, new Npgsql.NpgsqlParameter<Guid[]>("ids", ids)).ToListAsync(ct);
+        var rows = await db.Database.SqlQueryRaw<RecordFacts>(sql, new NpgsqlParameter<Guid[]>("ids", ids)).ToListAsync(ct);
         return rows.ToDictionary(r => r.Id, r => (r.Clinical, r.Restricted));
     }
 

@@ -13,9 +13,13 @@ namespace HimPortal.Application.Patients.Matching;
 
 /// <param name="JobId">The job running the scan, recorded on the scan run.</param>
 /// <param name="Progress">Pairs scored so far, of how many.</param>
-public sealed record ScanIndexCommand(Guid? JobId = null, Action<long, long>? Progress = null);
+/// <param name="ListPairs">Return every pair the index holds as linked or waiting for review (the console's --json).</param>
+public sealed record ScanIndexCommand(Guid? JobId = null, Action<long, long>? Progress = null, bool ListPairs = false);
 
-public sealed record ScanSummary(long RunId, int Patients, long Compared, int Linked, int Review, double Seconds);
+public sealed record ScanSummary(long RunId, int Patients, long Compared, int Linked, int Review, double Seconds)
+{
+    public IReadOnlyList<IndexedPair> Pairs { get; init; } = [];
+}
 
 /// <summary>A pair the index holds as linked or waiting for review, named by the records' MRNs (what `mpi scan --json` prints).</summary>
 public sealed record IndexedPair(string? A, string? B, double Score, string Outcome);
@@ -98,7 +102,10 @@ public sealed class ScanIndexHandler(PermissionCheck permissions, HimDbContext d
                 .SetProperty(r => r.Linked, linked).SetProperty(r => r.Review, review), ct);
             logger.LogInformation("Scanned {Patients} records: {Pairs} pairs scored, {Linked} linked, {Review} to the worklist in {Seconds:F1} s",
                 patients, compared, linked, review, seconds);
-            return Result<ScanSummary>.Success(new ScanSummary(run.Id, patients, compared, linked, review, seconds));
+            return Result<ScanSummary>.Success(new ScanSummary(run.Id, patients, compared, linked, review, seconds)
+            {
+                Pairs = command.ListPairs ? await PairsAsync(db, ct) : [],
+            });
         }
         finally
         {
