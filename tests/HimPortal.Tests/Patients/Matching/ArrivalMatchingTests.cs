@@ -103,7 +103,7 @@ public sealed class ArrivalMatchingTests : IAsyncLifetime
         await SetAutoLinkAsync(false);
         (await database.ScalarAsync<string>($"SELECT given || ' ' || family || ' ' || family_phonetic || ' ' || ssn FROM mpi.match_keys WHERE patient_id = '{cortes}'"))
             .ShouldBe("armando cortes KRTS 999514593");
-        (await database.ScalarAsync<long>("SELECT records FROM mpi.name_frequencies WHERE kind = 'family' AND value = 'cortes'")).ShouldBe(1);
+        (await database.ScalarAsync<int>("SELECT records FROM mpi.name_frequencies WHERE kind = 'family' AND value = 'cortes'")).ShouldBe(1);
 
         var duplicate = await ImportDuplicateAsync();
         await RunArrivalJobAsync(duplicate);
