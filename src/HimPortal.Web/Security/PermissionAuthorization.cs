@@ -76,6 +76,8 @@ public static class AuthorizationSetup
         conventions.AuthorizeFolder("/ChartAccess", Permissions.ChartAccessManage);
         conventions.AuthorizeFolder("/Compliance", Permissions.AuditReview);
         conventions.AuthorizeFolder("/Roi", Permissions.RoiProcess);
+        conventions.AuthorizeFolder("/Mpi", Permissions.MpiReview);
+        conventions.AuthorizePage("/Mpi/Settings", Permissions.MpiConfigure);
         conventions.AuthorizeFolder("/Management", Permissions.DepartmentDashboard);
         conventions.AuthorizeFolder("/Portal", Permissions.PortalSelf);
         // Everyone's own jobs; what each may see of others' is the handlers' (Jobs.Monitor).

@@ -62,7 +62,7 @@ public sealed class ArrivalMatching(HimDbContext db, AccessAudit audit, PatientM
 }
 
 /// <summary>The records to match: ids only (an architecture test holds payloads to ids, numbers and codes).</summary>
-public sealed record MatchArrivalsPayload(IReadOnlyList<Guid> PatientIds) : IJobPayload;
+public sealed record MatchArrivalsPayload(Guid[] PatientIds) : IJobPayload;
 
 /// <summary>The job that matches newly arrived records. Runs as whoever imported them (or the system).</summary>
 [JobKind(ArrivalMatching.Kind)]
@@ -72,7 +72,7 @@ public sealed class MatchArrivalsJob(ArrivalMatching arrivals) : IJobWork
     {
         ArgumentNullException.ThrowIfNull(job);
         var payload = job.Payload<MatchArrivalsPayload>();
-        job.Report(0, payload.PatientIds.Count, "matching");
+        job.Report(0, payload.PatientIds.Length, "matching");
         var summary = await arrivals.MatchAsync(payload.PatientIds, ct);
         job.Report(summary.Records, summary.Records, $"{summary.Linked} linked, {summary.Review} to the worklist");
         job.Result = summary;
