@@ -131,7 +131,8 @@ public sealed class ScanIndexHandler(PermissionCheck permissions, HimDbContext d
     private sealed record ScanPair(Guid A, Guid B, bool Skip);
 
     /// <summary>
-    /// The blocks, each a self-join on its index: family phonetic + birth date; family phonetic + given phonetic + birth
+    /// The blocks, each a self-join on its key (PostgreSQL hashes the whole table once per block rather than probing an
+    /// index a million times: EXPLAIN on a generated 100,000-record index, docs/adr/mpi-engine-matching.md): family phonetic + birth date; family phonetic + given phonetic + birth
     /// year (a wrong digit or transposed date); given phonetic + birth date (a married name); swapped names; SSN, phone,
     /// e-mail and other facilities' identifiers (shared by at most @shared records); a family-name part or maiden name
     /// with the birth year. a &lt; b, deduplicated by the primary key.
@@ -144,8 +145,7 @@ public sealed class ScanIndexHandler(PermissionCheck permissions, HimDbContext d
             UNION ALL
             SELECT x.patient_id, y.patient_id FROM mpi.match_keys x
             JOIN mpi.match_keys y ON y.family_phonetic = x.family_phonetic AND y.given_phonetic = x.given_phonetic
-                 AND y.birth_date >= date_trunc('year', x.birth_date)::date AND y.birth_date < (date_trunc('year', x.birth_date) + interval '1 year')::date
-                 AND y.patient_id > x.patient_id
+                 AND date_part('year', y.birth_date) = date_part('year', x.birth_date) AND y.patient_id > x.patient_id
             UNION ALL
             SELECT x.patient_id, y.patient_id FROM mpi.match_keys x
             JOIN mpi.match_keys y ON y.given_phonetic = x.given_phonetic AND y.birth_date = x.birth_date AND y.patient_id > x.patient_id
@@ -172,9 +172,9 @@ public sealed class ScanIndexHandler(PermissionCheck permissions, HimDbContext d
               ON y.v = x.v AND y.patient_id > x.patient_id
             UNION ALL
             SELECT x.patient_id, y.patient_id
-            FROM (SELECT patient_id, birth_date, unnest(family_names) AS v FROM mpi.match_keys WHERE cardinality(family_names) > 1) x
-            JOIN mpi.match_keys y ON y.family_names @> ARRAY[x.v] AND y.patient_id <> x.patient_id
-                 AND y.birth_date >= date_trunc('year', x.birth_date)::date AND y.birth_date < (date_trunc('year', x.birth_date) + interval '1 year')::date
+            FROM (SELECT patient_id, date_part('year', birth_date) AS year, unnest(family_names) AS v FROM mpi.match_keys WHERE cardinality(family_names) > 1) x
+            JOIN (SELECT patient_id, date_part('year', birth_date) AS year, unnest(family_names) AS v FROM mpi.match_keys) y
+              ON y.v = x.v AND y.year = x.year AND y.patient_id <> x.patient_id
         ) blocked
         ON CONFLICT DO NOTHING
         """;
