@@ -92,7 +92,7 @@ public static class Permissions
     public static readonly IReadOnlyList<string> All =
     [
         SignedIn, UsersManage, AccountsNotify, IntakeImport, IntakeIndex, IntakeQualityReview, IntakeConfigure, ChartsSearch, ChartsDemographics, ChartsEncounters, ChartsDocuments,
-        ChartsRead, ChartsBreakGlass, ChartAccessManage, RecordsCorrect, SensitivityRead, SensitivityConfigure, CompletionSign, CompletionManage, AuditReview, AuditManageRules, AuditMaintain,
+        ChartsRead, ChartsBreakGlass, ChartAccessManage, RecordsCorrect, MpiReview, MpiMatch, MpiConfigure, SensitivityRead, SensitivityConfigure, CompletionSign, CompletionManage, AuditReview, AuditManageRules, AuditMaintain,
         JobsMonitor, RoiProcess,
         DepartmentDashboard, PortalSelf,
     ];
