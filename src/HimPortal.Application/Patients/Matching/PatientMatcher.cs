@@ -29,9 +29,7 @@ public sealed class PatientMatcher(HimDbContext db)
     public async Task<IReadOnlyList<MatchCandidate>> CandidatesAsync(Guid patientId, CancellationToken ct)
     {
         var settings = await MatchSettingsStore.ReadAsync(db, ct);
-        var scored = await ScoreAsync(patientId, settings, ct);
-        return [.. scored.Where(s => s.Result.Score >= settings.ReviewThreshold).OrderByDescending(s => s.Result.Weight)
-            .Select(s => new MatchCandidate(s.Candidate.PatientId, s.Result.Score, s.Result.Weight, s.Result.Fields))];
+        return Proposed(await ScoreAsync(patientId, settings, ct), settings);
     }
 
     /// <summary>The scored candidates for a probe at or above the review threshold, best first (the indexing screen's suggestions).</summary>
@@ -63,10 +61,12 @@ public sealed class PatientMatcher(HimDbContext db)
             SsnLast4 = last4,
             Phone = MatchNormaliser.Phone(probe.Phone),
         };
-        var scored = await ScoreAsync(keys, null, probe.Mrn?.Trim(), settings, ct);
-        return [.. scored.Where(s => s.Result.Score >= settings.ReviewThreshold).OrderByDescending(s => s.Result.Weight)
-            .Select(s => new MatchCandidate(s.Candidate.PatientId, s.Result.Score, s.Result.Weight, s.Result.Fields))];
+        return Proposed(await ScoreAsync(keys, null, probe.Mrn?.Trim(), settings, ct), settings);
     }
+
+    private static MatchCandidate[] Proposed(IReadOnlyList<Scored> scored, MatchConfiguration settings) =>
+        [.. scored.Where(s => s.Result.Score >= settings.ReviewThreshold).OrderByDescending(s => s.Result.Weight)
+            .Select(s => new MatchCandidate(s.Candidate.PatientId, s.Result.Score, s.Result.Weight, s.Result.Fields))];
 
     /// <summary>Every blocked candidate of a record, scored (also those below the review threshold: open pairs are re-scored).</summary>
     internal async Task<IReadOnlyList<Scored>> ScoreAsync(Guid patientId, MatchConfiguration settings, CancellationToken ct)
