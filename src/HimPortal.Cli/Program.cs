@@ -22,6 +22,7 @@ public static class Program
             AuditCommand.Create(configuration),
             ImportCommand.Create(configuration),
             DocumentsCommand.Create(configuration),
+            MpiCommand.Create(configuration),
         };
         return await CliHost.InvokeAsync(root, args);
     }

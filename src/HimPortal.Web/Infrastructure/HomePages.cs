@@ -32,6 +32,7 @@ public static class HomePages
         new("/Intake", "Record intake", Permissions.IntakeImport, "nav-intake"),
         new("/Intake/Queue", "Indexing queue", Permissions.IntakeIndex, "nav-indexing-queue"),
         new("/Mpi/Worklist", "Duplicate worklist", Permissions.MpiReview, "nav-mpi-worklist"),
+        new("/Mpi/Settings", "Matching settings", Permissions.MpiConfigure, "nav-mpi-settings"),
         new("/ChartAccess", "Chart access", Permissions.ChartAccessManage, "nav-chart-access"),
         new("/Roi", "Release of information", Permissions.RoiProcess, "nav-roi"),
         new("/Charts", "Find a patient", Permissions.ChartsSearch, "nav-find-patient"),

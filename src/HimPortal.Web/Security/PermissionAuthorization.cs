@@ -77,7 +77,7 @@ public static class AuthorizationSetup
         conventions.AuthorizeFolder("/Compliance", Permissions.AuditReview);
         // The master patient index (issue 16): the duplicate worklist, pairs, persons and overlays; its settings are managers'.
         conventions.AuthorizeFolder("/Mpi", Permissions.MpiReview);
-        conventions.AuthorizeFolder("/Mpi/Settings", Permissions.MpiConfigure);
+        conventions.AuthorizePage("/Mpi/Settings", Permissions.MpiConfigure);
         conventions.AuthorizeFolder("/Mpi/Overlay", Permissions.RecordsCorrect);
         conventions.AuthorizeFolder("/Roi", Permissions.RoiProcess);
         conventions.AuthorizeFolder("/Management", Permissions.DepartmentDashboard);

@@ -135,7 +135,9 @@ public static partial class ArchitectureRules
             foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
             {
                 var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+                // Arrays of those too (the arrival matching job's record ids, issue 16): ids are no patient data in any number.
                 var ok = allowed.Contains(propertyType) || propertyType.IsEnum
+                         || (propertyType.IsArray && allowed.Contains(propertyType.GetElementType()))
                          || (propertyType == typeof(string) && property.GetCustomAttribute<JobCodeAttribute>() is not null);
                 if (!ok)
                 {

@@ -4,6 +4,7 @@ using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Clinical;
 using HimPortal.Application.Common;
+using HimPortal.Application.Patients.Matching;
 using HimPortal.Data;
 using HimPortal.Data.Mpi;
 using Microsoft.EntityFrameworkCore;
@@ -32,13 +33,9 @@ public sealed class DecidePairValidator : AbstractValidator<DecidePairCommand>
 /// <summary>Whether a link of two records that both hold clinical data needs a second reviewer (the matcher's settings).</summary>
 public static class SecondReviewer
 {
-    /// <summary>
-    /// The setting from mpi.match_settings; a missing row (the engine creates it on first use) counts as on: the safe side
-    /// of a link that mixes two charts. The merge replaces this with the engine's MatchSettingsStore.
-    /// </summary>
+    /// <summary>The manager's setting (mpi.match_settings, its defaults when never saved: on, the safe side of a link that mixes two charts).</summary>
     public static async Task<bool> RequiredAsync(HimDbContext db, CancellationToken ct) =>
-        await db.MatchSettings.AsNoTracking().Where(s => s.Id == MatchSettings.SingletonId)
-            .Select(s => (bool?)s.SecondReviewerForClinicalData).SingleOrDefaultAsync(ct) ?? true;
+        (await MatchSettingsStore.ReadAsync(db, ct)).SecondReviewerForClinicalData;
 }
 
 /// <summary>
