@@ -145,7 +145,7 @@ public sealed class PersonChartTests(PersonDatabase person)
             // Through B the same person: the same items, B's header.
             var throughB = (await physician.ChartAsync(person.B)).Content!;
             throughB.Encounters.Count.ShouldBe(union.Encounters.Count);
-            (await LastDetailsAsync(physician.Persona.Id)).ShouldContain($"person={person.A:D},{person.B:D}");
+            (await LastDetailsAsync(physician.Persona.Id)).ShouldContain($"person={person.B:D},{person.A:D}", Case.Sensitive, "the record asked for first");
         }
         finally
         {
