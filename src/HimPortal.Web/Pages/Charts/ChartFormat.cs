@@ -37,13 +37,13 @@ public static class ChartFormat
 
     /// <summary>
     /// The small badge naming the record an item is in (its MRN) when the patient's person holds more than one record
-    /// (ADR 0015); nothing for a record linked to none, whose chart reads as it always did.
+    /// (ADR 0015), after a space of its own; nothing at all for a record linked to none, whose page reads exactly as it did.
     /// </summary>
     public static IHtmlContent Record(HimPortal.Application.Patients.PatientHeader patient, Guid recordId)
     {
         ArgumentNullException.ThrowIfNull(patient);
         return patient.IsLinked
-            ? new HtmlString($"<span class=\"tag record\" data-testid=\"record-badge\" title=\"record\">{System.Net.WebUtility.HtmlEncode(patient.MrnOf(recordId) ?? "?")}</span>")
+            ? new HtmlString($" <span class=\"tag record\" data-testid=\"record-badge\" title=\"record\">{System.Net.WebUtility.HtmlEncode(patient.MrnOf(recordId) ?? "?")}</span>")
             : HtmlString.Empty;
     }
 
