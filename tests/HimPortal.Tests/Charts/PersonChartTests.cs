@@ -1,4 +1,8 @@
 using HimPortal.Application.Access;
+using HimPortal.Application.Access.Identity;
+using HimPortal.Application.Administration.Users;
+using HimPortal.Application.Administration.Users.CreateUser;
+using HimPortal.Application.Audit;
 using HimPortal.Application.Access.BreakGlass;
 using HimPortal.Application.Charts.GetChart;
 using HimPortal.Application.Charts.GetEncounter;
@@ -275,5 +279,45 @@ public sealed class PersonChartTests(PersonDatabase person)
         }
 
         (await physician.EncounterAsync(person.A, encounterOfB)).Status.ShouldBe(ChartReadStatus.NotFound, "unlinked: B's items are another patient's again");
+    }
+
+    [Fact]
+    public async Task The_portal_opens_any_record_of_the_patients_person_as_their_own_only_while_linked()
+    {
+        await using var setup = Db.Services();
+        Guid accountId;
+        await using (var scope = setup.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<ActorScope>().RunAs(Personas.ConsoleOperator);
+            // The account names record B's MRN.
+            var created = await scope.ServiceProvider.GetRequiredService<CreateUserHandler>().HandleAsync(new CreateUserCommand(
+                $"patient.{Guid.NewGuid():N}@test.himportal.example", "Test Patient", [Roles.Patient], null, PasswordGenerator.Generate(),
+                new UserProfile(null, null, null, null, null, null, ClinicalData.Cortes)), CancellationToken.None);
+            accountId = created.Value!.Id;
+        }
+
+        var actor = new TestActor();
+        actor.ActAs(accountId, "patient@test.himportal.example", Roles.Patient);
+        await using var services = Db.Services(actor);
+        async Task<ChartAccessOutcome> OpenAsync(Guid patientId)
+        {
+            await using var scope = services.CreateAsyncScope();
+            return (await scope.ServiceProvider.GetRequiredService<ChartGate>().OpenAsync(patientId, AccessIntent.PatientSelf, CancellationToken.None))!.Access.Outcome;
+        }
+
+        (await OpenAsync(person.B)).ShouldBe(ChartAccessOutcome.Granted);
+        (await OpenAsync(person.A)).ShouldBe(ChartAccessOutcome.Denied);
+        await person.LinkAsync(person.A, person.B);
+        try
+        {
+            (await OpenAsync(person.A)).ShouldBe(ChartAccessOutcome.Granted);
+            (await OpenAsync(person.C)).ShouldBe(ChartAccessOutcome.Denied);
+        }
+        finally
+        {
+            await person.UnlinkAsync(person.A);
+        }
+
+        (await OpenAsync(person.A)).ShouldBe(ChartAccessOutcome.Denied);
     }
 }
