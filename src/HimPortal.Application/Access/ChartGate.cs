@@ -1,6 +1,7 @@
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Application.Patients;
+using HimPortal.Application.Patients.Persons;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
 using HimPortal.Data.Records;
@@ -58,7 +59,7 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
             if (content is null)
             {
                 await audit.RecordAsync(new AuditRecord(AuditAction.View, AuditOutcome.Denied, resourceType, resourceId, entry.Patient.Id,
-                    Purpose: $"no such {resourceType} in this patient's record", Details: "outcome=not-found"), token);
+                    Purpose: $"no such {resourceType} in this patient's record", Details: "outcome=not-found" + Person(entry)), token);
                 return ChartRead<T>.NotFound(entry);
             }
 
@@ -82,41 +83,56 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
         var practitioners = db.Set<Practitioner>()
             .Where(p => p.Npi != null && db.Users.Any(u => u.Id == userId && u.PractitionerNpi == p.Npi))
             .Select(p => p.Id);
+        // The person's other records (ADR 0015): none when the record is linked to no other. Composed into the one query,
+        // so that every fact below counts on any linked record: a relationship, assignment or break-the-glass grant on
+        // one of them opens the person, and a restriction on any of them restricts the person.
+        var linked = PersonRecords.Query(db, patientId);
+        // The record itself and its person's others, as one set: "patient_id IN (…)" alone (never OR-ed with the record's
+        // own id), so PostgreSQL joins it to each table's patient index as it did the plain equality.
+        var person = db.Set<Patient>().Where(o => o.Id == patientId).Select(o => o.Id).Union(linked);
         var row = await db.Set<Patient>().AsNoTracking()
             .Where(p => p.Id == patientId)
             .Select(p => new
             {
                 Header = new PatientHeader(p.Id, p.GivenNames, p.FamilyName, p.BirthDate, p.Sex, p.Mrn, p.Deceased, p.DeceasedAt,
                     p.AddressLine, p.City, p.State, p.PostalCode, p.Phone,
-                    db.PatientRestrictions.Any(r => r.PatientId == p.Id && (r.Vip || r.Employee))),
+                    db.PatientRestrictions.Any(r => person.Contains(r.PatientId) && (r.Vip || r.Employee))),
+                // Whether the record is linked at all; the records themselves are read only then (below), so an unlinked
+                // record's one query gains no collection to shape.
+                Linked = linked.Any(),
                 // An encounter or care team a correction entered-in-error was another patient's: its practitioners
                 // are no relationship with this one (ADR 0015). The one named in the audit is one whose source is
                 // trusted or unknown (older than the record of sources) before one a person imported, so that a view is
                 // laid to a fresh, self-made relationship only when there is no other (SelfMadeRelationshipRule).
                 Encounter = db.Set<EncounterParticipant>()
-                    .Where(e => clinical && e.PatientId == p.Id && practitioners.Contains(e.PractitionerId)
+                    .Where(e => clinical && person.Contains(e.PatientId) && practitioners.Contains(e.PractitionerId)
                                 && !db.EnteredInError.Any(x => x.ResourceId == e.ParentId && x.ClearedAt == null))
                     .OrderBy(e => db.RelationshipSources.Any(s => s.ParentId == e.ParentId && s.PractitionerId == e.PractitionerId && !s.Trusted))
                     .ThenBy(e => e.ParentId)
                     .Select(e => new { e.ParentId, SelfMade = db.RelationshipSources.Any(s => s.ParentId == e.ParentId && s.PractitionerId == e.PractitionerId && !s.Trusted) })
                     .FirstOrDefault(),
                 CareTeam = db.Set<CareTeamMember>()
-                    .Where(m => clinical && m.PatientId == p.Id && m.PractitionerId != null && practitioners.Contains(m.PractitionerId.Value)
+                    .Where(m => clinical && person.Contains(m.PatientId) && m.PractitionerId != null
+                                && practitioners.Contains(m.PractitionerId.Value)
                                 && !db.EnteredInError.Any(x => x.ResourceId == m.ParentId && x.ClearedAt == null))
                     .OrderBy(m => db.RelationshipSources.Any(s => s.ParentId == m.ParentId && s.PractitionerId == m.PractitionerId && !s.Trusted))
                     .ThenBy(m => m.ParentId)
                     .Select(m => new { m.ParentId, SelfMade = db.RelationshipSources.Any(s => s.ParentId == m.ParentId && s.PractitionerId == m.PractitionerId && !s.Trusted) })
                     .FirstOrDefault(),
-                Assignment = db.TreatmentAssignments.Where(a => clinical && a.PatientId == p.Id && a.UserId == userId
+                Assignment = db.TreatmentAssignments.Where(a => clinical && person.Contains(a.PatientId) && a.UserId == userId
                                                     && a.RevokedAt == null && (a.EndsAt == null || a.EndsAt > now))
                     .OrderBy(a => a.AssignedAt)
                     .Select(a => (Guid?)a.Id)
                     .FirstOrDefault(),
-                Own = self && p.Mrn != null && db.Users.Any(u => u.Id == userId && u.PatientMrn == p.Mrn),
-                RecordVersion = db.RecordVersions.Where(v => v.RecordId == p.Id).Select(v => (long?)v.Version).FirstOrDefault(),
+                // The portal's own record is any record of the person: the account names one MRN, the person may hold more.
+                Own = self && db.Users.Any(u => u.Id == userId && u.PatientMrn != null
+                                                && db.Set<Patient>().Any(o => person.Contains(o.Id) && o.Mrn == u.PatientMrn)),
+                // Linking and unlinking bump every record of the person, and any change to one record bumps that record:
+                // the sum over the person's records (versions only grow) changes whenever any of them does.
+                RecordVersion = db.RecordVersions.Where(v => person.Contains(v.RecordId)).Sum(v => (long?)v.Version),
                 SharedVersion = db.RecordVersions.Where(v => v.RecordId == RecordVersion.Shared).Select(v => (long?)v.Version).FirstOrDefault(),
                 Glass = db.BreakGlassAccesses
-                    .Where(g => g.PatientId == p.Id && g.UserId == userId && g.ExpiresAt > now)
+                    .Where(g => person.Contains(g.PatientId) && g.UserId == userId && g.ExpiresAt > now)
                     .OrderByDescending(g => g.ExpiresAt)
                     .Select(g => new { g.Id, g.ExpiresAt })
                     .FirstOrDefault(),
@@ -130,7 +146,16 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
         var relationship = Relationship(row.Encounter?.ParentId, row.Encounter?.SelfMade ?? true, row.CareTeam?.ParentId, row.CareTeam?.SelfMade ?? true);
         var facts = new ChartAccessFacts(row.Header.IsRestricted, relationship is not null, row.Assignment is not null, row.Glass?.Id, row.Glass?.ExpiresAt,
             row.Own, relationship, row.Assignment is { } assignment ? "assignment=" + assignment.ToString("D") : null);
-        return new ChartEntry(row.Header, ChartAccessRules.Decide(actor.Roles.ToList(), facts, intent))
+        var header = row.Header;
+        if (row.Linked)
+        {
+            // A second, small query, for a linked record only: its person's records and their MRNs, this record first.
+            var others = await db.Set<Patient>().AsNoTracking().Where(o => linked.Contains(o.Id) && o.Id != patientId).OrderBy(o => o.Id)
+                .Select(o => new PersonRecord(o.Id, o.Mrn)).ToListAsync(ct);
+            header = header with { Records = [new PersonRecord(header.Id, header.Mrn), .. others] };
+        }
+
+        return new ChartEntry(header, ChartAccessRules.Decide(actor.Roles.ToList(), facts, intent))
         {
             Version = new ChartRecordVersion(row.RecordVersion ?? 0, row.SharedVersion ?? 0),
         };
@@ -192,7 +217,8 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
         var details = "sections=" + string.Join(',', shown.Order().Select(ChartSections.AuditName))
                       + "; basis=" + Kebab(entry.Access.Basis)
                       + (entry.Access.Via is { } via ? "; " + via : "")
-                      + (entry.Access.BreakGlassId is { } grant ? "; break-glass=" + grant.ToString("D") : "");
+                      + (entry.Access.BreakGlassId is { } grant ? "; break-glass=" + grant.ToString("D") : "")
+                      + Person(entry);
         return new AuditRecord(AuditAction.View, AuditOutcome.Success, resourceType, resourceId, entry.Patient.Id,
             Purpose: entry.Access.PurposeOfUse, Details: details);
     }
@@ -203,15 +229,26 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
         ArgumentNullException.ThrowIfNull(entry);
         var offered = entry.Access.Outcome == ChartAccessOutcome.BreakGlassRequired ? "; break-the-glass offered" : "";
         return audit.RecordAsync(new AuditRecord(AuditAction.View, AuditOutcome.Denied, resourceType, resourceId, entry.Patient.Id,
-            Purpose: entry.Access.Reason, Details: "outcome=" + Kebab<ChartAccessOutcome>(entry.Access.Outcome) + offered), ct);
+            Purpose: entry.Access.Reason, Details: "outcome=" + Kebab<ChartAccessOutcome>(entry.Access.Outcome) + offered + Person(entry)), ct);
     }
+
+    /// <summary>
+    /// The person's records in an audit row's details when the record asked for is linked (ADR 0015): the row names the
+    /// record asked for, and a review of any other record of the person can see that this view showed it too.
+    /// </summary>
+    internal static string Person(ChartEntry entry) =>
+        entry.Patient.IsLinked ? "; person=" + string.Join(',', entry.Patient.Records.Select(r => r.Id.ToString("D"))) : "";
 
     private static string Kebab<T>(T? value)
         where T : struct, Enum =>
         value is null ? "none" : string.Concat(value.Value.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }
 
-/// <summary>A record's version and the shared data's (<see cref="RecordVersion"/>); 0 before the first change counted.</summary>
+/// <summary>
+/// A record's version and the shared data's (<see cref="RecordVersion"/>); 0 before the first change counted. For a
+/// linked record <see cref="Record"/> is the sum of the versions of the person's records (ADR 0015): it grows whenever
+/// any of them changes, and a link or an unlink bumps them all.
+/// </summary>
 public readonly record struct ChartRecordVersion(long Record, long Shared);
 
 /// <summary>

@@ -31,6 +31,9 @@ public sealed record ObservationItem(
     /// <summary>Formatted when shown, not when read: most results of a large chart are drawn as points, never as text.</summary>
     public string ValueText => PanelText ?? ClinicalValues.Format(Code, Value, Unit, ValueDisplay, ValueString);
 
+    /// <summary>The record the result is in: one of the person's when records are linked (ADR 0015).</summary>
+    public Guid RecordId { get; init; }
+
     public string? ReferenceRange => (ReferenceLow, ReferenceHigh) switch
     {
         ({ } low, { } high) => $"{ClinicalValues.Number(Code, low)}–{ClinicalValues.Number(Code, high)}",
@@ -73,7 +76,8 @@ public static class ObservationReader
     private const string VitalSigns = "vital-signs";
 
     internal sealed record Row(Guid Id, Guid? EncounterId, string? Category, string Code, string? Display, DateTimeOffset? EffectiveAt,
-        decimal? Value, string? Unit, string? ValueDisplay, string? ValueString, string? Flag, decimal? ReferenceLow, decimal? ReferenceHigh);
+        decimal? Value, string? Unit, string? ValueDisplay, string? ValueString, string? Flag, decimal? ReferenceLow, decimal? ReferenceHigh,
+        Guid RecordId);
 
     /// <summary>Newest first; results without a time last (as PostgreSQL's DESC NULLS LAST).</summary>
     internal static readonly Comparison<Row> NewestFirst = (a, b) =>
@@ -96,7 +100,7 @@ public static class ObservationReader
         var rows = await observations
             .OrderByDescending(o => o.EffectiveAt).ThenBy(o => o.Id)
             .Select(o => new Row(o.Id, o.EncounterId, o.Category, o.Code, o.Display, o.EffectiveAt, o.ValueQuantity, o.ValueUnit,
-                o.ValueDisplay, o.ValueString, o.Flag, o.ReferenceLow, o.ReferenceHigh))
+                o.ValueDisplay, o.ValueString, o.Flag, o.ReferenceLow, o.ReferenceHigh, o.PatientId))
             .ToListAsync(ct);
         var parents = observations.Select(o => o.Id);
         var components = await db.Set<ObservationComponent>().AsNoTracking()
@@ -119,7 +123,10 @@ public static class ObservationReader
         // Panels such as blood pressure carry their values in components: each component gets a trend of its own.
         var vitalParts = rows.Where(r => r.Category == VitalSigns && components.ContainsKey(r.Id))
             .SelectMany(r => components[r.Id].Select(c => new ObservationItem(r.Id, r.EncounterId, r.Category, c.Value.Code, c.Value.Display ?? c.Value.Code,
-                r.EffectiveAt, c.Value.Value, c.Value.Unit, c.Value.ValueDisplay, c.Value.ValueString, null, c.Flag?.Flag, c.Flag?.Range.Low, c.Flag?.Range.High)));
+                r.EffectiveAt, c.Value.Value, c.Value.Unit, c.Value.ValueDisplay, c.Value.ValueString, null, c.Flag?.Flag, c.Flag?.Range.Low, c.Flag?.Range.High)
+            {
+                RecordId = r.RecordId,
+            }));
 
         return new ObservationGroups(
             items,
@@ -148,7 +155,10 @@ public static class ObservationReader
         var own = ResultFlags.Interpret(r.Code, r.Unit, r.Value, patient, r.EffectiveAt);
         var flag = own?.Flag ?? (panel is null ? null : ResultFlags.Worst(parts!.Select(p => p.Flag?.Flag))) ?? r.Flag;
         return new ObservationItem(r.Id, r.EncounterId, r.Category, r.Code, r.Display ?? r.Code, r.EffectiveAt, r.Value, r.Unit,
-            r.ValueDisplay, r.ValueString, panel, flag, own is null ? r.ReferenceLow : own.Range.Low, own is null ? r.ReferenceHigh : own.Range.High);
+            r.ValueDisplay, r.ValueString, panel, flag, own is null ? r.ReferenceLow : own.Range.Low, own is null ? r.ReferenceHigh : own.Range.High)
+        {
+            RecordId = r.RecordId,
+        };
     }
 
     /// <summary>One series per code, in the order of their names; results newest first, trend points oldest first.</summary>

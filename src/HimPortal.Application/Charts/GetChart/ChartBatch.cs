@@ -14,35 +14,36 @@ namespace HimPortal.Application.Charts.GetChart;
 /// and the view's audit row, in the transaction of the read. A chart opens often and a large one has a thousand rows; one round trip instead of
 /// a dozen is most of what keeps it fast (docs/adr/0007). The SQL is plain and per section; rows map by hand. Every
 /// section leaves out the rows a correction entered-in-error (<see cref="InForce"/>, ADR 0015): they are another
-/// patient's, kept only as the record's history.
+/// patient's, kept only as the record's history. Every section reads all the records of the patient's person
+/// (<c>patient_id = ANY($1)</c>: the record alone when it is linked to none), and each row says which record it is in.
 /// </summary>
 internal sealed class ChartBatch
 {
     private static readonly string Allergies = $$"""
-        SELECT coalesce(a.display, a.code), a.category, a.criticality, a.clinical_status, a.recorded_at
-        FROM clinical.allergies a WHERE a.patient_id = $1 AND {{InForce.NotEnteredInError("a.id")}} ORDER BY a.recorded_at DESC NULLS LAST, a.id
+        SELECT coalesce(a.display, a.code), a.category, a.criticality, a.clinical_status, a.recorded_at, a.patient_id
+        FROM clinical.allergies a WHERE a.patient_id = ANY($1) AND {{InForce.NotEnteredInError("a.id")}} ORDER BY a.recorded_at DESC NULLS LAST, a.id
         """;
 
     private static readonly string Problems = $$"""
-        SELECT c.id, c.encounter_id, c.code, c.display, c.clinical_status, c.onset_at, c.abatement_at
-        FROM clinical.conditions c WHERE c.patient_id = $1 AND {{InForce.NotEnteredInError("c.id")}} ORDER BY c.onset_at DESC NULLS LAST, c.id
+        SELECT c.id, c.encounter_id, c.code, c.display, c.clinical_status, c.onset_at, c.abatement_at, c.patient_id
+        FROM clinical.conditions c WHERE c.patient_id = ANY($1) AND {{InForce.NotEnteredInError("c.id")}} ORDER BY c.onset_at DESC NULLS LAST, c.id
         """;
 
     private static readonly string Medications = $$"""
         SELECT r.id, r.encounter_id, coalesce(r.medication_display, m.display, r.medication_code, m.code), r.status, r.authored_on,
-               r.dosage_text
+               r.dosage_text, r.patient_id
         FROM clinical.medication_requests r LEFT JOIN clinical.medications m ON m.id = r.medication_id
-        WHERE r.patient_id = $1 AND {{InForce.NotEnteredInError("r.id")}} ORDER BY r.authored_on DESC NULLS LAST, r.id
+        WHERE r.patient_id = ANY($1) AND {{InForce.NotEnteredInError("r.id")}} ORDER BY r.authored_on DESC NULLS LAST, r.id
         """;
 
     private static readonly string Immunizations = $$"""
-        SELECT coalesce(i.display, i.vaccine_code), i.status, i.occurred_at
-        FROM clinical.immunizations i WHERE i.patient_id = $1 AND {{InForce.NotEnteredInError("i.id")}} ORDER BY i.occurred_at DESC NULLS LAST, i.id
+        SELECT coalesce(i.display, i.vaccine_code), i.status, i.occurred_at, i.patient_id
+        FROM clinical.immunizations i WHERE i.patient_id = ANY($1) AND {{InForce.NotEnteredInError("i.id")}} ORDER BY i.occurred_at DESC NULLS LAST, i.id
         """;
 
     private static readonly string Procedures = $$"""
-        SELECT p.id, p.encounter_id, p.code, p.display, p.status, p.performed_start
-        FROM clinical.procedures p WHERE p.patient_id = $1 AND {{InForce.NotEnteredInError("p.id")}} ORDER BY p.performed_start DESC NULLS LAST, p.id
+        SELECT p.id, p.encounter_id, p.code, p.display, p.status, p.performed_start, p.patient_id
+        FROM clinical.procedures p WHERE p.patient_id = ANY($1) AND {{InForce.NotEnteredInError("p.id")}} ORDER BY p.performed_start DESC NULLS LAST, p.id
         """;
 
     // Each result with its components, if any (a panel's row repeats once per component). Unordered: the chart sorts the
@@ -50,33 +51,33 @@ internal sealed class ChartBatch
     private static readonly string Observations = $$"""
         SELECT o.id, o.encounter_id, o.category, o.code, o.display, o.effective_at, o.value_quantity, o.value_unit, o.value_display,
                o.value_string, o.flag, o.reference_low, o.reference_high,
-               c.ordinal, c.code, c.display, c.value_quantity, c.value_unit, c.value_display, c.value_string
+               c.ordinal, c.code, c.display, c.value_quantity, c.value_unit, c.value_display, c.value_string, o.patient_id
         FROM clinical.observations o LEFT JOIN clinical.observation_components c ON c.parent_id = o.id
-        WHERE o.patient_id = $1 AND {{InForce.NotEnteredInError("o.id")}}
+        WHERE o.patient_id = ANY($1) AND {{InForce.NotEnteredInError("o.id")}}
         """;
 
     private static readonly string Imaging = $$"""
         SELECT s.id, s.encounter_id, s.started_at, s.modality, s.body_site_display, s.procedure_display, s.series_count, s.instance_count,
-               s.study_uid
-        FROM clinical.imaging_studies s WHERE s.patient_id = $1 AND {{InForce.NotEnteredInError("s.id")}} ORDER BY s.started_at DESC NULLS LAST, s.id
+               s.study_uid, s.patient_id
+        FROM clinical.imaging_studies s WHERE s.patient_id = ANY($1) AND {{InForce.NotEnteredInError("s.id")}} ORDER BY s.started_at DESC NULLS LAST, s.id
         """;
 
     private static readonly string Documents = $$"""
         SELECT n.id, n.encounter_id, n.date, n.type_display, n.status, coalesce(nullif(concat_ws(' ', p.given_names, p.family_name), ''), sd.author),
-               sd.id, sd.page_count
+               sd.id, sd.page_count, n.patient_id
         FROM clinical.clinical_notes n LEFT JOIN clinical.practitioners p ON p.id = n.author_id
         LEFT JOIN documents.documents sd ON sd.clinical_note_id = n.id AND sd.patient_id = n.patient_id AND sd.status = 'filed'
-        WHERE n.patient_id = $1 AND {{InForce.NotEnteredInError("n.id")}} ORDER BY n.date DESC NULLS LAST, n.id
+        WHERE n.patient_id = ANY($1) AND {{InForce.NotEnteredInError("n.id")}} ORDER BY n.date DESC NULLS LAST, n.id
         """;
 
     // $2: whether the reader sees clinical content (the reason for the visit is clinical).
     private static readonly string Encounters = $$"""
         SELECT e.id, e.period_start, e.period_end, e.class, e.type_display, CASE WHEN $2 THEN e.reason_display END, e.status,
-               o.name, l.name
+               o.name, l.name, e.patient_id
         FROM clinical.encounters e
         LEFT JOIN clinical.organizations o ON o.id = e.service_provider_id
         LEFT JOIN clinical.locations l ON l.id = e.location_id
-        WHERE e.patient_id = $1 AND {{InForce.NotEnteredInError("e.id")}} ORDER BY e.period_start DESC NULLS LAST, e.id
+        WHERE e.patient_id = ANY($1) AND {{InForce.NotEnteredInError("e.id")}} ORDER BY e.period_start DESC NULLS LAST, e.id
         """;
 
     public sealed record Sections(
@@ -91,10 +92,11 @@ internal sealed class ChartBatch
         List<EncounterItem> Encounters);
 
     /// <summary>The sections the reader may see and, last in the same batch, the audit row of the view.</summary>
-    /// <param name="patient">Whose chart: its id, and the sex and birth date the results are flagged by.</param>
+    /// <param name="patient">Whose chart: its person's records, and the sex and birth date the results are flagged by (the record asked for's).</param>
     public static async Task<Sections> ReadAsync(HimDbContext db, PatientHeader patient, ChartAccessDecision access, ViewAudit audit, CancellationToken ct)
     {
-        var patientId = patient.Id;
+        // The person's records (ADR 0015): this record alone when it is linked to none, so an unlinked chart reads as before.
+        var records = patient.RecordIds;
         var observations = access.Shows(ChartSection.LabResults) || access.Shows(ChartSection.VitalSigns)
                            || access.Shows(ChartSection.OtherObservations);
         var reads = new List<(string Sql, Func<DbDataReader, CancellationToken, Task> Read)>();
@@ -112,31 +114,31 @@ internal sealed class ChartBatch
         if (access.Shows(ChartSection.Allergies))
         {
             reads.Add((Allergies, (r, t) => RowsAsync(r, allergies, () =>
-                new AllergyItem(r.GetString(0), Str(r, 1), Str(r, 2), Str(r, 3), Time(r, 4)), t)));
+                new AllergyItem(r.GetString(0), Str(r, 1), Str(r, 2), Str(r, 3), Time(r, 4)) { RecordId = r.GetGuid(5) }, t)));
         }
 
         if (access.Shows(ChartSection.Problems))
         {
             reads.Add((Problems, (r, t) => RowsAsync(r, problems, () =>
-                new ProblemItem(r.GetGuid(0), Id(r, 1), r.GetString(2), Str(r, 3), Str(r, 4), Time(r, 5), Time(r, 6)), t)));
+                new ProblemItem(r.GetGuid(0), Id(r, 1), r.GetString(2), Str(r, 3), Str(r, 4), Time(r, 5), Time(r, 6)) { RecordId = r.GetGuid(7) }, t)));
         }
 
         if (access.Shows(ChartSection.Medications))
         {
             reads.Add((Medications, (r, t) => RowsAsync(r, medications, () =>
-                new MedicationItem(r.GetGuid(0), Id(r, 1), Str(r, 2), r.GetString(3), Time(r, 4), Str(r, 5)), t)));
+                new MedicationItem(r.GetGuid(0), Id(r, 1), Str(r, 2), r.GetString(3), Time(r, 4), Str(r, 5)) { RecordId = r.GetGuid(6) }, t)));
         }
 
         if (access.Shows(ChartSection.Immunizations))
         {
             reads.Add((Immunizations, (r, t) => RowsAsync(r, immunizations, () =>
-                new ImmunizationItem(Str(r, 0), r.GetString(1), Time(r, 2)), t)));
+                new ImmunizationItem(Str(r, 0), r.GetString(1), Time(r, 2)) { RecordId = r.GetGuid(3) }, t)));
         }
 
         if (access.Shows(ChartSection.Procedures))
         {
             reads.Add((Procedures, (r, t) => RowsAsync(r, procedures, () =>
-                new ProcedureItem(r.GetGuid(0), Id(r, 1), r.GetString(2), Str(r, 3), r.GetString(4), Time(r, 5)), t)));
+                new ProcedureItem(r.GetGuid(0), Id(r, 1), r.GetString(2), Str(r, 3), r.GetString(4), Time(r, 5)) { RecordId = r.GetGuid(6) }, t)));
         }
 
         if (observations)
@@ -150,7 +152,7 @@ internal sealed class ChartBatch
                     if (seen.Add(id))
                     {
                         observationRows.Add(new ObservationReader.Row(id, Id(r, 1), Str(r, 2), r.GetString(3), Str(r, 4), Time(r, 5), Dec(r, 6),
-                            Str(r, 7), Str(r, 8), Str(r, 9), Str(r, 10), Dec(r, 11), Dec(r, 12)));
+                            Str(r, 7), Str(r, 8), Str(r, 9), Str(r, 10), Dec(r, 11), Dec(r, 12), r.GetGuid(20)));
                     }
 
                     if (!r.IsDBNull(13))
@@ -167,26 +169,26 @@ internal sealed class ChartBatch
         if (access.Shows(ChartSection.Imaging))
         {
             reads.Add((Imaging, (r, t) => RowsAsync(r, imaging, () =>
-                new ImagingItem(r.GetGuid(0), Id(r, 1), Time(r, 2), Str(r, 3), Str(r, 4), Str(r, 5), r.GetInt32(6), r.GetInt32(7), Str(r, 8)), t)));
+                new ImagingItem(r.GetGuid(0), Id(r, 1), Time(r, 2), Str(r, 3), Str(r, 4), Str(r, 5), r.GetInt32(6), r.GetInt32(7), Str(r, 8)) { RecordId = r.GetGuid(9) }, t)));
         }
 
         if (access.Shows(ChartSection.Documents))
         {
             reads.Add((Documents, (r, t) => RowsAsync(r, documents, () =>
-                new DocumentItem(r.GetGuid(0), Id(r, 1), Time(r, 2), Str(r, 3), r.GetString(4), Str(r, 5), Id(r, 6), r.IsDBNull(7) ? 0 : r.GetInt32(7)), t)));
+                new DocumentItem(r.GetGuid(0), Id(r, 1), Time(r, 2), Str(r, 3), r.GetString(4), Str(r, 5), Id(r, 6), r.IsDBNull(7) ? 0 : r.GetInt32(7)) { RecordId = r.GetGuid(8) }, t)));
         }
 
         if (access.Shows(ChartSection.Encounters))
         {
             reads.Add((Encounters, (r, t) => RowsAsync(r, encounters, () =>
-                new EncounterItem(r.GetGuid(0), Time(r, 1), Time(r, 2), r.GetString(3), Str(r, 4), Str(r, 5), r.GetString(6), Str(r, 7), Str(r, 8)), t)));
+                new EncounterItem(r.GetGuid(0), Time(r, 1), Time(r, 2), r.GetString(3), Str(r, 4), Str(r, 5), r.GetString(6), Str(r, 7), Str(r, 8)) { RecordId = r.GetGuid(9) }, t)));
         }
 
         await using var batch = db.NewBatch();
         foreach (var (sql, _) in reads)
         {
             var command = new NpgsqlBatchCommand(sql);
-            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = patientId });
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = records });
             if (ReferenceEquals(sql, Encounters))
             {
                 command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = access.Shows(ChartSection.Problems) });

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace HimPortal.Application.Charts.GetChart;
 
 /// <summary>
-/// The charts read lately, each kept under the record's version (<see cref="ChartRecordVersion"/>) and the sections the
+/// The charts read lately, each kept under the record's version (the person's records' when linked, ADR 0015) (<see cref="ChartRecordVersion"/>) and the sections the
 /// reader's role sees. A chart is opened again and again while a patient is in care; the gate still decides, and the
 /// audit row is still written, on every view; only the section queries are skipped when the version the gate has just
 /// read in the view's transaction is the version the content was read at. Any change to the record bumps its version
@@ -64,8 +64,11 @@ public sealed class ChartContentCache : IDisposable, ICacheCounters
 
     public void Dispose() => _charts?.Dispose();
 
-    /// <summary>What a kept chart was read for: the patient, the versions, and the sections shown (a bit per <see cref="ChartSection"/>).</summary>
-    public readonly record struct Key(Guid PatientId, ChartRecordVersion Version, long Sections)
+    /// <summary>
+    /// What a kept chart was read for: the patient, the person's other records when linked (their ids: a sum of versions
+    /// alone could meet an earlier one of another set of records), the versions, and the sections shown (a bit per <see cref="ChartSection"/>).
+    /// </summary>
+    public readonly record struct Key(Guid PatientId, string? Person, ChartRecordVersion Version, long Sections)
     {
         public static Key For(ChartEntry entry)
         {
@@ -76,7 +79,8 @@ public sealed class ChartContentCache : IDisposable, ICacheCounters
                 sections |= 1L << (int)section;
             }
 
-            return new Key(entry.Patient.Id, entry.Version, sections);
+            var person = entry.Patient.IsLinked ? string.Join(',', entry.Patient.Records.Select(r => r.Id.ToString("N"))) : null;
+            return new Key(entry.Patient.Id, person, entry.Version, sections);
         }
     }
 }

@@ -24,22 +24,39 @@ public sealed record GetChartQuery(Guid PatientId, EncounterFilter? Filter = nul
 
 public sealed record AllergyItem(string Display, string? Category, string? Criticality, string? ClinicalStatus, DateTimeOffset? RecordedAt)
 {
+    /// <summary>The record the item is in: one of the person's when records are linked (ADR 0015).</summary>
+    public Guid RecordId { get; init; }
+
     public bool IsActive => ClinicalStatus is null or "active";
 }
 
 public sealed record ProblemItem(Guid Id, Guid? EncounterId, string Code, string? Display, string? ClinicalStatus, DateTimeOffset? OnsetAt, DateTimeOffset? AbatementAt)
 {
+    /// <summary>The record the item is in: one of the person's when records are linked (ADR 0015).</summary>
+    public Guid RecordId { get; init; }
+
     public bool IsActive => ClinicalStatus is "active" or "recurrence" or "relapse";
 }
 
 public sealed record MedicationItem(Guid Id, Guid? EncounterId, string? Display, string Status, DateTimeOffset? AuthoredOn, string? DosageText)
 {
+    /// <summary>The record the item is in: one of the person's when records are linked (ADR 0015).</summary>
+    public Guid RecordId { get; init; }
+
     public bool IsCurrent => Status is "active" or "on-hold";
 }
 
-public sealed record ImmunizationItem(string? Display, string Status, DateTimeOffset? OccurredAt);
+public sealed record ImmunizationItem(string? Display, string Status, DateTimeOffset? OccurredAt)
+{
+    /// <summary>The record the item is in: one of the person's when records are linked (ADR 0015).</summary>
+    public Guid RecordId { get; init; }
+}
 
-public sealed record ProcedureItem(Guid Id, Guid? EncounterId, string Code, string? Display, string Status, DateTimeOffset? PerformedAt);
+public sealed record ProcedureItem(Guid Id, Guid? EncounterId, string Code, string? Display, string Status, DateTimeOffset? PerformedAt)
+{
+    /// <summary>The record the item is in: one of the person's when records are linked (ADR 0015).</summary>
+    public Guid RecordId { get; init; }
+}
 
 public sealed record ImagingItem(
     Guid Id,
@@ -50,10 +67,18 @@ public sealed record ImagingItem(
     string? Procedure,
     int SeriesCount,
     int InstanceCount,
-    string? StudyUid);
+    string? StudyUid)
+{
+    /// <summary>The record the item is in: one of the person's when records are linked (ADR 0015).</summary>
+    public Guid RecordId { get; init; }
+}
 
 /// <param name="ScannedDocumentId">When the note is a filed scanned document: its pages open at /Charts/Document.</param>
-public sealed record DocumentItem(Guid Id, Guid? EncounterId, DateTimeOffset? Date, string? Type, string Status, string? Author, Guid? ScannedDocumentId = null, int ScannedPages = 0);
+public sealed record DocumentItem(Guid Id, Guid? EncounterId, DateTimeOffset? Date, string? Type, string Status, string? Author, Guid? ScannedDocumentId = null, int ScannedPages = 0)
+{
+    /// <summary>The record the item is in: one of the person's when records are linked (ADR 0015).</summary>
+    public Guid RecordId { get; init; }
+}
 
 /// <summary>The chart's documents list filter: a type (part of its name, any case) and a date range, all optional.</summary>
 public sealed record DocumentFilter(string? Type = null, DateOnly? From = null, DateOnly? To = null)
@@ -82,6 +107,9 @@ public sealed record EncounterItem(
     string? Provider,
     string? Location)
 {
+    /// <summary>The record the item is in: one of the person's when records are linked (ADR 0015).</summary>
+    public Guid RecordId { get; init; }
+
     public int Diagnoses { get; init; }
 
     public int Procedures { get; init; }

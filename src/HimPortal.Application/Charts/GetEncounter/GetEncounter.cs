@@ -47,18 +47,25 @@ public sealed class GetEncounterHandler(PermissionCheck permissions, HimDbContex
 
     private async Task<EncounterView?> ReadAsync(PatientHeader patient, Guid encounterId, CancellationToken ct)
     {
-        var patientId = patient.Id;
+        // An encounter of any record of the patient's person (ADR 0015); one of a record outside the person is not found.
+        var records = patient.RecordIds;
         var encounter = await db.Set<Encounter>().AsNoTracking()
-            .Where(e => e.Id == encounterId && e.PatientId == patientId)
+            .Where(e => e.Id == encounterId && records.Contains(e.PatientId))
             .WhereInForce(db)
             .Select(e => new EncounterItem(e.Id, e.PeriodStart, e.PeriodEnd, e.Class, e.TypeDisplay, e.ReasonDisplay, e.Status,
                 db.Set<Organization>().Where(o => o.Id == e.ServiceProviderId).Select(o => o.Name).FirstOrDefault(),
-                db.Set<Location>().Where(l => l.Id == e.LocationId).Select(l => l.Name).FirstOrDefault()))
+                db.Set<Location>().Where(l => l.Id == e.LocationId).Select(l => l.Name).FirstOrDefault())
+            {
+                RecordId = e.PatientId,
+            })
             .SingleOrDefaultAsync(ct);
         if (encounter is null)
         {
             return null;
         }
+
+        // What hangs off the encounter is in the encounter's own record.
+        var patientId = encounter.RecordId;
 
         var participants = await db.Set<EncounterParticipant>().AsNoTracking()
             .Where(p => p.ParentId == encounterId)
@@ -67,24 +74,24 @@ public sealed class GetEncounterHandler(PermissionCheck permissions, HimDbContex
             .ToListAsync(ct);
         var diagnoses = await db.Set<Condition>().AsNoTracking().Where(c => c.EncounterId == encounterId && c.PatientId == patientId).WhereInForce(db)
             .OrderBy(c => c.OnsetAt)
-            .Select(c => new ProblemItem(c.Id, c.EncounterId, c.Code, c.Display, c.ClinicalStatus, c.OnsetAt, c.AbatementAt))
+            .Select(c => new ProblemItem(c.Id, c.EncounterId, c.Code, c.Display, c.ClinicalStatus, c.OnsetAt, c.AbatementAt) { RecordId = c.PatientId })
             .ToListAsync(ct);
         var procedures = await db.Set<Procedure>().AsNoTracking().Where(p => p.EncounterId == encounterId && p.PatientId == patientId).WhereInForce(db)
             .OrderBy(p => p.PerformedStart)
-            .Select(p => new ProcedureItem(p.Id, p.EncounterId, p.Code, p.Display, p.Status, p.PerformedStart))
+            .Select(p => new ProcedureItem(p.Id, p.EncounterId, p.Code, p.Display, p.Status, p.PerformedStart) { RecordId = p.PatientId })
             .ToListAsync(ct);
         var medications = await db.Set<MedicationRequest>().AsNoTracking().Where(m => m.EncounterId == encounterId && m.PatientId == patientId).WhereInForce(db)
             .OrderBy(m => m.AuthoredOn)
             .Select(m => new MedicationItem(m.Id, m.EncounterId,
                 m.MedicationDisplay ?? db.Set<Medication>().Where(x => x.Id == m.MedicationId).Select(x => x.Display).FirstOrDefault() ?? m.MedicationCode,
-                m.Status, m.AuthoredOn, m.DosageText))
+                m.Status, m.AuthoredOn, m.DosageText) { RecordId = m.PatientId })
             .ToListAsync(ct);
         var results = await ObservationReader.ReadAsync(db, o => o.EncounterId == encounterId && o.PatientId == patientId,
             new ResultSubject(patient.Sex, patient.BirthDate), ct);
         var imaging = await db.Set<ImagingStudy>().AsNoTracking().Where(i => i.EncounterId == encounterId && i.PatientId == patientId).WhereInForce(db)
             .OrderBy(i => i.StartedAt)
             .Select(i => new ImagingItem(i.Id, i.EncounterId, i.StartedAt, i.Modality, i.BodySiteDisplay, i.ProcedureDisplay,
-                i.SeriesCount, i.InstanceCount, i.StudyUid))
+                i.SeriesCount, i.InstanceCount, i.StudyUid) { RecordId = i.PatientId })
             .ToListAsync(ct);
         var notes = await db.Set<ClinicalNote>().AsNoTracking().Where(n => n.EncounterId == encounterId && n.PatientId == patientId).WhereInForce(db)
             .OrderBy(n => n.Date)

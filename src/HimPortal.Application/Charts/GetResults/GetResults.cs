@@ -23,8 +23,10 @@ public sealed class GetResultsHandler(PermissionCheck permissions, HimDbContext 
         var (id, code) = (query.PatientId, query.Code);
         return gate.ReadAsync<ResultsView>(id, "Observation", code, Needs, async (entry, token) =>
         {
+            // The results of every record of the patient's person (ADR 0015), flagged by the record asked for's sex and age.
+            var records = entry.Patient.RecordIds;
             var groups = await ObservationReader.ReadAsync(db,
-                o => o.PatientId == id && (o.Code == code || db.Set<ObservationComponent>().Any(c => c.ParentId == o.Id && c.Code == code)),
+                o => records.Contains(o.PatientId) && (o.Code == code || db.Set<ObservationComponent>().Any(c => c.ParentId == o.Id && c.Code == code)),
                 new ResultSubject(entry.Patient.Sex, entry.Patient.BirthDate), token);
             var view = groups.LabResults.FirstOrDefault(s => s.Code == code) is { } lab ? new ResultsView(lab, ChartSection.LabResults)
                 : groups.VitalSigns.FirstOrDefault(s => s.Code == code) is { } vital ? new ResultsView(vital, ChartSection.VitalSigns)

@@ -21,10 +21,12 @@ public sealed class ReadNoteHandler(PermissionCheck permissions, HimDbContext db
     protected override Task<ChartRead<NoteView>> ExecuteAsync(ReadNoteQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return gate.ReadAsync<NoteView>(query.PatientId, "DocumentReference", query.NoteId.ToString("D"), Shown, async (_, token) =>
+        return gate.ReadAsync<NoteView>(query.PatientId, "DocumentReference", query.NoteId.ToString("D"), Shown, async (entry, token) =>
         {
+            // A note of any record of the patient's person (ADR 0015); one of a record outside it is not found.
+            var records = entry.Patient.RecordIds;
             var note = await db.Set<ClinicalNote>().AsNoTracking()
-                .Where(n => n.Id == query.NoteId && n.PatientId == query.PatientId)
+                .Where(n => n.Id == query.NoteId && records.Contains(n.PatientId))
                 .WhereInForce(db)
                 .Select(n => new NoteView(
                     new NoteItem(n.Id, n.Date, n.TypeDisplay, n.Status,

@@ -3,6 +3,7 @@ using System.Text;
 using FluentValidation;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
+using HimPortal.Application.Patients.Persons;
 using HimPortal.Data;
 using HimPortal.Data.Audit;
 using HimPortal.Data.Clinical;
@@ -124,7 +125,7 @@ public sealed class AccessLogReader(HimDbContext db, HospitalTime hospital)
 {
     public async Task<AccessLogPage> PageAsync(AccessLogFilter filter, KeysetCursor? after, int size, CancellationToken ct)
     {
-        var query = Filtered(filter);
+        var query = Filtered(filter, await RecordsAsync(filter, ct));
         if (after is { } cursor)
         {
             query = query.Where(e => EF.Functions.LessThan(ValueTuple.Create(e.OccurredAt, e.Id), ValueTuple.Create(cursor.At, cursor.Id)));
@@ -136,8 +137,22 @@ public sealed class AccessLogReader(HimDbContext db, HospitalTime hospital)
     }
 
     /// <summary>Every matching row up to <paramref name="before"/>, newest first, streamed as PostgreSQL sends them.</summary>
-    public IAsyncEnumerable<AccessLogRow> StreamAsync(AccessLogFilter filter, DateTimeOffset before) =>
-        NewestFirst(Filtered(filter).Where(e => e.OccurredAt < before)).Select(ToRow).AsAsyncEnumerable();
+    public async IAsyncEnumerable<AccessLogRow> StreamAsync(AccessLogFilter filter, DateTimeOffset before,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var query = NewestFirst(Filtered(filter, await RecordsAsync(filter, ct)).Where(e => e.OccurredAt < before)).Select(ToRow);
+        await foreach (var row in query.AsAsyncEnumerable().WithCancellation(ct))
+        {
+            yield return row;
+        }
+    }
+
+    /// <summary>
+    /// The records a patient filter covers: every record of the patient's person (ADR 0015), since an audit row names the
+    /// record it was written for and a person's accesses are under any of them; the patient alone when unlinked.
+    /// </summary>
+    private async Task<Guid[]?> RecordsAsync(AccessLogFilter filter, CancellationToken ct) =>
+        filter.PatientId is { } patient ? await PersonRecords.OfAsync(db, patient, ct) : null;
 
     /// <summary>The events with their patient (a left join: most events have none), newest first.</summary>
     private IQueryable<EventAndPatient> NewestFirst(IQueryable<AccessEvent> events) =>
@@ -164,7 +179,7 @@ public sealed class AccessLogReader(HimDbContext db, HospitalTime hospital)
         public string? Mrn { get; init; }
     }
 
-    private IQueryable<AccessEvent> Filtered(AccessLogFilter filter)
+    private IQueryable<AccessEvent> Filtered(AccessLogFilter filter, Guid[]? records)
     {
         // A filter that only rare events can match also names the notable-events index's own predicate, as SQL text:
         // the planner can then use that partial index, which it could not prove from a bound parameter.
@@ -175,9 +190,15 @@ public sealed class AccessLogReader(HimDbContext db, HospitalTime hospital)
             ? db.AccessEvents.FromSqlRaw("SELECT * FROM audit.access_events WHERE " + AccessEvent.NotableFilter)
             : db.AccessEvents;
         var query = events.AsNoTracking();
-        if (filter.PatientId is { } patient)
+        // An unlinked patient keeps the plain equality the patient index is read by month by month; a person's records are
+        // few, and PostgreSQL reads the same index once for each.
+        if (records is [var patient])
         {
             query = query.Where(e => e.PatientId == patient);
+        }
+        else if (records is not null)
+        {
+            query = query.Where(e => e.PatientId != null && records.Contains(e.PatientId.Value));
         }
 
         if (filter.UserId is { } user)

@@ -67,7 +67,7 @@ public sealed class ExportAccessLogHandler(
             await writer.WriteLineAsync(AccessLogCsv.Header);
             var line = new StringBuilder(1024);
             // Rows up to the export's own audit row: the file is a fixed picture of the log at that instant.
-            await foreach (var row in reader.StreamAsync(filter, started.OccurredAt).WithCancellation(ct))
+            await foreach (var row in reader.StreamAsync(filter, started.OccurredAt, ct))
             {
                 line.Clear();
                 AccessLogCsv.AppendRow(line, row);

@@ -2,6 +2,8 @@ using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Application.Compliance.AccessLog;
+using HimPortal.Application.Patients;
+using HimPortal.Application.Patients.Persons;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +13,11 @@ namespace HimPortal.Application.Compliance.WhoAccessedPatient;
 /// <summary>The ready view "who accessed patient X": everyone who touched the record, then the events, newest first.</summary>
 public sealed record WhoAccessedPatientQuery(Guid PatientId, string? After = null, int PageSize = 50) : IPatientRequest;
 
-public sealed record PatientSummary(Guid Id, string Name, string? Mrn, DateOnly? BirthDate, bool Deceased, bool Vip, bool Employee, string? EmployeeDepartment);
+public sealed record PatientSummary(Guid Id, string Name, string? Mrn, DateOnly? BirthDate, bool Deceased, bool Vip, bool Employee, string? EmployeeDepartment)
+{
+    /// <summary>The other records of the patient's person (ADR 0015), whose accesses the report includes; none when unlinked.</summary>
+    public IReadOnlyList<PersonRecord> Linked { get; init; } = [];
+}
 
 /// <summary>One person's accesses to the patient: how often, when, and on what grounds.</summary>
 /// <param name="BreakGlass">Distinct break-the-glass grants (not the views made under them).</param>
@@ -57,9 +63,23 @@ public sealed class WhoAccessedPatientHandler(PermissionCheck permissions, HimDb
                 return Error.NotFound();
             }
 
+            // The accesses of the patient's person are those under any of its records (ADR 0015): each audit row names the
+            // record it was written for, and the events list says which.
+            var records = await PersonRecords.OfAsync(db, query.PatientId, token);
+            if (records.Length > 1)
+            {
+                var others = records.Skip(1).ToList();
+                patient = patient with
+                {
+                    Linked = await db.Set<Patient>().AsNoTracking().Where(p => others.Contains(p.Id)).OrderBy(p => p.Id)
+                        .Select(p => new PersonRecord(p.Id, p.Mrn)).ToListAsync(token),
+                };
+            }
+
             // Grouped by account only, so the patient index (which carries user, action, outcome and purpose) answers it alone.
-            var accessors = await db.AccessEvents.AsNoTracking()
-                .Where(e => e.PatientId == query.PatientId)
+            var events = records.Length == 1 ? db.AccessEvents.Where(e => e.PatientId == query.PatientId)
+                : db.AccessEvents.Where(e => e.PatientId != null && records.Contains(e.PatientId.Value));
+            var accessors = await events.AsNoTracking()
                 .GroupBy(e => e.UserId)
                 .Select(g => new
                 {
@@ -77,14 +97,14 @@ public sealed class WhoAccessedPatientHandler(PermissionCheck permissions, HimDb
                 .Take(500)
                 .ToListAsync(token);
             var people = await PeopleAsync(accessors.Where(a => a.UserId is not null).Select(a => a.UserId!.Value).ToList(), token);
-            var events = await reader.PageAsync(new AccessLogFilter(PatientId: query.PatientId), after, query.PageSize, token);
+            var page = await reader.PageAsync(new AccessLogFilter(PatientId: query.PatientId), after, query.PageSize, token);
             await audit.RecordAsync(new AuditRecord(AuditAction.Search, AuditOutcome.Success, "AccessLog", PatientId: query.PatientId,
-                Details: $"who accessed the patient; {accessors.Count} user(s); {events.Rows.Count} event(s) shown" + (after is null ? "" : "; next page")), token);
+                Details: $"who accessed the patient; {accessors.Count} user(s); {page.Rows.Count} event(s) shown" + (after is null ? "" : "; next page")), token);
             return Result<WhoAccessedPatientReport>.Success(new WhoAccessedPatientReport(patient,
                 accessors.Select(a => a.UserId is { } id && people.TryGetValue(id, out var person)
                         ? new PatientAccessor(id, person.Name, person.Roles, a.Events, a.Views, a.Denied, a.BreakGlass, a.First, a.Last)
                         : new PatientAccessor(a.UserId, "(no account)", [], a.Events, a.Views, a.Denied, a.BreakGlass, a.First, a.Last)).ToList(),
-                events));
+                page));
         }, ct);
     }
 

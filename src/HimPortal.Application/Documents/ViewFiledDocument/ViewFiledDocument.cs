@@ -33,9 +33,9 @@ public sealed class ViewFiledDocumentHandler(PermissionCheck permissions, HimDbC
     protected override Task<ChartRead<FiledDocumentView>> ExecuteAsync(ViewFiledDocumentQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return gate.ReadAsync<FiledDocumentView>(query.PatientId, LabelledItemsName, query.DocumentId.ToString("D"), Shown, async (_, token) =>
+        return gate.ReadAsync<FiledDocumentView>(query.PatientId, LabelledItemsName, query.DocumentId.ToString("D"), Shown, async (entry, token) =>
         {
-            var document = await FiledDocuments.Filed(db, query.PatientId, query.DocumentId)
+            var document = await FiledDocuments.Filed(db, entry.Patient.RecordIds, query.DocumentId)
                 .Select(d => new
                 {
                     d.Id,
@@ -79,18 +79,20 @@ public sealed class ViewFiledPageHandler(PermissionCheck permissions, HimDbConte
         ArgumentNullException.ThrowIfNull(query);
         return gate.ReadAsync<FiledPageImage>(query.PatientId, ViewFiledDocumentHandler.LabelledItemsName, query.DocumentId.ToString("D"), Shown, async (entry, token) =>
         {
-            var page = await (from d in FiledDocuments.Filed(db, query.PatientId, query.DocumentId)
+            var page = await (from d in FiledDocuments.Filed(db, entry.Patient.RecordIds, query.DocumentId)
                               join dp in db.Set<ScannedDocumentPage>() on d.Id equals dp.DocumentId
                               join p in db.Set<DocumentPage>() on dp.PageId equals p.Id
                               where dp.Ordinal == query.Ordinal
-                              select new { p.Number, p.ImageObjectId })
+                              select new { p.Number, p.ImageObjectId, d.PatientId })
                 .SingleOrDefaultAsync(token);
             if (page?.ImageObjectId is not { } objectId || await GetPageImageHandler.ReadAsync(store, objectId, token) is not { } bytes)
             {
                 return (null, Shown);
             }
 
-            await audit.RecordAsync(ScannedDocumentAudit.PageView(query.DocumentId, query.PatientId, ScannedDocumentAudit.Places.Chart, page.Number,
+            // The page view names the record the document is filed to (as every page view does), which under a linked
+            // person may be another record than the one whose chart was opened; the gate's row names that one.
+            await audit.RecordAsync(ScannedDocumentAudit.PageView(query.DocumentId, page.PatientId, ScannedDocumentAudit.Places.Chart, page.Number,
                 entry.Access.PurposeOfUse), token);
             return (new FiledPageImage(bytes, "image/png", page.Number), Shown);
         }, ct);
@@ -102,10 +104,13 @@ public sealed record FiledPageImage(byte[] Bytes, string ContentType, int Number
 
 internal static class FiledDocuments
 {
-    /// <summary>The document filed to this patient whose DocumentReference is in force: nothing of another patient's answers to this address.</summary>
-    public static IQueryable<ScannedDocument> Filed(HimDbContext db, Guid patientId, Guid documentId) =>
+    /// <summary>
+    /// The document filed to one of these records (the patient's person's, ADR 0015) whose DocumentReference is in force:
+    /// nothing of a patient outside the person answers to this address.
+    /// </summary>
+    public static IQueryable<ScannedDocument> Filed(HimDbContext db, Guid[] records, Guid documentId) =>
         db.Set<ScannedDocument>().AsNoTracking()
-            .Where(d => d.Id == documentId && d.PatientId == patientId && d.Status == ScannedDocumentStatus.Filed && d.ClinicalNoteId != null)
-            .Where(d => db.Set<ClinicalNote>().Any(n => n.Id == d.ClinicalNoteId && n.PatientId == patientId)
+            .Where(d => d.Id == documentId && d.PatientId != null && records.Contains(d.PatientId.Value) && d.Status == ScannedDocumentStatus.Filed && d.ClinicalNoteId != null)
+            .Where(d => db.Set<ClinicalNote>().Any(n => n.Id == d.ClinicalNoteId && n.PatientId == d.PatientId)
                         && !db.EnteredInError.Any(x => x.ResourceId == d.ClinicalNoteId && x.ClearedAt == null));
 }

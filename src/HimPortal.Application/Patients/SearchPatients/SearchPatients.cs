@@ -28,6 +28,9 @@ public sealed record PatientSearchResult(
     bool Vip = false,
     bool Employee = false)
 {
+    /// <summary>The other records of the patient's person (ADR 0015), in id order; none when the record is linked to no other.</summary>
+    public IReadOnlyList<PersonRecord> Linked { get; init; } = [];
+
     public bool IsRestricted => Vip || Employee;
 }
 
@@ -99,6 +102,15 @@ public sealed class SearchPatientsHandler(
             patients = patients.Where(p => p.BirthDate == born);
         }
 
+        // One result per person (ADR 0015): a matching record is shown unless another matching record of its person comes
+        // before it in the list's order, so the person is found by any of its records and listed once, under the record
+        // the criteria named (or the first of those). The rule depends on the record alone, so the keyset pages as before.
+        var live = db.PersonLinks.Where(l => l.UnlinkedAt == null);
+        var matching = patients;
+        patients = patients.Where(p => !matching.Any(q => q.Id != p.Id
+            && live.Any(lp => lp.PatientId == p.Id && live.Any(lq => lq.PatientId == q.Id && lq.PersonId == lp.PersonId))
+            && EF.Functions.LessThan(ValueTuple.Create(q.FamilyName ?? "", q.GivenNames ?? "", q.Id), ValueTuple.Create(p.FamilyName ?? "", p.GivenNames ?? "", p.Id))));
+
         if (query.After is not null && PatientSearchCursor.TryParse(query.After, out var after))
         {
             patients = patients.Where(p => EF.Functions.GreaterThan(
@@ -118,12 +130,21 @@ public sealed class SearchPatientsHandler(
                 p.BirthDate,
                 p.Mrn,
                 p.Deceased,
+                // The person's other records (ADR 0015): listed with the result, and their visits and restrictions are the person's.
+                Linked = db.Set<Patient>()
+                    .Where(o => o.Id != p.Id && live.Any(lo => lo.PatientId == o.Id && live.Any(lp => lp.PatientId == p.Id && lp.PersonId == lo.PersonId)))
+                    .OrderBy(o => o.Id)
+                    .Select(o => new PersonRecord(o.Id, o.Mrn))
+                    .ToList(),
                 // Not a visit a correction entered-in-error: it was another patient's (ADR 0015).
                 LastVisit = db.Set<Encounter>()
-                    .Where(e => e.PatientId == p.Id && !db.EnteredInError.Any(x => x.ResourceId == e.Id && x.ClearedAt == null))
+                    .Where(e => (e.PatientId == p.Id || live.Any(le => le.PatientId == e.PatientId && live.Any(lp => lp.PatientId == p.Id && lp.PersonId == le.PersonId)))
+                                && !db.EnteredInError.Any(x => x.ResourceId == e.Id && x.ClearedAt == null))
                     .Max(e => e.PeriodStart),
-                Vip = marks && db.PatientRestrictions.Any(r => r.PatientId == p.Id && r.Vip),
-                Employee = marks && db.PatientRestrictions.Any(r => r.PatientId == p.Id && r.Employee),
+                Vip = marks && db.PatientRestrictions.Any(r => r.Vip && (r.PatientId == p.Id
+                    || live.Any(lr => lr.PatientId == r.PatientId && live.Any(lp => lp.PatientId == p.Id && lp.PersonId == lr.PersonId)))),
+                Employee = marks && db.PatientRestrictions.Any(r => r.Employee && (r.PatientId == p.Id
+                    || live.Any(lr => lr.PatientId == r.PatientId && live.Any(lp => lp.PatientId == p.Id && lp.PersonId == lr.PersonId)))),
             })
             .ToListAsync(ct);
 
@@ -134,7 +155,7 @@ public sealed class SearchPatientsHandler(
         var next = rows.Count > size ? new PatientSearchCursor(shown[^1].FamilyName ?? "", shown[^1].GivenNames ?? "", shown[^1].Id).ToString() : null;
         return Result<PatientSearchPage>.Success(new PatientSearchPage(
             shown.Select(r => new PatientSearchResult(r.Id, $"{r.GivenNames} {r.FamilyName}".Trim(), r.Sex, r.BirthDate, r.Mrn, r.Deceased, r.LastVisit,
-                    r.Vip, r.Employee))
+                    r.Vip, r.Employee) { Linked = r.Linked })
                 .ToList(),
             next));
     }

@@ -35,6 +35,18 @@ public static class ChartFormat
     /// <summary>A note's text as formatted, sanitised HTML (<see cref="NoteHtml"/>): safe to write into the page as it is.</summary>
     public static IHtmlContent NoteText(string? text) => new HtmlString(NoteHtml.Render(text));
 
+    /// <summary>
+    /// The small badge naming the record an item is in (its MRN) when the patient's person holds more than one record
+    /// (ADR 0015), after a space of its own; nothing at all for a record linked to none, whose page reads exactly as it did.
+    /// </summary>
+    public static IHtmlContent Record(HimPortal.Application.Patients.PatientHeader patient, Guid recordId)
+    {
+        ArgumentNullException.ThrowIfNull(patient);
+        return patient.IsLinked
+            ? new HtmlString($" <span class=\"tag record\" data-testid=\"record-badge\" title=\"record\">{System.Net.WebUtility.HtmlEncode(patient.MrnOf(recordId) ?? "?")}</span>")
+            : HtmlString.Empty;
+    }
+
     public static string Heading(string title, int count) => $"{title} ({count.ToString(CultureInfo.InvariantCulture)})";
 
     public static string SectionId(ChartSection section) => ChartSections.AuditName(section);
