@@ -17,8 +17,8 @@ public sealed record OutcomeCounts(int Linked, int Review, int Rescored);
 /// <summary>
 /// The one place a score becomes an outcome (issue 16 item 2), for arrivals and the full scan alike: at or above the
 /// auto-link threshold, with auto-linking on and no guard, the records are linked through the clinical-record writer
-/// (ADR 0015) and the pair is marked linked with an auto-linked decision; a guard (both records hold clinical data, sex or
-/// birth date disagree, a restricted record, a temporary name) or a score between the thresholds puts the pair on the
+/// (ADR 0015) and the pair is marked linked with an auto-linked decision; a guard (both records hold clinical data; SSNs,
+/// given names, sex or birth date disagree; a restricted record; a temporary name) or a score between the thresholds puts the pair on the
 /// worklist with the reason; below, nothing. A pair decided before (not the same person, unlinked, linked) is never
 /// re-opened; an open pair is re-scored. Each new pair and each link is audited ("PatientMatch", record A's patient,
 /// record B's id and the outcome in the details). In the caller's transaction.
@@ -198,6 +198,10 @@ public static class MatchOutcomes
         return a.Clinical && b.Clinical ? "both records hold clinical data"
             : Outcome(MatchFields.Sex, FieldOutcomes.Disagree) ? "sexes disagree"
             : Outcome(MatchFields.BirthDate, FieldOutcomes.Disagree, FieldOutcomes.Partial) ? "birth dates disagree"
+            // Two full social security numbers that differ are two people as often as a typing error (twins given
+            // nicknames of one name score like a duplicate on everything else): a person decides.
+            : Outcome(MatchFields.Ssn, FieldOutcomes.Disagree) ? "social security numbers disagree"
+            : Outcome(MatchFields.Given, FieldOutcomes.Disagree) ? "given names disagree"
             : a.Restricted || b.Restricted ? "restricted record (VIP or employee)"
             : pair.A.TemporaryName || pair.B.TemporaryName ? "temporary name"
             : null;
