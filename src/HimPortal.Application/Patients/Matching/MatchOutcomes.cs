@@ -198,12 +198,12 @@ public static class MatchOutcomes
         return a.Clinical && b.Clinical ? "both records hold clinical data"
             : Outcome(MatchFields.Sex, FieldOutcomes.Disagree) ? "sexes disagree"
             : Outcome(MatchFields.BirthDate, FieldOutcomes.Disagree, FieldOutcomes.Partial) ? "birth dates disagree"
+            : a.Restricted || b.Restricted ? "restricted record (VIP or employee)"
+            : pair.A.TemporaryName || pair.B.TemporaryName ? "temporary name"
             // Two full social security numbers that differ are two people as often as a typing error (twins given
             // nicknames of one name score like a duplicate on everything else): a person decides.
             : Outcome(MatchFields.Ssn, FieldOutcomes.Disagree) ? "social security numbers disagree"
             : Outcome(MatchFields.Given, FieldOutcomes.Disagree) ? "given names disagree"
-            : a.Restricted || b.Restricted ? "restricted record (VIP or employee)"
-            : pair.A.TemporaryName || pair.B.TemporaryName ? "temporary name"
             : null;
     }
 

@@ -135,6 +135,7 @@ public sealed class ArrivalMatchingTests : IAsyncLifetime
     [InlineData("sex", "sexes disagree")]
     [InlineData("temporary", "temporary name")]
     [InlineData("restricted", "restricted record (VIP or employee)")]
+    [InlineData("ssn", "social security numbers disagree")]
     public async Task A_guard_keeps_a_pair_above_the_auto_link_threshold_on_the_worklist(string guard, string reason)
     {
         await SetAutoLinkAsync(true);
@@ -148,6 +149,16 @@ public sealed class ArrivalMatchingTests : IAsyncLifetime
             if (guard == "sex")
             {
                 patient["gender"] = "female";
+            }
+            else if (guard == "ssn")
+            {
+                foreach (var identifier in patient["identifier"]!.AsArray())
+                {
+                    if ((string?)identifier!["system"] == "http://hl7.org/fhir/sid/us-ssn")
+                    {
+                        identifier["value"] = "999-12-3456";
+                    }
+                }
             }
             else if (guard == "temporary")
             {
