@@ -17,8 +17,10 @@ internal static class PopulationWriter
 
     public static string Write(GeneratorSettings settings)
     {
-        Directory.CreateDirectory(settings.Out);
-        foreach (var old in Directory.GetFiles(settings.Out, "patients-*.json"))
+        // The bundles get a folder of their own: `himportal import FOLDER` takes every *.json in it.
+        var bundleFolder = Path.Combine(settings.Out, "bundles");
+        Directory.CreateDirectory(bundleFolder);
+        foreach (var old in Directory.GetFiles(bundleFolder, "patients-*.json"))
         {
             File.Delete(old);
         }
@@ -47,7 +49,7 @@ internal static class PopulationWriter
             truth.WriteLine(role);
             if (pending.Count >= settings.PerBundle)
             {
-                WriteBundle(settings.Out, ++bundles, pending);
+                WriteBundle(bundleFolder, ++bundles, pending);
                 pending.Clear();
             }
         }
@@ -86,7 +88,7 @@ internal static class PopulationWriter
 
         if (pending.Count > 0)
         {
-            WriteBundle(settings.Out, ++bundles, pending);
+            WriteBundle(bundleFolder, ++bundles, pending);
         }
 
         var summary = JsonSerializer.Serialize(new
