@@ -32,6 +32,8 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<Access.Identity.AccountPasswords>();
         services.AddSingleton<Common.Mail.MailSender>();
         services.AddScoped<ChartGate>();
+        services.AddScoped<Patients.Matching.PatientMatcher>();
+        services.AddScoped<Patients.Matching.ArrivalMatching>();
         services.AddScoped<Access.History.AccessHistory>();
         services.TryAddSingleton<Charts.GetChart.ChartContentCache>();
         services.AddSingleton<ICacheCounters>(sp => sp.GetRequiredService<Charts.GetChart.ChartContentCache>());

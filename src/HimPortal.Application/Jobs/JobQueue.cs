@@ -32,8 +32,50 @@ public sealed class JobQueue(HimDbContext db, IAuditActorAccessor actors, TimePr
             throw new ArgumentException($"No job kind '{kind}' is registered.", nameof(kind));
         }
 
-        var actor = actors.Current;
-        var now = clock.GetUtcNow();
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var openedHere = connection.State != System.Data.ConnectionState.Open;
+        if (openedHere)
+        {
+            await connection.OpenAsync(ct);
+        }
+
+        try
+        {
+            var queued = await InsertAsync(connection, (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction(), kind, payload, request,
+                actors.Current, clock.GetUtcNow(), ct);
+            signal.Wake();
+            return queued;
+        }
+        finally
+        {
+            if (openedHere)
+            {
+                await connection.CloseAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Queues a job on a plain Npgsql connection in its transaction (the bulk import writes without the DbContext): the
+    /// job commits with the rows it is about. The runner finds it at its next poll.
+    /// </summary>
+    public static async Task<Guid?> EnqueueOnAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string kind, IJobPayload payload, AuditActor actor, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!JobKinds.IsKnown(kind))
+        {
+            throw new ArgumentException($"No job kind '{kind}' is registered.", nameof(kind));
+        }
+
+        return await InsertAsync(connection, transaction, kind, payload, new JobRequest(), actor, now, ct);
+    }
+
+    private static async Task<Guid> InsertAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string kind, IJobPayload payload, JobRequest request, AuditActor actor,
+        DateTimeOffset now, CancellationToken ct)
+    {
         var id = Guid.CreateVersion7(now);
         // One statement: a duplicate (same dedupe key still queued or running) inserts nothing, and the existing id comes back.
         const string sql = """
@@ -48,38 +90,20 @@ public sealed class JobQueue(HimDbContext db, IAuditActorAccessor actors, TimePr
             SELECT id FROM jobs.jobs WHERE $9 IS NOT NULL AND dedupe_key = $9 AND status IN ('queued', 'running')
             LIMIT 1
             """;
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        var openedHere = connection.State != System.Data.ConnectionState.Open;
-        if (openedHere)
-        {
-            await connection.OpenAsync(ct);
-        }
-
-        try
-        {
-            await using var insert = new NpgsqlCommand(sql, connection, (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
-            insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JobContext.Serialize(payload) });
-            insert.Parameters.Add(new NpgsqlParameter { Value = (object?)actor.UserId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = actor.UserName ?? "system" });
-            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = request.NotBefore ?? now });
-            insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(1, request.MaxAttempts) });
-            insert.Parameters.Add(new NpgsqlParameter { Value = (object?)request.DedupeKey ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-            var queued = (Guid)(await insert.ExecuteScalarAsync(ct))!;
-            signal.Wake();
-            return queued;
-        }
-        finally
-        {
-            if (openedHere)
-            {
-                await connection.CloseAsync();
-            }
-        }
+        await using var insert = new NpgsqlCommand(sql, connection, transaction);
+        insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JobContext.Serialize(payload) });
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)actor.UserId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = actor.UserName ?? "system" });
+        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = request.NotBefore ?? now });
+        insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(1, request.MaxAttempts) });
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)request.DedupeKey ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        return (Guid)(await insert.ExecuteScalarAsync(ct))!;
     }
 }
+
 /// <summary>Wakes this node's job runner when a job was queued here, instead of waiting for its next poll.</summary>
 public sealed class JobSignal : IDisposable
 {

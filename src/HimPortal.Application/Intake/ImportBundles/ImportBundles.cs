@@ -13,6 +13,7 @@ using HimPortal.Application.Audit;
 using HimPortal.Application.Clinical;
 using HimPortal.Application.Clinical.Records;
 using HimPortal.Application.Common;
+using HimPortal.Application.Patients.Matching;
 using HimPortal.Data.Bulk;
 using HimPortal.Data.Records;
 using Microsoft.Extensions.Logging;
@@ -504,6 +505,11 @@ public sealed class ImportBundlesHandler(
         await RelationshipSources.RecordAsync(connection, transaction,
             [.. bundles.Select(b => new ImportedRelationships(b.Name, [.. b.Records.Encounters.Keys, .. b.Records.CareTeams.Keys]))],
             run.Feed, run.Trusted, run.Actor, clock.GetUtcNow(), ct);
+        // The master patient index (issue 16 item 2): the written patients' match keys, set-based in this transaction,
+        // and one job to match the records that changed; ids only in its payload.
+        List<Guid> arrived = [.. bundles.Zip(writes).SelectMany(bw => bw.First.Records.Patients.Keys.Where(bw.Second.Records.Contains)).Distinct()];
+        await MatchKeysRefresh.RefreshAsync(connection, transaction, arrived, ct);
+        await ArrivalMatching.EnqueueAsync(connection, transaction, arrived, run.Actor, clock.GetUtcNow(), ct);
         var outcomes = new List<FileOutcome>(bundles.Count);
         for (var k = 0; k < bundles.Count; k++)
         {
