@@ -245,7 +245,7 @@ internal sealed class Population(int seed)
                 {
                     b.Given = Given(b.Sex);
                 }
-                while (b.Given == a.Given || Names.Nicknames.TryGetValue(a.Given, out var n) && n.Contains(b.Given));
+                while (!TwinNames(a, b.Given));
 
                 b.Email = b.Email is null ? null : Email(b.Given, b.Family);
                 return (a, b);
@@ -285,6 +285,24 @@ internal sealed class Population(int seed)
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown hard kind");
         }
+    }
+
+    /// <summary>
+    /// Parents give twins two different names: not one name and its nickname (either way), not the other twin's middle
+    /// name, not two spellings of one name (Sara/Sarah). Such pairs were drawn at first and were no fair hard case.
+    /// </summary>
+    private static bool TwinNames(PatientRecord a, string given)
+    {
+        // Lower case without h and doubled letters: "Sarah" and "Sara", "Ann" and "Anne"... close enough.
+        static string Plain(string name)
+        {
+            var letters = name.ToLowerInvariant().Replace("h", "", StringComparison.Ordinal);
+            return new string([.. letters.Where((c, i) => i == 0 || c != letters[i - 1])]);
+        }
+
+        return given != a.Given && given != a.Middle && Plain(given) != Plain(a.Given)
+            && !(Names.Nicknames.TryGetValue(a.Given, out var ofA) && ofA.Contains(given))
+            && !(Names.Nicknames.TryGetValue(given, out var ofB) && ofB.Contains(a.Given));
     }
 
     private string Given(string sex) => (sex == "female" ? _female : _male).Next(_random);
