@@ -98,12 +98,17 @@ public sealed partial class ClinicalRecordWriter
         return records;
     }
 
-    /// <summary>The live links of the persons <paramref name="records"/> belong to, locked FOR UPDATE in id order.</summary>
+    /// <summary>
+    /// The live links of the persons <paramref name="records"/> belong to, locked FOR UPDATE in id order. The persons are
+    /// found first, once (ARRAY(subquery) is an InitPlan): as a semi-join, the plan auto-prepared while person_links was
+    /// still empty was a nested loop over every live link for each live link, so a scan auto-linking thousands of pairs
+    /// in one transaction spent 0.1–0.8 s per link here (docs/benchmarks/mpi.md).
+    /// </summary>
     private static Task<List<PersonLink>> LiveLinksForUpdateAsync(HimDbContext db, Guid[] records, CancellationToken ct) =>
         db.PersonLinks.FromSql($"""
                 SELECT * FROM mpi.person_links
                 WHERE unlinked_at IS NULL
-                  AND person_id IN (SELECT person_id FROM mpi.person_links WHERE unlinked_at IS NULL AND patient_id = ANY({records}))
+                  AND person_id = ANY(ARRAY(SELECT person_id FROM mpi.person_links WHERE unlinked_at IS NULL AND patient_id = ANY({records})))
                 ORDER BY id FOR UPDATE
                 """)
             .ToListAsync(ct);

@@ -1,5 +1,8 @@
 using HimPortal.Application.Access;
 using HimPortal.Application.Documents.SuggestFiling;
+using HimPortal.Application.Patients.Matching;
+using HimPortal.Data;
+using HimPortal.Data.Clinical;
 using HimPortal.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -61,7 +64,7 @@ public sealed class SuggestFilingTests : IAsyncLifetime
         return document;
     }
 
-    private async Task<FilingSuggestions> SuggestAsync(Guid document, string role = Roles.HimClerk)
+    private async Task<FilingSuggestions> SuggestAsync(Guid document, string role = Roles.HimClerk, string? name = null, DateOnly? birthDate = null)
     {
         await using var setup = _db.Services();
         var clerk = await Personas.CreateAsync(setup, role);
@@ -69,7 +72,7 @@ public sealed class SuggestFilingTests : IAsyncLifetime
         actor.ActAs(clerk.Id, clerk.Email, role);
         await using var services = _db.Services(actor);
         await using var scope = services.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<SuggestFilingHandler>().HandleAsync(new SuggestFilingQuery(document), CancellationToken.None);
+        var result = await scope.ServiceProvider.GetRequiredService<SuggestFilingHandler>().HandleAsync(new SuggestFilingQuery(document, name, birthDate), CancellationToken.None);
         result.Error.ShouldBeNull();
         return result.Value!;
     }
@@ -127,5 +130,54 @@ public sealed class SuggestFilingTests : IAsyncLifetime
         var result = await scope.ServiceProvider.GetRequiredService<SuggestFilingHandler>().HandleAsync(new SuggestFilingQuery(document), CancellationToken.None);
 
         result.Error!.Kind.ShouldBe(HimPortal.Application.Common.ErrorKind.Forbidden);
+    }
+
+    /// <summary>A patient record with its FHIR name (what the match keys read), and its match keys refreshed as the engine does.</summary>
+    private async Task<Guid> MatchablePatientAsync(string given, string family, DateOnly born, string sex)
+    {
+        var id = Guid.CreateVersion7();
+        await using var services = _db.Services();
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HimDbContext>();
+        db.Set<Patient>().Add(new Patient
+        {
+            Id = id, FhirId = id.ToString("N"), SourceHash = new byte[32], ImportedAt = DateTimeOffset.UtcNow,
+            Resource = $$"""{"resourceType":"Patient","name":[{"use":"official","family":"{{family}}","given":["{{given}}"]}],"gender":"{{sex}}","birthDate":"{{born:yyyy-MM-dd}}"}""",
+            Mrn = "MRN-" + id.ToString("N")[..10], GivenNames = given, FamilyName = family,
+            SearchName = HimPortal.Application.Patients.PatientNames.Fold($"{given} {family}"), BirthDate = born, Sex = sex,
+        });
+        await db.SaveChangesAsync();
+        await MatchKeysRefresh.RefreshAsync(db, [id], CancellationToken.None);
+        return id;
+    }
+
+    [Fact]
+    public async Task The_clerks_search_under_a_nickname_gets_the_engines_scored_record_with_the_fields_that_agree()
+    {
+        var william = await MatchablePatientAsync("William", "Przybylski", new DateOnly(1961, 3, 4), "male");
+        var mary = await MatchablePatientAsync("Mary", "Przybylski", new DateOnly(1990, 5, 6), "female");
+
+        var suggestions = await SuggestAsync(await DocumentWithTextAsync(null), name: "Bill Przybylski", birthDate: new DateOnly(1961, 3, 4));
+
+        suggestions.HasText.ShouldBeFalse();
+        var scored = suggestions.Scored.ShouldHaveSingleItem();
+        scored.PatientId.ShouldBe(william);
+        scored.From.ShouldBe("search");
+        scored.Score.ShouldBeGreaterThan(0.5);
+        scored.Agreeing.ShouldContain("family");
+        scored.Agreeing.ShouldContain("birth-date");
+        scored.Agreeing.ShouldContain(a => a.StartsWith("given (", StringComparison.Ordinal));
+        suggestions.Scored.ShouldNotContain(s => s.PatientId == mary);
+    }
+
+    [Fact]
+    public async Task A_name_and_birth_date_on_the_page_are_scored_too_beside_the_text_suggestion()
+    {
+        var patient = await MatchablePatientAsync("Agnieszka", "Szczepanski", new DateOnly(1975, 11, 23), "female");
+
+        var suggestions = await SuggestAsync(await DocumentWithTextAsync("Referral for Agnieszka Szczepanski, DOB 11/23/1975."));
+
+        suggestions.Patients.ShouldContain(p => p.PatientId == patient);
+        suggestions.Scored.ShouldContain(s => s.PatientId == patient && s.From == "name and birth date on page 1");
     }
 }

@@ -1,6 +1,7 @@
 using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
+using HimPortal.Application.Patients.Matching;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
 using HimPortal.Data.Documents;
@@ -8,7 +9,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HimPortal.Application.Documents.SuggestFiling;
 
-public sealed record SuggestFilingQuery(Guid DocumentId);
+/// <param name="Name">The clerk's search: "given family" or "family, given"; with <paramref name="BirthDate"/> it is a probe for the MPI engine.</param>
+public sealed record SuggestFilingQuery(Guid DocumentId, string? Name = null, DateOnly? BirthDate = null);
 
 /// <summary>A patient the document's text points at, and why (which kind of evidence, on which page), strongest first.</summary>
 public sealed record PatientSuggestion(Guid PatientId, string Name, DateOnly? BirthDate, string? Mrn, string Why, int Strength);
@@ -16,18 +18,31 @@ public sealed record PatientSuggestion(Guid PatientId, string Name, DateOnly? Bi
 /// <summary>A catalogue type whose name or usual heading appears in the text.</summary>
 public sealed record TypeSuggestion(Guid DocumentTypeId, string Name, string Why);
 
+/// <summary>
+/// A record the MPI engine scores as who the clerk's search or the page names (issue 16 item 2): the match probability,
+/// the fields that agree or nearly agree ("given (nickname)"), and what it was matched from ("search" or "page N").
+/// </summary>
+public sealed record ScoredSuggestion(Guid PatientId, string Name, DateOnly? BirthDate, string? Mrn, double Score, IReadOnlyList<string> Agreeing, string From);
+
 /// <param name="HasText">False when no page has text yet (a scan waiting for OCR, or OCR not installed): nothing to suggest from.</param>
-public sealed record FilingSuggestions(bool HasText, IReadOnlyList<PatientSuggestion> Patients, IReadOnlyList<TypeSuggestion> Types);
+public sealed record FilingSuggestions(bool HasText, IReadOnlyList<PatientSuggestion> Patients, IReadOnlyList<TypeSuggestion> Types)
+{
+    /// <summary>The MPI engine's scored candidates, best first, beside the text's suggestions.</summary>
+    public IReadOnlyList<ScoredSuggestion> Scored { get; init; } = [];
+}
 
 /// <summary>
 /// Suggestions for the indexing screen from the document's text (issue 15 item 5): a patient whose MRN appears on a
 /// page (strongest), or whose family name appears with their birth date; and document types whose name or heading
 /// appears. Candidates are checked against the patient index in two indexed queries (MRN, birth date), never a scan.
-/// The master patient index adds scored suggestions later. One audit row (a search by the clerk's purpose, healthcare
-/// operations), naming the document, not the patients suggested.
+/// The master patient index's engine adds scored suggestions (issue 16 item 2): for the clerk's search (a name with a
+/// birth date) and for the names and birth dates the text points at, <see cref="PatientMatcher.CandidatesForAsync"/>
+/// scores the index (blocked, never a scan), so a record under a nickname, a misspelling or a married name is offered
+/// too. One audit row (a search by the clerk's purpose, healthcare operations), naming the document, not the patients
+/// suggested.
 /// </summary>
 [RequiresPermission(Permissions.IntakeIndex)]
-public sealed class SuggestFilingHandler(PermissionCheck permissions, HimDbContext db, AccessAudit audit)
+public sealed class SuggestFilingHandler(PermissionCheck permissions, HimDbContext db, AccessAudit audit, PatientMatcher matcher)
     : Handler<SuggestFilingQuery, Result<FilingSuggestions>>(permissions)
 {
     /// <summary>Headings that name a type on the page, beyond the catalogue's own names, by LOINC code.</summary>
@@ -68,17 +83,81 @@ public sealed class SuggestFilingHandler(PermissionCheck permissions, HimDbConte
             texts.Add((page.Ordinal + 1, text));
         }
 
-        if (texts.Count == 0)
+        var patients = texts.Count == 0 ? [] : await SuggestPatientsAsync(texts, ct);
+        var types = texts.Count == 0 ? [] : await SuggestTypesAsync(texts, ct);
+        var scored = await ScoreAsync(query, patients, ct);
+        if (texts.Count == 0 && scored.Count == 0)
         {
             return Result<FilingSuggestions>.Success(new FilingSuggestions(false, [], []));
         }
 
-        var patients = await SuggestPatientsAsync(texts, ct);
-        var types = await SuggestTypesAsync(texts, ct);
         await audit.RecordAloneAsync(new AuditRecord(AuditAction.Search, AuditOutcome.Success, ScannedDocumentAudit.ResourceType,
             query.DocumentId.ToString("D"), Purpose: ScannedDocumentAudit.OperationsPurpose,
-            Details: $"filing suggestions from the document's text; {patients.Count} patients shown"), ct);
-        return Result<FilingSuggestions>.Success(new FilingSuggestions(true, patients, types));
+            Details: $"filing suggestions from the document's text; {patients.Count} patients shown; {scored.Count} scored by the MPI engine"), ct);
+        return Result<FilingSuggestions>.Success(new FilingSuggestions(texts.Count > 0, patients, types) { Scored = scored });
+    }
+
+    /// <summary>Most probes per request: the clerk's search and the two strongest names the text points at.</summary>
+    private const int MaxTextProbes = 2;
+
+    /// <summary>The engine's candidates for the clerk's search and for the text's name-and-birth-date suggestions, merged by record (best score kept), best five.</summary>
+    private async Task<IReadOnlyList<ScoredSuggestion>> ScoreAsync(SuggestFilingQuery query, IReadOnlyList<PatientSuggestion> fromText, CancellationToken ct)
+    {
+        var probes = new List<(MatchProbe Probe, string From)>();
+        if (query.BirthDate is { } born && SplitName(query.Name) is var (given, family) && family is not null)
+        {
+            probes.Add((new MatchProbe(given, family, born, null), "search"));
+        }
+
+        foreach (var s in fromText.Where(s => s.BirthDate is not null).Take(MaxTextProbes))
+        {
+            var parts = s.Name.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length >= 2)
+            {
+                probes.Add((new MatchProbe(parts[0], parts[^1], s.BirthDate, null), s.Why));
+            }
+        }
+
+        var best = new Dictionary<Guid, (MatchCandidate Candidate, string From)>();
+        foreach (var (probe, from) in probes)
+        {
+            foreach (var candidate in await matcher.CandidatesForAsync(probe, ct))
+            {
+                if (!best.TryGetValue(candidate.PatientId, out var had) || had.Candidate.Score < candidate.Score)
+                {
+                    best[candidate.PatientId] = (candidate, from);
+                }
+            }
+        }
+
+        var top = best.Values.OrderByDescending(b => b.Candidate.Score).ThenByDescending(b => b.Candidate.Weight).Take(5).ToList();
+        Guid[] ids = [.. top.Select(t => t.Candidate.PatientId)];
+        var records = await db.Set<Patient>().AsNoTracking().Where(p => ids.Contains(p.Id))
+            .Select(p => new { p.Id, p.GivenNames, p.FamilyName, p.BirthDate, p.Mrn }).ToDictionaryAsync(p => p.Id, ct);
+        return [.. top.Where(t => records.ContainsKey(t.Candidate.PatientId)).Select(t =>
+        {
+            var p = records[t.Candidate.PatientId];
+            return new ScoredSuggestion(p.Id, $"{p.GivenNames} {p.FamilyName}".Trim(), p.BirthDate, p.Mrn, t.Candidate.Score,
+                [.. t.Candidate.Fields.Where(f => f.Outcome is FieldOutcomes.Agree or FieldOutcomes.Partial)
+                    .Select(f => f.Outcome == FieldOutcomes.Partial ? $"{f.Field} ({f.Note ?? "partly"})" : f.Field)], t.From);
+        })];
+    }
+
+    /// <summary>"given family" or "family, given" (the forms a clerk types); the given name null when only one word.</summary>
+    private static (string? Given, string? Family) SplitName(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return (null, null);
+        }
+
+        if (name.Split(',', 2, StringSplitOptions.TrimEntries) is [var family, var given])
+        {
+            return (given.Length == 0 ? null : given, family.Length == 0 ? null : family);
+        }
+
+        var words = name.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return words.Length == 1 ? (null, words[0]) : (string.Join(' ', words[..^1]), words[^1]);
     }
 
     private async Task<IReadOnlyList<PatientSuggestion>> SuggestPatientsAsync(List<(int Page, string Text)> texts, CancellationToken ct)

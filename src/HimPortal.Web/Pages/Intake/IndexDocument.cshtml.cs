@@ -202,7 +202,7 @@ public sealed class IndexDocumentModel(
         PatientId = View.Patient?.Id;
         if (IsWaiting && View.Patient is null)
         {
-            var suggested = await suggest.HandleAsync(new SuggestFilingQuery(documentId), ct);
+            var suggested = await suggest.HandleAsync(new SuggestFilingQuery(documentId, Name, BirthDate), ct);
             Suggestions = suggested.IsSuccess ? suggested.Value : null;
         }
         if (!string.IsNullOrWhiteSpace(Name) || !string.IsNullOrWhiteSpace(Mrn) || BirthDate is not null)

@@ -1,16 +1,20 @@
 using HimPortal.Application.Documents.QualityControl;
+using HimPortal.Application.Mpi.GetMpiFigures;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace HimPortal.Web.Pages.Management;
 
-/// <summary>The HIM manager's department page (folder policy Department.Dashboard): for now, indexing QA's figures.</summary>
-public sealed class IndexModel(GetQualityFiguresHandler figures) : PageModel
+/// <summary>The HIM manager's department page (folder policy Department.Dashboard): indexing QA's figures and the MPI's.</summary>
+public sealed class IndexModel(GetQualityFiguresHandler figures, GetMpiFiguresHandler mpiFigures) : PageModel
 {
     public QualityFigures? Quality { get; private set; }
+
+    public MpiFigures? Mpi { get; private set; }
 
     public async Task OnGetAsync(CancellationToken ct)
     {
         var result = await figures.HandleAsync(new GetQualityFiguresQuery(), ct);
         Quality = result.Value;
+        Mpi = (await mpiFigures.HandleAsync(new GetMpiFiguresQuery(), ct)).Value;
     }
 }
