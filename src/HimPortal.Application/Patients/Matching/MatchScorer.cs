@@ -29,7 +29,7 @@ public sealed record MatchResult(double Weight, double Score, IReadOnlyList<Fiel
 }
 
 /// <summary>
-/// The Fellegi–Sunter comparison of two records' match keys (issue 16 item 1, docs/adr/mpi-engine-matching.md): per field
+/// The Fellegi–Sunter comparison of two records' match keys (issue 16 item 1, docs/adr/0029-mpi-fellegi-sunter-matching-blocked-by-index-look-ups.md): per field
 /// an agreement, partial agreement or disagreement weight in bits, summed, then turned into a probability with the prior.
 /// Two corrections to independence, both for relatives: when the given names disagree outright, the family name and
 /// the household (address, phone, e-mail) add nothing (twins, siblings and spouses share them), and when birth dates

@@ -9,7 +9,7 @@ public sealed record MatchConfiguration(
     bool AutoLinkEnabled, double AutoLinkThreshold, double ReviewThreshold, bool SecondReviewerForClinicalData, MatchWeights Weights, uint Version)
 {
     /// <summary>
-    /// The defaults (docs/adr/mpi-engine-matching.md): auto-linking off until a manager turns it on; link at a probability
+    /// The defaults (docs/adr/0029-mpi-fellegi-sunter-matching-blocked-by-index-look-ups.md): auto-linking off until a manager turns it on; link at a probability
     /// of 0.98 (about 27.6 bits with the default prior), review from 0.10 (about 18.8 bits); a second reviewer for two
     /// records that both hold clinical data.
     /// </summary>

@@ -6,7 +6,7 @@ namespace HimPortal.Application.Patients.Matching;
 /// <summary>
 /// One field's Fellegi–Sunter probabilities: <see cref="M"/> = P(the field agrees | the records are one person),
 /// <see cref="U"/> = P(it agrees by chance | two different people). Agreement adds log2(m/u) bits, disagreement
-/// log2((1−m)/(1−u)) (negative). Defaults and their reasons: docs/adr/mpi-engine-matching.md.
+/// log2((1−m)/(1−u)) (negative). Defaults and their reasons: docs/adr/0029-mpi-fellegi-sunter-matching-blocked-by-index-look-ups.md.
 /// </summary>
 public sealed record FieldWeight(double M, double U)
 {
@@ -56,7 +56,7 @@ public sealed record PartialWeights
 
 /// <summary>
 /// The matcher's configuration stored as JSON on <c>mpi.match_settings.weights</c> (managers change it on /Mpi/Settings).
-/// The defaults are documented in docs/adr/mpi-engine-matching.md.
+/// The defaults are documented in docs/adr/0029-mpi-fellegi-sunter-matching-blocked-by-index-look-ups.md.
 /// </summary>
 public sealed record MatchWeights
 {

@@ -132,7 +132,7 @@ public sealed class ScanIndexHandler(PermissionCheck permissions, HimDbContext d
 
     /// <summary>
     /// The blocks, each a self-join on its key (PostgreSQL hashes the whole table once per block rather than probing an
-    /// index a million times: EXPLAIN on a generated 100,000-record index, docs/adr/mpi-engine-matching.md): family phonetic + birth date; family phonetic + given phonetic + birth
+    /// index a million times: EXPLAIN on a generated 100,000-record index, docs/adr/0029-mpi-fellegi-sunter-matching-blocked-by-index-look-ups.md): family phonetic + birth date; family phonetic + given phonetic + birth
     /// year (a wrong digit or transposed date); given phonetic + birth date (a married name); swapped names; SSN, phone,
     /// e-mail and other facilities' identifiers (shared by at most @shared records); a family-name part or maiden name
     /// with the birth year. a &lt; b, deduplicated by the primary key.
