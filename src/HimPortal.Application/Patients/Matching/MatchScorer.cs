@@ -122,6 +122,9 @@ public static class MatchScorer
     private static bool SameName(string x, string? xPhonetic, string y, string? yPhonetic) =>
         x == y || (xPhonetic is not null && xPhonetic == yPhonetic) || JaroWinkler.Similarity(x, y) >= 0.9;
 
+    /// <summary>The note of a given name that agrees only with the other's middle name or as an initial.</summary>
+    public const string MiddleNameOrInitial = "middle name or initial";
+
     private static FieldComparison GivenName(MatchKeys a, MatchKeys b, MatchWeights w, NameCounts counts)
     {
         if (a.Given is null || b.Given is null)
@@ -154,7 +157,7 @@ public static class MatchScorer
         if (Words(a.MiddleNames).Contains(b.Given) || Words(b.MiddleNames).Contains(a.Given)
             || ((a.Given.Length == 1 || b.Given.Length == 1) && a.Given[0] == b.Given[0]))
         {
-            return Partial(MatchFields.Given, w.Partial.GivenMiddleOrInitial, "middle name or initial");
+            return Partial(MatchFields.Given, w.Partial.GivenMiddleOrInitial, MiddleNameOrInitial);
         }
 
         return Disagree(MatchFields.Given, w.Given);

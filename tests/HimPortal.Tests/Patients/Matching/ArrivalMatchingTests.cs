@@ -136,6 +136,7 @@ public sealed class ArrivalMatchingTests : IAsyncLifetime
     [InlineData("temporary", "temporary name")]
     [InlineData("restricted", "restricted record (VIP or employee)")]
     [InlineData("ssn", "social security numbers disagree")]
+    [InlineData("middle", "given name agrees only as a middle name or initial")]
     public async Task A_guard_keeps_a_pair_above_the_auto_link_threshold_on_the_worklist(string guard, string reason)
     {
         await SetAutoLinkAsync(true);
@@ -149,6 +150,12 @@ public sealed class ArrivalMatchingTests : IAsyncLifetime
             if (guard == "sex")
             {
                 patient["gender"] = "female";
+            }
+            else if (guard == "middle")
+            {
+                // Registered under another first name with Cortés's as the middle name: a twin's pattern as much as a duplicate's.
+                var name = patient["name"]!.AsArray()[0]!.AsObject();
+                name["given"] = new JsonArray("Zebulon", name["given"]!.AsArray()[0]!.GetValue<string>());
             }
             else if (guard == "ssn")
             {
