@@ -8,8 +8,9 @@ namespace HimPortal.Tests.Browser;
 
 /// <summary>
 /// What an HIM manager does with the duplicate worklist in Chromium (issue 16 item 7): open the worklist, open a pair,
-/// link it, open the combined chart and see both records' MRNs; then unlink from the person page and see one record's
-/// chart again. The chart's linked-records list is mpi-person's (the chart across the person).
+/// link it, open the combined chart and see both records' MRNs, find the person by the second record's MRN and the
+/// combined chart's view in the second record's access log; then unlink from the person page and see each record alone
+/// again in the chart, search and the log. The chart's linked-records list is mpi-person's (the chart across the person).
 /// </summary>
 public sealed class MpiBrowserTests(MpiBrowserFixture fixture) : IClassFixture<MpiBrowserFixture>
 {
@@ -56,6 +57,15 @@ public sealed class MpiBrowserTests(MpiBrowserFixture fixture) : IClassFixture<M
         await Assertions.Expect(linked).ToContainTextAsync(smallestMrn);
         await Assertions.Expect(linked).ToContainTextAsync(otherMrn);
 
+        // Search follows: the second record's MRN finds the person once, naming the first record too.
+        await page.GotoAsync($"/Charts?mrn={Uri.EscapeDataString(otherMrn)}");
+        await Assertions.Expect(page.Locator("[data-testid=patient-row]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("[data-testid=linked-mrns]")).ToContainTextAsync(smallestMrn);
+
+        // The access log follows: asked for the second record, it lists the view of the combined chart opened through the first.
+        await page.GotoAsync($"/Compliance/AccessLog?patientId={other}");
+        await Assertions.Expect(page.Locator("[data-testid=log-rows]")).ToContainTextAsync(smallestMrn);
+
         // Unlink from the person page, with a reason; the chart is one record's again.
         await page.GotoAsync($"/Mpi/Persons/{smallest}");
         var second = page.Locator($"[data-testid=person-record][data-mrn='{otherMrn}']");
@@ -66,6 +76,13 @@ public sealed class MpiBrowserTests(MpiBrowserFixture fixture) : IClassFixture<M
         await page.GotoAsync($"/Charts/Chart/{smallest}");
         await Assertions.Expect(page.Locator("[data-testid=patient-name]")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-testid=linked-records]")).ToHaveCountAsync(0);
+
+        // And search and the access log are each record's own again.
+        await page.GotoAsync($"/Charts?mrn={Uri.EscapeDataString(otherMrn)}");
+        await Assertions.Expect(page.Locator("[data-testid=patient-row]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("[data-testid=linked-mrns]")).ToHaveCountAsync(0);
+        await page.GotoAsync($"/Compliance/AccessLog?patientId={other}");
+        await Assertions.Expect(page.Locator("[data-testid=log-rows]")).Not.ToContainTextAsync(smallestMrn);
         await context.CloseAsync();
     }
 }
