@@ -228,6 +228,12 @@ public static class MatchOutcomes
             // Twins named after each other (Elizabeth Michelle, Donna Elizabeth) share everything else: the 100,000-person
             // benchmark auto-linked one such pair. A person who goes by a middle name is found all the same, on the worklist.
             : fields.Any(f => f.Field == MatchFields.Given && f.Note == MatchScorer.MiddleNameOrInitial) ? "given name agrees only as a middle name or initial"
+            // Twins named Elizabeth and Lisa, Christina and Christine share a surname, a birth date and a household, and
+            // score like a duplicate: given names that differ at all are confirmed by something only the person holds
+            // (SSN, e-mail, another facility's number) before a link is automatic (2 of 1,660 twin pairs at 1,000,000).
+            : Outcome(MatchFields.Given, FieldOutcomes.Partial)
+              && !fields.Any(f => (f.Field is MatchFields.Ssn or MatchFields.Email or MatchFields.Identifier) && (f.Outcome is FieldOutcomes.Agree or FieldOutcomes.Partial))
+                ? "given names differ and no personal identifier agrees"
             : null;
     }
 

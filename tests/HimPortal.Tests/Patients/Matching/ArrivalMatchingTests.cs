@@ -137,6 +137,7 @@ public sealed class ArrivalMatchingTests : IAsyncLifetime
     [InlineData("restricted", "restricted record (VIP or employee)")]
     [InlineData("ssn", "social security numbers disagree")]
     [InlineData("middle", "given name agrees only as a middle name or initial")]
+    [InlineData("typo-no-identifier", "given names differ and no personal identifier agrees")]
     public async Task A_guard_keeps_a_pair_above_the_auto_link_threshold_on_the_worklist(string guard, string reason)
     {
         await SetAutoLinkAsync(true);
@@ -150,6 +151,14 @@ public sealed class ArrivalMatchingTests : IAsyncLifetime
             if (guard == "sex")
             {
                 patient["gender"] = "female";
+            }
+            else if (guard == "typo-no-identifier")
+            {
+                // A misspelt first name and no SSN, licence or passport to confirm it: twins at one address look the same.
+                var name = patient["name"]!.AsArray()[0]!.AsObject();
+                name["given"] = new JsonArray(name["given"]!.AsArray()[0]!.GetValue<string>() + "x");
+                patient["identifier"] = new JsonArray([.. patient["identifier"]!.AsArray()
+                    .Where(i => i!["type"]?["coding"]?[0]?["code"]?.GetValue<string>() == "MR").Select(i => i!.DeepClone())]);
             }
             else if (guard == "middle")
             {
