@@ -44,7 +44,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSettings<JobsOptions>(JobsOptions.Section);
         services.AddSettings<Intake.IntakeOptions>(Intake.IntakeOptions.Section);
         services.AddSettings<Documents.DocumentsOptions>(Documents.DocumentsOptions.Section);
-        services.AddScoped<Documents.Store.IDocumentStore, Documents.Store.PostgresDocumentStore>();
+        services.AddScoped<Common.Store.IDocumentStore, Common.Store.PostgresDocumentStore>();
         services.TryAddSingleton<Documents.RenderPages.RenderWorker>();
         services.TryAddSingleton<Documents.Ocr.TesseractOcr>();
         services.AddSettings<HospitalOptions>(HospitalOptions.Section);
@@ -57,6 +57,9 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSettings<Accounts.AccountsOptions>(Accounts.AccountsOptions.Section);
         services.AddHimPortalIdentityPolicy();
         services.AddScoped<Access.Sensitivity.SensitivityReader>();
+        services.AddScoped<Audit.DisclosureLedger>();
+        services.AddScoped<Roi.RequestTimeline>();
+        services.AddScoped<Roi.RoiLetterStore>();
         services.TryAddSingleton<Common.Throttles.Throttle>();
         services.AddSettings<Accounts.SignIn.SignInThrottleOptions>(Accounts.SignIn.SignInThrottleOptions.Section);
         services.TryAddSingleton<Accounts.SignIn.SignInThrottles>();

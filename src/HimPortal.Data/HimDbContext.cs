@@ -98,6 +98,42 @@ public sealed class HimDbContext(DbContextOptions<HimDbContext> options)
 
     public DbSet<Mpi.ScanRun> MpiScanRuns => Set<Mpi.ScanRun>();
 
+    public DbSet<Roi.ReleaseRequest> ReleaseRequests => Set<Roi.ReleaseRequest>();
+
+    public DbSet<Roi.RequestDocument> RequestDocuments => Set<Roi.RequestDocument>();
+
+    public DbSet<Roi.RequestEvent> RequestEvents => Set<Roi.RequestEvent>();
+
+    public DbSet<Roi.Authorization> Authorizations => Set<Roi.Authorization>();
+
+    public DbSet<Roi.RoiLetter> RoiLetters => Set<Roi.RoiLetter>();
+
+    public DbSet<Roi.StateRule> StateRules => Set<Roi.StateRule>();
+
+    public DbSet<Roi.RoiSettings> RoiSettings => Set<Roi.RoiSettings>();
+
+    public DbSet<Roi.Invoice> Invoices => Set<Roi.Invoice>();
+
+    public DbSet<Roi.Payment> Payments => Set<Roi.Payment>();
+
+    public DbSet<Roi.Packet> Packets => Set<Roi.Packet>();
+
+    public DbSet<Roi.PacketItem> PacketItems => Set<Roi.PacketItem>();
+
+    public DbSet<Roi.Redaction> Redactions => Set<Roi.Redaction>();
+
+    public DbSet<Roi.DownloadLink> DownloadLinks => Set<Roi.DownloadLink>();
+
+    public DbSet<Roi.DownloadEvent> DownloadEvents => Set<Roi.DownloadEvent>();
+
+    public DbSet<Roi.Delivery> Deliveries => Set<Roi.Delivery>();
+
+    public DbSet<Roi.Disclosure> Disclosures => Set<Roi.Disclosure>();
+
+    public DbSet<Roi.AccountingSuspension> AccountingSuspensions => Set<Roi.AccountingSuspension>();
+
+    public DbSet<Roi.AccountingRequest> AccountingRequests => Set<Roi.AccountingRequest>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -157,4 +193,7 @@ public static class Schemas
 
     /// <summary>The master patient index (ADR 0015): match keys, candidate pairs and decisions, links of records into persons.</summary>
     public const string Mpi = "mpi";
+
+    /// <summary>Release of information (ADR 0030): requests, authorizations, fees, packets, delivery, the accounting of disclosures.</summary>
+    public const string Roi = "roi";
 }

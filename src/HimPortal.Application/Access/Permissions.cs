@@ -85,7 +85,18 @@ public static class Permissions
     /// <summary>See the background jobs of others and the department's job queue (their own jobs everyone sees).</summary>
     public const string JobsMonitor = "Jobs.Monitor";
 
+    /// <summary>Release of information: log requests, check authorizations, charge fees, build and deliver packets, keep the accounting (issue 17).</summary>
     public const string RoiProcess = "Roi.Process";
+
+    /// <summary>Set the release policy: state deadlines and fee schedules, the patient rate, download links, restricted labels.</summary>
+    public const string RoiConfigure = "Roi.Configure";
+
+    /// <summary>The release numbers: backlog, due, overdue, turnaround, pages, fees (ROI and HIM manager pages).</summary>
+    public const string RoiNumbers = "Roi.Numbers";
+
+    /// <summary>Build a release packet or a whole-record export (the packet job, `himportal export`).</summary>
+    public const string RoiExport = "Roi.Export";
+
     public const string DepartmentDashboard = "Department.Dashboard";
     public const string PortalSelf = "Portal.Self";
 
@@ -93,7 +104,7 @@ public static class Permissions
     [
         SignedIn, UsersManage, AccountsNotify, IntakeImport, IntakeIndex, IntakeQualityReview, IntakeConfigure, ChartsSearch, ChartsDemographics, ChartsEncounters, ChartsDocuments,
         ChartsRead, ChartsBreakGlass, ChartAccessManage, RecordsCorrect, SensitivityRead, SensitivityConfigure, CompletionSign, CompletionManage, AuditReview, AuditManageRules, AuditMaintain,
-        JobsMonitor, RoiProcess, MpiReview, MpiMatch, MpiConfigure,
+        JobsMonitor, RoiProcess, RoiConfigure, RoiNumbers, RoiExport, MpiReview, MpiMatch, MpiConfigure,
         DepartmentDashboard, PortalSelf,
     ];
 }

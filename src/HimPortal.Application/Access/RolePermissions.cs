@@ -18,13 +18,13 @@ public static class RolePermissions
         [Roles.HimManager] = Set(Permissions.DepartmentDashboard, Permissions.JobsMonitor, Permissions.IntakeImport, Permissions.IntakeIndex,
             Permissions.IntakeQualityReview, Permissions.IntakeConfigure, Permissions.MpiReview, Permissions.MpiMatch, Permissions.MpiConfigure,
             Permissions.CompletionManage, Permissions.AuditReview, Permissions.ChartAccessManage, Permissions.RecordsCorrect,
-            Permissions.SensitivityRead, Permissions.SensitivityConfigure,
+            Permissions.SensitivityRead, Permissions.SensitivityConfigure, Permissions.RoiConfigure, Permissions.RoiNumbers, Permissions.RoiExport,
             Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters, Permissions.ChartsDocuments),
         [Roles.HimClerk] = Set(Permissions.IntakeImport, Permissions.IntakeIndex, Permissions.IntakeQualityReview, Permissions.ChartAccessManage,
             Permissions.RecordsCorrect, Permissions.MpiReview, Permissions.MpiMatch,
             Permissions.SensitivityRead,
             Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsDocuments),
-        [Roles.RoiSpecialist] = Set(Permissions.RoiProcess, Permissions.SensitivityRead,
+        [Roles.RoiSpecialist] = Set(Permissions.RoiProcess, Permissions.RoiNumbers, Permissions.RoiExport, Permissions.SensitivityRead,
             Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters, Permissions.ChartsDocuments),
         [Roles.Physician] = Set(Permissions.ChartsRead, Permissions.ChartsBreakGlass, Permissions.CompletionSign,
             Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters, Permissions.ChartsDocuments),
@@ -33,10 +33,10 @@ public static class RolePermissions
             Permissions.ChartsDemographics),
         [Roles.Patient] = Set(Permissions.PortalSelf),
         [Roles.System] = Set(Permissions.AuditMaintain, Permissions.AuditManageRules, Permissions.AuditReview, Permissions.IntakeImport,
-            Permissions.IntakeIndex, Permissions.MpiMatch,
+            Permissions.IntakeIndex, Permissions.MpiMatch, Permissions.RoiExport,
             Permissions.SensitivityRead, Permissions.AccountsNotify),
         [Roles.Console] = Set(Permissions.AuditMaintain, Permissions.AuditReview, Permissions.UsersManage, Permissions.IntakeImport,
-            Permissions.JobsMonitor, Permissions.MpiMatch),
+            Permissions.JobsMonitor, Permissions.MpiMatch, Permissions.RoiExport),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>
@@ -48,7 +48,7 @@ public static class RolePermissions
     public static readonly FrozenSet<string> NeverWithAdministrator = new[]
     {
         Permissions.ChartsRead, Permissions.ChartsBreakGlass, Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters,
-        Permissions.ChartsDocuments, Permissions.CompletionSign, Permissions.RoiProcess, Permissions.SensitivityRead, Permissions.PortalSelf,
+        Permissions.ChartsDocuments, Permissions.CompletionSign, Permissions.RoiProcess, Permissions.RoiExport, Permissions.SensitivityRead, Permissions.PortalSelf,
     }.ToFrozenSet(StringComparer.Ordinal);
 
     public static bool Grants(IEnumerable<string> roles, string permission)

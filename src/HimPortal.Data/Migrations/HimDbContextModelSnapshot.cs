@@ -5614,6 +5614,1501 @@ namespace HimPortal.Data.Migrations
                     b.ToTable("record_versions", "clinical");
                 });
 
+            modelBuilder.Entity("HimPortal.Data.Roi.AccountingRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("answered_at");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("channel");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<DateOnly>("DueDay")
+                        .HasColumnType("date")
+                        .HasColumnName("due_day");
+
+                    b.Property<DateTimeOffset?>("ExtensionNoticeAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("extension_notice_at");
+
+                    b.Property<int>("FeeCents")
+                        .HasColumnType("integer")
+                        .HasColumnName("fee_cents");
+
+                    b.Property<Guid?>("LetterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("letter_id");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateOnly>("PeriodFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("period_from");
+
+                    b.Property<DateOnly>("PeriodTo")
+                        .HasColumnType("date")
+                        .HasColumnName("period_to");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_accounting_requests");
+
+                    b.HasIndex("LetterId")
+                        .HasDatabaseName("ix_accounting_requests_letter_id");
+
+                    b.HasIndex("PatientId", "ReceivedAt")
+                        .HasDatabaseName("ix_accounting_requests_patient_id_received_at");
+
+                    b.ToTable("accounting_requests", "roi", t =>
+                        {
+                            t.HasCheckConstraint("ck_accounting_requests_fee", "fee_cents >= 0");
+
+                            t.HasCheckConstraint("ck_accounting_requests_period", "period_to >= period_from");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.AccountingSuspension", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Agency")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("agency");
+
+                    b.Property<DateOnly>("From")
+                        .HasColumnType("date")
+                        .HasColumnName("from");
+
+                    b.Property<bool>("Oral")
+                        .HasColumnType("boolean")
+                        .HasColumnName("oral");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<Guid?>("RecordedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recorded_by_user_id");
+
+                    b.Property<string>("Statement")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("statement");
+
+                    b.Property<DateOnly>("Until")
+                        .HasColumnType("date")
+                        .HasColumnName("until");
+
+                    b.HasKey("Id")
+                        .HasName("pk_accounting_suspensions");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_accounting_suspensions_patient_id");
+
+                    b.ToTable("accounting_suspensions", "roi", t =>
+                        {
+                            t.HasCheckConstraint("ck_accounting_suspensions_period", "until >= \"from\"");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.Authorization", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("CheckedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("checked_at");
+
+                    b.Property<Guid?>("CheckedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("checked_by_user_id");
+
+                    b.PrimitiveCollection<string[]>("CoversLabels")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("covers_labels");
+
+                    b.Property<bool>("CoversPart2")
+                        .HasColumnType("boolean")
+                        .HasColumnName("covers_part2");
+
+                    b.Property<bool>("CoversPsychotherapyNotes")
+                        .HasColumnType("boolean")
+                        .HasColumnName("covers_psychotherapy_notes");
+
+                    b.Property<bool>("CoversSudCounselingNotes")
+                        .HasColumnType("boolean")
+                        .HasColumnName("covers_sud_counseling_notes");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Discloser")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("discloser");
+
+                    b.Property<Guid?>("DocumentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("document_id");
+
+                    b.Property<string>("Elements")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("elements");
+
+                    b.Property<string>("ExpirationEvent")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("expiration_event");
+
+                    b.Property<DateOnly?>("ExpiresOn")
+                        .HasColumnType("date")
+                        .HasColumnName("expires_on");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("Purpose")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("purpose");
+
+                    b.Property<string>("Recipient")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("recipient");
+
+                    b.Property<string>("RepresentativeAuthority")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("representative_authority");
+
+                    b.Property<string>("RepresentativeName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("representative_name");
+
+                    b.Property<string>("RevocationNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("revocation_note");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<DateOnly?>("SignedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("signed_on");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid?>("SupersedesId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("supersedes_id");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_authorizations");
+
+                    b.HasIndex("DocumentId")
+                        .HasDatabaseName("ix_authorizations_document_id");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_authorizations_patient_id");
+
+                    b.HasIndex("SupersedesId")
+                        .HasDatabaseName("ix_authorizations_supersedes_id");
+
+                    b.ToTable("authorizations", "roi", t =>
+                        {
+                            t.HasCheckConstraint("ck_authorizations_status", "status IN ('unchecked', 'valid', 'deficient', 'revoked', 'superseded')");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.Delivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("method");
+
+                    b.Property<Guid?>("PacketId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("packet_id");
+
+                    b.Property<string>("Proof")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("proof");
+
+                    b.Property<Guid?>("RecordedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recorded_by_user_id");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_deliveries");
+
+                    b.HasIndex("PacketId")
+                        .HasDatabaseName("ix_deliveries_packet_id");
+
+                    b.HasIndex("RequestId")
+                        .HasDatabaseName("ix_deliveries_request_id");
+
+                    b.ToTable("deliveries", "roi", t =>
+                        {
+                            t.HasCheckConstraint("ck_deliveries_method", "method IN ('secure-download', 'mail', 'pickup', 'unencrypted-email')");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.Disclosure", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("CorrectsId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("corrects_id");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("description");
+
+                    b.Property<DateTimeOffset>("DisclosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("disclosed_at");
+
+                    b.Property<bool>("Impermissible")
+                        .HasColumnType("boolean")
+                        .HasColumnName("impermissible");
+
+                    b.Property<string>("LegalBasis")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("legal_basis");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("purpose");
+
+                    b.Property<string>("RecipientAddress")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("recipient_address");
+
+                    b.Property<string>("RecipientName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("recipient_name");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<Guid?>("RecordedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recorded_by_user_id");
+
+                    b.Property<Guid?>("RequestCopyDocumentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_copy_document_id");
+
+                    b.Property<Guid?>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("source");
+
+                    b.HasKey("Id")
+                        .HasName("pk_disclosures");
+
+                    b.HasIndex("CorrectsId")
+                        .HasDatabaseName("ix_disclosures_corrects_id");
+
+                    b.HasIndex("RequestId")
+                        .HasDatabaseName("ix_disclosures_request_id");
+
+                    b.HasIndex("PatientId", "DisclosedAt")
+                        .HasDatabaseName("ix_disclosures_patient_id_disclosed_at");
+
+                    b.ToTable("disclosures", "roi", t =>
+                        {
+                            t.HasCheckConstraint("ck_disclosures_source", "source IN ('release', 'manual', 'misfile', 'overlay')");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.DownloadEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("address");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("LinkId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("link_id");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("outcome");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_events");
+
+                    b.HasIndex("LinkId", "At")
+                        .HasDatabaseName("ix_download_events_link_id_at");
+
+                    b.ToTable("download_events", "roi");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.DownloadLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<int>("Downloads")
+                        .HasColumnType("integer")
+                        .HasColumnName("downloads");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int>("MaxDownloads")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_downloads");
+
+                    b.Property<Guid>("PacketId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("packet_id");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("token_hash");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_links");
+
+                    b.HasIndex("PacketId")
+                        .HasDatabaseName("ix_download_links_packet_id");
+
+                    b.HasIndex("RequestId")
+                        .HasDatabaseName("ix_download_links_request_id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_download_links_token_hash");
+
+                    b.ToTable("download_links", "roi", t =>
+                        {
+                            t.HasCheckConstraint("ck_download_links_count", "downloads >= 0 AND downloads <= max_downloads");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.Invoice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Basis")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("basis");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<Guid?>("LetterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("letter_id");
+
+                    b.Property<string>("Lines")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("lines");
+
+                    b.Property<long>("Number")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("number");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Number"));
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<int>("TotalCents")
+                        .HasColumnType("integer")
+                        .HasColumnName("total_cents");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<DateTimeOffset?>("VoidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("voided_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_invoices");
+
+                    b.HasIndex("LetterId")
+                        .HasDatabaseName("ix_invoices_letter_id");
+
+                    b.HasIndex("Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoices_number");
+
+                    b.HasIndex("RequestId")
+                        .HasDatabaseName("ix_invoices_request_id");
+
+                    b.ToTable("invoices", "roi", t =>
+                        {
+                            t.HasCheckConstraint("ck_invoices_total", "total_cents >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.Packet", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("BuiltAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("built_at");
+
+                    b.Property<DateTimeOffset?>("CheckedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("checked_at");
+
+                    b.Property<Guid?>("CheckedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("checked_by_user_id");
+
+                    b.Property<bool>("ContainsSensitive")
+                        .HasColumnType("boolean")
+                        .HasColumnName("contains_sensitive");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("format");
+
+                    b.Property<Guid?>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<long?>("Length")
+                        .HasColumnType("bigint")
+                        .HasColumnName("length");
+
+                    b.Property<string>("Manifest")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("manifest");
+
+                    b.Property<Guid?>("ObjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("object_id");
+
+                    b.Property<int?>("PageCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("page_count");
+
+                    b.Property<string>("Problem")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("problem");
+
+                    b.Property<DateTimeOffset>("QueuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("queued_at");
+
+                    b.Property<Guid?>("QueuedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("queued_by_user_id");
+
+                    b.Property<DateTimeOffset?>("ReleasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("released_at");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<byte[]>("Sha256")
+                        .HasColumnType("bytea")
+                        .HasColumnName("sha256");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_packets");
+
+                    b.HasIndex("ReleasedAt")
+                        .HasDatabaseName("ix_packets_released_at")
+                        .HasFilter("released_at IS NOT NULL");
+
+                    b.HasIndex("RequestId", "QueuedAt")
+                        .HasDatabaseName("ix_packets_request_id_queued_at");
+
+                    b.ToTable("packets", "roi", t =>
+                        {
+                            t.HasCheckConstraint("ck_packets_format", "format IN ('paper', 'pdf', 'fhir-json')");
+
+                            t.HasCheckConstraint("ck_packets_status", "status IN ('queued', 'building', 'built', 'checked', 'released', 'failed', 'discarded')");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.PacketItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid?>("DecidedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("decided_by_user_id");
+
+                    b.Property<string>("ExclusionReason")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("exclusion_reason");
+
+                    b.Property<bool>("Included")
+                        .HasColumnType("boolean")
+                        .HasColumnName("included");
+
+                    b.Property<DateOnly?>("ItemDate")
+                        .HasColumnType("date")
+                        .HasColumnName("item_date");
+
+                    b.PrimitiveCollection<string[]>("LabelCodes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("label_codes");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer")
+                        .HasColumnName("ordinal");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("ResourceKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("resource_key");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("resource_type");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("title");
+
+                    b.HasKey("Id")
+                        .HasName("pk_packet_items");
+
+                    b.HasIndex("RequestId", "Ordinal")
+                        .HasDatabaseName("ix_packet_items_request_id_ordinal");
+
+                    b.HasIndex("RequestId", "ResourceType", "ResourceKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_packet_items_request_id_resource_type_resource_key");
+
+                    b.ToTable("packet_items", "roi");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.Payment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("AmountCents")
+                        .HasColumnType("integer")
+                        .HasColumnName("amount_cents");
+
+                    b.Property<Guid>("InvoiceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("invoice_id");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("method");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<Guid?>("RecordedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recorded_by_user_id");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reference");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payments");
+
+                    b.HasIndex("InvoiceId")
+                        .HasDatabaseName("ix_payments_invoice_id");
+
+                    b.ToTable("payments", "roi", t =>
+                        {
+                            t.HasCheckConstraint("ck_payments_amount", "amount_cents > 0");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.Redaction", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<double>("Height")
+                        .HasColumnType("double precision")
+                        .HasColumnName("height");
+
+                    b.Property<long>("PacketItemId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("packet_item_id");
+
+                    b.Property<int>("Page")
+                        .HasColumnType("integer")
+                        .HasColumnName("page");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset?>("RemovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("removed_at");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<double>("Width")
+                        .HasColumnType("double precision")
+                        .HasColumnName("width");
+
+                    b.Property<double>("X")
+                        .HasColumnType("double precision")
+                        .HasColumnName("x");
+
+                    b.Property<double>("Y")
+                        .HasColumnType("double precision")
+                        .HasColumnName("y");
+
+                    b.HasKey("Id")
+                        .HasName("pk_redactions");
+
+                    b.HasIndex("PacketItemId")
+                        .HasDatabaseName("ix_redactions_packet_item_id");
+
+                    b.HasIndex("RequestId", "PacketItemId")
+                        .HasDatabaseName("ix_redactions_request_id_packet_item_id");
+
+                    b.ToTable("redactions", "roi", t =>
+                        {
+                            t.HasCheckConstraint("ck_redactions_box", "x >= 0 AND y >= 0 AND width > 0 AND height > 0 AND x + width <= 1.0001 AND y + height <= 1.0001");
+
+                            t.HasCheckConstraint("ck_redactions_page", "page >= 1");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.ReleaseRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("AuthorizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("authorization_id");
+
+                    b.Property<bool>("CertificationRequested")
+                        .HasColumnType("boolean")
+                        .HasColumnName("certification_requested");
+
+                    b.Property<string>("ClockCitation")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("clock_citation");
+
+                    b.Property<string>("ClockRule")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("clock_rule");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivered_at");
+
+                    b.Property<string>("Delivery")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("delivery");
+
+                    b.Property<DateTimeOffset?>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<DateOnly?>("DueDay")
+                        .HasColumnType("date")
+                        .HasColumnName("due_day");
+
+                    b.Property<DateTimeOffset?>("ExtensionNoticeAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("extension_notice_at");
+
+                    b.Property<string>("ExtensionReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("extension_reason");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("format");
+
+                    b.Property<string>("IdentityVerification")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("identity_verification");
+
+                    b.Property<string>("LegalObjections")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("legal_objections");
+
+                    b.Property<long>("Number")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("number");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Number"));
+
+                    b.Property<bool>("Part2CourtOrder")
+                        .HasColumnType("boolean")
+                        .HasColumnName("part2court_order");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("Purpose")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("purpose");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<bool>("RepresentativeAuthorityChecked")
+                        .HasColumnType("boolean")
+                        .HasColumnName("representative_authority_checked");
+
+                    b.Property<string>("RequesterAddress")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("requester_address");
+
+                    b.Property<string>("RequesterEmail")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("requester_email");
+
+                    b.Property<string>("RequesterName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("requester_name");
+
+                    b.Property<string>("RequesterOrganization")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("requester_organization");
+
+                    b.Property<string>("RequesterPhone")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("requester_phone");
+
+                    b.Property<string>("RequesterType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("requester_type");
+
+                    b.Property<DateOnly?>("ReturnDate")
+                        .HasColumnType("date")
+                        .HasColumnName("return_date");
+
+                    b.Property<string>("SatisfactoryAssurances")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("satisfactory_assurances");
+
+                    b.PrimitiveCollection<string[]>("ScopeDocumentTypes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("scope_document_types");
+
+                    b.PrimitiveCollection<Guid[]>("ScopeEncounterIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("scope_encounter_ids");
+
+                    b.Property<DateOnly?>("ScopeFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("scope_from");
+
+                    b.Property<string>("ScopeKind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("scope_kind");
+
+                    b.PrimitiveCollection<string[]>("ScopeSections")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("scope_sections");
+
+                    b.Property<DateOnly?>("ScopeTo")
+                        .HasColumnType("date")
+                        .HasColumnName("scope_to");
+
+                    b.Property<string>("StateCode")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character(2)")
+                        .HasColumnName("state_code")
+                        .IsFixedLength();
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StatusReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("status_reason");
+
+                    b.Property<DateTimeOffset?>("UnencryptedEmailWarnedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("unencrypted_email_warned_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_requests");
+
+                    b.HasIndex("AuthorizationId")
+                        .HasDatabaseName("ix_requests_authorization_id");
+
+                    b.HasIndex("Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_requests_number");
+
+                    b.HasIndex("DueAt", "Id")
+                        .HasDatabaseName("ix_requests_open_due")
+                        .HasFilter("closed_at IS NULL");
+
+                    b.HasIndex("PatientId", "ReceivedAt")
+                        .HasDatabaseName("ix_requests_patient_id_received_at");
+
+                    b.HasIndex("RequesterType", "DueAt", "Id")
+                        .HasDatabaseName("ix_requests_requester_type_due_at_id");
+
+                    b.HasIndex("Status", "DueAt", "Id")
+                        .HasDatabaseName("ix_requests_status_due_at_id");
+
+                    b.ToTable("requests", "roi", t =>
+                        {
+                            t.HasCheckConstraint("ck_requests_delivery", "delivery IN ('secure-download', 'mail', 'pickup', 'unencrypted-email')");
+
+                            t.HasCheckConstraint("ck_requests_format", "format IN ('paper', 'pdf', 'fhir-json')");
+
+                            t.HasCheckConstraint("ck_requests_requester_type", "requester_type IN ('patient', 'personal-representative', 'patient-directed', 'authorized-third-party', 'attorney', 'insurer', 'continuity-of-care', 'social-security', 'workers-compensation', 'public-health', 'health-oversight', 'law-enforcement', 'court-order', 'subpoena')");
+
+                            t.HasCheckConstraint("ck_requests_scope_kind", "scope_kind IN ('designated-record-set', 'whole-record', 'specific')");
+
+                            t.HasCheckConstraint("ck_requests_state", "state_code ~ '^[A-Z]{2}$'");
+
+                            t.HasCheckConstraint("ck_requests_status", "status IN ('received', 'validating', 'waiting-for-information', 'processing', 'quality-check', 'ready', 'invoiced', 'delivered', 'denied', 'withdrawn')");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.RequestDocument", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("AttachedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("attached_at");
+
+                    b.Property<Guid?>("AttachedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("attached_by_user_id");
+
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("document_id");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("role");
+
+                    b.HasKey("Id")
+                        .HasName("pk_request_documents");
+
+                    b.HasIndex("DocumentId")
+                        .HasDatabaseName("ix_request_documents_document_id");
+
+                    b.HasIndex("RequestId", "DocumentId", "Role")
+                        .IsUnique()
+                        .HasDatabaseName("ix_request_documents_request_id_document_id_role");
+
+                    b.ToTable("request_documents", "roi", t =>
+                        {
+                            t.HasCheckConstraint("ck_request_documents_role", "role IN ('request-letter', 'authorization', 'authority', 'court-order', 'subpoena', 'assurances', 'suspension-statement', 'other')");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.RequestEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("FromStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("from_status");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("note");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("ToStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("to_status");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("UserName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("user_name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_request_events");
+
+                    b.HasIndex("Kind", "At")
+                        .HasDatabaseName("ix_request_events_kind_at");
+
+                    b.HasIndex("RequestId", "Id")
+                        .HasDatabaseName("ix_request_events_request_id_id");
+
+                    b.ToTable("request_events", "roi");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.RoiLetter", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("ObjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("object_id");
+
+                    b.Property<int>("PageCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("page_count");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<Guid?>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("SentBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("sent_by");
+
+                    b.Property<byte[]>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("sha256");
+
+                    b.HasKey("Id")
+                        .HasName("pk_letters");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_letters_patient_id");
+
+                    b.HasIndex("RequestId", "CreatedAt")
+                        .HasDatabaseName("ix_letters_request_id_created_at");
+
+                    b.ToTable("letters", "roi", t =>
+                        {
+                            t.HasCheckConstraint("ck_letters_kind", "kind IN ('authorization-deficiency', 'denial', 'extension-notice', 'cover-letter', 'invoice', 'certification', 'mailing-label', 'evidence-pack', 'accounting')");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.RoiSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<int>("DownloadLinkDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("download_link_days");
+
+                    b.Property<int>("DownloadLinkMaxDownloads")
+                        .HasColumnType("integer")
+                        .HasColumnName("download_link_max_downloads");
+
+                    b.PrimitiveCollection<string[]>("ExtraRestrictedLabels")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("extra_restricted_labels");
+
+                    b.PrimitiveCollection<string[]>("FeeWaivedRequesterTypes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("fee_waived_requester_types");
+
+                    b.Property<string>("HospitalState")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character(2)")
+                        .HasColumnName("hospital_state")
+                        .IsFixedLength();
+
+                    b.Property<int>("MediaCents")
+                        .HasColumnType("integer")
+                        .HasColumnName("media_cents");
+
+                    b.Property<int>("PaperPageCents")
+                        .HasColumnType("integer")
+                        .HasColumnName("paper_page_cents");
+
+                    b.Property<int>("PatientAverageElectronicCents")
+                        .HasColumnType("integer")
+                        .HasColumnName("patient_average_electronic_cents");
+
+                    b.Property<string>("PatientFeeMethod")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("patient_fee_method");
+
+                    b.Property<int>("PatientFlatFeeCents")
+                        .HasColumnType("integer")
+                        .HasColumnName("patient_flat_fee_cents");
+
+                    b.Property<int>("PatientLaborPageCents")
+                        .HasColumnType("integer")
+                        .HasColumnName("patient_labor_page_cents");
+
+                    b.Property<int>("PolicyDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("policy_days");
+
+                    b.Property<int>("PostageCents")
+                        .HasColumnType("integer")
+                        .HasColumnName("postage_cents");
+
+                    b.Property<bool>("ReleaseWaitsForPayment")
+                        .HasColumnType("boolean")
+                        .HasColumnName("release_waits_for_payment");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_settings");
+
+                    b.ToTable("settings", "roi", t =>
+                        {
+                            t.HasCheckConstraint("ck_settings_flat_fee", "patient_flat_fee_cents BETWEEN 0 AND 650");
+
+                            t.HasCheckConstraint("ck_settings_links", "download_link_days BETWEEN 1 AND 90 AND download_link_max_downloads BETWEEN 1 AND 20");
+
+                            t.HasCheckConstraint("ck_settings_patient_fee_method", "patient_fee_method IN ('actual', 'average', 'flat')");
+
+                            t.HasCheckConstraint("ck_settings_singleton", "id = 1");
+
+                            t.HasCheckConstraint("ck_settings_state", "hospital_state ~ '^[A-Z]{2}$'");
+                        });
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            DownloadLinkDays = 30,
+                            DownloadLinkMaxDownloads = 3,
+                            ExtraRestrictedLabels = new string[0],
+                            FeeWaivedRequesterTypes = new[] { "continuity-of-care", "social-security" },
+                            HospitalState = "MA",
+                            MediaCents = 300,
+                            PaperPageCents = 5,
+                            PatientAverageElectronicCents = 650,
+                            PatientFeeMethod = "flat",
+                            PatientFlatFeeCents = 650,
+                            PatientLaborPageCents = 10,
+                            PolicyDays = 30,
+                            PostageCents = 150,
+                            ReleaseWaitsForPayment = true,
+                            Version = 0u
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.StateRule", b =>
+                {
+                    b.Property<string>("StateCode")
+                        .HasMaxLength(2)
+                        .HasColumnType("character(2)")
+                        .HasColumnName("state_code")
+                        .IsFixedLength();
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<int>("CertificationFeeCents")
+                        .HasColumnType("integer")
+                        .HasColumnName("certification_fee_cents");
+
+                    b.Property<string>("Citation")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("citation");
+
+                    b.Property<int?>("ElectronicPageCents")
+                        .HasColumnType("integer")
+                        .HasColumnName("electronic_page_cents");
+
+                    b.Property<bool>("IndividualAccessBusinessDays")
+                        .HasColumnType("boolean")
+                        .HasColumnName("individual_access_business_days");
+
+                    b.Property<int?>("IndividualAccessDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("individual_access_days");
+
+                    b.Property<int?>("MaxFeeCents")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_fee_cents");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("PageTiers")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("page_tiers");
+
+                    b.Property<int>("RetrievalFeeCents")
+                        .HasColumnType("integer")
+                        .HasColumnName("retrieval_fee_cents");
+
+                    b.Property<int?>("ThirdPartyDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("third_party_days");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("StateCode")
+                        .HasName("pk_state_rules");
+
+                    b.ToTable("state_rules", "roi", t =>
+                        {
+                            t.HasCheckConstraint("ck_state_rules_code", "state_code ~ '^[A-Z]{2}$'");
+
+                            t.HasCheckConstraint("ck_state_rules_fees", "retrieval_fee_cents >= 0 AND certification_fee_cents >= 0 AND (max_fee_cents IS NULL OR max_fee_cents >= 0)");
+
+                            t.HasCheckConstraint("ck_state_rules_individual_days", "individual_access_days IS NULL OR individual_access_days BETWEEN 1 AND 30");
+                        });
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -6072,6 +7567,241 @@ namespace HimPortal.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_person_links_patients_patient_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.AccountingRequest", b =>
+                {
+                    b.HasOne("HimPortal.Data.Roi.RoiLetter", null)
+                        .WithMany()
+                        .HasForeignKey("LetterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_accounting_requests_roi_letters_letter_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_accounting_requests_patients_patient_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.AccountingSuspension", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_accounting_suspensions_patients_patient_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.Authorization", b =>
+                {
+                    b.HasOne("HimPortal.Data.Documents.ScannedDocument", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_authorizations_documents_document_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_authorizations_patients_patient_id");
+
+                    b.HasOne("HimPortal.Data.Roi.Authorization", null)
+                        .WithMany()
+                        .HasForeignKey("SupersedesId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_authorizations_authorizations_supersedes_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.Delivery", b =>
+                {
+                    b.HasOne("HimPortal.Data.Roi.Packet", null)
+                        .WithMany()
+                        .HasForeignKey("PacketId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_deliveries_packets_packet_id");
+
+                    b.HasOne("HimPortal.Data.Roi.ReleaseRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_deliveries_release_requests_request_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.Disclosure", b =>
+                {
+                    b.HasOne("HimPortal.Data.Roi.Disclosure", null)
+                        .WithMany()
+                        .HasForeignKey("CorrectsId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_disclosures_disclosures_corrects_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_disclosures_patients_patient_id");
+
+                    b.HasOne("HimPortal.Data.Roi.ReleaseRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_disclosures_release_requests_request_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.DownloadEvent", b =>
+                {
+                    b.HasOne("HimPortal.Data.Roi.DownloadLink", null)
+                        .WithMany()
+                        .HasForeignKey("LinkId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_download_events_download_links_link_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.DownloadLink", b =>
+                {
+                    b.HasOne("HimPortal.Data.Roi.Packet", null)
+                        .WithMany()
+                        .HasForeignKey("PacketId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_download_links_packets_packet_id");
+
+                    b.HasOne("HimPortal.Data.Roi.ReleaseRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_download_links_release_requests_request_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.Invoice", b =>
+                {
+                    b.HasOne("HimPortal.Data.Roi.RoiLetter", null)
+                        .WithMany()
+                        .HasForeignKey("LetterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_invoices_roi_letters_letter_id");
+
+                    b.HasOne("HimPortal.Data.Roi.ReleaseRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_invoices_release_requests_request_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.Packet", b =>
+                {
+                    b.HasOne("HimPortal.Data.Roi.ReleaseRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_packets_release_requests_request_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.PacketItem", b =>
+                {
+                    b.HasOne("HimPortal.Data.Roi.ReleaseRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_packet_items_release_requests_request_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.Payment", b =>
+                {
+                    b.HasOne("HimPortal.Data.Roi.Invoice", null)
+                        .WithMany()
+                        .HasForeignKey("InvoiceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_payments_invoices_invoice_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.Redaction", b =>
+                {
+                    b.HasOne("HimPortal.Data.Roi.PacketItem", null)
+                        .WithMany()
+                        .HasForeignKey("PacketItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_redactions_packet_items_packet_item_id");
+
+                    b.HasOne("HimPortal.Data.Roi.ReleaseRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_redactions_release_requests_request_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.ReleaseRequest", b =>
+                {
+                    b.HasOne("HimPortal.Data.Roi.Authorization", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_requests_authorizations_authorization_id");
+
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_requests_patients_patient_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.RequestDocument", b =>
+                {
+                    b.HasOne("HimPortal.Data.Documents.ScannedDocument", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_request_documents_documents_document_id");
+
+                    b.HasOne("HimPortal.Data.Roi.ReleaseRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_request_documents_requests_request_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.RequestEvent", b =>
+                {
+                    b.HasOne("HimPortal.Data.Roi.ReleaseRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_request_events_requests_request_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Roi.RoiLetter", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_letters_patients_patient_id");
+
+                    b.HasOne("HimPortal.Data.Roi.ReleaseRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_letters_requests_request_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>

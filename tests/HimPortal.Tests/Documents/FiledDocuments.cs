@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Clinical;
 using HimPortal.Application.Common;
-using HimPortal.Application.Documents.Store;
+using HimPortal.Application.Common.Store;
 using HimPortal.Data;
 using HimPortal.Data.Documents;
 using HimPortal.Documents.Imaging;

@@ -5,7 +5,7 @@ using HimPortal.Application.Access;
 using HimPortal.Application.Documents.CaptureFiles;
 using HimPortal.Application.Documents.Ocr;
 using HimPortal.Application.Documents.RenderPages;
-using HimPortal.Application.Documents.Store;
+using HimPortal.Application.Common.Store;
 using HimPortal.Data;
 using HimPortal.Data.Documents;
 using HimPortal.Documents.Imaging;

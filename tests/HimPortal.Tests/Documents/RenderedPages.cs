@@ -1,6 +1,6 @@
 using HimPortal.Application.Common;
 using HimPortal.Application.Documents.CaptureFiles;
-using HimPortal.Application.Documents.Store;
+using HimPortal.Application.Common.Store;
 using HimPortal.Data;
 using HimPortal.Data.Documents;
 using HimPortal.Documents.Imaging;

@@ -3,7 +3,7 @@ using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Application.Documents.RenderPages;
-using HimPortal.Application.Documents.Store;
+using HimPortal.Application.Common.Store;
 using HimPortal.Application.Jobs;
 using HimPortal.Data;
 using HimPortal.Data.Documents;

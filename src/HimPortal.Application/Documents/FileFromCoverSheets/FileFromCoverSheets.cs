@@ -3,7 +3,7 @@ using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Clinical;
 using HimPortal.Application.Common;
-using HimPortal.Application.Documents.Store;
+using HimPortal.Application.Common.Store;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
 using HimPortal.Data.Documents;

@@ -1,7 +1,7 @@
 using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
-using HimPortal.Application.Documents.Store;
+using HimPortal.Application.Common.Store;
 using HimPortal.Data;
 using HimPortal.Data.Documents;
 using Microsoft.EntityFrameworkCore;

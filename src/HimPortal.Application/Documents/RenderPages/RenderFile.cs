@@ -3,7 +3,7 @@ using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Application.Documents.FileFromCoverSheets;
 using HimPortal.Application.Documents.Ocr;
-using HimPortal.Application.Documents.Store;
+using HimPortal.Application.Common.Store;
 using HimPortal.Application.Jobs;
 using HimPortal.Data;
 using HimPortal.Data.Documents;

@@ -2,7 +2,7 @@ using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Application.Documents.Pages;
-using HimPortal.Application.Documents.Store;
+using HimPortal.Application.Common.Store;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
 using HimPortal.Data.Documents;

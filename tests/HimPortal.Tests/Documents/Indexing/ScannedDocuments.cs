@@ -1,4 +1,4 @@
-using HimPortal.Application.Documents.Store;
+using HimPortal.Application.Common.Store;
 using HimPortal.Data;
 using HimPortal.Data.Documents;
 using HimPortal.Documents.Imaging;

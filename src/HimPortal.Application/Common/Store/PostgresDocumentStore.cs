@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace HimPortal.Application.Documents.Store;
+namespace HimPortal.Application.Common.Store;
 
 /// <summary>
 /// The embedded default document store: documents.objects, one bytea per object (ADR 0024 says why bytea and not large

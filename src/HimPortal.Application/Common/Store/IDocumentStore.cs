@@ -1,4 +1,4 @@
-namespace HimPortal.Application.Documents.Store;
+namespace HimPortal.Application.Common.Store;
 
 /// <summary>
 /// Where document bytes live (ADR 0024): written once by id, read back as a stream, never changed in place. The default

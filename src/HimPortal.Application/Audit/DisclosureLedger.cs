@@ -1,0 +1,55 @@
+using HimPortal.Data;
+using HimPortal.Data.Roi;
+
+namespace HimPortal.Application.Audit;
+
+/// <summary>A disclosure to put in the patient's accounting (45 CFR 164.528(b)(2)).</summary>
+/// <param name="LegalBasis">The rule it was made under ("45 CFR 164.512(b)"), or what made it impermissible.</param>
+/// <param name="Source"><see cref="DisclosureSources"/>.</param>
+public sealed record DisclosureEntry(
+    Guid PatientId,
+    DateTimeOffset DisclosedAt,
+    string RecipientName,
+    string? RecipientAddress,
+    string Description,
+    string Purpose,
+    string LegalBasis,
+    string Source,
+    bool Impermissible = false,
+    Guid? RequestId = null,
+    Guid? RequestCopyDocumentId = null,
+    Guid? CorrectsId = null);
+
+/// <summary>
+/// The one way into the accounting of disclosures (roi.disclosures, append-only in PostgreSQL). In the core so that every
+/// workflow that discloses or finds a disclosure records it the same way: release of information when a packet is
+/// delivered, document intake when a misfiled page turns out to have been released, the patient index when an overlay was
+/// disclosed. The row joins the caller's unit of work: it commits or rolls back with what it accounts for.
+/// </summary>
+public sealed class DisclosureLedger(HimDbContext db, IAuditActorAccessor actors, TimeProvider time)
+{
+    public Disclosure Add(DisclosureEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var row = new Disclosure
+        {
+            Id = Guid.CreateVersion7(),
+            PatientId = entry.PatientId,
+            DisclosedAt = entry.DisclosedAt,
+            RecipientName = entry.RecipientName,
+            RecipientAddress = entry.RecipientAddress,
+            Description = entry.Description,
+            Purpose = entry.Purpose,
+            LegalBasis = entry.LegalBasis,
+            Source = entry.Source,
+            Impermissible = entry.Impermissible,
+            RequestId = entry.RequestId,
+            RequestCopyDocumentId = entry.RequestCopyDocumentId,
+            CorrectsId = entry.CorrectsId,
+            RecordedAt = time.GetUtcNow(),
+            RecordedByUserId = actors.Current.UserId,
+        };
+        db.Disclosures.Add(row);
+        return row;
+    }
+}
