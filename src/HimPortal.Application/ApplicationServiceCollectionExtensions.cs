@@ -60,6 +60,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<Audit.DisclosureLedger>();
         services.AddScoped<Roi.RequestTimeline>();
         services.AddScoped<Roi.RoiLetterStore>();
+        services.AddScoped<Roi.ReleaseGate>();
         services.TryAddSingleton<Common.Throttles.Throttle>();
         services.AddSettings<Accounts.SignIn.SignInThrottleOptions>(Accounts.SignIn.SignInThrottleOptions.Section);
         services.TryAddSingleton<Accounts.SignIn.SignInThrottles>();
