@@ -6,6 +6,7 @@ namespace HimPortal.Application.Audit;
 /// <summary>A disclosure to put in the patient's accounting (45 CFR 164.528(b)(2)).</summary>
 /// <param name="LegalBasis">The rule it was made under ("45 CFR 164.512(b)"), or what made it impermissible.</param>
 /// <param name="Source"><see cref="DisclosureSources"/>.</param>
+/// <param name="Accountable">The accounting must list it (a 164.512 disclosure, or an impermissible one); false for releases the rule excludes (to the individual, treatment, under an authorization), kept as history.</param>
 public sealed record DisclosureEntry(
     Guid PatientId,
     DateTimeOffset DisclosedAt,
@@ -15,6 +16,7 @@ public sealed record DisclosureEntry(
     string Purpose,
     string LegalBasis,
     string Source,
+    bool Accountable,
     bool Impermissible = false,
     Guid? RequestId = null,
     Guid? RequestCopyDocumentId = null,
@@ -43,6 +45,8 @@ public sealed class DisclosureLedger(HimDbContext db, IAuditActorAccessor actors
             LegalBasis = entry.LegalBasis,
             Source = entry.Source,
             Impermissible = entry.Impermissible,
+            // An impermissible disclosure is always accounted for (164.528(a)(1) excludes only permitted ones).
+            Accountable = entry.Accountable || entry.Impermissible,
             RequestId = entry.RequestId,
             RequestCopyDocumentId = entry.RequestCopyDocumentId,
             CorrectsId = entry.CorrectsId,

@@ -5945,6 +5945,10 @@ namespace HimPortal.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<bool>("Accountable")
+                        .HasColumnType("boolean")
+                        .HasColumnName("accountable");
+
                     b.Property<Guid?>("CorrectsId")
                         .HasColumnType("uuid")
                         .HasColumnName("corrects_id");

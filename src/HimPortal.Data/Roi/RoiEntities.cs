@@ -804,7 +804,8 @@ public static class DisclosureSources
 }
 
 /// <summary>
-/// One disclosure in a patient's accounting (45 CFR 164.528(b)(2)): date, recipient and address, what, why. Append-only
+/// One disclosure in a patient's disclosure history, and in the accounting (45 CFR 164.528(b)(2)) when <see cref="Accountable"/>:
+/// date, recipient and address, what, why. Append-only
 /// in PostgreSQL, kept six years (164.530(j)); a correction is a new row that names the one it corrects.
 /// </summary>
 public sealed class Disclosure
@@ -829,6 +830,14 @@ public sealed class Disclosure
 
     /// <summary>A disclosure in violation of the Privacy Rule (accounted for; also a possible breach).</summary>
     public bool Impermissible { get; set; }
+
+    /// <summary>
+    /// The accounting of 164.528 must list it. Every release is recorded here (the department's disclosure history), but
+    /// the rule excludes some from the accounting (164.528(a)(1): to the individual, for treatment, payment and
+    /// operations, under an authorization, …): those are kept with false and shown apart, never mixed into the list the
+    /// rule requires.
+    /// </summary>
+    public bool Accountable { get; set; }
 
     public Guid? RequestId { get; set; }
     public Guid? RequestCopyDocumentId { get; set; }

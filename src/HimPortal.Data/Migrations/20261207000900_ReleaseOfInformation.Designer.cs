@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace HimPortal.Data.Migrations
 {
     [DbContext(typeof(HimDbContext))]
-    [Migration("20261207000155_ReleaseOfInformation")]
+    [Migration("20261207000900_ReleaseOfInformation")]
     partial class ReleaseOfInformation
     {
         /// <inheritdoc />
@@ -5947,6 +5947,10 @@ namespace HimPortal.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<bool>("Accountable")
+                        .HasColumnType("boolean")
+                        .HasColumnName("accountable");
 
                     b.Property<Guid?>("CorrectsId")
                         .HasColumnType("uuid")

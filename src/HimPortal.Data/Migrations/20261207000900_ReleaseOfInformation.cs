@@ -250,6 +250,7 @@ namespace HimPortal.Data.Migrations
                     legal_basis = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     source = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     impermissible = table.Column<bool>(type: "boolean", nullable: false),
+                    accountable = table.Column<bool>(type: "boolean", nullable: false),
                     request_id = table.Column<Guid>(type: "uuid", nullable: true),
                     request_copy_document_id = table.Column<Guid>(type: "uuid", nullable: true),
                     corrects_id = table.Column<Guid>(type: "uuid", nullable: true),
