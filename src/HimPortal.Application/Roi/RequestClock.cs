@@ -116,4 +116,38 @@ public sealed class RequestClock(HimDbContext db, RegulatoryClock clock, Hospita
         var overdue = now >= dueAt;
         return new RequestClockStatus(daysLeft, !overdue && daysLeft <= DueSoonDays, overdue);
     }
+
+    /// <summary>Why this request may not be extended now, with the rule; null when it may.</summary>
+    public string? ExtensionRefusal(ReleaseRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (RequestStatuses.Closed.Contains(request.Status))
+        {
+            return $"The request is {request.Status}.";
+        }
+
+        if (RequesterRules.For(request.RequesterType).Clock != ClockKind.RightOfAccess)
+        {
+            return "Only the individual's own requests have the right-of-access extension (45 CFR 164.524(b)(2)); this request's date is set by "
+                   + (request.ClockCitation ?? "its rule") + ".";
+        }
+
+        if (request.ExtensionNoticeAt is not null)
+        {
+            return "The one extension 45 CFR 164.524(b)(2)(iii) allows has already been given.";
+        }
+
+        if (request.ClockRule?.StartsWith(RequestClock.StateRulePrefix, StringComparison.Ordinal) == true)
+        {
+            return $"The state's shorter deadline governs ({request.ClockCitation}); a stricter state law is not preempted (45 CFR 160.203(b)), so HIPAA's extension does not apply.";
+        }
+
+        var first = FirstDeadline(request.ReceivedAt);
+        if (time.GetUtcNow() >= first.DueAt)
+        {
+            return $"The first 30 days ended on {first.DueDay:yyyy-MM-dd}: the extension notice must go out before they end (45 CFR 164.524(b)(2)(ii)).";
+        }
+
+        return null;
+    }
 }
