@@ -159,7 +159,7 @@ public sealed class RequestFieldsWriter(HimDbContext db, RequestClock clock, IAu
         var documents = fields.Documents.Select(d => d.DocumentId).Where(id => !alreadyAttached.Contains(id)).Distinct().ToArray();
         if (documents.Length > 0)
         {
-            var filed = await db.Set<Data.Documents.ScannedDocument>().CountAsync(d => documents.Contains(d.Id) && d.PatientId == patientId, ct);
+            var filed = await db.Set<Data.Documents.ScannedDocument>().CountAsync(d => documents.Contains(d.Id) && d.PatientId == patientId && d.Status == Data.Documents.ScannedDocumentStatus.Filed, ct);
             if (filed != documents.Length)
             {
                 problems.Add(new FieldError(nameof(RequestFields.Documents), "Attach only scanned documents filed to this patient."));
