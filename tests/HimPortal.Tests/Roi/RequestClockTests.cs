@@ -59,7 +59,8 @@ public sealed class RequestClockTests(TestDatabase database) : IClassFixture<Tes
         request.ClockCitation!.ShouldContain("45 CFR 164.524(b)(2)");
 
         await using var services = world.Services();
-        var clock = services.GetRequiredService<RequestClock>();
+        await using var scope = services.CreateAsyncScope();
+        var clock = scope.ServiceProvider.GetRequiredService<RequestClock>();
         clock.StatusAt(request.DueDay!.Value, request.DueAt!.Value, RoiWorld.At(2026, 4, 1, 23.99)).Overdue.ShouldBeFalse();
         clock.StatusAt(request.DueDay!.Value, request.DueAt!.Value, RoiWorld.At(2026, 4, 2)).Overdue.ShouldBeTrue();
     }
