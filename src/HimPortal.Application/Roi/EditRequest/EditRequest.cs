@@ -36,8 +36,6 @@ public sealed class EditRequestHandler(
     RequestTimeline timeline,
     IValidator<EditRequestCommand> validator) : Handler<EditRequestCommand, Result<uint>>(permissions)
 {
-    public const string Stale = "Someone changed this request since you opened it. Reload the page and enter your change again.";
-
     protected override async Task<Result<uint>> ExecuteAsync(EditRequestCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -47,48 +45,29 @@ public sealed class EditRequestHandler(
             return Error.Invalid(validation);
         }
 
-        try
+        return await RequestChange.RunAsync<uint>(db, command.RequestId, command.Version, async (request, token) =>
         {
-            return await db.InTransactionAsync<Result<uint>>(async token =>
+            if (RequestStatuses.Closed.Contains(request.Status))
             {
-                var request = await db.ReleaseRequests.SingleOrDefaultAsync(r => r.Id == command.RequestId, token);
-                if (request is null)
-                {
-                    return Error.NotFound();
-                }
+                return Error.Conflict($"The request is {request.Status}: a closed request is not edited.");
+            }
 
-                if (request.Version != command.Version)
-                {
-                    return Error.Conflict(Stale);
-                }
+            var attached = await db.RequestDocuments.Where(d => d.RequestId == request.Id).Select(d => new { d.DocumentId, d.Role }).ToListAsync(token);
+            var problems = await writer.CheckAsync(request.PatientId, command.Fields, [.. attached.Select(a => a.DocumentId)], token);
+            if (problems.Count > 0)
+            {
+                return Error.Invalid(problems);
+            }
 
-                if (RequestStatuses.Closed.Contains(request.Status))
-                {
-                    return Error.Conflict($"The request is {request.Status}: a closed request is not edited.");
-                }
-
-                var attached = await db.RequestDocuments.Where(d => d.RequestId == request.Id).Select(d => new { d.DocumentId, d.Role }).ToListAsync(token);
-                var problems = await writer.CheckAsync(request.PatientId, command.Fields, [.. attached.Select(a => a.DocumentId)], token);
-                if (problems.Count > 0)
-                {
-                    return Error.Invalid(problems);
-                }
-
-                var before = (request.DueDay, request.ClockRule);
-                db.Entry(request).Property(r => r.Version).OriginalValue = command.Version;
-                await writer.WriteAsync(request, command.Fields, [.. attached.Select(a => (a.DocumentId, a.Role))], token);
-                var clockNote = before == (request.DueDay, request.ClockRule) ? "" : $" Due date now {request.DueDay:yyyy-MM-dd} ({request.ClockCitation}).";
-                timeline.Note(request, "edited", "Request details corrected." + clockNote);
-                await db.SaveChangesAsync(token);
-                await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, "ReleaseRequest", request.Id.ToString("D"), request.PatientId,
-                    Details: $"request {request.Display} edited" + (clockNote.Length > 0 ? "; due date recomputed" : "")), token);
-                await db.Entry(request).ReloadAsync(token);
-                return Result<uint>.Success(request.Version);
-            }, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return Error.Conflict(Stale);
-        }
+            var before = (request.DueDay, request.ClockRule);
+            await writer.WriteAsync(request, command.Fields, [.. attached.Select(a => (a.DocumentId, a.Role))], token);
+            var clockNote = before == (request.DueDay, request.ClockRule) ? "" : $" Due date now {request.DueDay:yyyy-MM-dd} ({request.ClockCitation}).";
+            timeline.Note(request, "edited", "Request details corrected." + clockNote);
+            await db.SaveChangesAsync(token);
+            await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, "ReleaseRequest", request.Id.ToString("D"), request.PatientId,
+                Details: $"request {request.Display} edited" + (clockNote.Length > 0 ? "; due date recomputed" : "")), token);
+            await db.Entry(request).ReloadAsync(token);
+            return Result<uint>.Success(request.Version);
+        }, ct);
     }
 }

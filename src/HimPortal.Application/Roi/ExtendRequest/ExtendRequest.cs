@@ -5,7 +5,6 @@ using HimPortal.Application.Common;
 using HimPortal.Application.Common.Letters;
 using HimPortal.Data;
 using HimPortal.Data.Roi;
-using Microsoft.EntityFrameworkCore;
 using UglyToad.PdfPig;
 
 namespace HimPortal.Application.Roi.ExtendRequest;
@@ -54,68 +53,49 @@ public sealed class ExtendRequestHandler(
             return Error.Invalid(validation);
         }
 
-        try
+        return await RequestChange.RunAsync<ExtensionNotice>(db, command.RequestId, command.Version, async (request, token) =>
         {
-            return await db.InTransactionAsync<Result<ExtensionNotice>>(async token =>
+            if (clock.ExtensionRefusal(request) is { } refused)
             {
-                var request = await db.ReleaseRequests.SingleOrDefaultAsync(r => r.Id == command.RequestId, token);
-                if (request is null)
-                {
-                    return Error.NotFound();
-                }
+                return Error.Conflict(refused);
+            }
 
-                if (request.Version != command.Version)
-                {
-                    return Error.Conflict(EditRequest.EditRequestHandler.Stale);
-                }
+            var now = time.GetUtcNow();
+            var reasons = command.Reasons.Trim();
+            var due = await clock.DueAsync(request.RequesterType, request.ReceivedAt, request.StateCode, request.ReturnDate, extended: true, token);
+            var pdf = LetterPdf.Write(new LetterContent(From, Recipient(request), hospital.DayOf(now),
+                "Your request for a copy of your health records: more time is needed",
+                [
+                    $"We received your request for your health records on {hospital.DayOf(request.ReceivedAt):MMMM d, yyyy}. The law gives us 30 days to act on it, and allows one extension of up to 30 more days when we tell you in writing, before the first 30 days end, why we need it and when you will have our answer (45 CFR 164.524(b)(2)).",
+                    "",
+                    "We need more time for this reason:",
+                    reasons,
+                    "",
+                    $"You will have your copy, or our answer, no later than {due.DueDay:MMMM d, yyyy}.",
+                    "",
+                    "If you have questions, please contact the Release of Information office and quote the reference above.",
+                ],
+                request.Display, request.Display));
+            int pages;
+            using (var document = PdfDocument.Open(pdf))
+            {
+                pages = document.NumberOfPages;
+            }
 
-                if (clock.ExtensionRefusal(request) is { } refused)
-                {
-                    return Error.Conflict(refused);
-                }
-
-                var now = time.GetUtcNow();
-                var reasons = command.Reasons.Trim();
-                var due = await clock.DueAsync(request.RequesterType, request.ReceivedAt, request.StateCode, request.ReturnDate, extended: true, token);
-                var pdf = LetterPdf.Write(new LetterContent(From, Recipient(request), hospital.DayOf(now),
-                    "Your request for a copy of your health records: more time is needed",
-                    [
-                        $"We received your request for your health records on {hospital.DayOf(request.ReceivedAt):MMMM d, yyyy}. The law gives us 30 days to act on it, and allows one extension of up to 30 more days when we tell you in writing, before the first 30 days end, why we need it and when you will have our answer (45 CFR 164.524(b)(2)).",
-                        "",
-                        "We need more time for this reason:",
-                        reasons,
-                        "",
-                        $"You will have your copy, or our answer, no later than {due.DueDay:MMMM d, yyyy}.",
-                        "",
-                        "If you have questions, please contact the Release of Information office and quote the reference above.",
-                    ],
-                    request.Display, request.Display));
-                int pages;
-                using (var document = PdfDocument.Open(pdf))
-                {
-                    pages = document.NumberOfPages;
-                }
-
-                var letter = await letters.SaveAsync(request.Id, request.PatientId, LetterKinds.ExtensionNotice, pdf, pages, token);
-                request.ExtensionNoticeAt = now;
-                request.ExtensionReason = reasons;
-                request.DueDay = due.DueDay;
-                request.DueAt = due.DueAt;
-                request.ClockRule = due.Rule;
-                request.ClockCitation = due.Citation;
-                db.Entry(request).Property(r => r.Version).OriginalValue = command.Version;
-                timeline.Note(request, "extension", $"Extension notice written; new due date {due.DueDay:yyyy-MM-dd} ({due.Citation}).");
-                await db.SaveChangesAsync(token);
-                await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, "ReleaseRequest", request.Id.ToString("D"), request.PatientId,
-                    Details: $"request {request.Display} extended to {due.DueDay:yyyy-MM-dd}; extension notice letter {letter.Id:D}"), token);
-                await db.Entry(request).ReloadAsync(token);
-                return Result<ExtensionNotice>.Success(new ExtensionNotice(letter.Id, due.DueDay, due.Citation, request.Version));
-            }, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return Error.Conflict(EditRequest.EditRequestHandler.Stale);
-        }
+            var letter = await letters.SaveAsync(request.Id, request.PatientId, LetterKinds.ExtensionNotice, pdf, pages, token);
+            request.ExtensionNoticeAt = now;
+            request.ExtensionReason = reasons;
+            request.DueDay = due.DueDay;
+            request.DueAt = due.DueAt;
+            request.ClockRule = due.Rule;
+            request.ClockCitation = due.Citation;
+            timeline.Note(request, "extension", $"Extension notice written; new due date {due.DueDay:yyyy-MM-dd} ({due.Citation}).");
+            await db.SaveChangesAsync(token);
+            await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, "ReleaseRequest", request.Id.ToString("D"), request.PatientId,
+                Details: $"request {request.Display} extended to {due.DueDay:yyyy-MM-dd}; extension notice letter {letter.Id:D}"), token);
+            await db.Entry(request).ReloadAsync(token);
+            return Result<ExtensionNotice>.Success(new ExtensionNotice(letter.Id, due.DueDay, due.Citation, request.Version));
+        }, ct);
     }
 
     private static string[] Recipient(ReleaseRequest request)

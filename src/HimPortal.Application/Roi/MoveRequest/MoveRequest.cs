@@ -49,44 +49,25 @@ public sealed class MoveRequestHandler(
             return Error.Invalid(validation);
         }
 
-        try
+        return await RequestChange.RunAsync<uint>(db, command.RequestId, command.Version, async (request, token) =>
         {
-            return await db.InTransactionAsync<Result<uint>>(async token =>
+            var reason = string.IsNullOrWhiteSpace(command.Reason) ? null : command.Reason.Trim();
+            var note = command.To switch
             {
-                var request = await db.ReleaseRequests.SingleOrDefaultAsync(r => r.Id == command.RequestId, token);
-                if (request is null)
-                {
-                    return Error.NotFound();
-                }
+                RequestStatuses.WaitingForInformation => $"Waiting for information: {reason} (the clock keeps running).",
+                RequestStatuses.Withdrawn => $"Withdrawn: {reason}.",
+                _ => $"Moved to {command.To}." + (reason is null ? "" : $" {reason}"),
+            };
+            if (!timeline.Move(request, command.To, note, reason))
+            {
+                return Error.Conflict($"A request that is {request.Status} cannot move to {command.To}.");
+            }
 
-                if (request.Version != command.Version)
-                {
-                    return Error.Conflict(EditRequest.EditRequestHandler.Stale);
-                }
-
-                var reason = string.IsNullOrWhiteSpace(command.Reason) ? null : command.Reason.Trim();
-                var note = command.To switch
-                {
-                    RequestStatuses.WaitingForInformation => $"Waiting for information: {reason} (the clock keeps running).",
-                    RequestStatuses.Withdrawn => $"Withdrawn: {reason}.",
-                    _ => $"Moved to {command.To}." + (reason is null ? "" : $" {reason}"),
-                };
-                if (!timeline.Move(request, command.To, note, reason))
-                {
-                    return Error.Conflict($"A request that is {request.Status} cannot move to {command.To}.");
-                }
-
-                db.Entry(request).Property(r => r.Version).OriginalValue = command.Version;
-                await db.SaveChangesAsync(token);
-                await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, "ReleaseRequest", request.Id.ToString("D"), request.PatientId,
-                    Details: $"request {request.Display} moved to {command.To}"), token);
-                await db.Entry(request).ReloadAsync(token);
-                return Result<uint>.Success(request.Version);
-            }, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return Error.Conflict(EditRequest.EditRequestHandler.Stale);
-        }
+            await db.SaveChangesAsync(token);
+            await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, "ReleaseRequest", request.Id.ToString("D"), request.PatientId,
+                Details: $"request {request.Display} moved to {command.To}"), token);
+            await db.Entry(request).ReloadAsync(token);
+            return Result<uint>.Success(request.Version);
+        }, ct);
     }
 }
