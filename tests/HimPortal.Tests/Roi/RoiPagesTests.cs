@@ -108,4 +108,83 @@ public sealed class RoiPagesTests(WebFixture web) : IClassFixture<WebFixture>
         shown.ShouldContain("lab-results");
         shown.ShouldContain("data-testid=\"extension-refused\"");
     }
+
+    private Task<uint> VersionAsync(Guid request) => web.Database.ScalarAsync<uint>($"SELECT xmin FROM roi.requests WHERE id = '{request}'");
+
+    [Fact]
+    public async Task The_overviews_actions_move_extend_and_open_the_letter_and_the_edit_form_saves()
+    {
+        var patient = await CandidatePairs.PatientAsync(web.Database, "Overview", "Actions", "MRN-OVERVIEW-ACT");
+        var request = await ReleaseRequests.AddAsync(web.Database, patient, receivedAt: DateTimeOffset.UtcNow.AddDays(-3));
+        using var client = await SignedInAsync(Roles.RoiSpecialist);
+        var overview = $"/Roi/Requests/{request}";
+
+        var noReason = await HimPortalFactory.PostFormAsync(client, overview, overview + "?handler=Move", new()
+        {
+            ["To"] = RequestStatuses.WaitingForInformation, ["Reason"] = "", ["Version"] = (await VersionAsync(request)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        noReason.StatusCode.ShouldBe(HttpStatusCode.OK);
+        WebUtility.HtmlDecode(await noReason.Content.ReadAsStringAsync()).ShouldContain("Say what is waited for.");
+
+        var moved = await HimPortalFactory.PostFormAsync(client, overview, overview + "?handler=Move", new()
+        {
+            ["To"] = RequestStatuses.Validating, ["Version"] = (await VersionAsync(request)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        moved.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        var extended = await HimPortalFactory.PostFormAsync(client, overview, overview + "?handler=Extend", new()
+        {
+            ["Reasons"] = "Records are in off-site storage.", ["Version"] = (await VersionAsync(request)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        extended.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var html = WebUtility.HtmlDecode(await client.GetStringAsync(new Uri(overview, UriKind.Relative)));
+        html.ShouldContain("data-testid=\"extension-given\"");
+        html.ShouldContain("extended once by 30 days");
+        var letter = System.Text.RegularExpressions.Regex.Match(html, "href=\"([^\"]+handler=Letter[^\"]+)\" data-testid=\"letter-extension-notice\"");
+        letter.Success.ShouldBeTrue(html);
+        var pdf = await client.GetAsync(new Uri(letter.Groups[1].Value, UriKind.Relative));
+        pdf.StatusCode.ShouldBe(HttpStatusCode.OK);
+        pdf.Content.Headers.ContentType!.MediaType.ShouldBe("application/pdf");
+
+        var edit = $"/Roi/Requests/{request}/Edit";
+        var saved = await HimPortalFactory.PostFormAsync(client, edit, edit, new()
+        {
+            ["Version"] = (await VersionAsync(request)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Form.RequesterType"] = RequesterTypes.Patient, ["Form.RequesterName"] = "Renamed Requester", ["Form.RequesterEmail"] = "r@example.test",
+            ["Form.ScopeKind"] = ScopeKinds.DesignatedRecordSet, ["Form.Format"] = ReleaseFormats.FhirJson, ["Form.Delivery"] = DeliveryMethods.SecureDownload,
+            ["Form.ReceivedOn"] = DateTime.UtcNow.AddDays(-3).ToString("yyyy-MM-dd"), ["Form.StateCode"] = "MA",
+        });
+        saved.StatusCode.ShouldBe(HttpStatusCode.Redirect, WebUtility.HtmlDecode(await saved.Content.ReadAsStringAsync()));
+        WebUtility.HtmlDecode(await client.GetStringAsync(new Uri(overview, UriKind.Relative))).ShouldContain("Renamed Requester");
+    }
+
+    [Fact]
+    public async Task The_settings_page_saves_the_policy_and_a_state_and_refuses_a_flat_fee_above_650()
+    {
+        using var client = await SignedInAsync(Roles.HimManager);
+        var version = await web.Database.ScalarAsync<uint>("SELECT xmin FROM roi.settings WHERE id = 1");
+        Dictionary<string, string> Policy(string flat) => new()
+        {
+            ["Policy.HospitalState"] = "MA", ["Policy.PolicyDays"] = "30", ["Policy.PatientFeeMethod"] = "flat", ["Policy.PatientFlatFee"] = flat,
+            ["Policy.PatientLaborPage"] = "0.10", ["Policy.PaperPage"] = "0.05", ["Policy.Media"] = "3.00", ["Policy.Postage"] = "1.50",
+            ["Policy.PatientAverageElectronic"] = "6.50", ["Policy.FeeWaivedRequesterTypes"] = RequesterTypes.ContinuityOfCare,
+            ["Policy.ReleaseWaitsForPayment"] = "true", ["Policy.DownloadLinkDays"] = "30", ["Policy.DownloadLinkMaxDownloads"] = "3",
+            ["Policy.Version"] = version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var refused = await HimPortalFactory.PostFormAsync(client, "/Roi/Settings", "/Roi/Settings?handler=Policy", Policy("6.51"));
+        refused.StatusCode.ShouldBe(HttpStatusCode.OK);
+        WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()).ShouldContain("at most $6.50");
+        (await HimPortalFactory.PostFormAsync(client, "/Roi/Settings", "/Roi/Settings?handler=Policy", Policy("5.00"))).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await web.Database.ScalarAsync<int>("SELECT patient_flat_fee_cents FROM roi.settings")).ShouldBe(500);
+
+        var state = await HimPortalFactory.PostFormAsync(client, "/Roi/Settings", "/Roi/Settings?handler=State", new()
+        {
+            ["State.StateCode"] = "ZZ", ["State.Name"] = "Example", ["State.Citation"] = "Example Code 1", ["State.IndividualAccessDays"] = "10",
+            ["State.IndividualAccessBusinessDays"] = "true", ["State.ThirdPartyDays"] = "20", ["State.Tiers[0].From"] = "1", ["State.Tiers[0].To"] = "10",
+            ["State.Tiers[0].PerPage"] = "1.00", ["State.Tiers[1].From"] = "11", ["State.Tiers[1].PerPage"] = "0.50", ["State.RetrievalFee"] = "15.00",
+            ["State.CertificationFee"] = "10.00", ["State.Active"] = "true",
+        });
+        state.StatusCode.ShouldBe(HttpStatusCode.Redirect, WebUtility.HtmlDecode(await state.Content.ReadAsStringAsync()));
+        (await web.Database.ScalarAsync<string>("SELECT page_tiers::text FROM roi.state_rules WHERE state_code = 'ZZ'")).ShouldContain("\"cents\": 50");
+    }
 }
