@@ -79,7 +79,14 @@ public static class AuthorizationSetup
         conventions.AuthorizeFolder("/Mpi", Permissions.MpiReview);
         conventions.AuthorizePage("/Mpi/Settings", Permissions.MpiConfigure);
         conventions.AuthorizeFolder("/Mpi/Overlay", Permissions.RecordsCorrect);
-        conventions.AuthorizeFolder("/Roi", Permissions.RoiProcess);
+        // Release of information (issue 17): the ROI specialist's folder, except its settings (HIM managers, Roi.Configure) and
+        // its numbers (Roi.Numbers): folder policies add up, so those two pages are taken out of the folder's Roi.Process.
+        conventions.AddFolderApplicationModelConvention("/Roi", model => model.EndpointMetadata.Add(new AuthorizeAttribute(model.ViewEnginePath switch
+        {
+            "/Roi/Settings" => Permissions.RoiConfigure,
+            "/Roi/Numbers" => Permissions.RoiNumbers,
+            _ => Permissions.RoiProcess,
+        })));
         conventions.AuthorizeFolder("/Management", Permissions.DepartmentDashboard);
         conventions.AuthorizeFolder("/Portal", Permissions.PortalSelf);
         // Everyone's own jobs; what each may see of others' is the handlers' (Jobs.Monitor).

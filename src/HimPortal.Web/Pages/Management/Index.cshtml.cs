@@ -1,20 +1,25 @@
 using HimPortal.Application.Documents.QualityControl;
 using HimPortal.Application.Mpi.GetMpiFigures;
+using HimPortal.Application.Roi.GetRoiFigures;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace HimPortal.Web.Pages.Management;
 
 /// <summary>The HIM manager's department page (folder policy Department.Dashboard): indexing QA's figures and the MPI's.</summary>
-public sealed class IndexModel(GetQualityFiguresHandler figures, GetMpiFiguresHandler mpiFigures) : PageModel
+public sealed class IndexModel(GetQualityFiguresHandler figures, GetMpiFiguresHandler mpiFigures, GetRoiFiguresHandler roiFigures) : PageModel
 {
     public QualityFigures? Quality { get; private set; }
 
     public MpiFigures? Mpi { get; private set; }
+
+    /// <summary>Release of information's numbers (issue 17 item 9); null for a manager without Roi.Numbers.</summary>
+    public RoiFigures? Roi { get; private set; }
 
     public async Task OnGetAsync(CancellationToken ct)
     {
         var result = await figures.HandleAsync(new GetQualityFiguresQuery(), ct);
         Quality = result.Value;
         Mpi = (await mpiFigures.HandleAsync(new GetMpiFiguresQuery(), ct)).Value;
+        Roi = (await roiFigures.HandleAsync(new GetRoiFiguresQuery(), ct)).Value;
     }
 }
