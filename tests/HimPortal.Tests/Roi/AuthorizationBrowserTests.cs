@@ -38,13 +38,9 @@ public sealed class AuthorizationBrowserTests(BrowserFixture browser) : IClassFi
         await CheckAsync(page, AuthorizationElements.RedisclosureStatement, "no redisclosure statement on page 2");
         await Assertions.Expect(page.Locator("[data-testid=notice]")).ToContainTextAsync("deficient");
         await Assertions.Expect(page.Locator("[data-testid=status]")).ToContainTextAsync("waiting-for-information");
-        // The link serves the PDF as an attachment; fetched with the browser's own session (cookies), as a click would.
-        var href = await page.Locator("[data-testid=deficiency-letter]").GetAttributeAsync("href");
-        var response = await page.APIRequest.GetAsync(href!);
-        response.Status.ShouldBe(200);
-        response.Headers["content-type"].ShouldBe("application/pdf");
-        response.Headers["content-disposition"].ShouldContain("attachment");
-        var letter = await response.BodyAsync();
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("[data-testid=deficiency-letter]"));
+        download.SuggestedFilename.ShouldEndWith("-authorization-deficiency.pdf");
+        var letter = await File.ReadAllBytesAsync((await download.PathAsync())!);
         var text = RoiAuthorizationWorld.Text(letter);
         var element = AuthorizationElements.For(AuthorizationElements.RedisclosureStatement);
         text.ShouldContain($"{element.Title} ({element.Citation}): no redisclosure statement on page 2");
