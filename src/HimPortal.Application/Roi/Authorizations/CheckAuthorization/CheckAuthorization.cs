@@ -5,7 +5,6 @@ using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Application.Common.Letters;
 using HimPortal.Data;
-using HimPortal.Data.Clinical;
 using HimPortal.Data.Roi;
 using Microsoft.EntityFrameworkCore;
 
@@ -49,92 +48,69 @@ public sealed class CheckAuthorizationHandler(
     IValidator<CheckAuthorizationCommand> validator,
     TimeProvider time) : Handler<CheckAuthorizationCommand, Result<AuthorizationCheckOutcome>>(permissions)
 {
-    protected override async Task<Result<AuthorizationCheckOutcome>> ExecuteAsync(CheckAuthorizationCommand command, CancellationToken ct)
-    {
-        var validation = await validator.ValidateAsync(command, ct);
-        if (!validation.IsValid)
+    protected override Task<Result<AuthorizationCheckOutcome>> ExecuteAsync(CheckAuthorizationCommand command, CancellationToken ct) =>
+        RequestChange.RunAsync<CheckAuthorizationCommand, AuthorizationCheckOutcome>(db, validator, command, command.RequestId, command.RequestVersion, async (request, token) =>
         {
-            return Error.Invalid(validation);
-        }
-
-        try
-        {
-            return await db.InTransactionAsync<Result<AuthorizationCheckOutcome>>(async token =>
+            if (request.AuthorizationId != command.AuthorizationId)
             {
-                var request = await db.ReleaseRequests.SingleOrDefaultAsync(r => r.Id == command.RequestId, token);
-                if (request is null || request.AuthorizationId != command.AuthorizationId)
-                {
-                    return RoiAuthorizationErrors.NotFound;
-                }
+                return RoiAuthorizationErrors.NotFound;
+            }
 
-                if (RequestStatuses.Closed.Contains(request.Status))
-                {
-                    return RoiAuthorizationErrors.Closed;
-                }
+            var authorization = await db.Authorizations.SingleAsync(a => a.Id == command.AuthorizationId, token);
+            if (authorization.Status is AuthorizationStatuses.Revoked or AuthorizationStatuses.Superseded)
+            {
+                return Error.Conflict($"The authorization is {authorization.Status}; record a new one instead.");
+            }
 
-                var authorization = await db.Authorizations.SingleAsync(a => a.Id == command.AuthorizationId, token);
-                if (authorization.Status is AuthorizationStatuses.Revoked or AuthorizationStatuses.Superseded)
-                {
-                    return Error.Conflict($"The authorization is {authorization.Status}; record a new one instead.");
-                }
+            db.Entry(authorization).Property(a => a.Version).OriginalValue = command.AuthorizationVersion;
 
-                db.Entry(request).Property(r => r.Version).OriginalValue = command.RequestVersion;
-                db.Entry(authorization).Property(a => a.Version).OriginalValue = command.AuthorizationVersion;
+            var now = time.GetUtcNow();
+            var today = hospital.DayOf(now);
+            var automatic = AuthorizationElements.AutomaticDefects(authorization, today, await RequestChange.PatientDiedOnAsync(db, hospital, request.PatientId, token));
+            var actor = actors.Current.UserName;
+            var findings = command.Answers.ToDictionary(a => a.Key,
+                a => new ElementFinding(a.Value.State, string.IsNullOrWhiteSpace(a.Value.Note) ? null : a.Value.Note.Trim(), actor, now), StringComparer.Ordinal);
+            foreach (var defect in automatic)
+            {
+                // HimPortal's own finding stands over the specialist's: a form cannot be confirmed past its date.
+                findings[defect.Code] = new ElementFinding(ElementStates.Missing, "HimPortal: " + defect.Problem, "HimPortal", now);
+            }
 
-                var now = time.GetUtcNow();
-                var today = hospital.DayOf(now);
-                var died = await db.Set<Patient>().Where(p => p.Id == request.PatientId).Select(p => p.DeceasedAt).SingleOrDefaultAsync(token);
-                var automatic = AuthorizationElements.AutomaticDefects(authorization, today, died is { } at ? hospital.DayOf(at) : null);
-                var actor = actors.Current.UserName;
-                var findings = command.Answers.ToDictionary(a => a.Key,
-                    a => new ElementFinding(a.Value.State, string.IsNullOrWhiteSpace(a.Value.Note) ? null : a.Value.Note.Trim(), actor, now), StringComparer.Ordinal);
-                foreach (var defect in automatic)
+            var failures = AuthorizationElements.Failures(authorization, findings, automatic);
+            authorization.Elements = AuthorizationElements.Write(findings);
+            authorization.CheckedAt = now;
+            authorization.CheckedByUserId = actors.Current.UserId;
+            Guid? letterId = null;
+            if (failures.Count == 0)
+            {
+                authorization.Status = AuthorizationStatuses.Valid;
+                timeline.Note(request, "authorization-checked", "Authorization checked element by element: valid (45 CFR 164.508(c)).");
+                if (request.Status is RequestStatuses.Received or RequestStatuses.Validating or RequestStatuses.WaitingForInformation)
                 {
-                    // HimPortal's own finding stands over the specialist's: a form cannot be confirmed past its date.
-                    findings[defect.Code] = new ElementFinding(ElementStates.Missing, "HimPortal: " + defect.Problem, "HimPortal", now);
+                    timeline.Move(request, RequestStatuses.Processing, "A valid authorization is on file: the request moves on to processing.");
                 }
+            }
+            else
+            {
+                authorization.Status = AuthorizationStatuses.Deficient;
+                var pdf = DeficiencyLetter(request, failures, today);
+                var letter = await letters.SaveAsync(request.Id, request.PatientId, LetterKinds.AuthorizationDeficiency, pdf.Bytes, pdf.Pages, token);
+                letterId = letter.Id;
+                var reason = $"authorization deficient: {string.Join("; ", failures.Select(f => f.Element.Citation))}";
+                timeline.Note(request, "authorization-checked",
+                    $"Authorization checked element by element: deficient ({failures.Count} element(s)); deficiency letter written.");
+                if (!timeline.Move(request, RequestStatuses.WaitingForInformation, "Waiting for a corrected authorization.", reason))
+                {
+                    request.StatusReason = reason;
+                }
+            }
 
-                var failures = AuthorizationElements.Failures(authorization, findings, automatic);
-                authorization.Elements = AuthorizationElements.Write(findings);
-                authorization.CheckedAt = now;
-                authorization.CheckedByUserId = actors.Current.UserId;
-                Guid? letterId = null;
-                if (failures.Count == 0)
-                {
-                    authorization.Status = AuthorizationStatuses.Valid;
-                    timeline.Note(request, "authorization-checked", "Authorization checked element by element: valid (45 CFR 164.508(c)).");
-                    if (request.Status is RequestStatuses.Received or RequestStatuses.Validating or RequestStatuses.WaitingForInformation)
-                    {
-                        timeline.Move(request, RequestStatuses.Processing, "A valid authorization is on file: the request moves on to processing.");
-                    }
-                }
-                else
-                {
-                    authorization.Status = AuthorizationStatuses.Deficient;
-                    var pdf = DeficiencyLetter(request, failures, today);
-                    var letter = await letters.SaveAsync(request.Id, request.PatientId, LetterKinds.AuthorizationDeficiency, pdf.Bytes, pdf.Pages, token);
-                    letterId = letter.Id;
-                    var reason = $"authorization deficient: {string.Join("; ", failures.Select(f => f.Element.Citation))}";
-                    timeline.Note(request, "authorization-checked",
-                        $"Authorization checked element by element: deficient ({failures.Count} element(s)); deficiency letter written.");
-                    if (!timeline.Move(request, RequestStatuses.WaitingForInformation, "Waiting for a corrected authorization.", reason))
-                    {
-                        request.StatusReason = reason;
-                    }
-                }
-
-                await db.SaveChangesAsync(token);
-                await audit.RecordAsync(RoiAuthorizationErrors.Audit(request, AuditAction.Update,
-                    $"authorization {authorization.Id:D} checked: {authorization.Status}; failures={failures.Count}"), token);
-                return Result<AuthorizationCheckOutcome>.Success(new AuthorizationCheckOutcome(authorization.Status,
-                    failures.Select(f => f.Element.Code).ToList(), letterId));
-            }, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return RoiAuthorizationErrors.Conflict;
-        }
-    }
+            await db.SaveChangesAsync(token);
+            await audit.RecordAsync(RoiAuthorizationErrors.Audit(request, AuditAction.Update,
+                $"authorization {authorization.Id:D} checked: {authorization.Status}; failures={failures.Count}"), token);
+            return Result<AuthorizationCheckOutcome>.Success(new AuthorizationCheckOutcome(authorization.Status,
+                failures.Select(f => f.Element.Code).ToList(), letterId));
+        }, ct);
 
     /// <summary>The deficiency letter: each failing element in plain words with its citation, and what to send back.</summary>
     public static (byte[] Bytes, int Pages) DeficiencyLetter(ReleaseRequest request, IReadOnlyList<(AuthorizationElement Element, string Problem)> failures, DateOnly today)

@@ -5,7 +5,6 @@ using HimPortal.Application.Common;
 using HimPortal.Application.Common.Letters;
 using HimPortal.Data;
 using HimPortal.Data.Roi;
-using Microsoft.EntityFrameworkCore;
 
 namespace HimPortal.Application.Roi.Authorizations.DenyRequest;
 
@@ -88,60 +87,33 @@ public sealed class DenyRequestHandler(
     IValidator<DenyRequestCommand> validator,
     TimeProvider time) : Handler<DenyRequestCommand, Result<DenialOutcome>>(permissions)
 {
-    protected override async Task<Result<DenialOutcome>> ExecuteAsync(DenyRequestCommand command, CancellationToken ct)
-    {
-        var validation = await validator.ValidateAsync(command, ct);
-        if (!validation.IsValid)
+    protected override Task<Result<DenialOutcome>> ExecuteAsync(DenyRequestCommand command, CancellationToken ct) =>
+        RequestChange.RunAsync<DenyRequestCommand, DenialOutcome>(db, validator, command, command.RequestId, command.RequestVersion, async (request, token) =>
         {
-            return Error.Invalid(validation);
-        }
-
-        try
-        {
-            return await db.InTransactionAsync<Result<DenialOutcome>>(async token =>
+            var individual = RequesterRules.For(request.RequesterType).Individual;
+            var grounds = command.Grounds.Distinct(StringComparer.Ordinal).Select(g => DenialGrounds.For(g)!).ToList();
+            if (grounds.Any(g => g.Individual != individual))
             {
-                var request = await db.ReleaseRequests.SingleOrDefaultAsync(r => r.Id == command.RequestId, token);
-                if (request is null)
-                {
-                    return RoiAuthorizationErrors.NotFound;
-                }
+                return Error.Invalid(individual
+                    ? "The individual's own request is denied only on the grounds of 45 CFR 164.524(a)."
+                    : "A third party's request is denied for want of a valid authorization or a legal basis, not on the grounds of 164.524.", nameof(command.Grounds));
+            }
 
-                if (RequestStatuses.Closed.Contains(request.Status))
-                {
-                    return RoiAuthorizationErrors.Closed;
-                }
+            var pdf = DenialLetter(request, grounds, command, hospital.DayOf(time.GetUtcNow()));
+            var letter = await letters.SaveAsync(request.Id, request.PatientId, LetterKinds.Denial, pdf.Bytes, pdf.Pages, token);
+            var reason = string.Join("; ", grounds.Select(g => $"{g.Title} ({g.Citation})"));
+            if (!timeline.Move(request, RequestStatuses.Denied,
+                    $"Denied{(command.PartialAccess is null ? "" : " in part")}: {reason}. Denial letter written.", reason))
+            {
+                return Error.Conflict($"A request that is {request.Status} cannot be denied.");
+            }
 
-                var individual = RequesterRules.For(request.RequesterType).Individual;
-                var grounds = command.Grounds.Distinct(StringComparer.Ordinal).Select(g => DenialGrounds.For(g)!).ToList();
-                if (grounds.Any(g => g.Individual != individual))
-                {
-                    return Error.Invalid(individual
-                        ? "The individual's own request is denied only on the grounds of 45 CFR 164.524(a)."
-                        : "A third party's request is denied for want of a valid authorization or a legal basis, not on the grounds of 164.524.", nameof(command.Grounds));
-                }
-
-                db.Entry(request).Property(r => r.Version).OriginalValue = command.RequestVersion;
-                var pdf = DenialLetter(request, grounds, command, hospital.DayOf(time.GetUtcNow()));
-                var letter = await letters.SaveAsync(request.Id, request.PatientId, LetterKinds.Denial, pdf.Bytes, pdf.Pages, token);
-                var reason = string.Join("; ", grounds.Select(g => $"{g.Title} ({g.Citation})"));
-                if (!timeline.Move(request, RequestStatuses.Denied,
-                        $"Denied{(command.PartialAccess is null ? "" : " in part")}: {reason}. Denial letter written.", reason))
-                {
-                    return Error.Conflict($"A request that is {request.Status} cannot be denied.");
-                }
-
-                await db.SaveChangesAsync(token);
-                var reviewable = grounds.Any(g => g.Reviewable);
-                await audit.RecordAsync(RoiAuthorizationErrors.Audit(request, AuditAction.Update,
-                    $"denied: {string.Join(",", grounds.Select(g => g.Code))}; reviewable={reviewable}; letter {letter.Id:D}"), token);
-                return Result<DenialOutcome>.Success(new DenialOutcome(letter.Id, reviewable));
-            }, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return RoiAuthorizationErrors.Conflict;
-        }
-    }
+            await db.SaveChangesAsync(token);
+            var reviewable = grounds.Any(g => g.Reviewable);
+            await audit.RecordAsync(RoiAuthorizationErrors.Audit(request, AuditAction.Update,
+                $"denied: {string.Join(",", grounds.Select(g => g.Code))}; reviewable={reviewable}; letter {letter.Id:D}"), token);
+            return Result<DenialOutcome>.Success(new DenialOutcome(letter.Id, reviewable));
+        }, ct);
 
     /// <summary>The denial letter (164.524(d)(2)): plain language, the basis, review rights where they exist, complaints.</summary>
     public static (byte[] Bytes, int Pages) DenialLetter(ReleaseRequest request, IReadOnlyList<DenialGround> grounds, DenyRequestCommand command, DateOnly today)

@@ -55,10 +55,10 @@ public sealed class GetAuthorizationPageHandler(
 
             var rule = RequesterRules.For(request.RequesterType);
             var today = hospital.DayOf(time.GetUtcNow());
-            var died = await db.Set<HimPortal.Data.Clinical.Patient>().Where(p => p.Id == request.PatientId).Select(p => p.DeceasedAt).SingleOrDefaultAsync(token);
+            var died = await RequestChange.PatientDiedOnAsync(db, hospital, request.PatientId, token);
             var chain = await AuthorizationChain.ForRequestAsync(db, request, token);
             var views = chain.Select(a => new AuthorizationView(a, AuthorizationElements.Read(a.Elements),
-                AuthorizationElements.AutomaticDefects(a, today, died is { } at ? hospital.DayOf(at) : null))).ToList();
+                AuthorizationElements.AutomaticDefects(a, today, died))).ToList();
             var documents = await (
                     from d in db.Set<ScannedDocument>().AsNoTracking()
                     where d.PatientId == request.PatientId

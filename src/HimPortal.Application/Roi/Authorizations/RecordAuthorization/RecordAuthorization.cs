@@ -3,7 +3,6 @@ using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Data;
-using HimPortal.Data.Documents;
 using HimPortal.Data.Roi;
 using Microsoft.EntityFrameworkCore;
 
@@ -62,107 +61,80 @@ public sealed class RecordAuthorizationHandler(
     IValidator<RecordAuthorizationCommand> validator,
     TimeProvider time) : Handler<RecordAuthorizationCommand, Result<Guid>>(permissions)
 {
-    protected override async Task<Result<Guid>> ExecuteAsync(RecordAuthorizationCommand command, CancellationToken ct)
-    {
-        var validation = await validator.ValidateAsync(command, ct);
-        if (!validation.IsValid)
+    protected override Task<Result<Guid>> ExecuteAsync(RecordAuthorizationCommand command, CancellationToken ct) =>
+        RequestChange.RunAsync<RecordAuthorizationCommand, Guid>(db, validator, command, command.RequestId, command.RequestVersion, async (request, token) =>
         {
-            return Error.Invalid(validation);
-        }
-
-        try
-        {
-            return await db.InTransactionAsync<Result<Guid>>(async token =>
+            if (command.DocumentId is { } documentId
+                && !await RequestChange.IsPatientsDocumentAsync(db, documentId, request.PatientId, token))
             {
-                var request = await db.ReleaseRequests.SingleOrDefaultAsync(r => r.Id == command.RequestId, token);
-                if (request is null)
-                {
-                    return RoiAuthorizationErrors.NotFound;
-                }
+                return Error.Invalid("Pick a scanned document filed to this patient.", nameof(command.DocumentId));
+            }
 
-                if (RequestStatuses.Closed.Contains(request.Status))
-                {
-                    return RoiAuthorizationErrors.Closed;
-                }
+            var labels = command.CoversLabels.Distinct(StringComparer.Ordinal).ToArray();
+            if (labels.Length > 0 && await db.SensitivityLabels.CountAsync(l => labels.Contains(l.Code) && l.Active, token) != labels.Length)
+            {
+                return Error.Invalid("Pick sensitivity labels from the active list.", nameof(command.CoversLabels));
+            }
 
-                db.Entry(request).Property(r => r.Version).OriginalValue = command.RequestVersion;
-                if (command.DocumentId is { } documentId
-                    && !await db.Set<ScannedDocument>().AnyAsync(d => d.Id == documentId && d.PatientId == request.PatientId, token))
+            Authorization? replaced = null;
+            if (command.SupersedesId is { } supersedes)
+            {
+                // A correction replaces the one this request relies on, and only a deficient one (164.508(b)(2)).
+                replaced = await db.Authorizations.SingleOrDefaultAsync(a => a.Id == supersedes, token);
+                if (replaced is null || request.AuthorizationId != supersedes || replaced.Status != AuthorizationStatuses.Deficient)
                 {
-                    return Error.Invalid("Pick a scanned document filed to this patient.", nameof(command.DocumentId));
+                    return Error.Conflict("Only the request's deficient authorization can be corrected.");
                 }
+            }
 
-                var labels = command.CoversLabels.Distinct(StringComparer.Ordinal).ToArray();
-                if (labels.Length > 0 && await db.SensitivityLabels.CountAsync(l => labels.Contains(l.Code) && l.Active, token) != labels.Length)
-                {
-                    return Error.Invalid("Pick sensitivity labels from the active list.", nameof(command.CoversLabels));
-                }
+            var now = time.GetUtcNow();
+            var authorization = new Authorization
+            {
+                Id = Guid.CreateVersion7(),
+                PatientId = request.PatientId,
+                DocumentId = command.DocumentId,
+                Description = Trim(command.Description),
+                Discloser = Trim(command.Discloser),
+                Recipient = Trim(command.Recipient),
+                Purpose = Trim(command.Purpose),
+                ExpiresOn = command.ExpiresOn,
+                ExpirationEvent = Trim(command.ExpirationEvent),
+                SignedOn = command.SignedOn,
+                RepresentativeName = Trim(command.RepresentativeName),
+                RepresentativeAuthority = Trim(command.RepresentativeAuthority),
+                CoversPsychotherapyNotes = command.CoversPsychotherapyNotes,
+                CoversPart2 = command.CoversPart2,
+                CoversSudCounselingNotes = command.CoversSudCounselingNotes,
+                CoversLabels = labels,
+                Status = AuthorizationStatuses.Unchecked,
+                SupersedesId = replaced?.Id,
+                CreatedAt = now,
+                CreatedByUserId = actors.Current.UserId,
+            };
+            db.Authorizations.Add(authorization);
+            if (replaced is not null)
+            {
+                replaced.Status = AuthorizationStatuses.Superseded;
+            }
 
-                Authorization? replaced = null;
-                if (command.SupersedesId is { } supersedes)
+            // The request relies on the newest form at once; the release gate refuses it until it checks valid.
+            request.AuthorizationId = authorization.Id;
+            if (command.DocumentId is { } document)
+            {
+                db.RequestDocuments.Add(new RequestDocument
                 {
-                    // A correction replaces the one this request relies on, and only a deficient one (164.508(b)(2)).
-                    replaced = await db.Authorizations.SingleOrDefaultAsync(a => a.Id == supersedes, token);
-                    if (replaced is null || request.AuthorizationId != supersedes || replaced.Status != AuthorizationStatuses.Deficient)
-                    {
-                        return Error.Conflict("Only the request's deficient authorization can be corrected.");
-                    }
-                }
+                    RequestId = request.Id, DocumentId = document, Role = RequestDocumentRoles.Authorization, AttachedAt = now, AttachedByUserId = actors.Current.UserId,
+                });
+            }
 
-                var now = time.GetUtcNow();
-                var authorization = new Authorization
-                {
-                    Id = Guid.CreateVersion7(),
-                    PatientId = request.PatientId,
-                    DocumentId = command.DocumentId,
-                    Description = Trim(command.Description),
-                    Discloser = Trim(command.Discloser),
-                    Recipient = Trim(command.Recipient),
-                    Purpose = Trim(command.Purpose),
-                    ExpiresOn = command.ExpiresOn,
-                    ExpirationEvent = Trim(command.ExpirationEvent),
-                    SignedOn = command.SignedOn,
-                    RepresentativeName = Trim(command.RepresentativeName),
-                    RepresentativeAuthority = Trim(command.RepresentativeAuthority),
-                    CoversPsychotherapyNotes = command.CoversPsychotherapyNotes,
-                    CoversPart2 = command.CoversPart2,
-                    CoversSudCounselingNotes = command.CoversSudCounselingNotes,
-                    CoversLabels = labels,
-                    Status = AuthorizationStatuses.Unchecked,
-                    SupersedesId = replaced?.Id,
-                    CreatedAt = now,
-                    CreatedByUserId = actors.Current.UserId,
-                };
-                db.Authorizations.Add(authorization);
-                if (replaced is not null)
-                {
-                    replaced.Status = AuthorizationStatuses.Superseded;
-                }
-
-                // The request relies on the newest form at once; the release gate refuses it until it checks valid.
-                request.AuthorizationId = authorization.Id;
-                if (command.DocumentId is { } document)
-                {
-                    db.RequestDocuments.Add(new RequestDocument
-                    {
-                        RequestId = request.Id, DocumentId = document, Role = RequestDocumentRoles.Authorization, AttachedAt = now, AttachedByUserId = actors.Current.UserId,
-                    });
-                }
-
-                timeline.Note(request, "authorization-recorded", replaced is null
-                    ? "Authorization recorded from the form; to be checked element by element (45 CFR 164.508(c))."
-                    : "Corrected authorization recorded; it supersedes the deficient one and is checked again.");
-                await db.SaveChangesAsync(token);
-                await audit.RecordAsync(RoiAuthorizationErrors.Audit(request, AuditAction.Create,
-                    $"authorization {authorization.Id:D} recorded{(replaced is null ? "" : $", supersedes {replaced.Id:D}")}"), token);
-                return Result<Guid>.Success(authorization.Id);
-            }, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return RoiAuthorizationErrors.Conflict;
-        }
-    }
+            timeline.Note(request, "authorization-recorded", replaced is null
+                ? "Authorization recorded from the form; to be checked element by element (45 CFR 164.508(c))."
+                : "Corrected authorization recorded; it supersedes the deficient one and is checked again.");
+            await db.SaveChangesAsync(token);
+            await audit.RecordAsync(RoiAuthorizationErrors.Audit(request, AuditAction.Create,
+                $"authorization {authorization.Id:D} recorded{(replaced is null ? "" : $", supersedes {replaced.Id:D}")}"), token);
+            return Result<Guid>.Success(authorization.Id);
+        }, ct);
 
     private static string? Trim(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -3,7 +3,6 @@ using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Data;
-using HimPortal.Data.Documents;
 using HimPortal.Data.Roi;
 using Microsoft.EntityFrameworkCore;
 
@@ -74,99 +73,72 @@ public sealed class RecordLegalProcessHandler(
     IValidator<RecordLegalProcessCommand> validator,
     TimeProvider time) : Handler<RecordLegalProcessCommand, Result<bool>>(permissions)
 {
-    protected override async Task<Result<bool>> ExecuteAsync(RecordLegalProcessCommand command, CancellationToken ct)
-    {
-        var validation = await validator.ValidateAsync(command, ct);
-        if (!validation.IsValid)
+    protected override Task<Result<bool>> ExecuteAsync(RecordLegalProcessCommand command, CancellationToken ct) =>
+        RequestChange.RunAsync<RecordLegalProcessCommand, bool>(db, validator, command, command.RequestId, command.RequestVersion, async (request, token) =>
         {
-            return Error.Invalid(validation);
-        }
-
-        try
-        {
-            return await db.InTransactionAsync<Result<bool>>(async token =>
+            var problems = new List<FieldError>();
+            if (!RequesterRules.For(request.RequesterType).LegalProcess)
             {
-                var request = await db.ReleaseRequests.SingleOrDefaultAsync(r => r.Id == command.RequestId, token);
-                if (request is null)
-                {
-                    return RoiAuthorizationErrors.NotFound;
-                }
+                problems.Add(new("", "Only a court order or subpoena has a legal-process panel."));
+            }
 
-                if (RequestStatuses.Closed.Contains(request.Status))
-                {
-                    return RoiAuthorizationErrors.Closed;
-                }
+            var subpoena = request.RequesterType == RequesterTypes.Subpoena;
+            if (!subpoena && command.AssuranceKind is not null)
+            {
+                problems.Add(new(nameof(command.AssuranceKind), "Satisfactory assurances are for a subpoena without a court order (45 CFR 164.512(e)(1)(ii))."));
+            }
 
-                var problems = new List<FieldError>();
-                if (!RequesterRules.For(request.RequesterType).LegalProcess)
-                {
-                    problems.Add(new("", "Only a court order or subpoena has a legal-process panel."));
-                }
+            if (subpoena && command.Part2CourtOrder)
+            {
+                problems.Add(new(nameof(command.Part2CourtOrder), "A subpoena alone never releases Part 2 records: it takes a court order under 42 CFR 2.64."));
+            }
 
-                var subpoena = request.RequesterType == RequesterTypes.Subpoena;
-                if (!subpoena && command.AssuranceKind is not null)
-                {
-                    problems.Add(new(nameof(command.AssuranceKind), "Satisfactory assurances are for a subpoena without a court order (45 CFR 164.512(e)(1)(ii))."));
-                }
+            if (subpoena && command.OrderCoversLabels.Count > 0)
+            {
+                problems.Add(new(nameof(command.OrderCoversLabels), "Only a court order expressly covers sensitive categories."));
+            }
 
-                if (subpoena && command.Part2CourtOrder)
-                {
-                    problems.Add(new(nameof(command.Part2CourtOrder), "A subpoena alone never releases Part 2 records: it takes a court order under 42 CFR 2.64."));
-                }
+            var labels = command.OrderCoversLabels.Distinct(StringComparer.Ordinal).ToArray();
+            if (labels.Length > 0 && await db.SensitivityLabels.CountAsync(l => labels.Contains(l.Code) && l.Active, token) != labels.Length)
+            {
+                problems.Add(new(nameof(command.OrderCoversLabels), "Pick sensitivity labels from the active list."));
+            }
 
-                if (subpoena && command.OrderCoversLabels.Count > 0)
-                {
-                    problems.Add(new(nameof(command.OrderCoversLabels), "Only a court order expressly covers sensitive categories."));
-                }
+            if (command.DocumentId is { } documentId
+                && !await RequestChange.IsPatientsDocumentAsync(db, documentId, request.PatientId, token))
+            {
+                problems.Add(new(nameof(command.DocumentId), "Pick a scanned document filed to this patient."));
+            }
 
-                var labels = command.OrderCoversLabels.Distinct(StringComparer.Ordinal).ToArray();
-                if (labels.Length > 0 && await db.SensitivityLabels.CountAsync(l => labels.Contains(l.Code) && l.Active, token) != labels.Length)
-                {
-                    problems.Add(new(nameof(command.OrderCoversLabels), "Pick sensitivity labels from the active list."));
-                }
+            if (problems.Count > 0)
+            {
+                return Error.Invalid(problems);
+            }
 
-                if (command.DocumentId is { } documentId
-                    && !await db.Set<ScannedDocument>().AnyAsync(d => d.Id == documentId && d.PatientId == request.PatientId, token))
+            var quashBefore = request.QuashMotionPending;
+            request.ReturnDate = command.ReturnDate;
+            request.CertificationRequested = command.CertificationRequested;
+            request.LegalObjections = string.IsNullOrWhiteSpace(command.LegalObjections) ? null : command.LegalObjections.Trim();
+            request.QuashMotionPending = command.QuashMotionPending;
+            request.SatisfactoryAssurances = command.AssuranceKind is null ? null : $"{command.AssuranceKind}: {command.AssuranceNote!.Trim()}";
+            request.Part2CourtOrder = command.Part2CourtOrder;
+            request.OrderCoversLabels = labels;
+            if (command.DocumentId is { } document)
+            {
+                db.RequestDocuments.Add(new RequestDocument
                 {
-                    problems.Add(new(nameof(command.DocumentId), "Pick a scanned document filed to this patient."));
-                }
+                    RequestId = request.Id, DocumentId = document, Role = command.DocumentRole!, AttachedAt = time.GetUtcNow(), AttachedByUserId = actors.Current.UserId,
+                });
+            }
 
-                if (problems.Count > 0)
-                {
-                    return Error.Invalid(problems);
-                }
-
-                db.Entry(request).Property(r => r.Version).OriginalValue = command.RequestVersion;
-                var quashBefore = request.QuashMotionPending;
-                request.ReturnDate = command.ReturnDate;
-                request.CertificationRequested = command.CertificationRequested;
-                request.LegalObjections = string.IsNullOrWhiteSpace(command.LegalObjections) ? null : command.LegalObjections.Trim();
-                request.QuashMotionPending = command.QuashMotionPending;
-                request.SatisfactoryAssurances = command.AssuranceKind is null ? null : $"{command.AssuranceKind}: {command.AssuranceNote!.Trim()}";
-                request.Part2CourtOrder = command.Part2CourtOrder;
-                request.OrderCoversLabels = labels;
-                if (command.DocumentId is { } document)
-                {
-                    db.RequestDocuments.Add(new RequestDocument
-                    {
-                        RequestId = request.Id, DocumentId = document, Role = command.DocumentRole!, AttachedAt = time.GetUtcNow(), AttachedByUserId = actors.Current.UserId,
-                    });
-                }
-
-                var note = $"Legal process recorded: return date {command.ReturnDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "none"}; " +
-                           $"certification {(command.CertificationRequested ? "requested" : "not requested")}; " +
-                           (subpoena ? $"assurances {(command.AssuranceKind ?? "not received")}; " : $"Part 2 order {(command.Part2CourtOrder ? "yes" : "no")}; ") +
-                           (command.QuashMotionPending ? "a motion to quash is pending (release stopped)." : quashBefore ? "the motion to quash is resolved." : "no motion to quash pending.");
-                timeline.Note(request, "legal-process", note);
-                await db.SaveChangesAsync(token);
-                await audit.RecordAsync(RoiAuthorizationErrors.Audit(request, AuditAction.Update,
-                    $"legal process recorded; quash pending={command.QuashMotionPending}; assurances={command.AssuranceKind ?? "none"}; part2 order={command.Part2CourtOrder}"), token);
-                return Result<bool>.Success(true);
-            }, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return RoiAuthorizationErrors.Conflict;
-        }
-    }
+            var note = $"Legal process recorded: return date {command.ReturnDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "none"}; " +
+                       $"certification {(command.CertificationRequested ? "requested" : "not requested")}; " +
+                       (subpoena ? $"assurances {(command.AssuranceKind ?? "not received")}; " : $"Part 2 order {(command.Part2CourtOrder ? "yes" : "no")}; ") +
+                       (command.QuashMotionPending ? "a motion to quash is pending (release stopped)." : quashBefore ? "the motion to quash is resolved." : "no motion to quash pending.");
+            timeline.Note(request, "legal-process", note);
+            await db.SaveChangesAsync(token);
+            await audit.RecordAsync(RoiAuthorizationErrors.Audit(request, AuditAction.Update,
+                $"legal process recorded; quash pending={command.QuashMotionPending}; assurances={command.AssuranceKind ?? "none"}; part2 order={command.Part2CourtOrder}"), token);
+            return Result<bool>.Success(true);
+        }, ct);
 }

@@ -4,7 +4,6 @@ using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Data;
-using HimPortal.Data.Documents;
 using HimPortal.Data.Roi;
 using Microsoft.EntityFrameworkCore;
 
@@ -43,100 +42,85 @@ public sealed class RevokeAuthorizationHandler(
     IValidator<RevokeAuthorizationCommand> validator,
     TimeProvider time) : Handler<RevokeAuthorizationCommand, Result<RevocationOutcome>>(permissions)
 {
-    protected override async Task<Result<RevocationOutcome>> ExecuteAsync(RevokeAuthorizationCommand command, CancellationToken ct)
-    {
-        var validation = await validator.ValidateAsync(command, ct);
-        if (!validation.IsValid)
+    // The revocation is recorded from any of the patient's requests, open or not; it stops every open one relying on it.
+    protected override Task<Result<RevocationOutcome>> ExecuteAsync(RevokeAuthorizationCommand command, CancellationToken ct) =>
+        RequestChange.RunAsync<RevokeAuthorizationCommand, RevocationOutcome>(db, validator, command, command.RequestId, null, async (page, token) =>
         {
-            return Error.Invalid(validation);
-        }
-
-        try
-        {
-            return await db.InTransactionAsync<Result<RevocationOutcome>>(async token =>
+            var now = time.GetUtcNow();
+            if (command.ReceivedOn > hospital.DayOf(now))
             {
-                var now = time.GetUtcNow();
-                if (command.ReceivedOn > hospital.DayOf(now))
-                {
-                    return Error.Invalid("The revocation cannot have been received in the future.", nameof(command.ReceivedOn));
-                }
+                return Error.Invalid("The revocation cannot have been received in the future.", nameof(command.ReceivedOn));
+            }
 
-                var page = await db.ReleaseRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == command.RequestId, token);
-                var authorization = await db.Authorizations.SingleOrDefaultAsync(a => a.Id == command.AuthorizationId, token);
-                if (page is null || authorization is null || authorization.PatientId != page.PatientId)
-                {
-                    return RoiAuthorizationErrors.NotFound;
-                }
+            var authorization = await db.Authorizations.SingleOrDefaultAsync(a => a.Id == command.AuthorizationId, token);
+            if (authorization is null || authorization.PatientId != page.PatientId)
+            {
+                return RoiAuthorizationErrors.NotFound;
+            }
 
-                if (authorization.Status == AuthorizationStatuses.Revoked)
-                {
-                    return Error.Conflict("The authorization is already revoked.");
-                }
+            if (authorization.Status == AuthorizationStatuses.Revoked)
+            {
+                return Error.Conflict("The authorization is already revoked.");
+            }
 
-                if (command.DocumentId is { } documentId
-                    && !await db.Set<ScannedDocument>().AnyAsync(d => d.Id == documentId && d.PatientId == authorization.PatientId, token))
-                {
-                    return Error.Invalid("Pick a scanned document filed to this patient.", nameof(command.DocumentId));
-                }
+            if (command.DocumentId is { } documentId
+                && !await RequestChange.IsPatientsDocumentAsync(db, documentId, authorization.PatientId, token))
+            {
+                return Error.Invalid("Pick a scanned document filed to this patient.", nameof(command.DocumentId));
+            }
 
-                db.Entry(authorization).Property(a => a.Version).OriginalValue = command.AuthorizationVersion;
-                authorization.Status = AuthorizationStatuses.Revoked;
-                authorization.RevokedAt = now;
-                var received = command.ReceivedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-                authorization.RevocationNote = $"received {received}: {command.Note.Trim()}" + (command.DocumentId is { } doc ? $" (scanned document {doc:D})" : "");
+            db.Entry(authorization).Property(a => a.Version).OriginalValue = command.AuthorizationVersion;
+            authorization.Status = AuthorizationStatuses.Revoked;
+            authorization.RevokedAt = now;
+            var received = command.ReceivedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            authorization.RevocationNote = $"received {received}: {command.Note.Trim()}" + (command.DocumentId is { } doc ? $" (scanned document {doc:D})" : "");
 
-                var reason = $"authorization revoked on {received} (45 CFR 164.508(b)(5))";
-                var requests = await db.ReleaseRequests
-                    .Where(r => r.AuthorizationId == authorization.Id && !RequestStatuses.Closed.Contains(r.Status))
-                    .OrderBy(r => r.Number)
-                    .ToListAsync(token);
-                var ids = requests.Select(r => r.Id).ToList();
-                var packets = await db.Packets
-                    .Where(p => ids.Contains(p.RequestId) && p.Status != PacketStatuses.Released && p.Status != PacketStatuses.Discarded)
-                    .ToListAsync(token);
-                foreach (var packet in packets)
-                {
-                    packet.Status = PacketStatuses.Discarded;
-                    packet.Problem = $"Discarded: the {reason}; it may not be released.";
-                }
+            var reason = $"authorization revoked on {received} (45 CFR 164.508(b)(5))";
+            var requests = await db.ReleaseRequests
+                .Where(r => r.AuthorizationId == authorization.Id && !RequestStatuses.Closed.Contains(r.Status))
+                .OrderBy(r => r.Number)
+                .ToListAsync(token);
+            var ids = requests.Select(r => r.Id).ToList();
+            var packets = await db.Packets
+                .Where(p => ids.Contains(p.RequestId) && p.Status != PacketStatuses.Released && p.Status != PacketStatuses.Discarded)
+                .ToListAsync(token);
+            foreach (var packet in packets)
+            {
+                packet.Status = PacketStatuses.Discarded;
+                packet.Problem = $"Discarded: the {reason}; it may not be released.";
+            }
 
-                foreach (var request in requests)
+            foreach (var request in requests)
+            {
+                if (command.DocumentId is { } revocation && request.Id == command.RequestId)
                 {
-                    if (command.DocumentId is { } revocation && request.Id == command.RequestId)
+                    db.RequestDocuments.Add(new RequestDocument
                     {
-                        db.RequestDocuments.Add(new RequestDocument
-                        {
-                            RequestId = request.Id, DocumentId = revocation, Role = RequestDocumentRoles.Other, AttachedAt = now, AttachedByUserId = actors.Current.UserId,
-                        });
-                    }
-
-                    var discarded = packets.Count(p => p.RequestId == request.Id);
-                    timeline.Note(request, "authorization-revoked",
-                        $"The authorization was revoked in writing (received {received}); {discarded} unreleased packet(s) discarded.");
-                    if (!timeline.Move(request, RequestStatuses.WaitingForInformation, "Stopped: the authorization it relies on was revoked.", reason))
-                    {
-                        request.StatusReason = reason;
-                    }
+                        RequestId = request.Id, DocumentId = revocation, Role = RequestDocumentRoles.Other, AttachedAt = now, AttachedByUserId = actors.Current.UserId,
+                    });
                 }
 
-                await db.SaveChangesAsync(token);
-                foreach (var request in requests)
+                var discarded = packets.Count(p => p.RequestId == request.Id);
+                timeline.Note(request, "authorization-revoked",
+                    $"The authorization was revoked in writing (received {received}); {discarded} unreleased packet(s) discarded.");
+                if (!timeline.Move(request, RequestStatuses.WaitingForInformation, "Stopped: the authorization it relies on was revoked.", reason))
                 {
-                    await audit.RecordAsync(RoiAuthorizationErrors.Audit(request, AuditAction.Update,
-                        $"authorization {authorization.Id:D} revoked; packets discarded={packets.Count(p => p.RequestId == request.Id)}"), token);
+                    request.StatusReason = reason;
                 }
+            }
 
-                if (requests.Count == 0)
-                {
-                    await audit.RecordAsync(RoiAuthorizationErrors.Audit(page, AuditAction.Update, $"authorization {authorization.Id:D} revoked; no open request"), token);
-                }
+            await db.SaveChangesAsync(token);
+            foreach (var request in requests)
+            {
+                await audit.RecordAsync(RoiAuthorizationErrors.Audit(request, AuditAction.Update,
+                    $"authorization {authorization.Id:D} revoked; packets discarded={packets.Count(p => p.RequestId == request.Id)}"), token);
+            }
 
-                return Result<RevocationOutcome>.Success(new RevocationOutcome(ids, packets.Count));
-            }, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return RoiAuthorizationErrors.Conflict;
-        }
-    }
+            if (requests.Count == 0)
+            {
+                await audit.RecordAsync(RoiAuthorizationErrors.Audit(page, AuditAction.Update, $"authorization {authorization.Id:D} revoked; no open request"), token);
+            }
+
+            return Result<RevocationOutcome>.Success(new RevocationOutcome(ids, packets.Count));
+        }, ct, requireOpen: false);
 }
