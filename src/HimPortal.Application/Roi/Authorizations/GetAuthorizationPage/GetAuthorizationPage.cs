@@ -11,7 +11,7 @@ namespace HimPortal.Application.Roi.Authorizations.GetAuthorizationPage;
 public sealed record GetAuthorizationPageQuery(Guid RequestId);
 
 public sealed record RequestSummary(
-    Guid Id, string Number, string Status, string? StatusReason, string RequesterType, string RequesterTitle, string RequesterName,
+    Guid Id, Guid PatientId, string Number, string Status, string? StatusReason, string RequesterType, string RequesterTitle, string RequesterName,
     bool Individual, bool NeedsAuthorization, bool LegalProcess, uint Version,
     DateOnly? ReturnDate, bool CertificationRequested, string? LegalObjections, bool QuashMotionPending, string? SatisfactoryAssurances,
     bool Part2CourtOrder, IReadOnlyList<string> OrderCoversLabels);
@@ -75,7 +75,7 @@ public sealed class GetAuthorizationPageHandler(
             var coverage = await SensitiveCoverage.ForRequestAsync(db, request, token);
             await audit.RecordAsync(RoiAuthorizationErrors.Audit(request, AuditAction.View, $"authorization tab; authorizations={chain.Count}"), token);
             return Result<AuthorizationPage>.Success(new AuthorizationPage(
-                new RequestSummary(request.Id, request.Display, request.Status, request.StatusReason, request.RequesterType, rule.Title, request.RequesterName,
+                new RequestSummary(request.Id, request.PatientId, request.Display, request.Status, request.StatusReason, request.RequesterType, rule.Title, request.RequesterName,
                     rule.Individual, rule.NeedsAuthorization, rule.LegalProcess, request.Version, request.ReturnDate, request.CertificationRequested,
                     request.LegalObjections, request.QuashMotionPending, request.SatisfactoryAssurances, request.Part2CourtOrder, request.OrderCoversLabels),
                 views,
