@@ -1,6 +1,7 @@
 using System.Net;
 using HimPortal.Application.Access;
 using HimPortal.Data.Roi;
+using HimPortal.Tests.Documents;
 using HimPortal.Tests.Infrastructure;
 using HimPortal.Tests.Mpi;
 
@@ -48,6 +49,36 @@ public sealed class AuthorizationPagesTests(WebFixture web) : IClassFixture<WebF
 
         (await HimPortalFactory.PostFormAsync(web.Factory.Browserless(), "/Account/Login", $"/Roi/Requests/{Guid.NewGuid()}/Evidence", []))
             .StatusCode.ShouldBe(HttpStatusCode.Redirect);
+    }
+
+    [Fact]
+    public async Task The_check_shows_the_scanned_forms_pages_to_the_specialist_beside_the_checklist()
+    {
+        var patient = await CandidatePairs.PatientAsync(web.Database, "Form", "Pages");
+        var requestId = await ReleaseRequests.AddAsync(web.Database, patient, RequesterTypes.AuthorizedThirdParty, RequestStatuses.Validating);
+        var form = await FiledDocuments.FileAsync(web.Services, DateTimeOffset.UtcNow, patient, null, pages: 2);
+        var persona = await Personas.CreateAsync(web.Services, Roles.RoiSpecialist);
+        using var client = web.Factory.Browserless();
+        await HimPortalFactory.SignInAsync(client, persona.Email, persona.Password);
+        var version = await web.Database.ScalarAsync<long>($"SELECT xmin::text::bigint FROM roi.requests WHERE id = '{requestId}'");
+        var page = $"/Roi/Requests/{requestId}/Authorization";
+
+        var recorded = await HimPortalFactory.PostFormAsync(client, page, page + "?handler=Record", new()
+        {
+            ["Record.RequestVersion"] = version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Record.DocumentId"] = form.Id.ToString(),
+            ["Record.Description"] = "All records",
+            ["Record.SignedOn"] = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+        recorded.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var html = await client.GetStringAsync(new Uri(page, UriKind.Relative));
+        var images = System.Text.RegularExpressions.Regex.Matches(html, "<img src=\"([^\"]+)\"[^>]*data-testid=\"check-form-page\"");
+        images.Count.ShouldBe(2);
+        var image = await client.GetAsync(new Uri(System.Net.WebUtility.HtmlDecode(images[0].Groups[1].Value), UriKind.Relative));
+        image.StatusCode.ShouldBe(HttpStatusCode.OK);
+        image.Content.Headers.ContentType!.MediaType.ShouldBe("image/png");
+        (await web.Database.ScalarAsync<long>($"SELECT count(*) FROM roi.request_documents WHERE request_id = '{requestId}' AND role = 'authorization'")).ShouldBe(1);
     }
 
     [Fact]

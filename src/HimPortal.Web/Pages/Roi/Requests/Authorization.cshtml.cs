@@ -2,6 +2,7 @@ using HimPortal.Application.Common;
 using HimPortal.Application.Roi.Authorizations.CheckAuthorization;
 using HimPortal.Application.Roi.Authorizations.DenyRequest;
 using HimPortal.Application.Roi.Authorizations.GetAuthorizationPage;
+using HimPortal.Application.Roi.Authorizations.GetFormPage;
 using HimPortal.Application.Roi.Authorizations.GetLetter;
 using HimPortal.Application.Roi.Authorizations.RecordAuthorization;
 using HimPortal.Application.Roi.Authorizations.RecordLegalProcess;
@@ -25,6 +26,7 @@ public sealed class AuthorizationModel(
     RecordLegalProcessHandler legal,
     DenyRequestHandler deny,
     GetLetterHandler letter,
+    GetFormPageHandler formPage,
     HospitalTime hospital) : PageModel
 {
     public AuthorizationPage View { get; private set; } = null!;
@@ -136,6 +138,20 @@ public sealed class AuthorizationModel(
 
         Response.Headers.CacheControl = "no-store";
         return File(result.Value!.Pdf, "application/pdf", result.Value.FileName);
+    }
+
+    /// <summary>GET ?handler=FormPage&amp;documentId=…&amp;ordinal=…: a page of a scanned document attached to this request.</summary>
+    public async Task<IActionResult> OnGetFormPageAsync(Guid id, Guid documentId, int ordinal, CancellationToken ct)
+    {
+        var result = await formPage.HandleAsync(new GetFormPageQuery(id, documentId, ordinal), ct);
+        if (!result.IsSuccess)
+        {
+            return this.Refuse(result.Error!);
+        }
+
+        // Patient data: kept by no shared cache.
+        Response.Headers.CacheControl = "private, no-store";
+        return File(result.Value!, "image/png");
     }
 
     public async Task<IActionResult> OnPostRecordAsync(Guid id, CancellationToken ct)
