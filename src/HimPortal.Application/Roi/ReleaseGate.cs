@@ -56,6 +56,13 @@ public sealed class ReleaseGate(HimDbContext db, TimeProvider time)
             blockers.Add("A subpoena without a court order needs satisfactory assurances first (45 CFR 164.512(e)(1)(ii)).");
         }
 
+        // A motion to quash (or another objection before the court) must be resolved before anything goes out: the
+        // assurances of 164.512(e)(1)(iii)(C) hold only once objections are resolved; an order may yet be quashed.
+        if (RequesterRules.For(request.RequesterType).LegalProcess && request.QuashMotionPending)
+        {
+            blockers.Add("A motion to quash is pending: nothing is released until the court resolves it (45 CFR 164.512(e)(1)(iii)(C)).");
+        }
+
         // A release may wait for its copy fee where the policy says so; never for continuity of care, and never for an
         // unpaid medical bill (only invoices of this request count).
         if (rule.Fees != FeeCategory.None)

@@ -6593,6 +6593,11 @@ namespace HimPortal.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Number"));
 
+                    b.PrimitiveCollection<string[]>("OrderCoversLabels")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("order_covers_labels");
+
                     b.Property<bool>("Part2CourtOrder")
                         .HasColumnType("boolean")
                         .HasColumnName("part2court_order");
@@ -6605,6 +6610,10 @@ namespace HimPortal.Data.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
                         .HasColumnName("purpose");
+
+                    b.Property<bool>("QuashMotionPending")
+                        .HasColumnType("boolean")
+                        .HasColumnName("quash_motion_pending");
 
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("timestamp with time zone")

@@ -239,6 +239,12 @@ public sealed class ReleaseRequest
     /// <summary>A court order under 42 CFR 2.64 covers records of a Part 2 program (a subpoena alone never does).</summary>
     public bool Part2CourtOrder { get; set; }
 
+    /// <summary>Legal process: a motion to quash (or another objection the court must resolve) is pending; nothing is released until it is resolved (45 CFR 164.512(e)(1)(iii)(C)).</summary>
+    public bool QuashMotionPending { get; set; }
+
+    /// <summary>A court order: the sensitivity label codes it expressly names; an order releases only what it expressly authorizes (45 CFR 164.512(e)(1)(i)).</summary>
+    public string[] OrderCoversLabels { get; set; } = [];
+
     /// <summary>The US state (two letters) whose law governs the request's deadline and fees; the hospital's by default.</summary>
     public required string StateCode { get; set; }
 
