@@ -14,7 +14,15 @@ public static class RequestChange
 {
     public const string Stale = "Someone changed this request since you opened it. Reload the page and enter your change again.";
 
-    public static async Task<Result<T>> RunAsync<T>(HimDbContext db, Guid requestId, uint version,
+    public const string ClosedMessage = "The request is closed (delivered, denied or withdrawn).";
+
+    public static Task<Result<T>> RunAsync<T>(HimDbContext db, Guid requestId, uint version,
+        Func<ReleaseRequest, CancellationToken, Task<Result<T>>> change, CancellationToken ct) =>
+        RunAsync(db, requestId, version, requireOpen: false, change, ct);
+
+    /// <param name="version">The request's version the user saw; null when the change does not edit the request row itself.</param>
+    /// <param name="requireOpen">Refuse a delivered, denied or withdrawn request.</param>
+    public static async Task<Result<T>> RunAsync<T>(HimDbContext db, Guid requestId, uint? version, bool requireOpen,
         Func<ReleaseRequest, CancellationToken, Task<Result<T>>> change, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -26,15 +34,24 @@ public static class RequestChange
                 var request = await db.ReleaseRequests.SingleOrDefaultAsync(r => r.Id == requestId, token);
                 if (request is null)
                 {
-                    return Error.NotFound();
+                    return Error.NotFound("There is no such release request.");
                 }
 
-                if (request.Version != version)
+                if (version is { } seen && request.Version != seen)
                 {
                     return Error.Conflict(Stale);
                 }
 
-                db.Entry(request).Property(r => r.Version).OriginalValue = version;
+                if (requireOpen && RequestStatuses.Closed.Contains(request.Status))
+                {
+                    return Error.Conflict(ClosedMessage);
+                }
+
+                if (version is { } expected)
+                {
+                    db.Entry(request).Property(r => r.Version).OriginalValue = expected;
+                }
+
                 return await change(request, token);
             }, ct);
         }

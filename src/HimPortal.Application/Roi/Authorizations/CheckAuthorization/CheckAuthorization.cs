@@ -49,7 +49,7 @@ public sealed class CheckAuthorizationHandler(
     TimeProvider time) : Handler<CheckAuthorizationCommand, Result<AuthorizationCheckOutcome>>(permissions)
 {
     protected override Task<Result<AuthorizationCheckOutcome>> ExecuteAsync(CheckAuthorizationCommand command, CancellationToken ct) =>
-        RequestChange.RunAsync<CheckAuthorizationCommand, AuthorizationCheckOutcome>(db, validator, command, command.RequestId, command.RequestVersion, async (request, token) =>
+        AuthorizationChange.RunAsync<CheckAuthorizationCommand, AuthorizationCheckOutcome>(db, validator, command, command.RequestId, command.RequestVersion, async (request, token) =>
         {
             if (request.AuthorizationId != command.AuthorizationId)
             {
@@ -66,7 +66,7 @@ public sealed class CheckAuthorizationHandler(
 
             var now = time.GetUtcNow();
             var today = hospital.DayOf(now);
-            var automatic = AuthorizationElements.AutomaticDefects(authorization, today, await RequestChange.PatientDiedOnAsync(db, hospital, request.PatientId, token));
+            var automatic = AuthorizationElements.AutomaticDefects(authorization, today, await AuthorizationChange.PatientDiedOnAsync(db, hospital, request.PatientId, token));
             var actor = actors.Current.UserName;
             var findings = command.Answers.ToDictionary(a => a.Key,
                 a => new ElementFinding(a.Value.State, string.IsNullOrWhiteSpace(a.Value.Note) ? null : a.Value.Note.Trim(), actor, now), StringComparer.Ordinal);

@@ -88,7 +88,7 @@ public sealed class DenyRequestHandler(
     TimeProvider time) : Handler<DenyRequestCommand, Result<DenialOutcome>>(permissions)
 {
     protected override Task<Result<DenialOutcome>> ExecuteAsync(DenyRequestCommand command, CancellationToken ct) =>
-        RequestChange.RunAsync<DenyRequestCommand, DenialOutcome>(db, validator, command, command.RequestId, command.RequestVersion, async (request, token) =>
+        AuthorizationChange.RunAsync<DenyRequestCommand, DenialOutcome>(db, validator, command, command.RequestId, command.RequestVersion, async (request, token) =>
         {
             var individual = RequesterRules.For(request.RequesterType).Individual;
             var grounds = command.Grounds.Distinct(StringComparer.Ordinal).Select(g => DenialGrounds.For(g)!).ToList();

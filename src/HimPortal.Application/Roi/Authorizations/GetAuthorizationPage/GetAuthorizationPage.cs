@@ -55,7 +55,7 @@ public sealed class GetAuthorizationPageHandler(
 
             var rule = RequesterRules.For(request.RequesterType);
             var today = hospital.DayOf(time.GetUtcNow());
-            var died = await RequestChange.PatientDiedOnAsync(db, hospital, request.PatientId, token);
+            var died = await AuthorizationChange.PatientDiedOnAsync(db, hospital, request.PatientId, token);
             var chain = await AuthorizationChain.ForRequestAsync(db, request, token);
             var views = chain.Select(a => new AuthorizationView(a, AuthorizationElements.Read(a.Elements),
                 AuthorizationElements.AutomaticDefects(a, today, died))).ToList();

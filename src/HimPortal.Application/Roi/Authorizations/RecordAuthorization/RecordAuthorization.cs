@@ -62,10 +62,10 @@ public sealed class RecordAuthorizationHandler(
     TimeProvider time) : Handler<RecordAuthorizationCommand, Result<Guid>>(permissions)
 {
     protected override Task<Result<Guid>> ExecuteAsync(RecordAuthorizationCommand command, CancellationToken ct) =>
-        RequestChange.RunAsync<RecordAuthorizationCommand, Guid>(db, validator, command, command.RequestId, command.RequestVersion, async (request, token) =>
+        AuthorizationChange.RunAsync<RecordAuthorizationCommand, Guid>(db, validator, command, command.RequestId, command.RequestVersion, async (request, token) =>
         {
             if (command.DocumentId is { } documentId
-                && !await RequestChange.IsPatientsDocumentAsync(db, documentId, request.PatientId, token))
+                && !await AuthorizationChange.IsPatientsDocumentAsync(db, documentId, request.PatientId, token))
             {
                 return Error.Invalid("Pick a scanned document filed to this patient.", nameof(command.DocumentId));
             }

@@ -74,7 +74,7 @@ public sealed class RecordLegalProcessHandler(
     TimeProvider time) : Handler<RecordLegalProcessCommand, Result<bool>>(permissions)
 {
     protected override Task<Result<bool>> ExecuteAsync(RecordLegalProcessCommand command, CancellationToken ct) =>
-        RequestChange.RunAsync<RecordLegalProcessCommand, bool>(db, validator, command, command.RequestId, command.RequestVersion, async (request, token) =>
+        AuthorizationChange.RunAsync<RecordLegalProcessCommand, bool>(db, validator, command, command.RequestId, command.RequestVersion, async (request, token) =>
         {
             var problems = new List<FieldError>();
             if (!RequesterRules.For(request.RequesterType).LegalProcess)
@@ -105,7 +105,7 @@ public sealed class RecordLegalProcessHandler(
             }
 
             if (command.DocumentId is { } documentId
-                && !await RequestChange.IsPatientsDocumentAsync(db, documentId, request.PatientId, token))
+                && !await AuthorizationChange.IsPatientsDocumentAsync(db, documentId, request.PatientId, token))
             {
                 problems.Add(new(nameof(command.DocumentId), "Pick a scanned document filed to this patient."));
             }

@@ -44,7 +44,7 @@ public sealed class RevokeAuthorizationHandler(
 {
     // The revocation is recorded from any of the patient's requests, open or not; it stops every open one relying on it.
     protected override Task<Result<RevocationOutcome>> ExecuteAsync(RevokeAuthorizationCommand command, CancellationToken ct) =>
-        RequestChange.RunAsync<RevokeAuthorizationCommand, RevocationOutcome>(db, validator, command, command.RequestId, null, async (page, token) =>
+        AuthorizationChange.RunAsync<RevokeAuthorizationCommand, RevocationOutcome>(db, validator, command, command.RequestId, null, async (page, token) =>
         {
             var now = time.GetUtcNow();
             if (command.ReceivedOn > hospital.DayOf(now))
@@ -64,7 +64,7 @@ public sealed class RevokeAuthorizationHandler(
             }
 
             if (command.DocumentId is { } documentId
-                && !await RequestChange.IsPatientsDocumentAsync(db, documentId, authorization.PatientId, token))
+                && !await AuthorizationChange.IsPatientsDocumentAsync(db, documentId, authorization.PatientId, token))
             {
                 return Error.Invalid("Pick a scanned document filed to this patient.", nameof(command.DocumentId));
             }

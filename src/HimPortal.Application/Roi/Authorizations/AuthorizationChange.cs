@@ -8,11 +8,10 @@ using Microsoft.EntityFrameworkCore;
 namespace HimPortal.Application.Roi.Authorizations;
 
 /// <summary>
-/// The frame every change to a request here shares: validate, then in one transaction load the request (not found as
-/// 404), refuse a closed one, hold the version the user saw (optimistic concurrency), run the change, and answer a
-/// concurrent edit as a conflict.
+/// The frame every change to a request here shares: validate, then the request change of the whole workflow
+/// (<see cref="Roi.RequestChange"/>: one transaction, not found, closed refused, the version the user saw held).
 /// </summary>
-public static class RequestChange
+public static class AuthorizationChange
 {
     /// <param name="seenVersion">The request's version the user saw; null when the change does not edit the request row itself.</param>
     /// <param name="requireOpen">Refuse a delivered, denied or withdrawn request.</param>
@@ -35,33 +34,7 @@ public static class RequestChange
             return Error.Invalid(validation);
         }
 
-        try
-        {
-            return await db.InTransactionAsync<Result<T>>(async token =>
-            {
-                var request = await db.ReleaseRequests.SingleOrDefaultAsync(r => r.Id == requestId, token);
-                if (request is null)
-                {
-                    return RoiAuthorizationErrors.NotFound;
-                }
-
-                if (requireOpen && RequestStatuses.Closed.Contains(request.Status))
-                {
-                    return RoiAuthorizationErrors.Closed;
-                }
-
-                if (seenVersion is { } version)
-                {
-                    db.Entry(request).Property(r => r.Version).OriginalValue = version;
-                }
-
-                return await change(request, token);
-            }, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return RoiAuthorizationErrors.Conflict;
-        }
+        return await Roi.RequestChange.RunAsync(db, requestId, seenVersion, requireOpen, change, ct);
     }
 
     /// <summary>Whether a scanned document is filed to the patient (a request may only point at the patient's own documents).</summary>
