@@ -67,6 +67,7 @@ public sealed class RecordLegalProcessValidator : AbstractValidator<RecordLegalP
 public sealed class RecordLegalProcessHandler(
     PermissionCheck permissions,
     HimDbContext db,
+    RequestClock clock,
     AccessAudit audit,
     IAuditActorAccessor actors,
     RequestTimeline timeline,
@@ -123,6 +124,8 @@ public sealed class RecordLegalProcessHandler(
             request.SatisfactoryAssurances = command.AssuranceKind is null ? null : $"{command.AssuranceKind}: {command.AssuranceNote!.Trim()}";
             request.Part2CourtOrder = command.Part2CourtOrder;
             request.OrderCoversLabels = labels;
+            // The return date sets a legal-process request's deadline (RequestClock's ReturnDate rule).
+            await clock.ApplyAsync(request, token);
             if (command.DocumentId is { } document)
             {
                 db.RequestDocuments.Add(new RequestDocument
