@@ -1,0 +1,21 @@
+using HimPortal.Application.Common;
+using HimPortal.Application.Audit;
+using HimPortal.Data.Roi;
+
+namespace HimPortal.Application.Roi.Packets;
+
+/// <summary>The packet's expected failures, one line each.</summary>
+public static class PacketErrors
+{
+    public static readonly Error NotFound = Error.NotFound("There is no such release request or item.");
+
+    public static readonly Error Closed = Error.Conflict("The request is closed: its packet no longer changes.");
+
+    public static readonly Error Released = Error.Conflict("A packet of this request has been released: what went out never changes (re-send it instead).");
+
+    public static readonly Error Stale = Error.Conflict("Someone changed this packet or request meanwhile. Reload and try again.");
+
+    /// <summary>The audit row every packet handler writes: the request as the resource (the evidence pack selects these).</summary>
+    public static AuditRecord Audit(string action, ReleaseRequest request, string details, string outcome = AuditOutcome.Success) =>
+        new(action, outcome, "ReleaseRequest", request.Id.ToString("D"), request.PatientId, Purpose: "HOPERAT", Details: $"{request.Display}: {details}");
+}
