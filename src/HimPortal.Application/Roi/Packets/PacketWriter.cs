@@ -188,13 +188,26 @@ public sealed class PacketWriter(IDocumentStore store)
 
     private static byte[] RasterisedText(IReadOnlyList<string> lines, string header, IReadOnlyList<RegionMark> marks)
     {
+        var image = RenderTextPage(lines, header);
+        Paint(image, marks);
+        return Png.Encode(image);
+    }
+
+    /// <summary>A text page drawn alone, as the packet draws it, and rendered to pixels (PDFium, HimPortal's own PDF).</summary>
+    private static GrayImage RenderTextPage(IReadOnlyList<string> lines, string header)
+    {
         var single = new PdfDocumentBuilder();
         var mono = single.AddStandard14Font(Standard14Font.Courier);
         var bold = single.AddStandard14Font(Standard14Font.HelveticaBold);
         DrawText(single.AddPage(PageSize.Letter), lines, header, mono, bold);
-        var image = PdfRasterizer.Render(single.Build(), 0, RedactionDpi, RedactionDpi);
-        Paint(image, marks);
-        return Png.Encode(image);
+        return PdfRasterizer.Render(single.Build(), 0, RedactionDpi, RedactionDpi);
+    }
+
+    /// <summary>Page <paramref name="page"/> (from 1) of a clinical item as an image, for marking redactions; null past its last page.</summary>
+    public static byte[]? PreviewTextPage(IReadOnlyList<string> lines, string title, int page)
+    {
+        var pages = Paginate(Wrapped(lines));
+        return page < 1 || page > pages.Count ? null : Png.Encode(RenderTextPage(pages[page - 1], page == 1 ? title : $"{title} (continued)"));
     }
 
     /// <summary>Paints the regions black in the pixels themselves (a little beyond each edge, so no glyph's fringe survives).</summary>
