@@ -9,7 +9,7 @@ namespace HimPortal.Application.Roi.Packets.GetPacket;
 
 public sealed record GetPacketQuery(Guid RequestId);
 
-public sealed record PacketItemView(long Id, int Ordinal, string ResourceType, string Title, DateOnly? Date, bool Included, string? ExclusionReason,
+public sealed record PacketItemView(long Id, int Ordinal, string ResourceType, string ResourceKey, string Title, DateOnly? Date, bool Included, string? ExclusionReason,
     IReadOnlyList<string> Labels, bool Decided);
 
 public sealed record RedactionView(long Id, long ItemId, int Page, double Left, double Top, double Width, double Height, string Reason);
@@ -39,7 +39,7 @@ public sealed class GetPacketHandler(PermissionCheck permissions, HimDbContext d
             }
 
             var items = await db.PacketItems.AsNoTracking().Where(i => i.RequestId == request.Id).OrderBy(i => i.Ordinal)
-                .Select(i => new PacketItemView(i.Id, i.Ordinal, i.ResourceType, i.Title, i.ItemDate, i.Included, i.ExclusionReason, i.LabelCodes,
+                .Select(i => new PacketItemView(i.Id, i.Ordinal, i.ResourceType, i.ResourceKey, i.Title, i.ItemDate, i.Included, i.ExclusionReason, i.LabelCodes,
                     i.DecidedByUserId != null))
                 .ToListAsync(token);
             var redactions = await db.Redactions.AsNoTracking().Where(r => r.RequestId == request.Id && r.RemovedAt == null).OrderBy(r => r.Id)
