@@ -121,7 +121,7 @@ public sealed class PacketTests(PacketDatabase fixture) : IClassFixture<PacketDa
         Item(general, note).Included.ShouldBeFalse();
 
         var order = await RequestAsync(RequesterTypes.CourtOrder);
-        await Db.ExecuteAsync($"UPDATE roi.requests SET part2_court_order = true WHERE id = '{order}'");
+        await Db.ExecuteAsync($"UPDATE roi.requests SET part2court_order = true WHERE id = '{order}'");
         Item(await SelectedAsync(specialist, order), note).Included.ShouldBeTrue();
 
         var consent = await RequestAsync(RequesterTypes.Insurer, await PacketSteps.AuthorizationAsync(Db, Patient, part2: true, labels: ["HIV", "BH", "GDIS", "SEX"]));
@@ -211,8 +211,8 @@ public sealed class PacketTests(PacketDatabase fixture) : IClassFixture<PacketDa
         // A scanned document's hash is over its page images as released: recomputed here from the document store.
         var item = manifest.Items.Single(i => i.ResourceKey == scanned.Id.ToString("D"));
         var images = await Db.ScalarAsync<string>($"""
-            SELECT string_agg(p.image_object_id::text, ',' ORDER BY sp.ordinal) FROM documents.scanned_document_pages sp
-            JOIN documents.document_pages p ON p.id = sp.page_id WHERE sp.document_id = '{scanned.Id}'
+            SELECT string_agg(p.image_object_id::text, ',' ORDER BY sp.ordinal) FROM documents.document_pages sp
+            JOIN documents.pages p ON p.id = sp.page_id WHERE sp.document_id = '{scanned.Id}'
             """);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await using (var scope = specialist.Services.CreateAsyncScope())

@@ -30,14 +30,17 @@ public sealed class ReadPacketFileHandler(PermissionCheck permissions, HimDbCont
                 return PacketErrors.NotFound;
             }
 
-            await using var stream = await store.OpenReadAsync(objectId, token);
-            if (stream is null)
+            using var copy = new MemoryStream();
+            await using (var stream = await store.OpenReadAsync(objectId, token))
             {
-                return PacketErrors.NotFound;
+                if (stream is null)
+                {
+                    return PacketErrors.NotFound;
+                }
+
+                await stream.CopyToAsync(copy, token);
             }
 
-            using var copy = new MemoryStream();
-            await stream.CopyToAsync(copy, token);
             await audit.RecordAsync(PacketErrors.Audit(AuditAction.View, request, $"packet {packet.Id:D} opened"), token);
             var fhir = packet.Format == ReleaseFormats.FhirJson;
             return Result<PacketFile>.Success(new PacketFile(copy.ToArray(), fhir ? "application/fhir+json" : "application/pdf",

@@ -70,15 +70,16 @@ public sealed class SelectItemsHandler(
                 item.ItemDate = candidate.Date;
                 item.LabelCodes = [.. candidate.Labels];
                 item.Ordinal = ++ordinal;
-                if (withheld is not null)
+                if (item.DecidedByUserId is null)
+                {
+                    // Out of scope first: what was not asked for is not part of the release, sensitive or not.
+                    item.Included = outOfScope is null && withheld is null;
+                    item.ExclusionReason = outOfScope ?? withheld;
+                }
+                else if (withheld is not null && item.Included)
                 {
                     item.Included = false;
                     item.ExclusionReason = withheld;
-                }
-                else if (item.DecidedByUserId is null)
-                {
-                    item.Included = outOfScope is null;
-                    item.ExclusionReason = outOfScope;
                 }
             }
 
