@@ -74,6 +74,10 @@ public sealed class PacketPagesTests(PacketWebFixture web) : IClassFixture<Packe
         (await HimPortalFactory.PostFormAsync(client, path, path + "?handler=Select", [])).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         var html = await client.GetStringAsync(new Uri(path, UriKind.Relative));
         html.ShouldContain("data-testid=\"items\"");
+        var itemId = System.Text.RegularExpressions.Regex.Match(html, "data-testid=\"item-(\\d+)\" data-item-type=\"DocumentReference\" data-included=\"true\"").Groups[1].Value;
+        var preview = await client.GetAsync(new Uri($"{path}?handler=Preview&itemId={itemId}&number=1", UriKind.Relative));
+        preview.StatusCode.ShouldBe(HttpStatusCode.OK, await preview.Content.ReadAsStringAsync());
+        preview.Content.Headers.ContentType!.MediaType.ShouldBe("image/png");
         var version = System.Text.RegularExpressions.Regex.Match(html, "name=\"version\" value=\"(\\d+)\"").Groups[1].Value;
         (await HimPortalFactory.PostFormAsync(client, path, path + "?handler=Build", new() { ["version"] = version })).StatusCode.ShouldBe(HttpStatusCode.Redirect);
 

@@ -115,9 +115,9 @@ public sealed class IndexModel(
         return File(result.Value!.Content, result.Value.MediaType, result.Value.FileName);
     }
 
-    public async Task<IActionResult> OnGetPreviewAsync(Guid id, long itemId, int page, CancellationToken ct)
+    public async Task<IActionResult> OnGetPreviewAsync(Guid id, long itemId, int number, CancellationToken ct)
     {
-        var result = await preview.HandleAsync(new PreviewPageQuery(id, itemId, page), ct);
+        var result = await preview.HandleAsync(new PreviewPageQuery(id, itemId, number), ct);
         if (!result.IsSuccess)
         {
             return this.Refuse(result.Error!);
