@@ -58,17 +58,14 @@ public sealed class BuildPacketHandler(
         packet.Status = PacketStatuses.Building;
         await db.SaveChangesAsync(ct);
         var request = await db.ReleaseRequests.AsNoTracking().SingleAsync(r => r.Id == packet.RequestId, ct);
-        var authorization = request.AuthorizationId is { } authorizationId
-            ? await db.Authorizations.AsNoTracking().SingleOrDefaultAsync(a => a.Id == authorizationId, ct)
-            : null;
-        var settings = await db.RoiSettings.AsNoTracking().SingleAsync(ct);
+        var (authorization, extraRestricted) = await PacketErrors.CoverageAsync(db, request, ct);
         var items = await db.PacketItems.AsNoTracking().Where(i => i.RequestId == request.Id).OrderBy(i => i.Ordinal).ToListAsync(ct);
         var redactions = await db.Redactions.AsNoTracking().Where(r => r.RequestId == request.Id && r.RemovedAt == null).ToListAsync(ct);
         var included = items.Where(i => i.Included).ToList();
 
         // Coverage is decided again at build: an authorization revoked or replaced since the selection must not let a
         // sensitive segment out (45 CFR 164.508(b)(5)).
-        var uncovered = included.FirstOrDefault(i => PacketCoverage.Withheld(request, authorization, settings.ExtraRestrictedLabels, i.LabelCodes) is not null);
+        var uncovered = included.FirstOrDefault(i => PacketCoverage.Withheld(request, authorization, extraRestricted, i.LabelCodes) is not null);
         if (uncovered is not null)
         {
             return await FailAsync(packet, request, "A sensitive item is included that this release no longer covers: select the items again.", ct);
@@ -90,12 +87,12 @@ public sealed class BuildPacketHandler(
                 if (packet.Format == ReleaseFormats.FhirJson)
                 {
                     var fhir = await FhirPacket.WriteAsync(db, request.PatientId, chosen,
-                        await PacketAssembly.WithheldAsync(db, sensitivity, request, authorization, settings.ExtraRestrictedLabels, ct), file, ct);
+                        await PacketAssembly.WithheldAsync(db, sensitivity, request, authorization, extraRestricted, ct), file, ct);
                     (pageCount, manifestItems) = (0, fhir);
                 }
                 else
                 {
-                    var spec = await PacketAssembly.SpecAsync(db, sensitivity, content, request, authorization, settings.ExtraRestrictedLabels, chosen, cover,
+                    var spec = await PacketAssembly.SpecAsync(db, sensitivity, content, request, authorization, extraRestricted, chosen, cover,
                         $"{request.Display} - {recipient}", ct);
                     var written = await writer.WriteAsync(spec, file, ct);
                     (pageCount, manifestItems) = (written.PageCount, written.Items);

@@ -57,18 +57,15 @@ public sealed class DecideItemHandler(
                 return PacketErrors.Closed;
             }
 
-            if (await db.Packets.AnyAsync(p => p.RequestId == request.Id && p.Status == PacketStatuses.Released, token))
+            if (await PacketErrors.ReleasedAsync(db, request.Id, token))
             {
                 return PacketErrors.Released;
             }
 
             if (command.Include)
             {
-                var authorization = request.AuthorizationId is { } authorizationId
-                    ? await db.Authorizations.AsNoTracking().SingleOrDefaultAsync(a => a.Id == authorizationId, token)
-                    : null;
-                var settings = await db.RoiSettings.AsNoTracking().SingleAsync(token);
-                if (PacketCoverage.Withheld(request, authorization, settings.ExtraRestrictedLabels, item.LabelCodes) is { } rule)
+                var (authorization, extraRestricted) = await PacketErrors.CoverageAsync(db, request, token);
+                if (PacketCoverage.Withheld(request, authorization, extraRestricted, item.LabelCodes) is { } rule)
                 {
                     await audit.RecordAsync(PacketErrors.Audit(AuditAction.Update, request, $"item {item.Id} inclusion refused: sensitive, not covered",
                         AuditOutcome.Denied), token);

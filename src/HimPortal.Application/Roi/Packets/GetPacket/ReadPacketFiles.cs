@@ -69,11 +69,8 @@ public sealed class PreviewPageHandler(PermissionCheck permissions, HimDbContext
             return PacketErrors.NotFound;
         }
 
-        var authorization = request.AuthorizationId is { } authorizationId
-            ? await db.Authorizations.AsNoTracking().SingleOrDefaultAsync(a => a.Id == authorizationId, ct)
-            : null;
-        var settings = await db.RoiSettings.AsNoTracking().SingleAsync(ct);
-        var withheld = await PacketAssembly.WithheldAsync(db, sensitivity, request, authorization, settings.ExtraRestrictedLabels, ct);
+        var (authorization, extraRestricted) = await PacketErrors.CoverageAsync(db, request, ct);
+        var withheld = await PacketAssembly.WithheldAsync(db, sensitivity, request, authorization, extraRestricted, ct);
         var read = await content.ReadAsync(item.ResourceType, Guid.Parse(item.ResourceKey), withheld, ct);
         byte[]? png;
         if (read.Images.Count > 0)

@@ -65,7 +65,7 @@ public sealed class AddRedactionHandler(
                 return Error.Invalid("Redact an included item: this one is left out.", "ItemId");
             }
 
-            if (await db.Packets.AnyAsync(p => p.RequestId == request.Id && p.Status == PacketStatuses.Released, token))
+            if (await PacketErrors.ReleasedAsync(db, request.Id, token))
             {
                 return PacketErrors.Released;
             }
@@ -111,7 +111,7 @@ public sealed class RemoveRedactionHandler(
                 return PacketErrors.NotFound;
             }
 
-            if (await db.Packets.AnyAsync(p => p.RequestId == request.Id && p.Status == PacketStatuses.Released, token))
+            if (await PacketErrors.ReleasedAsync(db, request.Id, token))
             {
                 return PacketErrors.Released;
             }

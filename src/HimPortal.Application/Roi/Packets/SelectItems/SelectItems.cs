@@ -43,22 +43,19 @@ public sealed class SelectItemsHandler(
                 return PacketErrors.Closed;
             }
 
-            if (await db.Packets.AnyAsync(p => p.RequestId == request.Id && p.Status == PacketStatuses.Released, token))
+            if (await PacketErrors.ReleasedAsync(db, request.Id, token))
             {
                 return PacketErrors.Released;
             }
 
-            var authorization = request.AuthorizationId is { } authorizationId
-                ? await db.Authorizations.AsNoTracking().SingleOrDefaultAsync(a => a.Id == authorizationId, token)
-                : null;
-            var settings = await db.RoiSettings.AsNoTracking().SingleAsync(token);
+            var (authorization, extraRestricted) = await PacketErrors.CoverageAsync(db, request, token);
             var candidates = await PacketCandidates.ReadAsync(db, sensitivity, hospital, request.PatientId, token);
             var existing = await db.PacketItems.Where(i => i.RequestId == request.Id).ToDictionaryAsync(i => (i.ResourceType, i.ResourceKey), token);
             var ordinal = 0;
             foreach (var candidate in candidates)
             {
                 var key = (candidate.ResourceType, candidate.Id.ToString("D"));
-                var withheld = PacketCoverage.Withheld(request, authorization, settings.ExtraRestrictedLabels, candidate.Labels);
+                var withheld = PacketCoverage.Withheld(request, authorization, extraRestricted, candidate.Labels);
                 var outOfScope = PacketCandidates.OutOfScope(request, candidate);
                 if (!existing.TryGetValue(key, out var item))
                 {
