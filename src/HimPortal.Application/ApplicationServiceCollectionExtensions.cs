@@ -63,6 +63,8 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<Roi.ReleaseGate>();
         services.AddScoped<Roi.RequestClock>();
         services.AddScoped<Roi.LogRequest.RequestFieldsWriter>();
+        services.AddScoped<Roi.Packets.PacketContent>();
+        services.AddScoped<Roi.Packets.PacketWriter>();
         services.TryAddSingleton<Common.Throttles.Throttle>();
         services.AddSettings<Accounts.SignIn.SignInThrottleOptions>(Accounts.SignIn.SignInThrottleOptions.Section);
         services.TryAddSingleton<Accounts.SignIn.SignInThrottles>();

@@ -23,6 +23,7 @@ public static class Program
             ImportCommand.Create(configuration),
             DocumentsCommand.Create(configuration),
             MpiCommand.Create(configuration),
+            ExportCommand.Create(configuration),
         };
         return await CliHost.InvokeAsync(root, args);
     }
