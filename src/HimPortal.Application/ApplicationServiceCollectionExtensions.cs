@@ -61,6 +61,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<Roi.RequestTimeline>();
         services.AddScoped<Roi.RoiLetterStore>();
         services.AddScoped<Roi.ReleaseGate>();
+        services.AddScoped<Roi.Delivery.PacketRelease>();
         services.TryAddSingleton<Common.Throttles.Throttle>();
         services.AddSettings<Accounts.SignIn.SignInThrottleOptions>(Accounts.SignIn.SignInThrottleOptions.Section);
         services.TryAddSingleton<Accounts.SignIn.SignInThrottles>();
