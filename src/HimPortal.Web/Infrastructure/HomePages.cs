@@ -35,6 +35,7 @@ public static class HomePages
         new("/Mpi/Settings", "Matching settings", Permissions.MpiConfigure, "nav-mpi-settings"),
         new("/ChartAccess", "Chart access", Permissions.ChartAccessManage, "nav-chart-access"),
         new("/Roi", "Release of information", Permissions.RoiProcess, "nav-roi"),
+        new("/Roi/Accounting", "Accounting of disclosures", Permissions.RoiProcess, "nav-roi-accounting"),
         new("/Charts", "Find a patient", Permissions.ChartsSearch, "nav-find-patient"),
         new("/Compliance", "Access audit review", Permissions.AuditReview, "nav-access-audit"),
         new("/Portal", "My health record", Permissions.PortalSelf, "nav-portal"),

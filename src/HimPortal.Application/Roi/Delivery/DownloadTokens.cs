@@ -22,7 +22,8 @@ public static class DownloadTokens
     public static bool LooksValid(string? token) =>
         token is { Length: 43 } && token.All(c => c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_');
 
-    public static string Path(string token) => "/Release/" + token;
+    /// <summary>The link: the token in the query string, which the request log never records (it logs paths only).</summary>
+    public static string Path(string token) => "/Release?token=" + token;
 }
 
 /// <summary>A download link's outcome as DownloadEvent.Outcome stores it.</summary>
