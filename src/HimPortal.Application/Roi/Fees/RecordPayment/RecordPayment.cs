@@ -58,7 +58,7 @@ public sealed class RecordPaymentHandler(
 
         return await db.InTransactionAsync<Result<PaymentRecorded>>(async token =>
         {
-            var invoice = await db.Invoices.FromSql($"SELECT * FROM roi.invoices WHERE id = {command.InvoiceId} FOR UPDATE").SingleOrDefaultAsync(token);
+            var invoice = await db.Invoices.FromSql($"SELECT i.*, i.xmin FROM roi.invoices i WHERE i.id = {command.InvoiceId} FOR UPDATE").SingleOrDefaultAsync(token);
             if (invoice is null)
             {
                 return Error.NotFound("There is no such invoice.");
