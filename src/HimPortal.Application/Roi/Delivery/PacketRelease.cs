@@ -24,6 +24,33 @@ public sealed class PacketRelease(HimDbContext db, ReleaseGate gate, RequestTime
             .OrderByDescending(p => p.QueuedAt).ThenByDescending(p => p.Id).FirstOrDefaultAsync(ct);
     }
 
+    /// <summary>
+    /// The request (tracked, at the version the user saw) and its current packet, ready to release; or why not: no such
+    /// request, a stale version, or <see cref="RefusalAsync"/>'s answer.
+    /// </summary>
+    public async Task<Result<(ReleaseRequest Request, Packet Packet)>> LoadAsync(Guid requestId, uint version, CancellationToken ct)
+    {
+        var request = await db.ReleaseRequests.SingleOrDefaultAsync(r => r.Id == requestId, ct);
+        if (request is null)
+        {
+            return Error.NotFound("There is no such request.");
+        }
+
+        if (request.Version != version)
+        {
+            return RoiAudit.Stale;
+        }
+
+        var packet = await CurrentPacketAsync(db, request.Id, ct);
+        if (await RefusalAsync(request, packet, ct) is { } refusal)
+        {
+            return refusal;
+        }
+
+        db.Entry(request).Property(r => r.Version).OriginalValue = version;
+        return Result<(ReleaseRequest, Packet)>.Success((request, packet!));
+    }
+
     /// <summary>Why the request's packet may not leave now, or null: a closed request, a packet not checked, the gate's blockers.</summary>
     public async Task<Error?> RefusalAsync(ReleaseRequest request, Packet? packet, CancellationToken ct)
     {

@@ -58,7 +58,7 @@ public sealed class AnswerAccountingRequestHandler(
                 var patient = await db.Set<Patient>().AsNoTracking().SingleAsync(p => p.Id == request.PatientId, token);
                 var lists = await AccountingLedger.ReadAsync(db, hospital, request.PatientId, request.PeriodFrom, request.PeriodTo, now, token);
                 var pdf = LetterPdf.Write(Letter(patient, request, lists, hospital.DayOf(now)));
-                var letter = await letters.SaveAsync(null, request.PatientId, LetterKinds.Accounting, pdf, PageCount(pdf), token);
+                var letter = await letters.SaveAsync(null, request.PatientId, LetterKinds.Accounting, pdf, RoiPdf.PageCount(pdf), token);
                 letter.SentAt = now;
                 request.LetterId = letter.Id;
                 request.AnsweredAt = now;
@@ -92,12 +92,6 @@ public sealed class AnswerAccountingRequestHandler(
         }
 
         return lines;
-    }
-
-    private static int PageCount(byte[] pdf)
-    {
-        using var document = UglyToad.PdfPig.PdfDocument.Open(pdf);
-        return document.NumberOfPages;
     }
 
     private LetterContent Letter(Patient patient, AccountingRequest request, AccountingLists lists, DateOnly today)

@@ -75,22 +75,13 @@ public sealed class RecordDeliveryHandler(
         {
             return await db.InTransactionAsync<Result<Guid>>(async token =>
             {
-                var request = await db.ReleaseRequests.SingleOrDefaultAsync(r => r.Id == command.RequestId, token);
-                if (request is null)
+                var loaded = await release.LoadAsync(command.RequestId, command.Version, token);
+                if (!loaded.IsSuccess)
                 {
-                    return Error.NotFound("There is no such request.");
+                    return loaded.Error!;
                 }
 
-                if (request.Version != command.Version)
-                {
-                    return RoiAudit.Stale;
-                }
-
-                var packet = await PacketRelease.CurrentPacketAsync(db, request.Id, token);
-                if (await release.RefusalAsync(request, packet, token) is { } refusal)
-                {
-                    return refusal;
-                }
+                var (request, packet) = loaded.Value;
 
                 if (command.Method == DeliveryMethods.Mail && RoiAudit.AddressLines(request.RequesterAddress).Count == 0)
                 {
@@ -101,8 +92,7 @@ public sealed class RecordDeliveryHandler(
                 var proof = command.Method == DeliveryMethods.Mail
                     ? $"Mailed; tracking or certified-mail number {command.TrackingNumber!.Trim()}"
                     : $"Picked up by {command.PickedUpBy!.Trim()}; identity checked against {command.IdType} ending {command.IdLastDigits} by {checker}";
-                var disclosure = await release.ReleaseAsync(request, packet!, command.Method!, proof, token);
-                db.Entry(request).Property(r => r.Version).OriginalValue = command.Version;
+                var disclosure = await release.ReleaseAsync(request, packet, command.Method!, proof, token);
                 await db.SaveChangesAsync(token);
                 await audit.RecordAsync(RoiAudit.Of(request, AuditAction.Disclose, $"released by {command.Method}"), token);
                 return Result<Guid>.Success(disclosure.Id);

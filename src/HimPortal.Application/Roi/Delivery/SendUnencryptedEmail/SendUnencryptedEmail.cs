@@ -39,16 +39,13 @@ public sealed class SendUnencryptedEmailHandler(
         {
             return await db.InTransactionAsync<Result<Guid>>(async token =>
             {
-                var request = await db.ReleaseRequests.SingleOrDefaultAsync(r => r.Id == command.RequestId, token);
-                if (request is null)
+                var loaded = await release.LoadAsync(command.RequestId, command.Version, token);
+                if (!loaded.IsSuccess)
                 {
-                    return Error.NotFound("There is no such request.");
+                    return loaded.Error!;
                 }
 
-                if (request.Version != command.Version)
-                {
-                    return RoiAudit.Stale;
-                }
+                var (request, packet) = loaded.Value;
 
                 if (request.Delivery != DeliveryMethods.UnencryptedEmail || request.UnencryptedEmailWarnedAt is null
                     || !RequesterRules.For(request.RequesterType).Individual)
@@ -61,16 +58,9 @@ public sealed class SendUnencryptedEmailHandler(
                     return Error.Invalid("The request has no e-mail address.");
                 }
 
-                var packet = await PacketRelease.CurrentPacketAsync(db, request.Id, token);
-                if (await release.RefusalAsync(request, packet, token) is { } refusal)
-                {
-                    return refusal;
-                }
-
-                var file = await PacketFiles.ReadAsync(store, request, packet!, token);
-                var disclosure = await release.ReleaseAsync(request, packet!, DeliveryMethods.UnencryptedEmail,
+                var file = await PacketFiles.ReadAsync(store, request, packet, token);
+                var disclosure = await release.ReleaseAsync(request, packet, DeliveryMethods.UnencryptedEmail,
                     $"E-mailed unencrypted, as the individual asked after the warning of {request.UnencryptedEmailWarnedAt:yyyy-MM-dd}", token);
-                db.Entry(request).Property(r => r.Version).OriginalValue = command.Version;
                 await db.SaveChangesAsync(token);
                 await audit.RecordAsync(RoiAudit.Of(request, AuditAction.Disclose, "released by unencrypted e-mail"), token);
                 var text = $"The copy of records you asked for ({request.Display}) is attached. You asked for it by ordinary, unencrypted e-mail after being told of the risk.";

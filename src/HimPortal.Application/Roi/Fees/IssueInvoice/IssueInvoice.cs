@@ -120,7 +120,7 @@ public sealed class IssueInvoiceHandler(
         await db.SaveChangesAsync(ct);
         var number = GetFeesHandler.InvoiceNumber(invoice.Number);
         var pdf = LetterPdf.Write(Letter(request, number, calculation, pages, hospital.DayOf(now)));
-        var letter = await letters.SaveAsync(request.Id, request.PatientId, LetterKinds.Invoice, pdf, PdfPages(pdf), ct);
+        var letter = await letters.SaveAsync(request.Id, request.PatientId, LetterKinds.Invoice, pdf, RoiPdf.PageCount(pdf), ct);
         invoice.LetterId = letter.Id;
         var moved = request.Status == RequestStatuses.Ready
                     && timeline.Move(request, RequestStatuses.Invoiced, $"Invoice {number} issued: {RoiAudit.Money(calculation.TotalCents)}", $"invoice {number} issued");
@@ -133,12 +133,6 @@ public sealed class IssueInvoiceHandler(
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(RoiAudit.Of(request, AuditAction.Create, $"invoice {number} issued; total {calculation.TotalCents} cents"), ct);
         return Result<InvoiceIssued>.Success(new InvoiceIssued(invoice.Id, number, invoice.TotalCents, letter.Id, moved));
-    }
-
-    private static int PdfPages(byte[] pdf)
-    {
-        using var document = UglyToad.PdfPig.PdfDocument.Open(pdf);
-        return document.NumberOfPages;
     }
 
     private static LetterContent Letter(ReleaseRequest request, string number, FeeCalculation calculation, FeePages pages, DateOnly today)
