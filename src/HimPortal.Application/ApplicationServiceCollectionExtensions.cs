@@ -65,6 +65,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<Roi.LogRequest.RequestFieldsWriter>();
         services.AddScoped<Roi.Packets.PacketContent>();
         services.AddScoped<Roi.Packets.PacketWriter>();
+        services.AddScoped<Roi.Delivery.PacketRelease>();
         services.TryAddSingleton<Common.Throttles.Throttle>();
         services.AddSettings<Accounts.SignIn.SignInThrottleOptions>(Accounts.SignIn.SignInThrottleOptions.Section);
         services.TryAddSingleton<Accounts.SignIn.SignInThrottles>();

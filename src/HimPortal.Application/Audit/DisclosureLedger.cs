@@ -1,5 +1,6 @@
 using HimPortal.Data;
 using HimPortal.Data.Roi;
+using Microsoft.EntityFrameworkCore;
 
 namespace HimPortal.Application.Audit;
 
@@ -55,5 +56,36 @@ public sealed class DisclosureLedger(HimDbContext db, IAuditActorAccessor actors
         };
         db.Disclosures.Add(row);
         return row;
+    }
+
+    /// <summary>
+    /// Items of <paramref name="rightPatient"/> that sat in another patient's record and went out in a released packet of
+    /// that record's release request (a misfiled page, an overlay): each such release is an impermissible disclosure of the
+    /// right patient's information, accounted for (164.528(a)(1)). Packet items name their item by type and id ("D").
+    /// Returns how many releases were recorded; the rows join the caller's unit of work.
+    /// </summary>
+    public async Task<int> AddReleasedInErrorAsync(Guid rightPatient, string resourceType, IReadOnlyCollection<Guid> itemIds, string description, string source,
+        string basis, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(itemIds);
+        var keys = itemIds.Select(i => i.ToString("D")).ToList();
+        var releases = await (
+                from item in db.PacketItems
+                where item.ResourceType == resourceType && keys.Contains(item.ResourceKey) && item.Included
+                join packet in db.Packets on item.RequestId equals packet.RequestId
+                where packet.Status == PacketStatuses.Released
+                join request in db.ReleaseRequests on item.RequestId equals request.Id
+                select new { request.Id, request.Number, request.RequesterName, request.RequesterOrganization, request.RequesterAddress, packet.ReleasedAt })
+            .Distinct().ToListAsync(ct);
+        foreach (var release in releases)
+        {
+            var recipient = string.IsNullOrWhiteSpace(release.RequesterOrganization) ? release.RequesterName : $"{release.RequesterName}, {release.RequesterOrganization}";
+            Add(new DisclosureEntry(rightPatient, release.ReleasedAt ?? time.GetUtcNow(), recipient,
+                release.RequesterAddress?.Replace("\n", ", ", StringComparison.Ordinal).Trim(), description,
+                "Released in error with another patient's records", $"impermissible: {basis} {ReleaseRequest.FormatNumber(release.Number)}", source,
+                Accountable: true, Impermissible: true, RequestId: release.Id));
+        }
+
+        return releases.Count;
     }
 }

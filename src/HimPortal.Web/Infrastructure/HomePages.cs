@@ -38,6 +38,7 @@ public static class HomePages
         new("/Roi/Requests/New", "Log a request", Permissions.RoiProcess, "nav-roi-new-request"),
         new("/Roi/Numbers", "ROI numbers", Permissions.RoiNumbers, "nav-roi-numbers"),
         new("/Roi/Settings", "ROI settings", Permissions.RoiConfigure, "nav-roi-settings"),
+        new("/Roi/Accounting", "Accounting of disclosures", Permissions.RoiProcess, "nav-roi-accounting"),
         new("/Charts", "Find a patient", Permissions.ChartsSearch, "nav-find-patient"),
         new("/Compliance", "Access audit review", Permissions.AuditReview, "nav-access-audit"),
         new("/Portal", "My health record", Permissions.PortalSelf, "nav-portal"),

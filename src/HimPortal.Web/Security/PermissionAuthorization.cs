@@ -56,6 +56,8 @@ public static class AuthorizationSetup
         conventions.AllowAnonymousToPage("/Account/ResetPassword");
         conventions.AllowAnonymousToPage("/Account/AccessDenied");
         conventions.AllowAnonymousToPage("/Error");
+        // The recipient of a secure download link (issue 17): no account; the token and the handler's throttle guard it.
+        conventions.AllowAnonymousToPage("/Release/Download");
         conventions.AuthorizeFolder("/Administration", Permissions.UsersManage);
         conventions.AuthorizeFolder("/Intake", Permissions.IntakeImport);
         // Indexing scanned documents (issue 15) and the document-type catalogue: their own permissions, on top of the folder's.

@@ -7,6 +7,7 @@ using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
 using HimPortal.Data.Documents;
+using HimPortal.Data.Roi;
 using Microsoft.EntityFrameworkCore;
 
 namespace HimPortal.Application.Documents.CorrectMisfile;
@@ -54,6 +55,7 @@ public sealed class CorrectMisfileHandler(
     AccessAudit audit,
     IAuditActorAccessor actors,
     IValidator<CorrectMisfileCommand> validator,
+    DisclosureLedger disclosures,
     HospitalTime time,
     TimeProvider clock) : Handler<CorrectMisfileCommand, Result<MisfileCorrected>>(permissions)
 {
@@ -206,11 +208,13 @@ public sealed class CorrectMisfileHandler(
             db.Entry(review).Property(r => r.Version).OriginalValue = command.ReviewVersion!.Value;
         }
 
+        var released = await RecordReleasedMisfileAsync(document, toPatient, ct);
         await db.SaveChangesAsync(ct);
         var (incident, notices) = await OpenIncidentAsync(document, from, toPatient, corrected.Value.CorrectionId, actor, now, ct);
         var resourceId = document.Id.ToString("D");
         var tail = $"correction={corrected.Value.CorrectionId:D}; note {noteId:D} -> {copy.CopyId:D}"
-                   + (incident is { } id ? $"; privacy incident {id:D} opened" : "; not viewed outside filing");
+                   + (incident is { } id ? $"; privacy incident {id:D} opened" : "; not viewed outside filing")
+                   + (released > 0 ? $"; released in {released} release(s) of information: impermissible disclosure recorded" : "");
         await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, ScannedDocumentAudit.ResourceType, resourceId, from,
             ScannedDocumentAudit.OperationsPurpose, $"misfile correction; moved out of this record; {tail}"), ct);
         await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, ScannedDocumentAudit.ResourceType, resourceId, toPatient,
@@ -250,6 +254,16 @@ public sealed class CorrectMisfileHandler(
             actor.UserId, now, ScannedDocumentAudit.OperationsPurpose, $"misfiled document {document.Id:D} viewed outside filing", ct);
         return (incident, notices);
     }
+
+    /// <summary>
+    /// When the misfiled document went out in a released packet of the wrong patient's records request, the right patient's
+    /// information was disclosed without a basis: an impermissible disclosure their accounting must list (45 CFR
+    /// 164.528(a)(1)), recorded through the core's DisclosureLedger (issue 17 item 7; Documents does not reach into Roi).
+    /// </summary>
+    private Task<int> RecordReleasedMisfileAsync(ScannedDocument document, Guid rightPatient, CancellationToken ct) =>
+        disclosures.AddReleasedInErrorAsync(rightPatient, "ScannedDocument", [document.Id],
+            $"A scanned document ({document.PageCount} page(s)) misfiled to another patient's record and released with it", DisclosureSources.Misfile,
+            "misfiled page released in", ct);
 
     /// <summary>A refusal after something was written: thrown to roll the transaction back, caught to return the refusal.</summary>
     private sealed class RolledBack(Error error) : Exception(error.Message)

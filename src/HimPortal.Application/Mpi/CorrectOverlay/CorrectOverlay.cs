@@ -6,6 +6,7 @@ using HimPortal.Application.Clinical.Corrections;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
+using HimPortal.Data.Roi;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -70,6 +71,7 @@ public sealed class CorrectOverlayHandler(
     AccessAudit audit,
     IAuditActorAccessor actors,
     IValidator<CorrectOverlayCommand> validator,
+    DisclosureLedger disclosures,
     TimeProvider clock) : Handler<CorrectOverlayCommand, Result<OverlayCorrected>>(permissions)
 {
     public const string Source = "MPI overlay review";
@@ -135,9 +137,21 @@ public sealed class CorrectOverlayHandler(
         }
 
         await CorrectionLabels.CarryAsync(db, correction, now, actor.UserId, ct);
+        // Items of the other person that went out in a released packet of this record's release request were disclosed
+        // without a basis: impermissible disclosures in that person's accounting (45 CFR 164.528(a)(1); issue 17 item 7).
+        var released = 0;
+        foreach (var type in correction.Items.GroupBy(i => i.ResourceType, StringComparer.Ordinal))
+        {
+            released += await disclosures.AddReleasedInErrorAsync(toPatient, type.Key, [.. type.Select(i => i.OriginalId)],
+                $"{type.Count()} {type.Key} item(s) of this patient's that were in another person's record (an overlay) and released with it",
+                DisclosureSources.Overlay, "overlay released in", ct);
+        }
+
+        await db.SaveChangesAsync(ct);
         var (incident, notices) = await OpenIncidentAsync(correction, actor, now, ct);
         var details = $"overlay correction={correction.CorrectionId:D}; items={correction.Items.Count}; reason={reason}"
-                      + (incident is { } id ? $"; privacy incident {id:D} opened" : "; not viewed outside HIM work");
+                      + (incident is { } id ? $"; privacy incident {id:D} opened" : "; not viewed outside HIM work")
+                      + (released > 0 ? $"; {released} released item group(s): impermissible disclosure recorded" : "");
         await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, "Correction", correction.CorrectionId.ToString("D"), from,
             "HOPERAT", $"moved to patient {toPatient:D}; {details}"), ct);
         await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, "Correction", correction.CorrectionId.ToString("D"), toPatient,
