@@ -44,10 +44,17 @@ public sealed record SensitiveCoverage(bool PsychotherapyNotes, bool Part2, bool
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(request);
-        var rule = RequesterRules.For(request.RequesterType);
         var authorization = request.AuthorizationId is { } id
             ? await db.Authorizations.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id && a.Status == AuthorizationStatuses.Valid, ct)
             : null;
+        return For(request, authorization);
+    }
+
+    /// <summary>What <paramref name="authorization"/> (the request's, already loaded) or the request's court order lets the release include. Whether the authorization is valid is the release gate's question.</summary>
+    public static SensitiveCoverage For(ReleaseRequest request, Authorization? authorization)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var rule = RequesterRules.For(request.RequesterType);
         var labels = new HashSet<string>(StringComparer.Ordinal);
         if (rule.Individual)
         {
