@@ -151,7 +151,11 @@ public sealed class PacketWriter(IDocumentStore store)
         {
             var imageHeight = Width * heightPixels / Math.Max(1, widthPixels);
             var page = target.AddPage(Width, imageHeight + FooterBand);
-            page.AddPng(png, new PdfRectangle(0, FooterBand, Width, FooterBand + imageHeight));
+            var placement = new PdfRectangle(0, FooterBand, Width, FooterBand + imageHeight);
+            if (!PngPassThrough.TryAdd(target, page, png, placement))
+            {
+                page.AddPng(png, placement);
+            }
             Footer(page);
         }
     }
