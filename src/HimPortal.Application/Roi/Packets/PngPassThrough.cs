@@ -28,7 +28,7 @@ internal static class PngPassThrough
     private static extern PdfPageBuilder.AddedImage NewAddedImage(IndirectReference reference, int width, int height);
 
     /// <summary>Draws the PNG in the rectangle from its own compressed data; false when it cannot pass through as it is.</summary>
-    public static bool TryAdd(PdfDocumentBuilder builder, PdfPageBuilder page, byte[] png, PdfRectangle placement)
+    public static bool TryAdd(PdfDocumentBuilder builder, PdfPageBuilder page, ReadOnlySpan<byte> png, PdfRectangle placement)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(page);
