@@ -49,6 +49,9 @@ public sealed class PacketWriter(IDocumentStore store)
     /// <summary>Resolution a redacted text page is rasterised at: readable print, a modest image.</summary>
     private const double RedactionDpi = 150;
 
+    /// <summary>The page image being written, reused page after page (a scanned page is some hundreds of KB).</summary>
+    private byte[] buffer = [];
+
     public async Task<WrittenPacket> WriteAsync(PacketSpec spec, Stream output, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -99,16 +102,18 @@ public sealed class PacketWriter(IDocumentStore store)
                 for (var p = 0; p < item.Content.Images.Count; p++)
                 {
                     var marks = item.Redactions.Where(r => r.Page == p + 1).ToList();
-                    var png = await ReadAsync(item.Content.Images[p].ImageObjectId, ct);
+                    // The stored PNG is read into one buffer reused for every page (no large array a page for the GC).
+                    var read = await ReadAsync(item.Content.Images[p].ImageObjectId, ct);
+                    ReadOnlyMemory<byte> png = buffer.AsMemory(0, read);
                     if (marks.Count > 0)
                     {
-                        var image = Png.Decode(png, 200, 200);
+                        var image = Png.Decode(png.ToArray(), 200, 200);
                         Paint(image, marks);
                         png = Png.Encode(image);
                         redacted++;
                     }
 
-                    hash.AppendData(png);
+                    hash.AppendData(png.Span);
                     ImagePage(builder, png, item.Content.Images[p].Width, item.Content.Images[p].Height);
                 }
             }
@@ -147,22 +152,40 @@ public sealed class PacketWriter(IDocumentStore store)
         builder.Build();
         return new WrittenPacket(number, manifest);
 
-        void ImagePage(PdfDocumentBuilder target, byte[] png, int widthPixels, int heightPixels)
+        void ImagePage(PdfDocumentBuilder target, ReadOnlyMemory<byte> png, int widthPixels, int heightPixels)
         {
             var imageHeight = Width * heightPixels / Math.Max(1, widthPixels);
             var page = target.AddPage(Width, imageHeight + FooterBand);
-            page.AddPng(png, new PdfRectangle(0, FooterBand, Width, FooterBand + imageHeight));
+            var placement = new PdfRectangle(0, FooterBand, Width, FooterBand + imageHeight);
+            if (!PngPassThrough.TryAdd(target, page, png.Span, placement))
+            {
+                page.AddPng(png.ToArray(), placement);
+            }
             Footer(page);
         }
     }
 
-    private async Task<byte[]> ReadAsync(Guid objectId, CancellationToken ct)
+    /// <summary>Reads a stored object into <see cref="buffer"/> (grown when needed); returns its length.</summary>
+    private async Task<int> ReadAsync(Guid objectId, CancellationToken ct)
     {
         await using var stream = await store.OpenReadAsync(objectId, ct)
                                  ?? throw new InvalidOperationException($"Page image {objectId:D} is missing from the document store.");
-        using var copy = new MemoryStream();
-        await stream.CopyToAsync(copy, ct);
-        return copy.ToArray();
+        var length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                Array.Resize(ref buffer, Math.Max(1 << 20, buffer.Length * 2));
+            }
+
+            var n = await stream.ReadAsync(buffer.AsMemory(length), ct);
+            if (n == 0)
+            {
+                return length;
+            }
+
+            length += n;
+        }
     }
 
     private static void DrawText(PdfPageBuilder page, IReadOnlyList<string> lines, string? header, PdfDocumentBuilder.AddedFont mono,
