@@ -203,6 +203,8 @@ namespace HimPortal.Data.Migrations
                     legal_objections = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
                     satisfactory_assurances = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
                     part2court_order = table.Column<bool>(type: "boolean", nullable: false),
+                    quash_motion_pending = table.Column<bool>(type: "boolean", nullable: false),
+                    order_covers_labels = table.Column<string[]>(type: "text[]", nullable: false),
                     state_code = table.Column<string>(type: "character(2)", fixedLength: true, maxLength: 2, nullable: false),
                     created_by_user_id = table.Column<Guid>(type: "uuid", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace HimPortal.Data.Migrations
 {
     [DbContext(typeof(HimDbContext))]
-    [Migration("20261207000900_ReleaseOfInformation")]
+    [Migration("20261207022428_ReleaseOfInformation")]
     partial class ReleaseOfInformation
     {
         /// <inheritdoc />
@@ -6596,6 +6596,11 @@ namespace HimPortal.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Number"));
 
+                    b.PrimitiveCollection<string[]>("OrderCoversLabels")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("order_covers_labels");
+
                     b.Property<bool>("Part2CourtOrder")
                         .HasColumnType("boolean")
                         .HasColumnName("part2court_order");
@@ -6608,6 +6613,10 @@ namespace HimPortal.Data.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
                         .HasColumnName("purpose");
+
+                    b.Property<bool>("QuashMotionPending")
+                        .HasColumnType("boolean")
+                        .HasColumnName("quash_motion_pending");
 
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("timestamp with time zone")
