@@ -134,6 +134,36 @@ public sealed class HimDbContext(DbContextOptions<HimDbContext> options)
 
     public DbSet<Roi.AccountingRequest> AccountingRequests => Set<Roi.AccountingRequest>();
 
+    public DbSet<Completion.CompletionRule> CompletionRules => Set<Completion.CompletionRule>();
+
+    public DbSet<Completion.CompletionSettings> CompletionSettings => Set<Completion.CompletionSettings>();
+
+    public DbSet<Completion.OrderModeMapping> OrderModeMappings => Set<Completion.OrderModeMapping>();
+
+    public DbSet<Completion.ProcedureKind> ProcedureKinds => Set<Completion.ProcedureKind>();
+
+    public DbSet<Completion.Stay> Stays => Set<Completion.Stay>();
+
+    public DbSet<Completion.Deficiency> Deficiencies => Set<Completion.Deficiency>();
+
+    public DbSet<Completion.DeficiencyEvent> DeficiencyEvents => Set<Completion.DeficiencyEvent>();
+
+    public DbSet<Completion.Signature> Signatures => Set<Completion.Signature>();
+
+    public DbSet<Completion.DocumentDraft> DocumentDrafts => Set<Completion.DocumentDraft>();
+
+    public DbSet<Completion.PhysicianLeave> PhysicianLeaves => Set<Completion.PhysicianLeave>();
+
+    public DbSet<Completion.Department> Departments => Set<Completion.Department>();
+
+    public DbSet<Completion.DepartmentMember> DepartmentMembers => Set<Completion.DepartmentMember>();
+
+    public DbSet<Completion.CompletionNotice> CompletionNotices => Set<Completion.CompletionNotice>();
+
+    public DbSet<Completion.Suspension> Suspensions => Set<Completion.Suspension>();
+
+    public DbSet<Completion.AnalysisQueueEntry> AnalysisQueue => Set<Completion.AnalysisQueueEntry>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -196,4 +226,7 @@ public static class Schemas
 
     /// <summary>Release of information (ADR 0030): requests, authorizations, fees, packets, delivery, the accounting of disclosures.</summary>
     public const string Roi = "roi";
+
+    /// <summary>Chart completion (ADR 0035): rules, stays and their deficiencies, signatures, drafts, leave, notices, suspensions.</summary>
+    public const string Completion = "completion";
 }

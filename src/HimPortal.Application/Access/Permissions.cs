@@ -72,8 +72,18 @@ public static class Permissions
     /// <summary>Set the matcher's weights and thresholds, auto-linking and the second reviewer.</summary>
     public const string MpiConfigure = "Mpi.Configure";
 
+    /// <summary>A physician's own chart completion: their inbox, signing, writing, addenda, refusals (42 CFR 482.24(c)).</summary>
     public const string CompletionSign = "Completion.Sign";
+
+    /// <summary>Set chart completion's rules, settings and departments; see its numbers and the suspension list.</summary>
     public const string CompletionManage = "Completion.Manage";
+
+    /// <summary>HIM analysts' chart completion: the queue of unassigned deficiencies, manual deficiencies, reassignment, marking a stay complete, physicians' leave.</summary>
+    public const string CompletionAnalyse = "Completion.Analyse";
+
+    /// <summary>Run the analysis and the daily aging (the job runner and the console); read what the analysis holds (`himportal completion status`).</summary>
+    public const string CompletionRun = "Completion.Run";
+
     /// <summary>Read the access log, review break-the-glass accesses and privacy alerts, check the audit chain.</summary>
     public const string AuditReview = "Audit.Review";
 
@@ -103,7 +113,7 @@ public static class Permissions
     public static readonly IReadOnlyList<string> All =
     [
         SignedIn, UsersManage, AccountsNotify, IntakeImport, IntakeIndex, IntakeQualityReview, IntakeConfigure, ChartsSearch, ChartsDemographics, ChartsEncounters, ChartsDocuments,
-        ChartsRead, ChartsBreakGlass, ChartAccessManage, RecordsCorrect, SensitivityRead, SensitivityConfigure, CompletionSign, CompletionManage, AuditReview, AuditManageRules, AuditMaintain,
+        ChartsRead, ChartsBreakGlass, ChartAccessManage, RecordsCorrect, SensitivityRead, SensitivityConfigure, CompletionSign, CompletionManage, CompletionAnalyse, CompletionRun, AuditReview, AuditManageRules, AuditMaintain,
         JobsMonitor, RoiProcess, RoiConfigure, RoiNumbers, RoiExport, MpiReview, MpiMatch, MpiConfigure,
         DepartmentDashboard, PortalSelf,
     ];

@@ -17,11 +17,11 @@ public static class RolePermissions
         [Roles.Administrator] = Set(Permissions.UsersManage, Permissions.JobsMonitor),
         [Roles.HimManager] = Set(Permissions.DepartmentDashboard, Permissions.JobsMonitor, Permissions.IntakeImport, Permissions.IntakeIndex,
             Permissions.IntakeQualityReview, Permissions.IntakeConfigure, Permissions.MpiReview, Permissions.MpiMatch, Permissions.MpiConfigure,
-            Permissions.CompletionManage, Permissions.AuditReview, Permissions.ChartAccessManage, Permissions.RecordsCorrect,
+            Permissions.CompletionManage, Permissions.CompletionAnalyse, Permissions.AuditReview, Permissions.ChartAccessManage, Permissions.RecordsCorrect,
             Permissions.SensitivityRead, Permissions.SensitivityConfigure, Permissions.RoiConfigure, Permissions.RoiNumbers, Permissions.RoiExport,
             Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters, Permissions.ChartsDocuments),
         [Roles.HimClerk] = Set(Permissions.IntakeImport, Permissions.IntakeIndex, Permissions.IntakeQualityReview, Permissions.ChartAccessManage,
-            Permissions.RecordsCorrect, Permissions.MpiReview, Permissions.MpiMatch,
+            Permissions.RecordsCorrect, Permissions.MpiReview, Permissions.MpiMatch, Permissions.CompletionAnalyse,
             Permissions.SensitivityRead,
             Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsDocuments),
         [Roles.RoiSpecialist] = Set(Permissions.RoiProcess, Permissions.RoiNumbers, Permissions.RoiExport, Permissions.SensitivityRead,
@@ -33,10 +33,10 @@ public static class RolePermissions
             Permissions.ChartsDemographics),
         [Roles.Patient] = Set(Permissions.PortalSelf),
         [Roles.System] = Set(Permissions.AuditMaintain, Permissions.AuditManageRules, Permissions.AuditReview, Permissions.IntakeImport,
-            Permissions.IntakeIndex, Permissions.MpiMatch, Permissions.RoiExport,
+            Permissions.IntakeIndex, Permissions.MpiMatch, Permissions.RoiExport, Permissions.CompletionRun,
             Permissions.SensitivityRead, Permissions.AccountsNotify),
         [Roles.Console] = Set(Permissions.AuditMaintain, Permissions.AuditReview, Permissions.UsersManage, Permissions.IntakeImport,
-            Permissions.JobsMonitor, Permissions.MpiMatch, Permissions.RoiExport),
+            Permissions.JobsMonitor, Permissions.MpiMatch, Permissions.RoiExport, Permissions.CompletionRun),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>
@@ -48,7 +48,7 @@ public static class RolePermissions
     public static readonly FrozenSet<string> NeverWithAdministrator = new[]
     {
         Permissions.ChartsRead, Permissions.ChartsBreakGlass, Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters,
-        Permissions.ChartsDocuments, Permissions.CompletionSign, Permissions.RoiProcess, Permissions.RoiExport, Permissions.SensitivityRead, Permissions.PortalSelf,
+        Permissions.ChartsDocuments, Permissions.CompletionSign, Permissions.CompletionAnalyse, Permissions.RoiProcess, Permissions.RoiExport, Permissions.SensitivityRead, Permissions.PortalSelf,
     }.ToFrozenSet(StringComparer.Ordinal);
 
     public static bool Grants(IEnumerable<string> roles, string permission)

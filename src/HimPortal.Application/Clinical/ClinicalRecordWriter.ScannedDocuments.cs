@@ -69,9 +69,12 @@ public sealed partial class ClinicalRecordWriter
             AuthorId = note.AuthorPractitionerId,
             ContentType = note.MediaType,
             Text = null,
+            DocStatus = note.BearsSignature ? "final" : "preliminary",
+            AuthenticatorId = note.BearsSignature ? note.AuthorPractitionerId : null,
         });
         await db.SaveChangesAsync(ct);
         await BumpAsync(db, [note.PatientId], ct);
+        await StaysToAnalyse.QueueAsync(db, [key], "scanned document filed", now, ct);
         return key;
     }
 
@@ -80,7 +83,7 @@ public sealed partial class ClinicalRecordWriter
     /// (a QA correction that is not a misfile), in the caller's transaction: the row and its JSON are amended and the
     /// record's version bumped. The patient never changes here.
     /// </summary>
-    public static async Task ReviseScannedDocumentAsync(HimDbContext db, Guid noteId, ScannedDocumentNote note, CancellationToken ct)
+    public static async Task ReviseScannedDocumentAsync(HimDbContext db, Guid noteId, ScannedDocumentNote note, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(note);
@@ -92,6 +95,7 @@ public sealed partial class ClinicalRecordWriter
 
         var references = await ReferencesAsync(db, note, ct);
         var json = DocumentReferenceJson(row.FhirId, note, references).ToJsonString();
+        Guid? formerEncounter = row.EncounterId;
         row.Resource = json;
         row.SourceHash = SHA256.HashData(Encoding.UTF8.GetBytes(json));
         row.EncounterId = note.EncounterId;
@@ -99,8 +103,12 @@ public sealed partial class ClinicalRecordWriter
         row.TypeDisplay = note.TypeName;
         row.Date = note.Date;
         row.AuthorId = note.AuthorPractitionerId;
+        row.DocStatus = note.BearsSignature ? "final" : "preliminary";
+        row.AuthenticatorId = note.BearsSignature ? note.AuthorPractitionerId : null;
         await db.SaveChangesAsync(ct);
         await BumpAsync(db, [note.PatientId], ct);
+        // The stay it left (if it moved) and the stay it is in now are both looked at again.
+        await StaysToAnalyse.QueueAsync(db, formerEncounter is { } former ? [noteId, former] : [noteId], "scanned document revised", now, ct);
     }
 
     /// <summary>The FHIR ids the JSON refers to (patient, encounter, author), as the import's references read: <c>urn:uuid:&lt;FHIR id&gt;</c>.</summary>

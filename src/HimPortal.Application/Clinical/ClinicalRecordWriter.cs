@@ -29,10 +29,11 @@ public sealed partial class ClinicalRecordWriter
     /// patients the set carries. A resource never changes patient here (ADR 0019): a row stored under another patient,
     /// or whose encounter is another patient's, refuses the sets with <see cref="RecordConflictException"/>, writing
     /// nothing (the caller lists the conflicts, <see cref="RecordConflictsAsync"/>); an original a correction marked
-    /// entered-in-error, sent again under one of the correction's patients, is left as it is and listed.
+    /// entered-in-error, sent again under one of the correction's patients, is left as it is and listed. The stays the
+    /// sets discharged or added to are queued for chart completion's analysis (<see cref="StaysToAnalyse"/>).
     /// </summary>
     internal static async Task<IReadOnlyList<RecordSetWrite>> WriteAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<RecordSet> sets, CancellationToken ct)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<RecordSet> sets, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(sets);
         var bulk = new BulkUpsert(connection);
@@ -93,6 +94,8 @@ public sealed partial class ClinicalRecordWriter
         }
 
         await BumpAsync(connection, transaction, changedRecords, ct);
+        // Chart completion looks again at every stay discharged, or given a document, procedure or order, by these sets.
+        await StaysToAnalyse.QueueAsync(connection, transaction, [.. inserted, .. updated], "import", now, ct);
         return writes;
     }
 

@@ -250,6 +250,16 @@ public sealed class ClinicalNote : PatientResource
     public string? ContentType { get; set; }
 
     public string? Text { get; set; }
+
+    /// <summary>
+    /// The document's own status (DocumentReference.docStatus: preliminary, final, amended, entered-in-error), as opposed
+    /// to the reference's <see cref="Status"/>. With an <see cref="AuthenticatorId"/> and final (or amended) it counts as
+    /// signed for chart completion (42 CFR 482.24(c)(1)).
+    /// </summary>
+    public string? DocStatus { get; set; }
+
+    /// <summary>Who authenticated the document (DocumentReference.authenticator), when a practitioner of the record.</summary>
+    public Guid? AuthenticatorId { get; set; }
 }
 
 public sealed class Medication : ClinicalResource
@@ -280,6 +290,12 @@ public sealed class MedicationRequest : PatientResource
     public string? DosageText { get; set; }
 
     public string? ReasonCode { get; set; }
+
+    /// <summary>
+    /// What the source says about how the order was given, as "system|code" (the category codings and any extension's
+    /// valueCoding): chart completion maps them to verbal or telephone orders (42 CFR 482.24(c)(2)) by its own table.
+    /// </summary>
+    public string[] ModeCodes { get; set; } = [];
 }
 
 public sealed class MedicationAdministration : PatientResource
@@ -338,6 +354,12 @@ public sealed class Procedure : PatientResource
     public DateTimeOffset? PerformedEnd { get; set; }
 
     public string? ReasonCode { get; set; }
+
+    /// <summary>
+    /// The procedure's primary performer (the performer whose function is PPRF, or the only performer): who owes the
+    /// operative report (42 CFR 482.51(b)(6)). Null when the source does not say.
+    /// </summary>
+    public Guid? PerformerId { get; set; }
 }
 
 public sealed class ImagingStudy : PatientResource

@@ -1771,6 +1771,10 @@ namespace HimPortal.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<Guid?>("AuthenticatorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("authenticator_id");
+
                     b.Property<Guid?>("AuthorId")
                         .HasColumnType("uuid")
                         .HasColumnName("author_id");
@@ -1786,6 +1790,10 @@ namespace HimPortal.Data.Migrations
                     b.Property<DateTimeOffset?>("Date")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("date");
+
+                    b.Property<string>("DocStatus")
+                        .HasColumnType("text")
+                        .HasColumnName("doc_status");
 
                     b.Property<Guid?>("EncounterId")
                         .HasColumnType("uuid")
@@ -2534,6 +2542,11 @@ namespace HimPortal.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("medication_id");
 
+                    b.PrimitiveCollection<string[]>("ModeCodes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("mode_codes");
+
                     b.Property<Guid>("PatientId")
                         .HasColumnType("uuid")
                         .HasColumnName("patient_id");
@@ -3080,6 +3093,10 @@ namespace HimPortal.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("performed_start");
 
+                    b.Property<Guid?>("PerformerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("performer_id");
+
                     b.Property<string>("ReasonCode")
                         .HasColumnType("text")
                         .HasColumnName("reason_code");
@@ -3110,6 +3127,1120 @@ namespace HimPortal.Data.Migrations
                         .HasDatabaseName("ix_procedures_patient_id");
 
                     b.ToTable("procedures", "clinical");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Completion.AnalysisQueueEntry", b =>
+                {
+                    b.Property<Guid>("EncounterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("encounter_id");
+
+                    b.Property<DateTimeOffset>("QueuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("queued_at");
+
+                    b.HasKey("EncounterId")
+                        .HasName("pk_analysis_queue");
+
+                    b.HasIndex("QueuedAt")
+                        .HasDatabaseName("ix_analysis_queue_queued_at");
+
+                    b.ToTable("analysis_queue", "completion");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Completion.CompletionNotice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AboutPractitionerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("about_practitioner_id");
+
+                    b.PrimitiveCollection<Guid[]>("DeficiencyIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("deficiency_ids");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid?>("LetterObjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("letter_object_id");
+
+                    b.Property<int?>("LetterPages")
+                        .HasColumnType("integer")
+                        .HasColumnName("letter_pages");
+
+                    b.Property<byte[]>("LetterSha256")
+                        .HasColumnType("bytea")
+                        .HasColumnName("letter_sha256");
+
+                    b.Property<Guid>("PractitionerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("practitioner_id");
+
+                    b.Property<DateTimeOffset?>("ReadAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("read_at");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("subject");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notices");
+
+                    b.HasIndex("Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notices_key");
+
+                    b.HasIndex("PractitionerId", "SentAt")
+                        .HasDatabaseName("ix_notices_practitioner_id_sent_at");
+
+                    b.ToTable("notices", "completion", t =>
+                        {
+                            t.HasCheckConstraint("ck_notices_kind", "kind IN ('reminder', 'delinquent', 'escalation', 'suspension')");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Completion.CompletionRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Anchor")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("anchor");
+
+                    b.Property<string>("BeforeProcedureFlag")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("before_procedure_flag");
+
+                    b.Property<string>("Citation")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("citation");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("description");
+
+                    b.PrimitiveCollection<string[]>("DocumentTypes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("document_types");
+
+                    b.Property<int?>("DueDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("due_days");
+
+                    b.Property<int?>("DueHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("due_hours");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.PrimitiveCollection<string[]>("EncounterClasses")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("encounter_classes");
+
+                    b.PrimitiveCollection<Guid[]>("FacilityIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("facility_ids");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("ProcedureFlag")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("procedure_flag");
+
+                    b.Property<string>("Responsible")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("responsible");
+
+                    b.PrimitiveCollection<string[]>("UpdateNoteTypes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("update_note_types");
+
+                    b.Property<int?>("UpdateWithinHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("update_within_hours");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid?>("UpdatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("updated_by");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<int?>("WindowEndHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("window_end_hours");
+
+                    b.Property<int?>("WindowStartHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("window_start_hours");
+
+                    b.HasKey("Id")
+                        .HasName("pk_rules");
+
+                    b.HasIndex("Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_rules_code");
+
+                    b.ToTable("rules", "completion", t =>
+                        {
+                            t.HasCheckConstraint("ck_rules_anchor", "anchor IS NULL OR anchor IN ('admission', 'discharge', 'procedure')");
+
+                            t.HasCheckConstraint("ck_rules_due", "(due_hours IS NULL OR due_hours > 0) AND (due_days IS NULL OR due_days > 0)");
+
+                            t.HasCheckConstraint("ck_rules_kind", "kind IN ('document', 'authentication', 'order-authentication', 'record-complete')");
+
+                            t.HasCheckConstraint("ck_rules_procedure_flag", "procedure_flag IS NULL OR procedure_flag IN ('surgery', 'anesthesia', 'consent')");
+
+                            t.HasCheckConstraint("ck_rules_responsible", "responsible IN ('admitting-or-attending', 'primary-performer', 'discharging-attending', 'author', 'orderer')");
+
+                            t.HasCheckConstraint("ck_rules_window", "window_start_hours IS NULL OR window_end_hours IS NULL OR window_start_hours <= window_end_hours");
+                        });
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("5d1c0b7e-2f4a-4e39-8a51-1b0e3c9d0001"),
+                            Anchor = "admission",
+                            BeforeProcedureFlag = "anesthesia",
+                            Citation = "42 CFR 482.22(c)(5)(i)-(ii); 482.51(b)(1)",
+                            Code = "hp-24h",
+                            Description = "An H&P done no more than 30 days before admission needs an update note within 24 hours after admission; either way it precedes surgery or a procedure needing anesthesia.",
+                            DocumentTypes = new[] { "34117-2", "11492-6" },
+                            Enabled = true,
+                            EncounterClasses = new[] { "IMP", "OBSENC", "SS" },
+                            FacilityIds = new Guid[0],
+                            Kind = "document",
+                            Name = "History and physical within 24 hours after admission, and before surgery",
+                            Responsible = "admitting-or-attending",
+                            UpdateNoteTypes = new[] { "34117-2", "11492-6" },
+                            UpdateWithinHours = 24,
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Version = 0u,
+                            WindowEndHours = 24,
+                            WindowStartHours = -720
+                        },
+                        new
+                        {
+                            Id = new Guid("5d1c0b7e-2f4a-4e39-8a51-1b0e3c9d0002"),
+                            Anchor = "procedure",
+                            Citation = "42 CFR 482.51(b)(6)",
+                            Code = "operative-report",
+                            Description = "Written or dictated immediately after surgery and signed by the surgeon; the hospital's \"immediately\" is the window's end.",
+                            DocumentTypes = new[] { "11504-8" },
+                            Enabled = true,
+                            EncounterClasses = new[] { "IMP", "OBSENC", "SS" },
+                            FacilityIds = new Guid[0],
+                            Kind = "document",
+                            Name = "Operative report immediately after surgery",
+                            ProcedureFlag = "surgery",
+                            Responsible = "primary-performer",
+                            UpdateNoteTypes = new string[0],
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Version = 0u,
+                            WindowEndHours = 24,
+                            WindowStartHours = 0
+                        },
+                        new
+                        {
+                            Id = new Guid("5d1c0b7e-2f4a-4e39-8a51-1b0e3c9d0003"),
+                            Anchor = "discharge",
+                            Citation = "42 CFR 482.24(c)(4)(vii)",
+                            Code = "discharge-summary",
+                            Description = "A discharge summary with outcome of hospitalization, disposition and provisions for follow-up care.",
+                            DocumentTypes = new[] { "18842-5" },
+                            Enabled = true,
+                            EncounterClasses = new[] { "IMP" },
+                            FacilityIds = new Guid[0],
+                            Kind = "document",
+                            Name = "Discharge summary after an inpatient stay",
+                            Responsible = "discharging-attending",
+                            UpdateNoteTypes = new string[0],
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Version = 0u,
+                            WindowEndHours = 168,
+                            WindowStartHours = -72
+                        },
+                        new
+                        {
+                            Id = new Guid("5d1c0b7e-2f4a-4e39-8a51-1b0e3c9d0004"),
+                            Anchor = "procedure",
+                            Citation = "42 CFR 482.24(c)(4)(v); 482.51(b)(2)",
+                            Code = "consent",
+                            DocumentTypes = new[] { "59284-0" },
+                            Enabled = true,
+                            EncounterClasses = new[] { "IMP", "OBSENC", "SS" },
+                            FacilityIds = new Guid[0],
+                            Kind = "document",
+                            Name = "Informed consent before procedures that need one",
+                            ProcedureFlag = "consent",
+                            Responsible = "primary-performer",
+                            UpdateNoteTypes = new string[0],
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Version = 0u,
+                            WindowEndHours = 0,
+                            WindowStartHours = -720
+                        },
+                        new
+                        {
+                            Id = new Guid("5d1c0b7e-2f4a-4e39-8a51-1b0e3c9d0005"),
+                            Citation = "42 CFR 482.24(c)(1)",
+                            Code = "authentication",
+                            DocumentTypes = new string[0],
+                            DueHours = 72,
+                            Enabled = true,
+                            EncounterClasses = new[] { "IMP", "OBSENC", "SS", "EMER" },
+                            FacilityIds = new Guid[0],
+                            Kind = "authentication",
+                            Name = "Every entry authenticated, dated and timed by its author",
+                            Responsible = "author",
+                            UpdateNoteTypes = new string[0],
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Version = 0u
+                        },
+                        new
+                        {
+                            Id = new Guid("5d1c0b7e-2f4a-4e39-8a51-1b0e3c9d0006"),
+                            Citation = "42 CFR 482.24(c)(2); state law or bylaws for the hours (CMS dropped its 48-hour rule in 2012)",
+                            Code = "verbal-orders",
+                            DocumentTypes = new string[0],
+                            DueHours = 48,
+                            Enabled = true,
+                            EncounterClasses = new[] { "IMP", "OBSENC", "SS", "EMER" },
+                            FacilityIds = new Guid[0],
+                            Kind = "order-authentication",
+                            Name = "Verbal and telephone orders authenticated promptly by the ordering practitioner",
+                            Responsible = "orderer",
+                            UpdateNoteTypes = new string[0],
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Version = 0u
+                        },
+                        new
+                        {
+                            Id = new Guid("5d1c0b7e-2f4a-4e39-8a51-1b0e3c9d0007"),
+                            Citation = "42 CFR 482.24(c)(4)(viii)",
+                            Code = "record-complete",
+                            Description = "An incomplete record is delinquent after these days.",
+                            DocumentTypes = new string[0],
+                            DueDays = 30,
+                            Enabled = true,
+                            EncounterClasses = new[] { "IMP", "OBSENC", "SS", "EMER" },
+                            FacilityIds = new Guid[0],
+                            Kind = "record-complete",
+                            Name = "Record complete within 30 days of discharge",
+                            Responsible = "discharging-attending",
+                            UpdateNoteTypes = new string[0],
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Version = 0u
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Completion.CompletionSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<int>("EscalateAfterDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("escalate_after_days");
+
+                    b.Property<DateOnly>("GoLive")
+                        .HasColumnType("date")
+                        .HasColumnName("go_live");
+
+                    b.Property<bool>("LeavePausesDeadlines")
+                        .HasColumnType("boolean")
+                        .HasColumnName("leave_pauses_deadlines");
+
+                    b.PrimitiveCollection<int[]>("NoticeDaysBefore")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("notice_days_before");
+
+                    b.Property<int>("SuspendAfterDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("suspend_after_days");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid?>("UpdatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("updated_by");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_settings");
+
+                    b.ToTable("settings", "completion", t =>
+                        {
+                            t.HasCheckConstraint("ck_settings_days", "escalate_after_days >= 0 AND suspend_after_days >= 0");
+
+                            t.HasCheckConstraint("ck_settings_singleton", "id = 1");
+                        });
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            EscalateAfterDays = 0,
+                            GoLive = new DateOnly(2026, 1, 1),
+                            LeavePausesDeadlines = true,
+                            NoticeDaysBefore = new[] { 7, 3, 1 },
+                            SuspendAfterDays = 7,
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Version = 0u
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Completion.Deficiency", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("AssignedByHim")
+                        .HasColumnType("boolean")
+                        .HasColumnName("assigned_by_him");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("description");
+
+                    b.Property<DateTimeOffset>("DischargedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("discharged_at");
+
+                    b.Property<Guid?>("DocumentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("document_id");
+
+                    b.Property<string>("DocumentType")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("document_type");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<Guid>("EncounterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("encounter_id");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid?>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<Guid?>("ProcedureId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("procedure_id");
+
+                    b.Property<string>("RefusalReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("refusal_reason");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("resolution");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<Guid?>("ResolvedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resolved_by");
+
+                    b.Property<Guid?>("ResponsiblePractitionerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("responsible_practitioner_id");
+
+                    b.Property<Guid?>("RuleId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("rule_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_deficiencies");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_deficiencies_patient_id");
+
+                    b.HasIndex("RuleId")
+                        .HasDatabaseName("ix_deficiencies_rule_id");
+
+                    b.HasIndex("DischargedAt", "Id")
+                        .HasDatabaseName("ix_deficiencies_unassigned")
+                        .HasFilter("status = 'open' AND responsible_practitioner_id IS NULL");
+
+                    b.HasIndex("EncounterId", "Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_deficiencies_encounter_id_key");
+
+                    b.HasIndex("ResponsiblePractitionerId", "DischargedAt", "Id")
+                        .HasDatabaseName("ix_deficiencies_inbox")
+                        .HasFilter("status = 'open'");
+
+                    b.ToTable("deficiencies", "completion", t =>
+                        {
+                            t.HasCheckConstraint("ck_deficiencies_kind", "kind IN ('missing-document', 'late-document', 'missing-update-note', 'signature', 'order-authentication', 'manual')");
+
+                            t.HasCheckConstraint("ck_deficiencies_status", "status IN ('open', 'resolved')");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Completion.DeficiencyEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid?>("ByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("by_user_id");
+
+                    b.Property<Guid>("DeficiencyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deficiency_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("note");
+
+                    b.Property<Guid?>("PractitionerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("practitioner_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_deficiency_events");
+
+                    b.HasIndex("DeficiencyId", "At")
+                        .HasDatabaseName("ix_deficiency_events_deficiency_id_at");
+
+                    b.ToTable("deficiency_events", "completion");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Completion.Department", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("ChiefPractitionerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("chief_practitioner_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_departments");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_departments_name");
+
+                    b.ToTable("departments", "completion");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Completion.DepartmentMember", b =>
+                {
+                    b.Property<Guid>("PractitionerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("practitioner_id");
+
+                    b.Property<Guid>("DepartmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("department_id");
+
+                    b.HasKey("PractitionerId")
+                        .HasName("pk_department_members");
+
+                    b.HasIndex("DepartmentId")
+                        .HasDatabaseName("ix_department_members_department_id");
+
+                    b.ToTable("department_members", "completion");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Completion.DocumentDraft", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("AddendumToId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("addendum_to_id");
+
+                    b.Property<Guid>("AuthorPractitionerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("author_practitioner_id");
+
+                    b.Property<Guid>("AuthorUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("author_user_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("DeficiencyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deficiency_id");
+
+                    b.Property<Guid>("EncounterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("encounter_id");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<Guid?>("SignedDocumentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("signed_document_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.Property<string>("TypeCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("type_code");
+
+                    b.Property<string>("TypeDisplay")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("type_display");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_drafts");
+
+                    b.HasIndex("EncounterId")
+                        .HasDatabaseName("ix_drafts_encounter_id");
+
+                    b.HasIndex("AuthorUserId", "Status")
+                        .HasDatabaseName("ix_drafts_author_user_id_status");
+
+                    b.ToTable("drafts", "completion", t =>
+                        {
+                            t.HasCheckConstraint("ck_drafts_status", "status IN ('draft', 'signed', 'discarded')");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Completion.OrderModeMapping", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("mode");
+
+                    b.Property<string>("System")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("system");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_order_modes");
+
+                    b.HasIndex("System", "Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_order_modes_system_code");
+
+                    b.ToTable("order_modes", "completion", t =>
+                        {
+                            t.HasCheckConstraint("ck_order_modes_mode", "mode IN ('verbal', 'telephone')");
+                        });
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("0b6f3c52-18a1-4c1e-9d0a-6a3c2f7e0001"),
+                            Code = "VERBAL",
+                            Mode = "verbal",
+                            System = "http://terminology.hl7.org/CodeSystem/v3-ParticipationMode",
+                            Version = 0u
+                        },
+                        new
+                        {
+                            Id = new Guid("0b6f3c52-18a1-4c1e-9d0a-6a3c2f7e0002"),
+                            Code = "PHONE",
+                            Mode = "telephone",
+                            System = "http://terminology.hl7.org/CodeSystem/v3-ParticipationMode",
+                            Version = 0u
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Completion.PhysicianLeave", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancelled_at");
+
+                    b.Property<DateOnly>("From")
+                        .HasColumnType("date")
+                        .HasColumnName("from");
+
+                    b.Property<Guid>("PractitionerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("practitioner_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<Guid>("RecordedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recorded_by");
+
+                    b.Property<DateOnly>("Until")
+                        .HasColumnType("date")
+                        .HasColumnName("until");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_leaves");
+
+                    b.HasIndex("PractitionerId", "From")
+                        .HasDatabaseName("ix_leaves_practitioner_id_from");
+
+                    b.ToTable("leaves", "completion", t =>
+                        {
+                            t.HasCheckConstraint("ck_leaves_period", "\"from\" <= until");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Completion.ProcedureKind", b =>
+                {
+                    b.Property<string>("System")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("system");
+
+                    b.Property<string>("Code")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code");
+
+                    b.Property<bool>("Anesthesia")
+                        .HasColumnType("boolean")
+                        .HasColumnName("anesthesia");
+
+                    b.Property<bool>("Consent")
+                        .HasColumnType("boolean")
+                        .HasColumnName("consent");
+
+                    b.Property<string>("Display")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("display");
+
+                    b.Property<bool>("Surgery")
+                        .HasColumnType("boolean")
+                        .HasColumnName("surgery");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("System", "Code")
+                        .HasName("pk_procedure_kinds");
+
+                    b.ToTable("procedure_kinds", "completion");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Completion.Signature", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Attestation")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("attestation");
+
+                    b.Property<string>("ContentDescription")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("content_description");
+
+                    b.Property<Guid?>("EncounterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("encounter_id");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("method");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<Guid>("PractitionerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("practitioner_id");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("resource_type");
+
+                    b.Property<byte[]>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("sha256");
+
+                    b.Property<DateTimeOffset>("SignedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("signed_at");
+
+                    b.Property<Guid>("SignerUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("signer_user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_signatures");
+
+                    b.HasIndex("ResourceType", "ResourceId")
+                        .HasDatabaseName("ix_signatures_resource_type_resource_id");
+
+                    b.HasIndex("SignerUserId", "SignedAt")
+                        .HasDatabaseName("ix_signatures_signer_user_id_signed_at");
+
+                    b.ToTable("signatures", "completion", t =>
+                        {
+                            t.HasCheckConstraint("ck_signatures_method", "method IN ('password', 'totp', 'identity-provider')");
+
+                            t.HasCheckConstraint("ck_signatures_sha256", "length(sha256) = 32");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Completion.Stay", b =>
+                {
+                    b.Property<Guid>("EncounterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("encounter_id");
+
+                    b.Property<DateTimeOffset?>("AdmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("admitted_at");
+
+                    b.Property<DateTimeOffset>("AnalysedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("analysed_at");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<Guid?>("CompletedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("completed_by");
+
+                    b.Property<DateTimeOffset>("DelinquentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delinquent_at");
+
+                    b.Property<DateTimeOffset>("DischargedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("discharged_at");
+
+                    b.Property<string>("EncounterClass")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("encounter_class");
+
+                    b.Property<Guid?>("FacilityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("facility_id");
+
+                    b.Property<int>("OpenDeficiencies")
+                        .HasColumnType("integer")
+                        .HasColumnName("open_deficiencies");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("EncounterId")
+                        .HasName("pk_stays");
+
+                    b.HasIndex("DischargedAt")
+                        .HasDatabaseName("ix_stays_discharged_at");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_stays_patient_id");
+
+                    b.HasIndex("DelinquentAt", "EncounterId")
+                        .HasDatabaseName("ix_stays_open_delinquent_at")
+                        .HasFilter("status <> 'complete'");
+
+                    b.ToTable("stays", "completion", t =>
+                        {
+                            t.HasCheckConstraint("ck_stays_status", "status IN ('incomplete', 'ready', 'complete')");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Completion.Suspension", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("DelinquentRecordsAtStart")
+                        .HasColumnType("integer")
+                        .HasColumnName("delinquent_records_at_start");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<Guid>("PractitionerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("practitioner_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_suspensions");
+
+                    b.HasIndex("PractitionerId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_suspensions_in_force")
+                        .HasFilter("ended_at IS NULL");
+
+                    b.HasIndex("PractitionerId", "StartedAt")
+                        .HasDatabaseName("ix_suspensions_practitioner_id_started_at");
+
+                    b.ToTable("suspensions", "completion");
                 });
 
             modelBuilder.Entity("HimPortal.Data.Compliance.ChainVerification", b =>
@@ -7009,7 +8140,7 @@ namespace HimPortal.Data.Migrations
                         .HasColumnName("xmin");
 
                     b.HasKey("Id")
-                        .HasName("pk_settings");
+                        .HasName("pk_settings1");
 
                     b.ToTable("settings", "roi", t =>
                         {
@@ -7408,6 +8539,52 @@ namespace HimPortal.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_archive_links_archived_partitions_partition_name");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Completion.Deficiency", b =>
+                {
+                    b.HasOne("HimPortal.Data.Completion.Stay", null)
+                        .WithMany()
+                        .HasForeignKey("EncounterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_deficiencies_stays_encounter_id");
+
+                    b.HasOne("HimPortal.Data.Completion.CompletionRule", null)
+                        .WithMany()
+                        .HasForeignKey("RuleId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_deficiencies_rules_rule_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Completion.DeficiencyEvent", b =>
+                {
+                    b.HasOne("HimPortal.Data.Completion.Deficiency", null)
+                        .WithMany()
+                        .HasForeignKey("DeficiencyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_deficiency_events_deficiencies_deficiency_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Completion.DepartmentMember", b =>
+                {
+                    b.HasOne("HimPortal.Data.Completion.Department", null)
+                        .WithMany()
+                        .HasForeignKey("DepartmentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_department_members_departments_department_id");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Completion.Stay", b =>
+                {
+                    b.HasOne("HimPortal.Data.Clinical.Encounter", null)
+                        .WithMany()
+                        .HasForeignKey("EncounterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stays_encounters_encounter_id");
                 });
 
             modelBuilder.Entity("HimPortal.Data.Compliance.ChainVerification", b =>

@@ -93,13 +93,13 @@ public sealed class ScannedDocumentWriterTests : IAsyncLifetime
         var noteId = await InTransactionAsync((db, ct) => ClinicalRecordWriter.FileScannedDocumentAsync(db, Note(documentId, cortes, null), DateTimeOffset.UtcNow, ct));
 
         var revised = Note(documentId, cortes, ClinicalKeys.For("Encounter", CortesVisit), signed: false) with { TypeName = "Progress note", LoincCode = "11506-3" };
-        await InTransactionAsync(async (db, ct) => { await ClinicalRecordWriter.ReviseScannedDocumentAsync(db, noteId, revised, ct); return 0; });
+        await InTransactionAsync(async (db, ct) => { await ClinicalRecordWriter.ReviseScannedDocumentAsync(db, noteId, revised, DateTimeOffset.UtcNow, ct); return 0; });
         (await _db.ScalarAsync<string>($"SELECT type_code FROM clinical.clinical_notes WHERE id = '{noteId}'")).ShouldBe("11506-3");
         (await _db.ScalarAsync<string>($"SELECT resource->>'docStatus' FROM clinical.clinical_notes WHERE id = '{noteId}'")).ShouldBe("preliminary");
 
         await Should.ThrowAsync<InvalidOperationException>(() => InTransactionAsync(async (db, ct) =>
         {
-            await ClinicalRecordWriter.ReviseScannedDocumentAsync(db, noteId, revised with { PatientId = smallest, EncounterId = null }, ct);
+            await ClinicalRecordWriter.ReviseScannedDocumentAsync(db, noteId, revised with { PatientId = smallest, EncounterId = null }, DateTimeOffset.UtcNow, ct);
             return 0;
         }));
         (await _db.ScalarAsync<Guid>($"SELECT patient_id FROM clinical.clinical_notes WHERE id = '{noteId}'")).ShouldBe(cortes);

@@ -73,7 +73,7 @@ internal static class CorrectionCatalogue
     private static readonly FrozenSet<string> SharedReferences = new[]
     {
         "practitioner_id", "organization_id", "location_id", "service_provider_id", "managing_organization_id", "medication_id",
-        "requester_id", "author_id", "custodian_id",
+        "requester_id", "author_id", "custodian_id", "authenticator_id", "performer_id",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>The tables of a patient's own items, in the order their references need (a referenced item first).</summary>

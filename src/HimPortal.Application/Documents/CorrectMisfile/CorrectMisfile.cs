@@ -153,7 +153,7 @@ public sealed class CorrectMisfileHandler(
         {
             // The note's encounter is the wrong patient's and stays in their record: the writer refuses to move a note that
             // refers to an item left behind, so the reference is dropped first (same patient), then the note moves.
-            await ClinicalRecordWriter.ReviseScannedDocumentAsync(db, noteId, note with { EncounterId = null }, ct);
+            await ClinicalRecordWriter.ReviseScannedDocumentAsync(db, noteId, note with { EncounterId = null }, now, ct);
         }
 
         var corrected = await ClinicalRecordWriter.CorrectAsync(db, new CorrectionRequest(from, toPatient,
@@ -169,13 +169,13 @@ public sealed class CorrectMisfileHandler(
         {
             // The original stays in the wrong patient's record, entered-in-error, as it was filed: its encounter is put back,
             // so that record's history reads as it did and an undo of this correction restores it exactly (ADR 0015).
-            await ClinicalRecordWriter.ReviseScannedDocumentAsync(db, noteId, note, ct);
+            await ClinicalRecordWriter.ReviseScannedDocumentAsync(db, noteId, note, now, ct);
         }
 
         var copy = corrected.Value!.Items.Single();
         if (command.ToEncounterId is not null)
         {
-            await ClinicalRecordWriter.ReviseScannedDocumentAsync(db, copy.CopyId, note with { PatientId = toPatient, EncounterId = command.ToEncounterId }, ct);
+            await ClinicalRecordWriter.ReviseScannedDocumentAsync(db, copy.CopyId, note with { PatientId = toPatient, EncounterId = command.ToEncounterId }, now, ct);
         }
 
         document.PatientId = toPatient;

@@ -175,7 +175,7 @@ public sealed class CompleteQualityReviewHandler(
         document.BearsSignature = command.BearsSignature;
         document.SignedAt = command.SignedAt;
         db.Entry(document).Property(d => d.Version).OriginalValue = command.DocumentVersion;
-        await ClinicalRecordWriter.ReviseScannedDocumentAsync(db, noteId, await Indexing.NoteAsync(db, time, document, ct), ct);
+        await ClinicalRecordWriter.ReviseScannedDocumentAsync(db, noteId, await Indexing.NoteAsync(db, time, document, ct), clock.GetUtcNow(), ct);
         var fields = string.Join(",", changed);
         db.Set<DocumentFiling>().Add(new DocumentFiling
         {

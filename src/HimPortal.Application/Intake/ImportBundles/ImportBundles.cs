@@ -499,7 +499,7 @@ public sealed class ImportBundlesHandler(
             }
         }
 
-        var writes = await ClinicalRecordWriter.WriteAsync(connection, transaction, [.. bundles.Select(b => b.Records)], ct);
+        var writes = await ClinicalRecordWriter.WriteAsync(connection, transaction, [.. bundles.Select(b => b.Records)], clock.GetUtcNow(), ct);
         // Where each relationship came from, in the same transaction: a bundle that names a physician in an encounter gives
         // them a treatment relationship, and who brought it in is what privacy monitoring needs to judge its first use.
         await RelationshipSources.RecordAsync(connection, transaction,

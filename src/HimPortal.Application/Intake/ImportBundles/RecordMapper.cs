@@ -147,6 +147,8 @@ internal sealed class RecordMapper(
                     CustodianId = refs.Optional(r, "custodian", "Organization"),
                     ContentType = content?.Str("contentType"),
                     Text = Fhir.AttachmentText(content),
+                    DocStatus = r.CodeValue("docStatus"),
+                    AuthenticatorId = r.Obj("authenticator") is { } signer && IsType(signer, "Practitioner") ? refs.Resolve(signer, "Practitioner", "authenticator") : null,
                 }, key, r, "subject", r.Obj("context")?.First("encounter")));
                 break;
             }
@@ -172,6 +174,7 @@ internal sealed class RecordMapper(
                     RequesterId = r.Obj("requester") is { } q && IsType(q, "Practitioner") ? refs.Resolve(q, "Practitioner", "requester") : null,
                     DosageText = r.First("dosageInstruction")?.Str("text"),
                     ReasonCode = r.Code("reasonCode"),
+                    ModeCodes = OrderModeCodes(r),
                 }, key, r, "subject"));
                 break;
             }
@@ -231,6 +234,7 @@ internal sealed class RecordMapper(
                     Code = code.Code, Display = code.Display,
                     PerformedStart = start ?? r.Time("performedDateTime"), PerformedEnd = end,
                     ReasonCode = r.Code("reasonCode"),
+                    PerformerId = PrimaryPerformer(r) is { } performer ? refs.Resolve(performer, "Practitioner", "performer") : null,
                 }, key, r, "subject"));
                 break;
             }
@@ -527,4 +531,58 @@ internal sealed class RecordMapper(
 
     private static string RequireText(string? value, string what) =>
         string.IsNullOrWhiteSpace(value) ? throw new BundleProblemException($"it has no {what}, which the record requires") : value;
+
+    /// <summary>
+    /// The procedure's primary performer: the practitioner performer whose function is PPRF (v3 ParticipationType), or
+    /// the only practitioner performer. Several without a primary one decide nothing: responsibility follows the role,
+    /// never the order of a list (chart completion sends such a stay to HIM for assignment).
+    /// </summary>
+    private JsonElement? PrimaryPerformer(JsonElement procedure)
+    {
+        JsonElement? only = null;
+        var practitioners = 0;
+        foreach (var performer in procedure.Arr("performer"))
+        {
+            if (performer.Obj("actor") is not { } actor || !IsType(actor, "Practitioner"))
+            {
+                continue;
+            }
+
+            if (performer.Concept("function")?.Code == "PPRF")
+            {
+                return actor;
+            }
+
+            practitioners++;
+            only = actor;
+        }
+
+        return practitioners == 1 ? only : null;
+    }
+
+    /// <summary>Every "system|code" a MedicationRequest carries about how it was given: its category codings and any extension's valueCoding.</summary>
+    private static string[] OrderModeCodes(JsonElement request)
+    {
+        var codes = new List<string>();
+        foreach (var category in request.Arr("category"))
+        {
+            foreach (var coding in category.Arr("coding"))
+            {
+                if (coding.Str("code", TextKind.Code) is { } code)
+                {
+                    codes.Add($"{coding.Str("system")}|{code}");
+                }
+            }
+        }
+
+        foreach (var extension in request.Arr("extension"))
+        {
+            if (extension.Obj("valueCoding") is { } coding && coding.Str("code", TextKind.Code) is { } code)
+            {
+                codes.Add($"{coding.Str("system")}|{code}");
+            }
+        }
+
+        return [.. codes];
+    }
 }
