@@ -149,7 +149,11 @@ public sealed class PacketWriter(IDocumentStore store)
             TextPage(lines, null);
         }
 
-        builder.Build();
+        // No builder.Build() (issue 17 item 10: memory flat): on a stream, PdfPig 0.1.16's Build completes the document
+        // and then reads the whole file back into a MemoryStream and an array to return it, ≈ 340 MB allocated for the
+        // 68 MB benchmark packet (docs/benchmarks/roi.md). Disposing the builder completes the document (fonts, page
+        // tree, cross-reference table) onto the stream and reads nothing back, as PdfPig's own PdfMerger.Merge(...,
+        // Stream output) finishes; the `using` above does it when this method returns.
         return new WrittenPacket(number, manifest);
 
         void ImagePage(PdfDocumentBuilder target, ReadOnlyMemory<byte> png, int widthPixels, int heightPixels)
