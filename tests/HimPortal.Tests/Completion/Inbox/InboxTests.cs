@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using System.Text;
 using HimPortal.Application.Access;
 using HimPortal.Application.Common;
@@ -11,6 +12,8 @@ using HimPortal.Application.Completion.Inbox.SaveDraft;
 using HimPortal.Application.Completion.Inbox.SignDeficiency;
 using HimPortal.Application.Completion.Inbox.SignDraft;
 using HimPortal.Application.Completion.Inbox.StartDraft;
+using HimPortal.Application.Roi.Packets;
+using HimPortal.Data;
 using HimPortal.Data.Completion;
 using HimPortal.Data.Identity;
 using HimPortal.Tests.Infrastructure;
@@ -197,6 +200,18 @@ public sealed class InboxTests(ChartDatabase chart) : IClassFixture<ChartDatabas
         (await Db.ScalarAsync<string>($"SELECT status FROM completion.drafts WHERE id = '{started.Value}'")).ShouldBe("signed");
         (await Db.ScalarAsync<string>($"SELECT encode(sha256, 'hex') FROM completion.signatures WHERE resource_id = '{document}'")).ShouldBe(signed.Value.Sha256);
         (await Db.ScalarAsync<long>($"SELECT count(*) FROM audit.access_events WHERE purpose = 'completion.write' AND resource_id = '{document}'")).ShouldBe(1);
+
+        // Back out as FHIR: the release packet's bundle carries it as a DocumentReference, final, with its authenticator.
+        await using var services = Db.Services();
+        await using var scope = services.CreateAsyncScope();
+        using var bundle = new MemoryStream();
+        await FhirPacket.WriteAsync(scope.ServiceProvider.GetRequiredService<HimDbContext>(), stay.PatientId,
+            [new ChosenItem(PacketItemTypes.Note, document.ToString("D"), "Discharge summary", null, [], [])], (_, _) => false, bundle, CancellationToken.None);
+        var resource = JsonNode.Parse(bundle.ToArray())!["entry"]!.AsArray().Select(e => e!["resource"]!).Single(r => (string?)r["resourceType"] == "DocumentReference");
+        ((string?)resource["docStatus"]).ShouldBe("final");
+        ((string?)resource["type"]!["coding"]![0]!["code"]).ShouldBe("18842-5");
+        resource["authenticator"].ShouldNotBeNull();
+        Encoding.UTF8.GetString(Convert.FromBase64String((string)resource["content"]![0]!["attachment"]!["data"]!)).ShouldBe(text);
     }
 
     [Fact]
