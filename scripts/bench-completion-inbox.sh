@@ -65,7 +65,7 @@ CREATE TEMP TABLE bench_doctors AS
   SELECT row_number() OVER (ORDER BY id) AS n, id FROM clinical.practitioners WHERE npi IS DISTINCT FROM :'npi';
 CREATE TEMP TABLE bench_me AS SELECT id FROM clinical.practitioners WHERE npi = :'npi' ORDER BY id LIMIT 1;
 WITH counts AS (SELECT (SELECT count(*) FROM bench_stays) AS stays, (SELECT count(*) FROM bench_doctors) AS doctors),
-     g AS (SELECT i FROM generate_series(1, :n) AS i)
+     g AS (SELECT i FROM generate_series(1::bigint, :n) AS i)
 INSERT INTO completion.deficiencies (id, encounter_id, patient_id, rule_id, key, kind, description, document_type, responsible_practitioner_id,
     assigned_by_him, status, discharged_at, due_at, created_at, resolved_at, resolution)
 SELECT gen_random_uuid(), s.encounter_id, s.patient_id, NULL, 'bench:' || g.i, k.kind, 'Synthetic deficiency for the benchmark',

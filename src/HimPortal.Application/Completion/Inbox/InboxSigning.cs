@@ -118,14 +118,18 @@ public sealed class InboxSigning(HimDbContext db, UserManager<HimUser> users, To
         deficiency.Resolution = resolution;
         deficiency.ResolvedAt = now;
         deficiency.ResolvedBy = UserId;
+        Note(deficiency.Id, "resolved", deficiency.ResponsiblePractitionerId, resolution, now);
+    }
+
+    /// <summary>An entry of the deficiency's history (append-only), by the signed-in physician.</summary>
+    public void Note(Guid deficiencyId, string kind, Guid? practitionerId, string note, DateTimeOffset now) =>
         db.DeficiencyEvents.Add(new DeficiencyEvent
         {
-            DeficiencyId = deficiency.Id,
+            DeficiencyId = deficiencyId,
             At = now,
-            Kind = "resolved",
+            Kind = kind,
             ByUserId = UserId,
-            PractitionerId = deficiency.ResponsiblePractitionerId,
-            Note = resolution,
+            PractitionerId = practitionerId,
+            Note = note,
         });
-    }
 }

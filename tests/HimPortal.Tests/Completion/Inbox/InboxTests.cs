@@ -168,6 +168,38 @@ public sealed class InboxTests(ChartDatabase chart) : IClassFixture<ChartDatabas
     }
 
     [Fact]
+    public async Task An_authenticator_code_signs_once_and_is_refused_when_typed_again()
+    {
+        var stay = await StayAsync();
+        var order = await InboxWorld.DeficiencyAsync(Db, stay, DeficiencyKinds.OrderAuthentication, DateTimeOffset.UtcNow.AddDays(3), orderId: stay.OrderId);
+        var note = await InboxWorld.DeficiencyAsync(Db, stay, DeficiencyKinds.Signature, DateTimeOffset.UtcNow.AddDays(3), documentId: stay.NoteId);
+        var code = await AsAsync(stay, async sp =>
+        {
+            var users = sp.GetRequiredService<UserManager<HimUser>>();
+            var user = (await users.FindByIdAsync(stay.Physician.Id.ToString("D")))!;
+            await users.ResetAuthenticatorKeyAsync(user);
+            await users.SetTwoFactorEnabledAsync(user, true);
+            var key = await users.GetAuthenticatorKeyAsync(user);
+            return HimPortal.Application.Access.Identity.Totp.Compute(HimPortal.Application.Access.Identity.Authenticator.SecretOf(key!),
+                HimPortal.Application.Access.Identity.Totp.StepAt(DateTimeOffset.UtcNow));
+        });
+
+        async Task<Result<EntrySigned>> SignAsync(Guid deficiency) => await AsAsync(stay, async sp =>
+        {
+            var view = await sp.GetRequiredService<OpenDeficiencyHandler>().HandleAsync(new OpenDeficiencyQuery(deficiency), CancellationToken.None);
+            return await sp.GetRequiredService<SignDeficiencyHandler>().HandleAsync(
+                new SignDeficiencyCommand(deficiency, view.Content!.Version, view.Content.Content!.Hex, true, new SignerProof(null, code, null)), CancellationToken.None);
+        });
+
+        var first = await SignAsync(order);
+        first.Error.ShouldBeNull();
+        first.Value!.Method.ShouldBe(SignatureMethods.Totp);
+        var replayed = await SignAsync(note);
+        replayed.Error!.Message.ShouldContain("authenticator code");
+        (await Db.ScalarAsync<string>($"SELECT status FROM completion.deficiencies WHERE id = '{note}'")).ShouldBe("open");
+    }
+
+    [Fact]
     public async Task A_missing_discharge_summary_is_written_from_the_stays_data_saved_as_a_draft_and_signed_into_the_record()
     {
         var stay = await StayAsync();

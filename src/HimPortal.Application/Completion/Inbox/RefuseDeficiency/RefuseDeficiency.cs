@@ -61,15 +61,7 @@ public sealed class RefuseDeficiencyHandler(
             deficiency.ResponsiblePractitionerId = null;
             deficiency.AssignedByHim = false;
             deficiency.RefusalReason = reason;
-            db.DeficiencyEvents.Add(new DeficiencyEvent
-            {
-                DeficiencyId = deficiency.Id,
-                At = now,
-                Kind = "refused",
-                ByUserId = signing.UserId,
-                PractitionerId = from,
-                Note = reason,
-            });
+            signing.Note(deficiency.Id, "refused", from, reason, now);
             await db.SaveChangesAsync(token);
             await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, "Encounter", deficiency.EncounterId.ToString("D"), deficiency.PatientId,
                 Purpose: "completion.refuse", Details: $"deficiency={deficiency.Id:D}; back to the HIM queue"), token);
