@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The physician's chart-completion inbox at scale (issue 18 item 6): 1,000,000 deficiencies loaded set-based into a fresh,
-# migrated database with the repository's Synthea patients (a stay for every finished encounter, deficiencies spread over
+# migrated database with the repository's Synthea patients (a stay for every finished encounter, discharged in the last 90 days, deficiencies spread over
 # all practitioners, about 40 % open; the bench physician owns a few hundred open ones), the web app started
 # (Production), the physician signed in, then wrk (Debian's) measures, each for HIMPORTAL_BENCH_SECONDS at
 # HIMPORTAL_BENCH_CONNECTIONS connections:
@@ -58,8 +58,9 @@ t0=$(date +%s.%N)
 hp_psql $db -v n="$deficiencies" -v npi="$npi" <<'SQL'
 INSERT INTO completion.stays (encounter_id, patient_id, encounter_class, facility_id, admitted_at, discharged_at, status, open_deficiencies,
     delinquent_at, analysed_at)
-SELECT e.id, e.patient_id, e.class, e.service_provider_id, e.period_start, e.period_end, 'incomplete', 0, e.period_end + interval '30 days', now()
-FROM clinical.encounters e WHERE e.period_end IS NOT NULL;
+SELECT x.id, x.patient_id, x.class, x.service_provider_id, x.discharged - interval '3 days', x.discharged, 'incomplete', 0, x.discharged + interval '30 days', now()
+FROM (SELECT e.*, now() - (row_number() OVER (ORDER BY e.id) % 2160) * interval '1 hour' - interval '1 hour' AS discharged
+      FROM clinical.encounters e WHERE e.period_end IS NOT NULL) x;
 CREATE TEMP TABLE bench_stays AS SELECT row_number() OVER (ORDER BY encounter_id) AS n, encounter_id, patient_id, discharged_at FROM completion.stays;
 CREATE TEMP TABLE bench_doctors AS
   SELECT row_number() OVER (ORDER BY id) AS n, id FROM clinical.practitioners WHERE npi IS DISTINCT FROM :'npi';

@@ -53,7 +53,7 @@ public sealed class GetInboxValidator : AbstractValidator<GetInboxQuery>
 /// <summary>
 /// The physician's chart-completion inbox (42 CFR 482.24(c)(4)(viii): records completed within 30 days of discharge):
 /// their open deficiencies, oldest discharge first, keyset paged over ix_deficiencies_inbox (responsible practitioner,
-/// discharged_at, id): one SQL statement a page whatever its depth. Marks: due soon (within <see cref="DueSoon"/>),
+/// discharged_at, id): the account's practitioners, then one SQL statement for the page whatever its depth. Marks: due soon (within <see cref="DueSoon"/>),
 /// overdue (due date passed), delinquent (the stay's record passed its delinquency date). One audit row per page.
 /// </summary>
 [RequiresPermission(Permissions.CompletionSign)]
@@ -90,15 +90,17 @@ public sealed class GetInboxHandler(
         return await db.InTransactionAsync<Result<InboxPage>>(async token =>
         {
             var userId = signing.UserId;
-            var linked = await db.Users.AnyAsync(u => u.Id == userId && u.PractitionerNpi != null, token);
-            if (!linked)
+            // The physician's practitioner keys first (one small query), then the page as "= ANY(keys)": PostgreSQL walks
+            // ix_deficiencies_inbox in (discharged_at, id) order for them. A sub-query in the page's statement let it sort
+            // or scan the open deficiencies of every physician instead (measured: docs/benchmarks/completion.md).
+            Guid?[] practitioners = [.. await signing.Practitioners().Select(p => (Guid?)p).ToListAsync(token)];
+            if (practitioners.Length == 0 && !await db.Users.AnyAsync(u => u.Id == userId && u.PractitionerNpi != null, token))
             {
                 return Result<InboxPage>.Success(new InboxPage(false, [], null, now));
             }
 
-            var practitioners = signing.Practitioners();
             var open = db.Deficiencies.AsNoTracking()
-                .Where(d => d.Status == DeficiencyStatuses.Open && d.ResponsiblePractitionerId != null && practitioners.Contains(d.ResponsiblePractitionerId.Value));
+                .Where(d => d.Status == DeficiencyStatuses.Open && practitioners.Contains(d.ResponsiblePractitionerId));
             if (cursor is { } after)
             {
                 // A row comparison, so PostgreSQL walks the index from the link on.

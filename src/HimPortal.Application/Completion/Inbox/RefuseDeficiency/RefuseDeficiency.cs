@@ -3,7 +3,6 @@ using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Data;
-using HimPortal.Data.Completion;
 
 namespace HimPortal.Application.Completion.Inbox.RefuseDeficiency;
 
