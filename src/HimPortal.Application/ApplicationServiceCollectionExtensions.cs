@@ -71,6 +71,7 @@ public static class ApplicationServiceCollectionExtensions
         services.TryAddSingleton<Accounts.SignIn.SignInThrottles>();
         services.TryAddSingleton<Access.Identity.OneTimeCodes>();
         services.TryAddSingleton<Access.Identity.TotpVerifier>();
+        services.AddScoped<Completion.Inbox.InboxSigning>();
         AddRegulatoryClocks(services);
 
         foreach (var type in typeof(ApplicationServiceCollectionExtensions).Assembly.GetTypes())

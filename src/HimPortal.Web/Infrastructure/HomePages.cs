@@ -40,6 +40,7 @@ public static class HomePages
         new("/Roi/Settings", "ROI settings", Permissions.RoiConfigure, "nav-roi-settings"),
         new("/Roi/Accounting", "Accounting of disclosures", Permissions.RoiProcess, "nav-roi-accounting"),
         new("/Charts", "Find a patient", Permissions.ChartsSearch, "nav-find-patient"),
+        new("/Completion/Inbox", "Chart completion inbox", Permissions.CompletionSign, "nav-completion-inbox"),
         new("/Compliance", "Access audit review", Permissions.AuditReview, "nav-access-audit"),
         new("/Portal", "My health record", Permissions.PortalSelf, "nav-portal"),
     ];

@@ -76,6 +76,8 @@ public static class AuthorizationSetup
         conventions.AuthorizeFolder("/Charts", Permissions.ChartsSearch);
         conventions.AuthorizePage("/Charts/Notices", Permissions.ChartsRead);
         conventions.AuthorizeFolder("/ChartAccess", Permissions.ChartAccessManage);
+        // Chart completion (issue 18): the physician's inbox, signing, writing and refusing.
+        conventions.AuthorizeFolder("/Completion/Inbox", Permissions.CompletionSign);
         conventions.AuthorizeFolder("/Compliance", Permissions.AuditReview);
         // The master patient index (issue 16): the duplicate worklist, pairs, persons and overlays; its settings are managers'.
         conventions.AuthorizeFolder("/Mpi", Permissions.MpiReview);

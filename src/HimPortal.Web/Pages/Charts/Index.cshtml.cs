@@ -1,3 +1,5 @@
+using HimPortal.Application.Access;
+using HimPortal.Application.Completion.Inbox.GetInbox;
 using HimPortal.Application.Patients.SearchPatients;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -10,7 +12,7 @@ namespace HimPortal.Web.Pages.Charts;
 /// HIM staff and release of information to the chart's sections of their work and to chart access management, the
 /// compliance officer to the patient's access history.
 /// </summary>
-public sealed class IndexModel(SearchPatientsHandler handler) : PageModel
+public sealed class IndexModel(SearchPatientsHandler handler, GetInboxHandler inbox, PermissionCheck permissions) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Name { get; set; }
@@ -33,8 +35,16 @@ public sealed class IndexModel(SearchPatientsHandler handler) : PageModel
 
     private SearchLeads? _leads;
 
+    /// <summary>The physician's chart-completion inbox, first page (issue 18: their home shows it before the search).</summary>
+    public InboxPage? Inbox { get; private set; }
+
     public async Task OnGetAsync(CancellationToken ct)
     {
+        if (!Searched && permissions.Holds(Permissions.CompletionSign))
+        {
+            Inbox = (await inbox.HandleAsync(new GetInboxQuery(PageSize: 10), ct)).Value;
+        }
+
         if (!ModelState.IsValid)
         {
             ModelState.AddModelError(string.Empty, "Enter the birth date as a date (yyyy-mm-dd).");

@@ -1,0 +1,27 @@
+using HimPortal.Application.Completion.Inbox.GetInbox;
+using HimPortal.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace HimPortal.Web.Pages.Completion.Inbox;
+
+/// <summary>The physician's chart-completion inbox, keyset paged (folder policy Completion.Sign).</summary>
+public sealed class IndexModel(GetInboxHandler handler) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string? After { get; set; }
+
+    public InboxPage? Inbox { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        var result = await handler.HandleAsync(new GetInboxQuery(After), ct);
+        if (!result.IsSuccess)
+        {
+            return this.Refuse(result.Error!, Page);
+        }
+
+        Inbox = result.Value;
+        return Page();
+    }
+}
