@@ -1,10 +1,8 @@
-using HimPortal.Application.Clinical;
 using HimPortal.Cli.Demo;
 using HimPortal.Data;
 using HimPortal.Data.Completion;
 using HimPortal.Tests.Documents;
 using HimPortal.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HimPortal.Tests.Completion.Analysis;
@@ -27,7 +25,7 @@ public sealed class AnalyseStaysTests(ChartDatabase chart) : IClassFixture<Chart
         var fhirId = Guid.NewGuid().ToString("D");
         StayBundle Build(bool documents)
         {
-            var stay = new StayBundle(PatientJson!, fhirId, "IMP", Admitted, Admitted.AddDays(3));
+            var stay = new StayBundle(PatientJson!.DeepClone().AsObject(), fhirId, "IMP", Admitted, Admitted.AddDays(3));
             stay.Participant(attending, "ATND").Participant(admitting, "ADM").Participant(discharger, "DIS");
             stay.Procedure("80146002", "Appendectomy", Admitted.AddHours(20), Admitted.AddHours(21), surgeon);
             stay.Order("313782", "Acetaminophen 325 MG Oral Tablet", Admitted.AddHours(1), attending, "VERBAL");
