@@ -40,6 +40,8 @@ public sealed class AnalyseStaysHandler(
         RETURNING q.encounter_id
         """;
 
+    private const string SettingsSql = "SELECT go_live, leave_pauses_deadlines FROM completion.settings WHERE id = 1";
+
     private static readonly string EncountersSql = $"""
         SELECT e.id, e.patient_id, e.class, e.service_provider_id, e.period_start, e.period_end
         FROM clinical.encounters e
@@ -96,6 +98,7 @@ public sealed class AnalyseStaysHandler(
 
     // A stay HIM marked complete stays complete while nothing is open; anything open again makes it incomplete.
     private const string UpsertStaysSql = """
+        WITH upserted AS (
         INSERT INTO completion.stays AS s (encounter_id, patient_id, encounter_class, facility_id, admitted_at, discharged_at, status,
                                            open_deficiencies, delinquent_at, analysed_at)
         SELECT u.id, u.patient_id, u.class, u.facility_id, u.admitted_at, u.discharged_at,
@@ -109,9 +112,12 @@ public sealed class AnalyseStaysHandler(
             status = CASE WHEN excluded.open_deficiencies > 0 THEN 'incomplete' WHEN s.status = 'complete' THEN 'complete' ELSE 'ready' END,
             completed_at = CASE WHEN excluded.open_deficiencies > 0 THEN NULL ELSE s.completed_at END,
             completed_by = CASE WHEN excluded.open_deficiencies > 0 THEN NULL ELSE s.completed_by END
+        RETURNING 1)
+        SELECT count(*) FROM upserted
         """;
 
     private const string InsertSql = """
+        WITH inserted AS (
         INSERT INTO completion.deficiencies (id, encounter_id, patient_id, rule_id, key, kind, description, document_type, document_id,
             order_id, procedure_id, responsible_practitioner_id, assigned_by_him, status, discharged_at, due_at, created_at, resolved_at, resolution)
         SELECT u.id, u.encounter_id, u.patient_id, u.rule_id, u.key, u.kind, u.description, u.document_type, u.document_id,
@@ -122,25 +128,30 @@ public sealed class AnalyseStaysHandler(
              AS u (id, encounter_id, patient_id, rule_id, key, kind, description, document_type, document_id, order_id, procedure_id,
                    responsible, status, discharged_at, due_at)
         ON CONFLICT (encounter_id, key) DO NOTHING
-        RETURNING id
+        RETURNING id, status, responsible_practitioner_id, kind)
+        , history AS (
+            INSERT INTO completion.deficiency_events (deficiency_id, at, kind, practitioner_id, note)
+            SELECT id, $16, 'created', responsible_practitioner_id, kind FROM inserted
+            UNION ALL SELECT id, $16, 'resolved', NULL, 'satisfied' FROM inserted WHERE status = 'resolved')
+        SELECT count(*) FROM inserted
         """;
 
     // Only rows unchanged since they were read (xmin): a sign or reassignment in between wins, and the stay is queued again.
     private const string UpdateSql = """
+        WITH updated AS (
         UPDATE completion.deficiencies d SET
             status = u.status, kind = u.kind, description = u.description, due_at = u.due_at, document_id = u.document_id,
             resolution = u.resolution,
             resolved_at = CASE WHEN u.status = 'open' THEN NULL WHEN d.status = 'open' THEN $9 ELSE d.resolved_at END,
             resolved_by = CASE WHEN u.status = 'open' OR d.status = 'open' THEN NULL ELSE d.resolved_by END
-        FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::uuid[], $8::text[])
-             AS u (id, version, status, kind, description, due_at, document_id, resolution)
+        FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::uuid[], $8::text[], $10::text[])
+             AS u (id, version, status, kind, description, due_at, document_id, resolution, event)
         WHERE d.id = u.id AND d.xmin::text::bigint = u.version
-        RETURNING d.id, d.encounter_id
-        """;
-
-    private const string EventsSql = """
-        INSERT INTO completion.deficiency_events (deficiency_id, at, kind, practitioner_id, note)
-        SELECT u.id, $5, u.kind, u.practitioner_id, u.note FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[]) AS u (id, kind, practitioner_id, note)
+        RETURNING d.id, u.event, u.resolution),
+        history AS (
+            INSERT INTO completion.deficiency_events (deficiency_id, at, kind, note)
+            SELECT id, $9, event, resolution FROM updated WHERE event <> 'updated')
+        SELECT id FROM updated
         """;
 
     private const string RequeueSql = """
@@ -154,27 +165,35 @@ public sealed class AnalyseStaysHandler(
         {
             var now = clock.GetUtcNow();
             var rules = await db.CompletionRules.AsNoTracking().Where(r => r.Enabled).OrderBy(r => r.Code).ToListAsync(token);
-            var settings = await db.CompletionSettings.AsNoTracking().SingleAsync(token);
             var batch = new List<Guid>();
-            await using (var take = Command(TakeSql, command.BatchSize))
-            await using (var reader = await take.ExecuteReaderAsync(token))
+            DateOnly goLive;
+            bool leavePauses;
+            await using (var take = db.NewBatch())
             {
+                var takeCommand = new NpgsqlBatchCommand(TakeSql);
+                takeCommand.Parameters.Add(new NpgsqlParameter<int> { TypedValue = command.BatchSize });
+                take.BatchCommands.Add(takeCommand);
+                take.BatchCommands.Add(new NpgsqlBatchCommand(SettingsSql));
+                await using var reader = await take.ExecuteReaderAsync(token);
                 while (await reader.ReadAsync(token))
                 {
                     batch.Add(reader.GetGuid(0));
                 }
+
+                await reader.NextResultAsync(token);
+                await reader.ReadAsync(token);
+                (goLive, leavePauses) = (reader.GetFieldValue<DateOnly>(0), reader.GetBoolean(1));
             }
 
             var ids = batch.ToArray();
-            var facts = await ReadFactsAsync(ids, hospital.StartOf(settings.GoLive), token);
+            var facts = await ReadFactsAsync(ids, hospital.StartOf(goLive), token);
             var verdicts = facts.Stays.Select(stay => StayReconciliation.Reconcile(stay, RuleEvaluation.Evaluate(stay, rules),
-                facts.Deficiencies.GetValueOrDefault(stay.EncounterId) ?? [], facts.Leaves, settings.LeavePausesDeadlines, hospital.DayOf, now)).ToList();
-            var (created, changed) = await WriteAsync(facts.Stays, verdicts, now, token);
+                facts.Deficiencies.GetValueOrDefault(stay.EncounterId) ?? [], facts.Leaves, leavePauses, hospital.DayOf, now)).ToList();
+            var (created, changed, requeued) = await WriteAsync(facts.Stays, verdicts, now, new AuditRecord(AuditAction.Update, AuditOutcome.Success, "Encounter", null, null,
+                Details: string.Create(CultureInfo.InvariantCulture, $"completion.analyse: queued={ids.Length}; analysed={facts.Stays.Count}")), token);
 
-            await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, "Encounter", null, null,
-                Details: string.Create(CultureInfo.InvariantCulture,
-                    $"completion.analyse: queued={ids.Length}; analysed={facts.Stays.Count}; created={created}; changed={changed}")), token);
-            var more = await db.AnalysisQueue.AnyAsync(token);
+            // A short batch emptied the queue (what was queued meanwhile has its own job); a full one may have left more.
+            var more = requeued || (batch.Count == command.BatchSize && await db.AnalysisQueue.AnyAsync(token));
             return Result<StaysAnalysed>.Success(new StaysAnalysed(batch.Count, more, created, changed));
         }, ct);
     }
@@ -262,96 +281,79 @@ public sealed class AnalyseStaysHandler(
         return new BatchFacts(stays, deficiencies, leaves);
     }
 
-    private async Task<(int Created, int Changed)> WriteAsync(IReadOnlyList<StayFacts> stays, List<StayChanges> verdicts, DateTimeOffset now, CancellationToken ct)
+    // One round trip: the stays upserted, new deficiencies inserted with their "created" history, changed ones updated
+    // with theirs (only where unchanged since read), and the batch's audit row.
+    private async Task<(int Created, int Changed, bool Requeued)> WriteAsync(
+        IReadOnlyList<StayFacts> stays, List<StayChanges> verdicts, DateTimeOffset now, AuditRecord record, CancellationToken ct)
     {
-        if (stays.Count == 0)
-        {
-            return (0, 0);
-        }
-
-        await using (var upsert = Command(UpsertStaysSql,
-                         stays.Select(s => s.EncounterId).ToArray(), stays.Select(s => s.PatientId).ToArray(), stays.Select(s => s.EncounterClass).ToArray(),
-                         stays.Select(s => s.FacilityId).ToArray(), stays.Select(s => s.AdmittedAt).ToArray(), stays.Select(s => s.DischargedAt).ToArray(),
-                         verdicts.Select(v => v.OpenDeficiencies).ToArray(), verdicts.Select(v => v.DelinquentAt).ToArray(), now))
-        {
-            await upsert.ExecuteNonQueryAsync(ct);
-        }
-
-        var events = new List<(Guid Id, string Kind, Guid? Practitioner, string? Note)>();
         var inserts = verdicts.SelectMany(v => v.Created).ToList();
+        var updates = verdicts.SelectMany(v => v.Changed).ToList();
+        await using var batch = db.NewBatch();
+        if (stays.Count > 0)
+        {
+            batch.BatchCommands.Add(Statement(UpsertStaysSql,
+                stays.Select(s => s.EncounterId).ToArray(), stays.Select(s => s.PatientId).ToArray(), stays.Select(s => s.EncounterClass).ToArray(),
+                stays.Select(s => s.FacilityId).ToArray(), stays.Select(s => s.AdmittedAt).ToArray(), stays.Select(s => s.DischargedAt).ToArray(),
+                verdicts.Select(v => v.OpenDeficiencies).ToArray(), verdicts.Select(v => v.DelinquentAt).ToArray(), now));
+        }
+
         if (inserts.Count > 0)
         {
-            var inserted = new HashSet<Guid>();
-            await using (var insert = Command(InsertSql,
-                             inserts.Select(i => i.Id).ToArray(), inserts.Select(i => i.EncounterId).ToArray(), inserts.Select(i => i.PatientId).ToArray(),
-                             inserts.Select(i => i.Wanted.RuleId).ToArray(), inserts.Select(i => i.Wanted.Key).ToArray(), inserts.Select(i => i.Wanted.Kind).ToArray(),
-                             inserts.Select(i => i.Wanted.Description).ToArray(), inserts.Select(i => i.Wanted.DocumentType).ToArray(),
-                             inserts.Select(i => i.Wanted.DocumentId).ToArray(), inserts.Select(i => i.Wanted.OrderId).ToArray(),
-                             inserts.Select(i => i.Wanted.ProcedureId).ToArray(), inserts.Select(i => i.Wanted.ResponsiblePractitionerId).ToArray(),
-                             inserts.Select(i => i.Wanted.Open ? DeficiencyStatuses.Open : DeficiencyStatuses.Resolved).ToArray(),
-                             inserts.Select(i => i.DischargedAt).ToArray(), inserts.Select(i => i.DueAt).ToArray(), now))
-            await using (var reader = await insert.ExecuteReaderAsync(ct))
-            {
-                while (await reader.ReadAsync(ct))
-                {
-                    inserted.Add(reader.GetGuid(0));
-                }
-            }
-
-            foreach (var i in inserts.Where(i => inserted.Contains(i.Id)))
-            {
-                events.Add((i.Id, "created", i.Wanted.ResponsiblePractitionerId, i.Wanted.Kind));
-                if (!i.Wanted.Open)
-                {
-                    events.Add((i.Id, "resolved", null, StayReconciliation.Satisfied));
-                }
-            }
+            batch.BatchCommands.Add(Statement(InsertSql,
+                inserts.Select(i => i.Id).ToArray(), inserts.Select(i => i.EncounterId).ToArray(), inserts.Select(i => i.PatientId).ToArray(),
+                inserts.Select(i => i.Wanted.RuleId).ToArray(), inserts.Select(i => i.Wanted.Key).ToArray(), inserts.Select(i => i.Wanted.Kind).ToArray(),
+                inserts.Select(i => i.Wanted.Description).ToArray(), inserts.Select(i => i.Wanted.DocumentType).ToArray(),
+                inserts.Select(i => i.Wanted.DocumentId).ToArray(), inserts.Select(i => i.Wanted.OrderId).ToArray(),
+                inserts.Select(i => i.Wanted.ProcedureId).ToArray(), inserts.Select(i => i.Wanted.ResponsiblePractitionerId).ToArray(),
+                inserts.Select(i => i.Wanted.Open ? DeficiencyStatuses.Open : DeficiencyStatuses.Resolved).ToArray(),
+                inserts.Select(i => i.DischargedAt).ToArray(), inserts.Select(i => i.DueAt).ToArray(), now));
         }
 
-        var updates = verdicts.SelectMany(v => v.Changed).ToList();
-        var requeue = new HashSet<Guid>();
+        var updateAt = batch.BatchCommands.Count;
         if (updates.Count > 0)
         {
-            var updated = new HashSet<Guid>();
-            await using (var update = Command(UpdateSql,
-                             updates.Select(u => u.Id).ToArray(), updates.Select(u => u.Version).ToArray(), updates.Select(u => u.Status).ToArray(),
-                             updates.Select(u => u.Kind).ToArray(), updates.Select(u => u.Description).ToArray(), updates.Select(u => u.DueAt).ToArray(),
-                             updates.Select(u => u.DocumentId).ToArray(), updates.Select(u => u.Resolution).ToArray(), now))
-            await using (var reader = await update.ExecuteReaderAsync(ct))
+            batch.BatchCommands.Add(Statement(UpdateSql,
+                updates.Select(u => u.Id).ToArray(), updates.Select(u => u.Version).ToArray(), updates.Select(u => u.Status).ToArray(),
+                updates.Select(u => u.Kind).ToArray(), updates.Select(u => u.Description).ToArray(), updates.Select(u => u.DueAt).ToArray(),
+                updates.Select(u => u.DocumentId).ToArray(), updates.Select(u => u.Resolution).ToArray(), now, updates.Select(u => u.Event).ToArray()));
+        }
+
+        var (auditRow, auditCommand) = audit.Prepare(record with
+        {
+            Details = record.Details + string.Create(CultureInfo.InvariantCulture, $"; created={inserts.Count}; changed={updates.Count}"),
+        });
+        batch.BatchCommands.Add(auditCommand);
+        var updated = new HashSet<Guid>();
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            // One result per statement, in order (each returns rows: counts, the updated keys, the audit link).
+            for (var i = 0; i < updateAt; i++)
+            {
+                await reader.NextResultAsync(ct);
+            }
+
+            if (updates.Count > 0)
             {
                 while (await reader.ReadAsync(ct))
                 {
                     updated.Add(reader.GetGuid(0));
                 }
+
+                await reader.NextResultAsync(ct);
             }
 
-            foreach (var u in updates)
-            {
-                if (!updated.Contains(u.Id))
-                {
-                    requeue.Add(verdicts.First(v => v.Changed.Contains(u)).EncounterId);
-                }
-                else if (u.Event != "updated")
-                {
-                    events.Add((u.Id, u.Event, null, u.Resolution));
-                }
-            }
+            await AuditAppender.ReadLinkAsync(reader, auditRow, ct);
         }
 
-        if (events.Count > 0)
+        // A deficiency changed by someone else since it was read (a signature, a reassignment): analyse its stay again.
+        var requeue = verdicts.Where(v => v.Changed.Any(c => !updated.Contains(c.Id))).Select(v => v.EncounterId).ToArray();
+        if (requeue.Length > 0)
         {
-            await using var append = Command(EventsSql, events.Select(e => e.Id).ToArray(), events.Select(e => e.Kind).ToArray(),
-                events.Select(e => e.Practitioner).ToArray(), events.Select(e => e.Note).ToArray(), now);
-            await append.ExecuteNonQueryAsync(ct);
-        }
-
-        if (requeue.Count > 0)
-        {
-            await using var again = Command(RequeueSql, requeue.ToArray(), now);
+            await using var again = Command(RequeueSql, requeue, now);
             await again.ExecuteNonQueryAsync(ct);
         }
 
-        return (inserts.Count, updates.Count);
+        return (inserts.Count, updates.Count, requeue.Length > 0);
     }
 
     // Positional parameters ($1…), typed by their CLR types (arrays for unnest).
@@ -361,16 +363,29 @@ public sealed class AnalyseStaysHandler(
             (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction());
         foreach (var value in values)
         {
-            command.Parameters.Add(value switch
-            {
-                DateTimeOffset at => new NpgsqlParameter<DateTimeOffset> { TypedValue = at, NpgsqlDbType = NpgsqlDbType.TimestampTz },
-                null => new NpgsqlParameter { Value = DBNull.Value },
-                _ => new NpgsqlParameter { Value = value },
-            });
+            command.Parameters.Add(Parameter(value));
         }
 
         return command;
     }
+
+    private static NpgsqlBatchCommand Statement(string sql, params object?[] values)
+    {
+        var statement = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            statement.Parameters.Add(Parameter(value));
+        }
+
+        return statement;
+    }
+
+    private static NpgsqlParameter Parameter(object? value) => value switch
+    {
+        DateTimeOffset at => new NpgsqlParameter<DateTimeOffset> { TypedValue = at, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+        null => new NpgsqlParameter { Value = DBNull.Value },
+        _ => new NpgsqlParameter { Value = value },
+    };
 
     private static void Add<T>(Dictionary<Guid, List<T>> into, Guid key, T value)
     {
