@@ -186,6 +186,12 @@ public sealed class AnalyseStaysHandler(
             }
 
             var ids = batch.ToArray();
+            if (ids.Length == 0)
+            {
+                // Nothing was waiting (another worker took it): nothing read, nothing to audit.
+                return Result<StaysAnalysed>.Success(new StaysAnalysed(0, false));
+            }
+
             var facts = await ReadFactsAsync(ids, hospital.StartOf(goLive), token);
             var verdicts = facts.Stays.Select(stay => StayReconciliation.Reconcile(stay, RuleEvaluation.Evaluate(stay, rules),
                 facts.Deficiencies.GetValueOrDefault(stay.EncounterId) ?? [], facts.Leaves, leavePauses, hospital.DayOf, now)).ToList();
