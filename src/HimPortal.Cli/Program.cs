@@ -24,6 +24,7 @@ public static class Program
             DocumentsCommand.Create(configuration),
             MpiCommand.Create(configuration),
             ExportCommand.Create(configuration),
+            CompletionCommand.Create(configuration),
         };
         return await CliHost.InvokeAsync(root, args);
     }

@@ -651,6 +651,7 @@ internal sealed class ProcedureKindConfiguration : IEntityTypeConfiguration<Proc
         builder.Property(p => p.Code).HasMaxLength(64);
         builder.Property(p => p.Display).HasMaxLength(300);
         builder.Property(p => p.Version).IsRowVersion();
+        builder.HasData(ProcedureKindSeed.Kinds);
     }
 }
 

@@ -51,6 +51,24 @@ internal static class CompletionRuleSeed
         },
         new()
         {
+            Id = new Guid("5d1c0b7e-2f4a-4e39-8a51-1b0e3c9d0008"), Code = "pre-anesthesia", Kind = RuleKinds.Document,
+            Name = "Pre-anesthesia evaluation within 48 hours before a procedure needing anesthesia",
+            Citation = "42 CFR 482.52(b)(1)",
+            Description = "By a practitioner qualified to administer anesthesia. LOINC 34750-0 Anesthesiology note, 11485-0 Anesthesia records.",
+            EncounterClasses = HospitalStays, DocumentTypes = ["34750-0", "11485-0"], Anchor = RuleAnchors.Procedure, ProcedureFlag = ProcedureFlags.Anesthesia,
+            WindowStartHours = -48, WindowEndHours = 0, Responsible = ResponsibleRoles.PrimaryPerformer, UpdatedAt = Seeded,
+        },
+        new()
+        {
+            Id = new Guid("5d1c0b7e-2f4a-4e39-8a51-1b0e3c9d0009"), Code = "post-anesthesia", Kind = RuleKinds.Document,
+            Name = "Post-anesthesia evaluation within 48 hours after the procedure",
+            Citation = "42 CFR 482.52(b)(2)",
+            Description = "After the patient leaves the anesthesia care area and no later than 48 hours after the procedure. LOINC 34750-0 Anesthesiology note, 11485-0 Anesthesia records.",
+            EncounterClasses = HospitalStays, DocumentTypes = ["34750-0", "11485-0"], Anchor = RuleAnchors.Procedure, ProcedureFlag = ProcedureFlags.Anesthesia,
+            WindowStartHours = 0, WindowEndHours = 48, Responsible = ResponsibleRoles.PrimaryPerformer, UpdatedAt = Seeded,
+        },
+        new()
+        {
             Id = new Guid("5d1c0b7e-2f4a-4e39-8a51-1b0e3c9d0005"), Code = "authentication", Kind = RuleKinds.Authentication,
             Name = "Every entry authenticated, dated and timed by its author",
             Citation = "42 CFR 482.24(c)(1)",

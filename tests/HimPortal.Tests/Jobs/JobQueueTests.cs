@@ -37,8 +37,9 @@ public sealed class JobQueueTests : IAsyncLifetime
         var clerk = await Personas.CreateAsync(services, Roles.HimClerk);
         var jobId = await UploadAsync(services, clerk, SyntheaData.HospitalBundle, SyntheaData.PractitionerBundle, SyntheaData.PatientBundle(ClinicalData.Smallest));
 
-        // The upload, then the matching of the record it brought (mpi.match-arrivals, issue 16), which the import queued.
-        (await RunAllAsync(services)).ShouldBe(2);
+        // The upload, then the matching of the record it brought (mpi.match-arrivals, issue 16) and the chart-completion
+        // analysis of its discharged stays (completion.analyse-stays, issue 18), which the import queued.
+        (await RunAllAsync(services)).ShouldBe(3);
 
         var job = await GetJobAsync(services, clerk, jobId);
         job.Status.ShouldBe("succeeded", job.Error);
