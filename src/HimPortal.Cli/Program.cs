@@ -24,6 +24,8 @@ public static class Program
             DocumentsCommand.Create(configuration),
             MpiCommand.Create(configuration),
             ExportCommand.Create(configuration),
+            // cc-aging: the lead folds this into cc-analysis's `completion` command at merge.
+            new Command("completion", "Chart completion (issue 18).") { CompletionDemoCommand.Create() },
         };
         return await CliHost.InvokeAsync(root, args);
     }
