@@ -31,7 +31,7 @@ public sealed class CompletionDemoTests
                      "operative-report:signed", "operative-report:missing", "discharge-summary:unsigned", "discharge-summary:missing", "order:verbal",
                  })
         {
-            summary.Mix.ShouldContainKey(key);
+            summary.Mix.Keys.ShouldContain(key);
         }
 
         var texts = summary.Files.Select(File.ReadAllText).ToList();
