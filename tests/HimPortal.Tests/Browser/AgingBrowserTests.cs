@@ -79,7 +79,7 @@ public sealed class AgingBrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Browser.InitializeAsync();
-        World = new AgingWorld(Browser.Database, ownsDatabase: false);
+        World = AgingWorld.On(Browser.Database);
         await World.InitializeAsync();
     }
 

@@ -7,19 +7,30 @@ using Microsoft.Extensions.DependencyInjection;
 namespace HimPortal.Tests.Completion;
 
 /// <summary>
-/// cc-aging's world: a database with the master data and one Synthea patient, whose stored encounters stand in for
+/// cc-aging's world: a database with the master data and one Synthea patient, with encounters of its own for
 /// discharged stays; Stay and Deficiency rows written directly, as the analysis would leave them, so aging and the
 /// numbers are tested on their own. Each test takes fresh practitioners and encounters, so tests in one class never count
 /// each other's rows.
 /// </summary>
-public sealed class AgingWorld(TestDatabase database, bool ownsDatabase) : IAsyncLifetime
+public sealed class AgingWorld : IAsyncLifetime
 {
+    private readonly bool _ownsDatabase;
+
     public AgingWorld()
         : this(new TestDatabase(), ownsDatabase: true)
     {
     }
 
-    public TestDatabase Database { get; } = database;
+    private AgingWorld(TestDatabase database, bool ownsDatabase)
+    {
+        Database = database;
+        _ownsDatabase = ownsDatabase;
+    }
+
+    /// <summary>A world on another fixture's database (the browser tests' web app), which that fixture disposes.</summary>
+    public static AgingWorld On(TestDatabase database) => new(database, ownsDatabase: false);
+
+    public TestDatabase Database { get; }
 
     public Guid PatientId { get; private set; }
 
@@ -27,7 +38,7 @@ public sealed class AgingWorld(TestDatabase database, bool ownsDatabase) : IAsyn
 
     public async Task InitializeAsync()
     {
-        if (ownsDatabase)
+        if (_ownsDatabase)
         {
             await Database.InitializeAsync();
         }
@@ -37,7 +48,7 @@ public sealed class AgingWorld(TestDatabase database, bool ownsDatabase) : IAsyn
         Mrn = await Database.ScalarAsync<string>($"SELECT mrn FROM clinical.patients WHERE id = '{PatientId}'");
     }
 
-    public Task DisposeAsync() => ownsDatabase ? Database.DisposeAsync() : Task.CompletedTask;
+    public Task DisposeAsync() => _ownsDatabase ? Database.DisposeAsync() : Task.CompletedTask;
 
     /// <summary>A practitioner no test has used yet: its key and NPI.</summary>
     public async Task<(Guid Id, string Npi)> PractitionerAsync()
@@ -59,11 +70,13 @@ public sealed class AgingWorld(TestDatabase database, bool ownsDatabase) : IAsyn
     /// <summary>A stay on one of the patient's stored encounters no test has used yet, discharged and delinquent when given.</summary>
     public async Task<Guid> StayAsync(DateTimeOffset discharged, DateTimeOffset delinquentAt, string status = StayStatuses.Incomplete, DateTimeOffset? completedAt = null)
     {
-        var encounter = await Database.ScalarAsync<Guid>($"""
-            SELECT e.id FROM clinical.encounters e WHERE e.patient_id = '{PatientId}'
-              AND NOT EXISTS (SELECT 1 FROM completion.stays s WHERE s.encounter_id = e.id)
-            ORDER BY e.id LIMIT 1
-            """);
+        // An encounter row of its own, written here rather than imported: nothing queues it for analysis, so the stay
+        // and deficiencies below stay exactly as the test wrote them even when the analysis job runs (the web app's).
+        var encounter = Guid.CreateVersion7();
+        await Database.ExecuteAsync($"""
+            INSERT INTO clinical.encounters (id, patient_id, status, class, period_start, period_end, fhir_id, resource, source_hash, imported_at)
+            VALUES ('{encounter}', '{PatientId}', 'finished', 'IMP', '{discharged.AddDays(-3):O}', '{discharged:O}', 'aging-{encounter:N}', '{{}}', '\x00', now())
+            """, Database.OwnerConnectionString);
         await WithDbAsync(async db =>
         {
             db.Stays.Add(new Stay
