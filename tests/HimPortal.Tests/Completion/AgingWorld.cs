@@ -73,9 +73,9 @@ public sealed class AgingWorld : IAsyncLifetime
         // An encounter row of its own, written here rather than imported: nothing queues it for analysis, so the stay
         // and deficiencies below stay exactly as the test wrote them even when the analysis job runs (the web app's).
         var encounter = Guid.CreateVersion7();
-        await Database.ExecuteAsync($"""
+        await Database.ExecuteAsync($$"""
             INSERT INTO clinical.encounters (id, patient_id, status, class, period_start, period_end, fhir_id, resource, source_hash, imported_at)
-            VALUES ('{encounter}', '{PatientId}', 'finished', 'IMP', '{discharged.AddDays(-3):O}', '{discharged:O}', 'aging-{encounter:N}', '{{}}', '\x00', now())
+            VALUES ('{{encounter}}', '{{PatientId}}', 'finished', 'IMP', '{{discharged.AddDays(-3):O}}', '{{discharged:O}}', 'aging-{{encounter:N}}', '{}', '\x00', now())
             """, Database.OwnerConnectionString);
         await WithDbAsync(async db =>
         {

@@ -34,14 +34,18 @@ public sealed class GetNoticeLetterHandler(PermissionCheck permissions, HimDbCon
                 return Error.NotFound();
             }
 
-            await using var stream = await store.OpenReadAsync(objectId, token);
-            if (stream is null)
+            using var copy = new MemoryStream();
+            // Read and closed before the next statement: the store streams on the context's connection.
+            await using (var stream = await store.OpenReadAsync(objectId, token))
             {
-                return Error.NotFound();
+                if (stream is null)
+                {
+                    return Error.NotFound();
+                }
+
+                await stream.CopyToAsync(copy, token);
             }
 
-            using var copy = new MemoryStream();
-            await stream.CopyToAsync(copy, token);
             var stays = await db.Deficiencies.AsNoTracking().Where(d => notice.DeficiencyIds.Contains(d.Id))
                 .Select(d => new { d.EncounterId, d.PatientId }).Distinct().ToListAsync(token);
             foreach (var stay in stays)
