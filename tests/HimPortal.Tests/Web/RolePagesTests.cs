@@ -195,7 +195,7 @@ public sealed partial class RolePagesTests(RolePagesFixture web) : IClassFixture
         (await client.GetAsync(new Uri("/ChartAccess", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         using var physician = await SignedInAsync(Roles.Physician);
-        NavTitles(await physician.GetStringAsync(new Uri("/Charts", UriKind.Relative))).ShouldBe(["Patient charts", "Jobs"]);
+        NavTitles(await physician.GetStringAsync(new Uri("/Charts", UriKind.Relative))).ShouldBe(["Patient charts", "Completion notices", "Jobs"]);
     }
 
     private static string Title(string html) => System.Net.WebUtility.HtmlDecode(HomeTitle().Match(html).Groups[1].Value);
