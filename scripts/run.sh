@@ -78,6 +78,16 @@ done
 hp_log "making the demo's synthetic scanned documents"
 himportal documents demo --synthea data/synthea-r4 --out "$HP_STATE/demo-documents" >&2 || hp_log "the demo documents were not all captured"
 
+# Chart completion's demo stays (issue 18 item 5): recent synthetic stays of these patients (labelled SYNTHETIC), the
+# demo physician attending or operating in about half, so their inbox and the HIM manager's numbers are real. The same
+# day writes the same bundles, so a second run the same day imports nothing new; each new day adds that day's stays.
+hp_log "making the chart-completion demo stays"
+if himportal completion demo --synthea data/synthea-r4 --out "$HP_STATE/demo-stays" ${demo_npi:+--physician-npi "$demo_npi"} >&2; then
+  himportal import "$HP_STATE/demo-stays" >&2 || hp_log "the demo stays were not all imported"
+  # Analyse them now, so the inbox and the numbers are there at the first page (the analysis job would, once the web host runs).
+  himportal completion analyse >&2 || hp_log "the demo stays' analysis failed"
+fi
+
 port="$(hp_free_port "${HIMPORTAL_PORT:-5080}" 5081 5082 5083)"
 url="http://127.0.0.1:$port"
 

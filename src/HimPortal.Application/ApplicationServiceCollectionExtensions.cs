@@ -66,6 +66,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<Roi.Packets.PacketContent>();
         services.AddScoped<Roi.Packets.PacketWriter>();
         services.AddScoped<Roi.Delivery.PacketRelease>();
+        services.AddScoped<Completion.Aging.NoticeLetters>();
         services.TryAddSingleton<Common.Throttles.Throttle>();
         services.AddSettings<Accounts.SignIn.SignInThrottleOptions>(Accounts.SignIn.SignInThrottleOptions.Section);
         services.TryAddSingleton<Accounts.SignIn.SignInThrottles>();

@@ -44,6 +44,7 @@ public static class JobTitles
         "compliance.privacy-monitoring" => "Privacy monitoring rules",
         "compliance.chain-verification" => "Audit chain verification",
         "audit.ensure-partitions" => "Audit partition upkeep",
+        "completion.age-records" => "Chart completion aging (notices, suspensions)",
         _ => kind,
     };
 }

@@ -47,6 +47,8 @@ public sealed class JobsOptions
         ["documents-held-retry"] = new() { Kind = "documents.retry-held", Every = TimeSpan.FromHours(1) },
         // Capture queues each file's render job itself; the sweep catches any file left queued (a job that failed for good).
         ["documents-render"] = new() { Kind = "documents.render-sweep", Every = TimeSpan.FromMinutes(15) },
+        // Chart completion's notices and suspensions (issue 18 item 4): hourly, so a day's mark is met within the hour; each notice is sent once (unique key).
+        ["completion-aging"] = new() { Kind = "completion.age-records", Every = TimeSpan.FromHours(1) },
     };
 }
 

@@ -80,7 +80,7 @@ internal static class CompletionCommand
             return 0;
         });
 
-        return new Command("completion", "Chart completion: the deficiency analysis of discharged stays.") { status, analyse, CompletionBenchCommand.Create(configuration) };
+        return new Command("completion", "Chart completion: the deficiency analysis of discharged stays, and the demo stays.") { status, analyse, CompletionDemoCommand.Create(), CompletionBenchCommand.Create(configuration) };
     }
 
     /// <summary>Times in UTC, ISO 8601 to the second (what scripts compare).</summary>

@@ -41,6 +41,9 @@ public static class HomePages
         new("/Roi/Accounting", "Accounting of disclosures", Permissions.RoiProcess, "nav-roi-accounting"),
         new("/Charts", "Find a patient", Permissions.ChartsSearch, "nav-find-patient"),
         new("/Completion/Inbox", "Chart completion inbox", Permissions.CompletionSign, "nav-completion-inbox"),
+        new("/Completion/Notices", "Completion notices", Permissions.CompletionSign, "nav-completion-notices"),
+        new("/Completion/Numbers", "Completion numbers", Permissions.CompletionManage, "nav-completion-numbers"),
+        new("/Completion/Suspensions", "Suspension list", Permissions.CompletionManage, "nav-completion-suspensions"),
         new("/Compliance", "Access audit review", Permissions.AuditReview, "nav-access-audit"),
         new("/Portal", "My health record", Permissions.PortalSelf, "nav-portal"),
     ];

@@ -92,6 +92,9 @@ public static class AuthorizationSetup
             _ => Permissions.RoiProcess,
         })));
         conventions.AuthorizeFolder("/Management", Permissions.DepartmentDashboard);
+        conventions.AuthorizePage("/Completion/Notices", Permissions.CompletionSign);
+        conventions.AuthorizePage("/Completion/Suspensions", Permissions.CompletionManage);
+        conventions.AuthorizePage("/Completion/Numbers", Permissions.CompletionManage);
         conventions.AuthorizeFolder("/Portal", Permissions.PortalSelf);
         // Everyone's own jobs; what each may see of others' is the handlers' (Jobs.Monitor).
         conventions.AuthorizeFolder("/Jobs", Permissions.SignedIn);

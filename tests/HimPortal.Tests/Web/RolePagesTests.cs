@@ -187,7 +187,7 @@ public sealed partial class RolePagesTests(RolePagesFixture web) : IClassFixture
 
         var html = await client.GetStringAsync(new Uri("/Management", UriKind.Relative));
 
-        NavTitles(html).ShouldBe(["Department overview", "Record intake", "Indexing queue", "Duplicate worklist", "Matching settings", "Chart access", "ROI numbers", "ROI settings", "Find a patient", "Access audit review", "Jobs"]);
+        NavTitles(html).ShouldBe(["Department overview", "Record intake", "Indexing queue", "Duplicate worklist", "Matching settings", "Chart access", "ROI numbers", "ROI settings", "Find a patient", "Completion numbers", "Suspension list", "Access audit review", "Jobs"]);
         NavHref(html, "nav-intake").ShouldBe("/Intake");
         NavHref(html, "nav-chart-access").ShouldBe("/ChartAccess");
         html.ShouldContain("href=\"/Management\" data-testid=\"nav-management\" aria-current=\"page\"");
@@ -195,7 +195,7 @@ public sealed partial class RolePagesTests(RolePagesFixture web) : IClassFixture
         (await client.GetAsync(new Uri("/ChartAccess", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         using var physician = await SignedInAsync(Roles.Physician);
-        NavTitles(await physician.GetStringAsync(new Uri("/Charts", UriKind.Relative))).ShouldBe(["Patient charts", "Chart completion inbox", "Jobs"]);
+        NavTitles(await physician.GetStringAsync(new Uri("/Charts", UriKind.Relative))).ShouldBe(["Patient charts", "Chart completion inbox", "Completion notices", "Jobs"]);
     }
 
     private static string Title(string html) => System.Net.WebUtility.HtmlDecode(HomeTitle().Match(html).Groups[1].Value);
