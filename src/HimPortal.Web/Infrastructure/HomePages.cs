@@ -39,6 +39,8 @@ public static class HomePages
         new("/Roi/Numbers", "ROI numbers", Permissions.RoiNumbers, "nav-roi-numbers"),
         new("/Roi/Settings", "ROI settings", Permissions.RoiConfigure, "nav-roi-settings"),
         new("/Roi/Accounting", "Accounting of disclosures", Permissions.RoiProcess, "nav-roi-accounting"),
+        new("/Completion/Him", "Chart completion", Permissions.CompletionAnalyse, "nav-completion-him"),
+        new("/Completion/Settings", "Completion rules", Permissions.CompletionManage, "nav-completion-rules"),
         new("/Charts", "Find a patient", Permissions.ChartsSearch, "nav-find-patient"),
         new("/Compliance", "Access audit review", Permissions.AuditReview, "nav-access-audit"),
         new("/Portal", "My health record", Permissions.PortalSelf, "nav-portal"),

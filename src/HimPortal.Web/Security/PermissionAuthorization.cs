@@ -89,6 +89,9 @@ public static class AuthorizationSetup
             "/Roi/Numbers" => Permissions.RoiNumbers,
             _ => Permissions.RoiProcess,
         })));
+        // Chart completion (issue 18): the HIM analyst's queue, stays and leave; the HIM manager's rules, settings and departments.
+        conventions.AuthorizeFolder("/Completion/Him", Permissions.CompletionAnalyse);
+        conventions.AuthorizeFolder("/Completion/Settings", Permissions.CompletionManage);
         conventions.AuthorizeFolder("/Management", Permissions.DepartmentDashboard);
         conventions.AuthorizeFolder("/Portal", Permissions.PortalSelf);
         // Everyone's own jobs; what each may see of others' is the handlers' (Jobs.Monitor).
