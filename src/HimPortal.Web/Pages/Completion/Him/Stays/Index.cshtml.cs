@@ -16,7 +16,7 @@ namespace HimPortal.Web.Pages.Completion.Him.Stays;
 /// add a manual deficiency, clear, mark complete, analyse again. Completion.Analyse (folder policy); each handler checks it
 /// again, checks the version the analyst saw and audits. Post/Redirect/Get.
 /// </summary>
-public sealed class StayModel(
+public sealed class IndexModel(
     GetStayHandler get, ReassignDeficiencyHandler reassign, AddManualDeficiencyHandler manual, ClearDeficiencyHandler clear,
     MarkStayCompleteHandler complete, ReanalyseStayHandler reanalyse, HospitalTime time, TimeProvider clock) : PageModel
 {
