@@ -77,7 +77,7 @@ public sealed class SaveDepartmentHandler(PermissionCheck permissions, HimDbCont
         var name = command.Name.Trim();
         try
         {
-            return await db.InTransactionAsync<Result<Guid>>(async token =>
+            return await Versioned.InTransactionAsync<Guid>(db, ConfigureAudit.Stale, async token =>
             {
                 if (await db.Departments.AnyAsync(d => d.Name == name && d.Id != command.Id, token))
                 {
@@ -126,11 +126,6 @@ public sealed class SaveDepartmentHandler(PermissionCheck permissions, HimDbCont
                     $"department {(command.Id is null ? "created" : "saved")}; chief {chief?.ToString("D") ?? "none"}"), token);
                 return Result<Guid>.Success(department.Id);
             }, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            return ConfigureAudit.Stale;
         }
         catch (DbUpdateException e) when (e.InnerException is Npgsql.PostgresException { SqlState: "23505" })
         {

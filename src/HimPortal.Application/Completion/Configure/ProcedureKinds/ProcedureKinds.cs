@@ -40,49 +40,41 @@ public sealed class SaveProcedureKindHandler(PermissionCheck permissions, HimDbC
 
         var system = command.System.Trim();
         var code = command.Code.Trim();
-        try
+        return await Versioned.InTransactionAsync<bool>(db, ConfigureAudit.Stale, async token =>
         {
-            return await db.InTransactionAsync<Result<bool>>(async token =>
+            var kind = await db.ProcedureKinds.SingleOrDefaultAsync(k => k.System == system && k.Code == code, token);
+            if (kind is null)
             {
-                var kind = await db.ProcedureKinds.SingleOrDefaultAsync(k => k.System == system && k.Code == code, token);
-                if (kind is null)
+                if (command.Version is not null)
                 {
-                    if (command.Version is not null)
-                    {
-                        return Error.NotFound("There is no such procedure kind.");
-                    }
-
-                    kind = new ProcedureKind { System = system, Code = code, Display = command.Display.Trim() };
-                    db.ProcedureKinds.Add(kind);
-                }
-                else if (command.Version is null)
-                {
-                    return Error.Invalid("This procedure code has a kind already: change it in the table.", nameof(command.Code));
-                }
-                else if (kind.Version != command.Version)
-                {
-                    return ConfigureAudit.Stale;
-                }
-                else
-                {
-                    db.Entry(kind).Property(k => k.Version).OriginalValue = command.Version.Value;
+                    return Error.NotFound("There is no such procedure kind.");
                 }
 
-                kind.Display = command.Display.Trim();
-                kind.Surgery = command.Surgery;
-                kind.Anesthesia = command.Anesthesia;
-                kind.Consent = command.Consent;
-                await db.SaveChangesAsync(token);
-                var queued = await ConfigureAudit.QueueOpenStaysAsync(db, null, "procedure-kinds-changed", clock.GetUtcNow(), token);
-                await audit.RecordAsync(ConfigureAudit.Of("ProcedureKind", $"{system}|{code}",
-                    $"procedure kind {system}|{code} {(command.Version is null ? "added" : "changed")}: surgery={kind.Surgery}, anesthesia={kind.Anesthesia}, consent={kind.Consent}; {queued} stays queued for analysis"), token);
-                return Result<bool>.Success(true);
-            }, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            return ConfigureAudit.Stale;
-        }
+                kind = new ProcedureKind { System = system, Code = code, Display = command.Display.Trim() };
+                db.ProcedureKinds.Add(kind);
+            }
+            else if (command.Version is null)
+            {
+                return Error.Invalid("This procedure code has a kind already: change it in the table.", nameof(command.Code));
+            }
+            else if (kind.Version != command.Version)
+            {
+                return ConfigureAudit.Stale;
+            }
+            else
+            {
+                db.Entry(kind).Property(k => k.Version).OriginalValue = command.Version.Value;
+            }
+
+            kind.Display = command.Display.Trim();
+            kind.Surgery = command.Surgery;
+            kind.Anesthesia = command.Anesthesia;
+            kind.Consent = command.Consent;
+            await db.SaveChangesAsync(token);
+            var queued = await ConfigureAudit.QueueOpenStaysAsync(db, null, "procedure-kinds-changed", clock.GetUtcNow(), token);
+            await audit.RecordAsync(ConfigureAudit.Of("ProcedureKind", $"{system}|{code}",
+                $"procedure kind {system}|{code} {(command.Version is null ? "added" : "changed")}: surgery={kind.Surgery}, anesthesia={kind.Anesthesia}, consent={kind.Consent}; {queued} stays queued for analysis"), token);
+            return Result<bool>.Success(true);
+        }, ct);
     }
 }

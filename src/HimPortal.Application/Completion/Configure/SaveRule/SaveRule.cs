@@ -119,7 +119,7 @@ public sealed class SaveRuleHandler(
 
         try
         {
-            return await db.InTransactionAsync<Result<Guid>>(async token =>
+            return await Versioned.InTransactionAsync<Guid>(db, ConfigureAudit.Stale, async token =>
             {
                 if (await db.CompletionRules.AnyAsync(r => r.Code == command.Code && r.Id != command.Id, token))
                 {
@@ -163,11 +163,6 @@ public sealed class SaveRuleHandler(
                     $"rule {rule.Code} {(before is null ? "added" : "changed: " + Changes(before, after))}; {queued} stays queued for analysis"), token);
                 return Result<Guid>.Success(rule.Id);
             }, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            return ConfigureAudit.Stale;
         }
         catch (DbUpdateException e) when (e.InnerException is Npgsql.PostgresException { SqlState: "23505" })
         {

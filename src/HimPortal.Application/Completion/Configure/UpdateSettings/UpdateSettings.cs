@@ -41,38 +41,30 @@ public sealed class UpdateSettingsHandler(
             return Error.Invalid(validation);
         }
 
-        try
+        return await Versioned.InTransactionAsync<bool>(db, ConfigureAudit.Stale, async token =>
         {
-            return await db.InTransactionAsync<Result<bool>>(async token =>
+            var settings = await db.CompletionSettings.SingleAsync(token);
+            if (settings.Version != command.Version)
             {
-                var settings = await db.CompletionSettings.SingleAsync(token);
-                if (settings.Version != command.Version)
-                {
-                    return ConfigureAudit.Stale;
-                }
+                return ConfigureAudit.Stale;
+            }
 
-                var now = clock.GetUtcNow();
-                var before = $"go-live {settings.GoLive:yyyy-MM-dd}; notices [{string.Join(",", settings.NoticeDaysBefore)}]; escalate {settings.EscalateAfterDays}; suspend {settings.SuspendAfterDays}; leave pauses {settings.LeavePausesDeadlines}";
-                var reanalyse = settings.GoLive != command.GoLive || settings.LeavePausesDeadlines != command.LeavePausesDeadlines;
-                db.Entry(settings).Property(s => s.Version).OriginalValue = command.Version;
-                settings.GoLive = command.GoLive!.Value;
-                settings.NoticeDaysBefore = [.. command.NoticeDaysBefore.OrderDescending()];
-                settings.EscalateAfterDays = command.EscalateAfterDays;
-                settings.SuspendAfterDays = command.SuspendAfterDays;
-                settings.LeavePausesDeadlines = command.LeavePausesDeadlines;
-                settings.UpdatedAt = now;
-                settings.UpdatedBy = actors.Current.UserId;
-                await db.SaveChangesAsync(token);
-                var queued = reanalyse ? await ConfigureAudit.QueueOpenStaysAsync(db, null, "settings-changed", now, token) : 0;
-                var after = $"go-live {settings.GoLive:yyyy-MM-dd}; notices [{string.Join(",", settings.NoticeDaysBefore)}]; escalate {settings.EscalateAfterDays}; suspend {settings.SuspendAfterDays}; leave pauses {settings.LeavePausesDeadlines}";
-                await audit.RecordAsync(ConfigureAudit.Of("CompletionSettings", "1", $"settings from {before} to {after}; {queued} stays queued for analysis"), token);
-                return Result<bool>.Success(true);
-            }, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            return ConfigureAudit.Stale;
-        }
+            var now = clock.GetUtcNow();
+            var before = $"go-live {settings.GoLive:yyyy-MM-dd}; notices [{string.Join(",", settings.NoticeDaysBefore)}]; escalate {settings.EscalateAfterDays}; suspend {settings.SuspendAfterDays}; leave pauses {settings.LeavePausesDeadlines}";
+            var reanalyse = settings.GoLive != command.GoLive || settings.LeavePausesDeadlines != command.LeavePausesDeadlines;
+            db.Entry(settings).Property(s => s.Version).OriginalValue = command.Version;
+            settings.GoLive = command.GoLive!.Value;
+            settings.NoticeDaysBefore = [.. command.NoticeDaysBefore.OrderDescending()];
+            settings.EscalateAfterDays = command.EscalateAfterDays;
+            settings.SuspendAfterDays = command.SuspendAfterDays;
+            settings.LeavePausesDeadlines = command.LeavePausesDeadlines;
+            settings.UpdatedAt = now;
+            settings.UpdatedBy = actors.Current.UserId;
+            await db.SaveChangesAsync(token);
+            var queued = reanalyse ? await ConfigureAudit.QueueOpenStaysAsync(db, null, "settings-changed", now, token) : 0;
+            var after = $"go-live {settings.GoLive:yyyy-MM-dd}; notices [{string.Join(",", settings.NoticeDaysBefore)}]; escalate {settings.EscalateAfterDays}; suspend {settings.SuspendAfterDays}; leave pauses {settings.LeavePausesDeadlines}";
+            await audit.RecordAsync(ConfigureAudit.Of("CompletionSettings", "1", $"settings from {before} to {after}; {queued} stays queued for analysis"), token);
+            return Result<bool>.Success(true);
+        }, ct);
     }
 }

@@ -4,7 +4,6 @@ using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Completion;
-using Microsoft.EntityFrameworkCore;
 
 namespace HimPortal.Application.Completion.Him.ClearDeficiency;
 
@@ -38,33 +37,25 @@ public sealed class ClearDeficiencyHandler(
             return Error.Invalid(validation);
         }
 
-        try
+        return await Versioned.InTransactionAsync<bool>(db, HimAudit.Stale, async token =>
         {
-            return await db.InTransactionAsync<Result<bool>>(async token =>
+            var found = await HimStays.OpenDeficiencyAsync(db, command.DeficiencyId, command.Version, token);
+            if (found.Error is { } error)
             {
-                var found = await HimStays.OpenDeficiencyAsync(db, command.DeficiencyId, command.Version, token);
-                if (found.Error is { } error)
-                {
-                    return error;
-                }
+                return error;
+            }
 
-                var deficiency = found.Value!;
-                var now = clock.GetUtcNow();
-                deficiency.Status = DeficiencyStatuses.Resolved;
-                deficiency.Resolution = Cleared;
-                deficiency.ResolvedAt = now;
-                deficiency.ResolvedBy = actors.Current.UserId;
-                HimStays.AddEvent(db, deficiency.Id, now, "resolved", actors.Current.UserId, null, "cleared by HIM: " + command.Reason.Trim());
-                await db.SaveChangesAsync(token);
-                await HimStays.RecountAsync(db, deficiency.EncounterId, token);
-                await audit.RecordAsync(HimAudit.Of(AuditAction.Update, deficiency.EncounterId, deficiency.PatientId, "clear", $"deficiency {deficiency.Id:D} cleared"), token);
-                return Result<bool>.Success(true);
-            }, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            return HimAudit.Stale;
-        }
+            var deficiency = found.Value!;
+            var now = clock.GetUtcNow();
+            deficiency.Status = DeficiencyStatuses.Resolved;
+            deficiency.Resolution = Cleared;
+            deficiency.ResolvedAt = now;
+            deficiency.ResolvedBy = actors.Current.UserId;
+            HimStays.AddEvent(db, deficiency.Id, now, "resolved", actors.Current.UserId, null, "cleared by HIM: " + command.Reason.Trim());
+            await db.SaveChangesAsync(token);
+            await HimStays.RecountAsync(db, deficiency.EncounterId, token);
+            await audit.RecordAsync(HimAudit.Of(AuditAction.Update, deficiency.EncounterId, deficiency.PatientId, "clear", $"deficiency {deficiency.Id:D} cleared"), token);
+            return Result<bool>.Success(true);
+        }, ct);
     }
 }

@@ -110,41 +110,33 @@ public sealed class CancelLeaveHandler(PermissionCheck permissions, HimDbContext
     protected override async Task<Result<bool>> ExecuteAsync(CancelLeaveCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
-        try
+        return await Versioned.InTransactionAsync<bool>(db, HimAudit.Stale, async token =>
         {
-            return await db.InTransactionAsync<Result<bool>>(async token =>
+            var leave = await db.PhysicianLeaves.SingleOrDefaultAsync(l => l.Id == command.LeaveId, token);
+            if (leave is null)
             {
-                var leave = await db.PhysicianLeaves.SingleOrDefaultAsync(l => l.Id == command.LeaveId, token);
-                if (leave is null)
-                {
-                    return Error.NotFound("There is no such leave.");
-                }
+                return Error.NotFound("There is no such leave.");
+            }
 
-                if (leave.Version != command.Version)
-                {
-                    return HimAudit.Stale;
-                }
+            if (leave.Version != command.Version)
+            {
+                return HimAudit.Stale;
+            }
 
-                if (leave.CancelledAt is not null)
-                {
-                    return Error.Conflict("The leave is cancelled already.");
-                }
+            if (leave.CancelledAt is not null)
+            {
+                return Error.Conflict("The leave is cancelled already.");
+            }
 
-                var now = clock.GetUtcNow();
-                db.Entry(leave).Property(l => l.Version).OriginalValue = command.Version;
-                leave.CancelledAt = now;
-                await db.SaveChangesAsync(token);
-                var queued = await LeaveStays.QueueAsync(db, leave.PractitionerId, "leave-cancelled", now, token);
-                await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, LeaveStays.ResourceType, leave.Id.ToString("D"), Purpose: HimAudit.Purpose,
-                    Details: $"completion.leave-cancel; practitioner {leave.PractitionerId:D}; {queued} stays queued for analysis"), token);
-                return Result<bool>.Success(true);
-            }, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            return HimAudit.Stale;
-        }
+            var now = clock.GetUtcNow();
+            db.Entry(leave).Property(l => l.Version).OriginalValue = command.Version;
+            leave.CancelledAt = now;
+            await db.SaveChangesAsync(token);
+            var queued = await LeaveStays.QueueAsync(db, leave.PractitionerId, "leave-cancelled", now, token);
+            await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, LeaveStays.ResourceType, leave.Id.ToString("D"), Purpose: HimAudit.Purpose,
+                Details: $"completion.leave-cancel; practitioner {leave.PractitionerId:D}; {queued} stays queued for analysis"), token);
+            return Result<bool>.Success(true);
+        }, ct);
     }
 }
 

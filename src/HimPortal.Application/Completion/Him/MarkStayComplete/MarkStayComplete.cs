@@ -22,46 +22,38 @@ public sealed class MarkStayCompleteHandler(PermissionCheck permissions, HimDbCo
     protected override async Task<Result<bool>> ExecuteAsync(MarkStayCompleteCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
-        try
+        return await Versioned.InTransactionAsync<bool>(db, HimAudit.Stale, async token =>
         {
-            return await db.InTransactionAsync<Result<bool>>(async token =>
+            var stay = await db.Stays.SingleOrDefaultAsync(s => s.EncounterId == command.EncounterId, token);
+            if (stay is null)
             {
-                var stay = await db.Stays.SingleOrDefaultAsync(s => s.EncounterId == command.EncounterId, token);
-                if (stay is null)
-                {
-                    return Error.NotFound("There is no such stay in chart completion.");
-                }
+                return Error.NotFound("There is no such stay in chart completion.");
+            }
 
-                if (stay.Version != command.Version)
-                {
-                    return HimAudit.Stale;
-                }
+            if (stay.Version != command.Version)
+            {
+                return HimAudit.Stale;
+            }
 
-                if (stay.Status == StayStatuses.Complete)
-                {
-                    return Error.Conflict("The stay is marked complete already.");
-                }
+            if (stay.Status == StayStatuses.Complete)
+            {
+                return Error.Conflict("The stay is marked complete already.");
+            }
 
-                var open = await db.Deficiencies.CountAsync(d => d.EncounterId == stay.EncounterId && d.Status == DeficiencyStatuses.Open, token);
-                if (open > 0)
-                {
-                    return Error.Conflict($"The stay still has {open} open {(open == 1 ? "deficiency" : "deficiencies")}: it is complete when nothing is open.");
-                }
+            var open = await db.Deficiencies.CountAsync(d => d.EncounterId == stay.EncounterId && d.Status == DeficiencyStatuses.Open, token);
+            if (open > 0)
+            {
+                return Error.Conflict($"The stay still has {open} open {(open == 1 ? "deficiency" : "deficiencies")}: it is complete when nothing is open.");
+            }
 
-                db.Entry(stay).Property(s => s.Version).OriginalValue = command.Version;
-                stay.Status = StayStatuses.Complete;
-                stay.OpenDeficiencies = 0;
-                stay.CompletedAt = clock.GetUtcNow();
-                stay.CompletedBy = actors.Current.UserId;
-                await db.SaveChangesAsync(token);
-                await audit.RecordAsync(HimAudit.Of(AuditAction.Update, stay.EncounterId, stay.PatientId, "complete", "stay marked complete"), token);
-                return Result<bool>.Success(true);
-            }, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            return HimAudit.Stale;
-        }
+            db.Entry(stay).Property(s => s.Version).OriginalValue = command.Version;
+            stay.Status = StayStatuses.Complete;
+            stay.OpenDeficiencies = 0;
+            stay.CompletedAt = clock.GetUtcNow();
+            stay.CompletedBy = actors.Current.UserId;
+            await db.SaveChangesAsync(token);
+            await audit.RecordAsync(HimAudit.Of(AuditAction.Update, stay.EncounterId, stay.PatientId, "complete", "stay marked complete"), token);
+            return Result<bool>.Success(true);
+        }, ct);
     }
 }

@@ -3,7 +3,6 @@ using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace HimPortal.Application.Completion.Him.ReassignDeficiency;
 
@@ -42,40 +41,32 @@ public sealed class ReassignDeficiencyHandler(
             return Error.Invalid(validation);
         }
 
-        try
+        return await Versioned.InTransactionAsync<bool>(db, HimAudit.Stale, async token =>
         {
-            return await db.InTransactionAsync<Result<bool>>(async token =>
+            var found = await HimStays.OpenDeficiencyAsync(db, command.DeficiencyId, command.Version, token);
+            if (found.Error is { } error)
             {
-                var found = await HimStays.OpenDeficiencyAsync(db, command.DeficiencyId, command.Version, token);
-                if (found.Error is { } error)
-                {
-                    return error;
-                }
+                return error;
+            }
 
-                var practitioner = await HimStays.PractitionerAsync(db, command.PractitionerId, command.Practitioner, nameof(command.Practitioner), token);
-                if (practitioner.Error is { } unknown)
-                {
-                    return unknown;
-                }
+            var practitioner = await HimStays.PractitionerAsync(db, command.PractitionerId, command.Practitioner, nameof(command.Practitioner), token);
+            if (practitioner.Error is { } unknown)
+            {
+                return unknown;
+            }
 
-                var deficiency = found.Value!;
-                var now = clock.GetUtcNow();
-                var previous = deficiency.ResponsiblePractitionerId;
-                deficiency.ResponsiblePractitionerId = practitioner.Value!.Id;
-                deficiency.AssignedByHim = true;
-                deficiency.RefusalReason = null;
-                HimStays.AddEvent(db, deficiency.Id, now, previous is null ? "assigned" : "reassigned", actors.Current.UserId, practitioner.Value.Id,
-                    string.IsNullOrWhiteSpace(command.Note) ? null : command.Note.Trim());
-                await db.SaveChangesAsync(token);
-                await audit.RecordAsync(HimAudit.Of(AuditAction.Update, deficiency.EncounterId, deficiency.PatientId, "reassign",
-                    $"deficiency {deficiency.Id:D}; from {previous?.ToString("D") ?? "HIM queue"} to practitioner {practitioner.Value.Id:D}"), token);
-                return Result<bool>.Success(true);
-            }, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            return HimAudit.Stale;
-        }
+            var deficiency = found.Value!;
+            var now = clock.GetUtcNow();
+            var previous = deficiency.ResponsiblePractitionerId;
+            deficiency.ResponsiblePractitionerId = practitioner.Value!.Id;
+            deficiency.AssignedByHim = true;
+            deficiency.RefusalReason = null;
+            HimStays.AddEvent(db, deficiency.Id, now, previous is null ? "assigned" : "reassigned", actors.Current.UserId, practitioner.Value.Id,
+                string.IsNullOrWhiteSpace(command.Note) ? null : command.Note.Trim());
+            await db.SaveChangesAsync(token);
+            await audit.RecordAsync(HimAudit.Of(AuditAction.Update, deficiency.EncounterId, deficiency.PatientId, "reassign",
+                $"deficiency {deficiency.Id:D}; from {previous?.ToString("D") ?? "HIM queue"} to practitioner {practitioner.Value.Id:D}"), token);
+            return Result<bool>.Success(true);
+        }, ct);
     }
 }

@@ -46,7 +46,7 @@ public sealed class LeaveModel(ListLeaveHandler list, RecordLeaveHandler record,
             return RedirectToPage();
         }
 
-        return await this.RefuseAsync(Prefixed(result.Error!), () => ShowAsync(ct));
+        return await this.RefuseAsync(FormErrors.Prefixed(result.Error!, "Input"), () => ShowAsync(ct));
     }
 
     public async Task<IActionResult> OnPostCancelAsync(CancellationToken ct)
@@ -60,10 +60,6 @@ public sealed class LeaveModel(ListLeaveHandler list, RecordLeaveHandler record,
 
         return await this.RefuseAsync(result.Error!, () => ShowAsync(ct));
     }
-
-    private static Error Prefixed(Error error) => error.Kind == ErrorKind.Invalid
-        ? error with { Fields = [.. error.Problems.Select(p => p with { Field = p.Field.Length == 0 ? "" : "Input." + p.Field })] }
-        : error;
 
     private async Task<IActionResult> ShowAsync(CancellationToken ct)
     {

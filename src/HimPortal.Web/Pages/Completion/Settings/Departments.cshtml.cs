@@ -1,4 +1,3 @@
-using HimPortal.Application.Common;
 using HimPortal.Application.Completion.Configure.Departments;
 using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
@@ -40,24 +39,13 @@ public sealed class DepartmentsModel(ListDepartmentsHandler list, SaveDepartment
     public Task<IActionResult> OnGetAsync(CancellationToken ct) => ShowAsync(ct);
 
     public async Task<IActionResult> OnPostSaveAsync(CancellationToken ct) =>
-        await AfterAsync(await save.HandleAsync(new SaveDepartmentCommand(Department.Id, Department.Name ?? "", Department.Chief, Department.Version), ct), "Department saved.", "Department", ct);
+        await this.AfterAsync(await save.HandleAsync(new SaveDepartmentCommand(Department.Id, Department.Name ?? "", Department.Chief, Department.Version), ct), "Department saved.", "Department", () => ShowAsync(ct));
 
     public async Task<IActionResult> OnPostAddMemberAsync(CancellationToken ct) =>
-        await AfterAsync(await add.HandleAsync(new AddDepartmentMemberCommand(Member.DepartmentId, Member.Practitioner ?? ""), ct), "Member added.", "Member", ct);
+        await this.AfterAsync(await add.HandleAsync(new AddDepartmentMemberCommand(Member.DepartmentId, Member.Practitioner ?? ""), ct), "Member added.", "Member", () => ShowAsync(ct));
 
     public async Task<IActionResult> OnPostRemoveMemberAsync(CancellationToken ct) =>
-        await AfterAsync(await remove.HandleAsync(new RemoveDepartmentMemberCommand(Member.DepartmentId, Member.PractitionerId), ct), "Member removed.", "", ct);
-
-    private async Task<IActionResult> AfterAsync<T>(Result<T> result, string notice, string form, CancellationToken ct)
-    {
-        if (result.IsSuccess)
-        {
-            TempData["Notice"] = notice;
-            return RedirectToPage();
-        }
-
-        return await this.RefuseAsync(FormErrors.Prefixed(result.Error!, form), () => ShowAsync(ct));
-    }
+        await this.AfterAsync(await remove.HandleAsync(new RemoveDepartmentMemberCommand(Member.DepartmentId, Member.PractitionerId), ct), "Member removed.", "", () => ShowAsync(ct));
 
     private async Task<IActionResult> ShowAsync(CancellationToken ct)
     {

@@ -1,4 +1,3 @@
-using HimPortal.Application.Common;
 using HimPortal.Application.Completion.Configure.GetConfiguration;
 using HimPortal.Application.Completion.Configure.OrderModes;
 using HimPortal.Application.Completion.Configure.ProcedureKinds;
@@ -101,30 +100,19 @@ public sealed class IndexModel(
             days.Add(day);
         }
 
-        return await AfterAsync(await settings.HandleAsync(new UpdateSettingsCommand(Settings.GoLive, days, Settings.EscalateAfterDays, Settings.SuspendAfterDays,
-            Settings.LeavePausesDeadlines, Settings.Version), ct), "Settings saved; open stays are analysed again where they depend on them.", "Settings", ct);
+        return await this.AfterAsync(await settings.HandleAsync(new UpdateSettingsCommand(Settings.GoLive, days, Settings.EscalateAfterDays, Settings.SuspendAfterDays,
+            Settings.LeavePausesDeadlines, Settings.Version), ct), "Settings saved; open stays are analysed again where they depend on them.", "Settings", () => ShowAsync(ct));
     }
 
     public async Task<IActionResult> OnPostAddModeAsync(CancellationToken ct) =>
-        await AfterAsync(await addMode.HandleAsync(new AddOrderModeCommand(Mode.Coding ?? "", Mode.Mode ?? ""), ct), "Order mode mapped.", "Mode", ct);
+        await this.AfterAsync(await addMode.HandleAsync(new AddOrderModeCommand(Mode.Coding ?? "", Mode.Mode ?? ""), ct), "Order mode mapped.", "Mode", () => ShowAsync(ct));
 
     public async Task<IActionResult> OnPostRemoveModeAsync(CancellationToken ct) =>
-        await AfterAsync(await removeMode.HandleAsync(new RemoveOrderModeCommand(RemoveModeId), ct), "Order mode removed.", "", ct);
+        await this.AfterAsync(await removeMode.HandleAsync(new RemoveOrderModeCommand(RemoveModeId), ct), "Order mode removed.", "", () => ShowAsync(ct));
 
     public async Task<IActionResult> OnPostKindAsync(CancellationToken ct) =>
-        await AfterAsync(await saveKind.HandleAsync(new SaveProcedureKindCommand(Kind.System ?? "", Kind.Code ?? "", Kind.Display ?? "", Kind.Surgery, Kind.Anesthesia,
-            Kind.Consent, Kind.Version), ct), "Procedure kind saved.", "Kind", ct);
-
-    private async Task<IActionResult> AfterAsync<T>(Result<T> result, string notice, string form, CancellationToken ct)
-    {
-        if (result.IsSuccess)
-        {
-            TempData["Notice"] = notice;
-            return RedirectToPage();
-        }
-
-        return await this.RefuseAsync(FormErrors.Prefixed(result.Error!, form), () => ShowAsync(ct));
-    }
+        await this.AfterAsync(await saveKind.HandleAsync(new SaveProcedureKindCommand(Kind.System ?? "", Kind.Code ?? "", Kind.Display ?? "", Kind.Surgery, Kind.Anesthesia,
+            Kind.Consent, Kind.Version), ct), "Procedure kind saved.", "Kind", () => ShowAsync(ct));
 
     private async Task<IActionResult> ShowAsync(CancellationToken ct)
     {
@@ -137,12 +125,4 @@ public sealed class IndexModel(
         Configuration = result.Value!;
         return Page();
     }
-}
-
-/// <summary>A handler's field problems under the form's prefix ("Settings.GoLive"), so the page's inputs show them.</summary>
-internal static class FormErrors
-{
-    public static Error Prefixed(Error error, string form) => form.Length > 0 && error.Kind == ErrorKind.Invalid
-        ? error with { Fields = [.. error.Problems.Select(p => p with { Field = p.Field.Length == 0 ? "" : $"{form}.{p.Field}" })] }
-        : error;
 }

@@ -79,39 +79,21 @@ public sealed class IndexModel(
     public Task<IActionResult> OnGetAsync(CancellationToken ct) => ShowAsync(ct);
 
     public async Task<IActionResult> OnPostReassignAsync(CancellationToken ct) =>
-        await AfterAsync(await reassign.HandleAsync(new ReassignDeficiencyCommand(Reassign.DeficiencyId, Reassign.PractitionerId,
-            Empty(Reassign.Practitioner), Empty(Reassign.Note), Reassign.Version), ct), "Deficiency assigned.", "Reassign", ct);
+        await this.AfterAsync(await reassign.HandleAsync(new ReassignDeficiencyCommand(Reassign.DeficiencyId, Reassign.PractitionerId,
+            Empty(Reassign.Practitioner), Empty(Reassign.Note), Reassign.Version), ct), "Deficiency assigned.", "Reassign", () => ShowAsync(ct), new { encounterId = EncounterId });
 
     public async Task<IActionResult> OnPostManualAsync(CancellationToken ct) =>
-        await AfterAsync(await manual.HandleAsync(new AddManualDeficiencyCommand(EncounterId, Manual.Description ?? "", Manual.PractitionerId,
-            Empty(Manual.Practitioner), Manual.Due), ct), "Manual deficiency added.", "Manual", ct);
+        await this.AfterAsync(await manual.HandleAsync(new AddManualDeficiencyCommand(EncounterId, Manual.Description ?? "", Manual.PractitionerId,
+            Empty(Manual.Practitioner), Manual.Due), ct), "Manual deficiency added.", "Manual", () => ShowAsync(ct), new { encounterId = EncounterId });
 
     public async Task<IActionResult> OnPostClearAsync(CancellationToken ct) =>
-        await AfterAsync(await clear.HandleAsync(new ClearDeficiencyCommand(Clear.DeficiencyId, Clear.Reason ?? "", Clear.Version), ct), "Deficiency cleared.", "Clear", ct);
+        await this.AfterAsync(await clear.HandleAsync(new ClearDeficiencyCommand(Clear.DeficiencyId, Clear.Reason ?? "", Clear.Version), ct), "Deficiency cleared.", "Clear", () => ShowAsync(ct), new { encounterId = EncounterId });
 
     public async Task<IActionResult> OnPostCompleteAsync(CancellationToken ct) =>
-        await AfterAsync(await complete.HandleAsync(new MarkStayCompleteCommand(EncounterId, StayVersion), ct), "The stay is marked complete.", "", ct);
+        await this.AfterAsync(await complete.HandleAsync(new MarkStayCompleteCommand(EncounterId, StayVersion), ct), "The stay is marked complete.", "", () => ShowAsync(ct), new { encounterId = EncounterId });
 
     public async Task<IActionResult> OnPostReanalyseAsync(CancellationToken ct) =>
-        await AfterAsync(await reanalyse.HandleAsync(new ReanalyseStayCommand(EncounterId), ct), "The stay is queued for analysis.", "", ct);
-
-    private async Task<IActionResult> AfterAsync<T>(Result<T> result, string notice, string form, CancellationToken ct)
-    {
-        if (result.IsSuccess)
-        {
-            TempData["Notice"] = notice;
-            return RedirectToPage(new { encounterId = EncounterId });
-        }
-
-        // Problems carry the command's field names; the form's inputs are under its prefix.
-        var error = result.Error!;
-        if (form.Length > 0 && error.Kind == ErrorKind.Invalid)
-        {
-            error = error with { Fields = [.. error.Problems.Select(p => p with { Field = p.Field.Length == 0 ? "" : $"{form}.{p.Field}" })] };
-        }
-
-        return await this.RefuseAsync(error, () => ShowAsync(ct));
-    }
+        await this.AfterAsync(await reanalyse.HandleAsync(new ReanalyseStayCommand(EncounterId), ct), "The stay is queued for analysis.", "", () => ShowAsync(ct), new { encounterId = EncounterId });
 
     private async Task<IActionResult> ShowAsync(CancellationToken ct)
     {
