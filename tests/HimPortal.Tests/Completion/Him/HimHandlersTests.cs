@@ -1,6 +1,9 @@
 using HimPortal.Application.Access;
 using HimPortal.Application.Common;
+using HimPortal.Application.Completion.Configure.Departments;
 using HimPortal.Application.Completion.Configure.GetConfiguration;
+using HimPortal.Application.Completion.Configure.OrderModes;
+using HimPortal.Application.Completion.Configure.ProcedureKinds;
 using HimPortal.Application.Completion.Configure.SaveRule;
 using HimPortal.Application.Completion.Configure.UpdateSettings;
 using HimPortal.Application.Completion.Him.AddManualDeficiency;
@@ -213,6 +216,46 @@ public sealed class HimHandlersTests(ChartDatabase chart) : IClassFixture<ChartD
         (await RunAsync<UpdateSettingsHandler, Result<bool>>(h => h.HandleAsync(new UpdateSettingsCommand(s.GoLive, [1], 2, 10, true, s.Version), default), Roles.HimManager))
             .Error!.Kind.ShouldBe(ErrorKind.Conflict);
         (await CountAsync("SELECT count(*) FROM audit.access_events WHERE resource_type = 'CompletionSettings' AND details LIKE 'completion.configure;%'")).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Order_modes_procedure_kinds_and_departments_are_configured_with_validation_and_audit()
+    {
+        const string M = Roles.HimManager;
+        (await RunAsync<AddOrderModeHandler, Result<Guid>>(h => h.HandleAsync(new AddOrderModeCommand("no-bar", "verbal"), default), M)).Error!.Kind.ShouldBe(ErrorKind.Invalid);
+        var mode = (await RunAsync<AddOrderModeHandler, Result<Guid>>(h => h.HandleAsync(new AddOrderModeCommand("urn:oid:2.16.840.1.113883.19|TEL", "telephone"), default), M)).Value;
+        (await RunAsync<AddOrderModeHandler, Result<Guid>>(h => h.HandleAsync(new AddOrderModeCommand("urn:oid:2.16.840.1.113883.19|TEL", "verbal"), default), M)).Error!.Kind.ShouldBe(ErrorKind.Invalid);
+        (await RunAsync<RemoveOrderModeHandler, Result<bool>>(h => h.HandleAsync(new RemoveOrderModeCommand(mode), default), M)).IsSuccess.ShouldBeTrue();
+        (await CountAsync($"SELECT count(*) FROM completion.order_modes WHERE id = '{mode}'")).ShouldBe(0);
+
+        (await RunAsync<SaveProcedureKindHandler, Result<bool>>(h => h.HandleAsync(new SaveProcedureKindCommand("http://snomed.info/sct", "", "x", true, false, false, null), default), M))
+            .Error!.Kind.ShouldBe(ErrorKind.Invalid);
+        (await RunAsync<SaveProcedureKindHandler, Result<bool>>(h => h.HandleAsync(new SaveProcedureKindCommand("http://snomed.info/sct", "999000111", "Test excision", true, true, false, null), default), M))
+            .IsSuccess.ShouldBeTrue();
+        var kindVersion = (uint)await Db.ScalarAsync<long>("SELECT xmin::text::bigint FROM completion.procedure_kinds WHERE code = '999000111'");
+        (await RunAsync<SaveProcedureKindHandler, Result<bool>>(h => h.HandleAsync(new SaveProcedureKindCommand("http://snomed.info/sct", "999000111", "Test excision", true, true, true, kindVersion), default), M))
+            .IsSuccess.ShouldBeTrue();
+        (await RunAsync<SaveProcedureKindHandler, Result<bool>>(h => h.HandleAsync(new SaveProcedureKindCommand("http://snomed.info/sct", "999000111", "Test excision", false, true, true, kindVersion), default), M))
+            .Error!.Kind.ShouldBe(ErrorKind.Conflict);
+        (await Db.ScalarAsync<bool>("SELECT consent FROM completion.procedure_kinds WHERE code = '999000111'")).ShouldBeTrue();
+
+        var chief = await HimWorld.AnyNpiAsync(Db);
+        var member = await HimWorld.AnyNpiAsync(Db, chief);
+        var department = (await RunAsync<SaveDepartmentHandler, Result<Guid>>(h => h.HandleAsync(new SaveDepartmentCommand(null, "Surgery", chief, 0), default), M)).Value;
+        (await RunAsync<SaveDepartmentHandler, Result<Guid>>(h => h.HandleAsync(new SaveDepartmentCommand(null, "Surgery", null, 0), default), M)).Error!.Kind.ShouldBe(ErrorKind.Invalid);
+        (await RunAsync<AddDepartmentMemberHandler, Result<bool>>(h => h.HandleAsync(new AddDepartmentMemberCommand(department, member), default), M)).IsSuccess.ShouldBeTrue();
+        var list = (await RunAsync<ListDepartmentsHandler, Result<IReadOnlyList<DepartmentView>>>(h => h.HandleAsync(new ListDepartmentsQuery(), default), M)).Value!;
+        var surgery = list.Single(d => d.Id == department);
+        surgery.Chief!.ShouldContain(chief);
+        surgery.Members.Single().Name.ShouldContain(member);
+        (await RunAsync<SaveDepartmentHandler, Result<Guid>>(h => h.HandleAsync(new SaveDepartmentCommand(department, "General surgery", chief, surgery.Version + 1), default), M))
+            .Error!.Kind.ShouldBe(ErrorKind.Conflict);
+        (await RunAsync<SaveDepartmentHandler, Result<Guid>>(h => h.HandleAsync(new SaveDepartmentCommand(department, "General surgery", chief, surgery.Version), default), M))
+            .IsSuccess.ShouldBeTrue();
+        (await RunAsync<RemoveDepartmentMemberHandler, Result<bool>>(h => h.HandleAsync(new RemoveDepartmentMemberCommand(department, surgery.Members.Single().PractitionerId), default), M))
+            .IsSuccess.ShouldBeTrue();
+        (await CountAsync("SELECT count(*) FROM audit.access_events WHERE details LIKE 'completion.configure;%' AND resource_type IN ('OrderModeMapping', 'ProcedureKind', 'Department')"))
+            .ShouldBe(8);
     }
 
     [Theory]
