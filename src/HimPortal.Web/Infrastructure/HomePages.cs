@@ -42,8 +42,10 @@ public static class HomePages
         new("/Charts", "Find a patient", Permissions.ChartsSearch, "nav-find-patient"),
         new("/Completion/Inbox", "Chart completion inbox", Permissions.CompletionSign, "nav-completion-inbox"),
         new("/Completion/Notices", "Completion notices", Permissions.CompletionSign, "nav-completion-notices"),
+        new("/Completion/Him", "Chart completion", Permissions.CompletionAnalyse, "nav-completion-him"),
         new("/Completion/Numbers", "Completion numbers", Permissions.CompletionManage, "nav-completion-numbers"),
         new("/Completion/Suspensions", "Suspension list", Permissions.CompletionManage, "nav-completion-suspensions"),
+        new("/Completion/Settings", "Completion rules", Permissions.CompletionManage, "nav-completion-rules"),
         new("/Compliance", "Access audit review", Permissions.AuditReview, "nav-access-audit"),
         new("/Portal", "My health record", Permissions.PortalSelf, "nav-portal"),
     ];
