@@ -436,6 +436,27 @@ namespace HimPortal.Data.Migrations
 
             migrationBuilder.InsertData(
                 schema: "completion",
+                table: "procedure_kinds",
+                columns: new[] { "code", "system", "anesthesia", "consent", "display", "surgery" },
+                values: new object[,]
+                {
+                    { "11466000", "http://snomed.info/sct", true, true, "Cesarean section", true },
+                    { "180207008", "http://snomed.info/sct", false, true, "Intravenous blood transfusion of packed cells (procedure)", false },
+                    { "180325003", "http://snomed.info/sct", true, true, "Electrical cardioversion", false },
+                    { "18286008", "http://snomed.info/sct", true, true, "Catheter ablation of tissue of heart", true },
+                    { "18946005", "http://snomed.info/sct", true, true, "Epidural anesthesia", false },
+                    { "274031008", "http://snomed.info/sct", true, true, "Rectal polypectomy", true },
+                    { "43075005", "http://snomed.info/sct", true, true, "Partial resection of colon", true },
+                    { "433112001", "http://snomed.info/sct", true, true, "Percutaneous mechanical thrombectomy of portal vein using fluoroscopic guidance", true },
+                    { "447365002", "http://snomed.info/sct", true, true, "Insertion of biventricular implantable cardioverter defibrillator", true },
+                    { "699253003", "http://snomed.info/sct", true, true, "Surgical manipulation of joint of knee", true },
+                    { "714812005", "http://snomed.info/sct", true, true, "Induced termination of pregnancy", true },
+                    { "73761001", "http://snomed.info/sct", true, true, "Colonoscopy", false },
+                    { "80146002", "http://snomed.info/sct", true, true, "Appendectomy", true }
+                });
+
+            migrationBuilder.InsertData(
+                schema: "completion",
                 table: "rules",
                 columns: new[] { "id", "anchor", "before_procedure_flag", "citation", "code", "description", "document_types", "due_days", "due_hours", "enabled", "encounter_classes", "facility_ids", "kind", "name", "procedure_flag", "responsible", "update_note_types", "update_within_hours", "updated_at", "updated_by", "window_end_hours", "window_start_hours" },
                 values: new object[,]
@@ -446,7 +467,9 @@ namespace HimPortal.Data.Migrations
                     { new Guid("5d1c0b7e-2f4a-4e39-8a51-1b0e3c9d0004"), "procedure", null, "42 CFR 482.24(c)(4)(v); 482.51(b)(2)", "consent", null, new[] { "59284-0" }, null, null, true, new[] { "IMP", "OBSENC", "SS" }, new Guid[0], "document", "Informed consent before procedures that need one", "consent", "primary-performer", new string[0], null, new DateTimeOffset(new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), null, 0, -720 },
                     { new Guid("5d1c0b7e-2f4a-4e39-8a51-1b0e3c9d0005"), null, null, "42 CFR 482.24(c)(1)", "authentication", null, new string[0], null, 72, true, new[] { "IMP", "OBSENC", "SS", "EMER" }, new Guid[0], "authentication", "Every entry authenticated, dated and timed by its author", null, "author", new string[0], null, new DateTimeOffset(new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), null, null, null },
                     { new Guid("5d1c0b7e-2f4a-4e39-8a51-1b0e3c9d0006"), null, null, "42 CFR 482.24(c)(2); state law or bylaws for the hours (CMS dropped its 48-hour rule in 2012)", "verbal-orders", null, new string[0], null, 48, true, new[] { "IMP", "OBSENC", "SS", "EMER" }, new Guid[0], "order-authentication", "Verbal and telephone orders authenticated promptly by the ordering practitioner", null, "orderer", new string[0], null, new DateTimeOffset(new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), null, null, null },
-                    { new Guid("5d1c0b7e-2f4a-4e39-8a51-1b0e3c9d0007"), null, null, "42 CFR 482.24(c)(4)(viii)", "record-complete", "An incomplete record is delinquent after these days.", new string[0], 30, null, true, new[] { "IMP", "OBSENC", "SS", "EMER" }, new Guid[0], "record-complete", "Record complete within 30 days of discharge", null, "discharging-attending", new string[0], null, new DateTimeOffset(new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), null, null, null }
+                    { new Guid("5d1c0b7e-2f4a-4e39-8a51-1b0e3c9d0007"), null, null, "42 CFR 482.24(c)(4)(viii)", "record-complete", "An incomplete record is delinquent after these days.", new string[0], 30, null, true, new[] { "IMP", "OBSENC", "SS", "EMER" }, new Guid[0], "record-complete", "Record complete within 30 days of discharge", null, "discharging-attending", new string[0], null, new DateTimeOffset(new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), null, null, null },
+                    { new Guid("5d1c0b7e-2f4a-4e39-8a51-1b0e3c9d0008"), "procedure", null, "42 CFR 482.52(b)(1)", "pre-anesthesia", "By a practitioner qualified to administer anesthesia. LOINC 34750-0 Anesthesiology note, 11485-0 Anesthesia records.", new[] { "34750-0", "11485-0" }, null, null, true, new[] { "IMP", "OBSENC", "SS" }, new Guid[0], "document", "Pre-anesthesia evaluation within 48 hours before a procedure needing anesthesia", "anesthesia", "primary-performer", new string[0], null, new DateTimeOffset(new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), null, 0, -48 },
+                    { new Guid("5d1c0b7e-2f4a-4e39-8a51-1b0e3c9d0009"), "procedure", null, "42 CFR 482.52(b)(2)", "post-anesthesia", "After the patient leaves the anesthesia care area and no later than 48 hours after the procedure. LOINC 34750-0 Anesthesiology note, 11485-0 Anesthesia records.", new[] { "34750-0", "11485-0" }, null, null, true, new[] { "IMP", "OBSENC", "SS" }, new Guid[0], "document", "Post-anesthesia evaluation within 48 hours after the procedure", "anesthesia", "primary-performer", new string[0], null, new DateTimeOffset(new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), null, 48, 0 }
                 });
 
             migrationBuilder.InsertData(

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace HimPortal.Data.Migrations
 {
     [DbContext(typeof(HimDbContext))]
-    [Migration("20261207025241_ChartCompletion")]
+    [Migration("20261207043811_ChartCompletion")]
     partial class ChartCompletion
     {
         /// <inheritdoc />
@@ -3448,6 +3448,48 @@ namespace HimPortal.Data.Migrations
                         },
                         new
                         {
+                            Id = new Guid("5d1c0b7e-2f4a-4e39-8a51-1b0e3c9d0008"),
+                            Anchor = "procedure",
+                            Citation = "42 CFR 482.52(b)(1)",
+                            Code = "pre-anesthesia",
+                            Description = "By a practitioner qualified to administer anesthesia. LOINC 34750-0 Anesthesiology note, 11485-0 Anesthesia records.",
+                            DocumentTypes = new[] { "34750-0", "11485-0" },
+                            Enabled = true,
+                            EncounterClasses = new[] { "IMP", "OBSENC", "SS" },
+                            FacilityIds = new Guid[0],
+                            Kind = "document",
+                            Name = "Pre-anesthesia evaluation within 48 hours before a procedure needing anesthesia",
+                            ProcedureFlag = "anesthesia",
+                            Responsible = "primary-performer",
+                            UpdateNoteTypes = new string[0],
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Version = 0u,
+                            WindowEndHours = 0,
+                            WindowStartHours = -48
+                        },
+                        new
+                        {
+                            Id = new Guid("5d1c0b7e-2f4a-4e39-8a51-1b0e3c9d0009"),
+                            Anchor = "procedure",
+                            Citation = "42 CFR 482.52(b)(2)",
+                            Code = "post-anesthesia",
+                            Description = "After the patient leaves the anesthesia care area and no later than 48 hours after the procedure. LOINC 34750-0 Anesthesiology note, 11485-0 Anesthesia records.",
+                            DocumentTypes = new[] { "34750-0", "11485-0" },
+                            Enabled = true,
+                            EncounterClasses = new[] { "IMP", "OBSENC", "SS" },
+                            FacilityIds = new Guid[0],
+                            Kind = "document",
+                            Name = "Post-anesthesia evaluation within 48 hours after the procedure",
+                            ProcedureFlag = "anesthesia",
+                            Responsible = "primary-performer",
+                            UpdateNoteTypes = new string[0],
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Version = 0u,
+                            WindowEndHours = 48,
+                            WindowStartHours = 0
+                        },
+                        new
+                        {
                             Id = new Guid("5d1c0b7e-2f4a-4e39-8a51-1b0e3c9d0005"),
                             Citation = "42 CFR 482.24(c)(1)",
                             Code = "authentication",
@@ -4039,6 +4081,138 @@ namespace HimPortal.Data.Migrations
                         .HasName("pk_procedure_kinds");
 
                     b.ToTable("procedure_kinds", "completion");
+
+                    b.HasData(
+                        new
+                        {
+                            System = "http://snomed.info/sct",
+                            Code = "80146002",
+                            Anesthesia = true,
+                            Consent = true,
+                            Display = "Appendectomy",
+                            Surgery = true,
+                            Version = 0u
+                        },
+                        new
+                        {
+                            System = "http://snomed.info/sct",
+                            Code = "11466000",
+                            Anesthesia = true,
+                            Consent = true,
+                            Display = "Cesarean section",
+                            Surgery = true,
+                            Version = 0u
+                        },
+                        new
+                        {
+                            System = "http://snomed.info/sct",
+                            Code = "43075005",
+                            Anesthesia = true,
+                            Consent = true,
+                            Display = "Partial resection of colon",
+                            Surgery = true,
+                            Version = 0u
+                        },
+                        new
+                        {
+                            System = "http://snomed.info/sct",
+                            Code = "274031008",
+                            Anesthesia = true,
+                            Consent = true,
+                            Display = "Rectal polypectomy",
+                            Surgery = true,
+                            Version = 0u
+                        },
+                        new
+                        {
+                            System = "http://snomed.info/sct",
+                            Code = "699253003",
+                            Anesthesia = true,
+                            Consent = true,
+                            Display = "Surgical manipulation of joint of knee",
+                            Surgery = true,
+                            Version = 0u
+                        },
+                        new
+                        {
+                            System = "http://snomed.info/sct",
+                            Code = "714812005",
+                            Anesthesia = true,
+                            Consent = true,
+                            Display = "Induced termination of pregnancy",
+                            Surgery = true,
+                            Version = 0u
+                        },
+                        new
+                        {
+                            System = "http://snomed.info/sct",
+                            Code = "447365002",
+                            Anesthesia = true,
+                            Consent = true,
+                            Display = "Insertion of biventricular implantable cardioverter defibrillator",
+                            Surgery = true,
+                            Version = 0u
+                        },
+                        new
+                        {
+                            System = "http://snomed.info/sct",
+                            Code = "18286008",
+                            Anesthesia = true,
+                            Consent = true,
+                            Display = "Catheter ablation of tissue of heart",
+                            Surgery = true,
+                            Version = 0u
+                        },
+                        new
+                        {
+                            System = "http://snomed.info/sct",
+                            Code = "433112001",
+                            Anesthesia = true,
+                            Consent = true,
+                            Display = "Percutaneous mechanical thrombectomy of portal vein using fluoroscopic guidance",
+                            Surgery = true,
+                            Version = 0u
+                        },
+                        new
+                        {
+                            System = "http://snomed.info/sct",
+                            Code = "73761001",
+                            Anesthesia = true,
+                            Consent = true,
+                            Display = "Colonoscopy",
+                            Surgery = false,
+                            Version = 0u
+                        },
+                        new
+                        {
+                            System = "http://snomed.info/sct",
+                            Code = "180325003",
+                            Anesthesia = true,
+                            Consent = true,
+                            Display = "Electrical cardioversion",
+                            Surgery = false,
+                            Version = 0u
+                        },
+                        new
+                        {
+                            System = "http://snomed.info/sct",
+                            Code = "18946005",
+                            Anesthesia = true,
+                            Consent = true,
+                            Display = "Epidural anesthesia",
+                            Surgery = false,
+                            Version = 0u
+                        },
+                        new
+                        {
+                            System = "http://snomed.info/sct",
+                            Code = "180207008",
+                            Anesthesia = false,
+                            Consent = true,
+                            Display = "Intravenous blood transfusion of packed cells (procedure)",
+                            Surgery = false,
+                            Version = 0u
+                        });
                 });
 
             modelBuilder.Entity("HimPortal.Data.Completion.Signature", b =>
