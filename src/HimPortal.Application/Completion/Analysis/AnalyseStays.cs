@@ -20,7 +20,7 @@ public sealed record AnalyseStaysCommand(int BatchSize = 1000);
 public sealed record StaysAnalysed(int Stays, bool MoreQueued, int Created = 0, int Changed = 0);
 
 /// <summary>
-/// The analysis of queued stays (ADR 0035, docs/adr/cc-analysis-rule-evaluation.md): a batch of stays is taken off the
+/// The analysis of queued stays (ADR 0035, docs/adr/0036-completion-analysis-rule-evaluation.md): a batch of stays is taken off the
 /// queue, their facts read in one round trip of set-based queries (ANY of the batch's keys), each stay judged by the pure
 /// <see cref="RuleEvaluation"/> and <see cref="StayReconciliation"/>, and the result written in four statements (stays
 /// upserted, deficiencies inserted and updated, their history appended), all in one transaction with one audit row.
