@@ -66,6 +66,7 @@ public sealed class VerifyUnderLoadTests : IAsyncLifetime
 
         try
         {
+            long appendedDuringRuns = 0;
             for (var run = 0; run < 4; run++)
             {
                 var before = Interlocked.Read(ref appended);
@@ -75,8 +76,11 @@ public sealed class VerifyUnderLoadTests : IAsyncLifetime
                 var during = Interlocked.Read(ref appended) - before;
                 report.Intact.ShouldBeTrue($"run {run}, {during} append(s) during it: {report.FirstBreak?.Problem}");
                 report.RowsChecked.ShouldBeGreaterThanOrEqualTo(60_000);
-                during.ShouldBeGreaterThan(0, "appends ran while the chain was read");
+                appendedDuringRuns += during;
             }
+
+            // Over the runs, not in each: on a loaded machine one short verification may finish before an appender's turn.
+            appendedDuringRuns.ShouldBeGreaterThan(0, "appends ran while the chain was read");
 
             Interlocked.Read(ref checkpoints).ShouldBeGreaterThan(0);
         }

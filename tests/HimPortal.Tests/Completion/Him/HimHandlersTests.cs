@@ -197,11 +197,11 @@ public sealed class HimHandlersTests(ChartDatabase chart) : IClassFixture<ChartD
         (await RunAsync<SaveRuleHandler, Result<Guid>>(h => h.HandleAsync(From(rule) with { WindowEndHours = 200 }, default), Roles.HimManager)).Error!.Kind.ShouldBe(ErrorKind.Conflict);
 
         // A new rule; its code must be new.
-        var added = await RunAsync<SaveRuleHandler, Result<Guid>>(h => h.HandleAsync(From(rule) with { Id = null, Code = "post-anesthesia", Name = "Post-anesthesia evaluation",
-            Citation = "42 CFR 482.52(b)(3)", DocumentTypes = ["11504-8"], Anchor = "procedure", ProcedureFlag = "anesthesia", WindowStartHours = 0, WindowEndHours = 48,
+        var added = await RunAsync<SaveRuleHandler, Result<Guid>>(h => h.HandleAsync(From(rule) with { Id = null, Code = "post-operative-note", Name = "Post-operative note before the next level of care",
+            Citation = "42 CFR 482.51(b)(6)", DocumentTypes = ["11504-8"], Anchor = "procedure", ProcedureFlag = "surgery", WindowStartHours = 0, WindowEndHours = 4,
             Responsible = "primary-performer" }, default), Roles.HimManager);
         added.IsSuccess.ShouldBeTrue(added.Error?.Message);
-        (await RunAsync<SaveRuleHandler, Result<Guid>>(h => h.HandleAsync(From(rule) with { Id = null, Code = "post-anesthesia" }, default), Roles.HimManager)).Error!.Kind.ShouldBe(ErrorKind.Invalid);
+        (await RunAsync<SaveRuleHandler, Result<Guid>>(h => h.HandleAsync(From(rule) with { Id = null, Code = "post-operative-note" }, default), Roles.HimManager)).Error!.Kind.ShouldBe(ErrorKind.Invalid);
     }
 
     [Fact]
