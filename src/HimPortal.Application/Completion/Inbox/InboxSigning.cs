@@ -2,7 +2,6 @@ using HimPortal.Application.Access.Identity;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Data;
-using HimPortal.Data.Clinical;
 using HimPortal.Data.Completion;
 using HimPortal.Data.Identity;
 using Microsoft.AspNetCore.Identity;
@@ -36,13 +35,7 @@ public sealed class InboxSigning(HimDbContext db, UserManager<HimUser> users, To
     public Guid UserId => actors.Current.UserId ?? Guid.Empty;
 
     /// <summary>The signed-in physician's practitioner records, by the NPI on their account (a query, composed into the caller's).</summary>
-    public IQueryable<Guid> Practitioners()
-    {
-        var userId = UserId;
-        return db.Set<Practitioner>()
-            .Where(p => p.Npi != null && db.Users.Any(u => u.Id == userId && u.PractitionerNpi == p.Npi))
-            .Select(p => p.Id);
-    }
+    public IQueryable<Guid> Practitioners() => MyPractitioners.Of(db, UserId);
 
     /// <summary>One of the physician's open deficiencies, tracked; null when it is not theirs or no longer open (the page says not found).</summary>
     public Task<Deficiency?> OwnOpenAsync(Guid deficiencyId, CancellationToken ct) =>

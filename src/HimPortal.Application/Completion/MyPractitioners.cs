@@ -1,7 +1,7 @@
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
 
-namespace HimPortal.Application.Completion.Notices;
+namespace HimPortal.Application.Completion;
 
 /// <summary>The signed-in physician's Practitioner records: those with the NPI on their account (as the chart gate finds them).</summary>
 public static class MyPractitioners
