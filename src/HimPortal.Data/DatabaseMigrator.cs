@@ -12,7 +12,7 @@ public static class DatabaseMigrator
 {
     /// <summary>Schemas whose tables the application may read and change.</summary>
     private static readonly string[] WorkingSchemas =
-        [Schemas.Identity, Schemas.Clinical, Schemas.Access, Schemas.Compliance, Schemas.Jobs, Schemas.Quartz, Schemas.Intake, Schemas.Documents, Schemas.Mpi, Schemas.Roi, Schemas.Completion];
+        [Schemas.Identity, Schemas.Clinical, Schemas.Access, Schemas.Compliance, Schemas.Jobs, Schemas.Quartz, Schemas.Intake, Schemas.Documents, Schemas.Mpi, Schemas.Roi, Schemas.Completion, Schemas.Portal];
 
     public sealed record Outcome(IReadOnlyList<string> Applied, string? ApplicationRole, string? Warning);
 

@@ -164,6 +164,22 @@ public sealed class HimDbContext(DbContextOptions<HimDbContext> options)
 
     public DbSet<Completion.AnalysisQueueEntry> AnalysisQueue => Set<Completion.AnalysisQueueEntry>();
 
+    public DbSet<Portal.PortalSettings> PortalSettings => Set<Portal.PortalSettings>();
+
+    public DbSet<Portal.ActivationCode> ActivationCodes => Set<Portal.ActivationCode>();
+
+    public DbSet<Portal.ProxyGrant> ProxyGrants => Set<Portal.ProxyGrant>();
+
+    public DbSet<Portal.InformationBlockingHold> InformationBlockingHolds => Set<Portal.InformationBlockingHold>();
+
+    public DbSet<Portal.AccessFlag> AccessFlags => Set<Portal.AccessFlag>();
+
+    public DbSet<Portal.AmendmentRequest> AmendmentRequests => Set<Portal.AmendmentRequest>();
+
+    public DbSet<Portal.AmendmentEvent> AmendmentEvents => Set<Portal.AmendmentEvent>();
+
+    public DbSet<Portal.AmendmentRecipient> AmendmentRecipients => Set<Portal.AmendmentRecipient>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -229,4 +245,7 @@ public static class Schemas
 
     /// <summary>Chart completion (ADR 0035): rules, stays and their deficiencies, signatures, drafts, leave, notices, suspensions.</summary>
     public const string Completion = "completion";
+
+    /// <summary>The patient portal (ADR 0040): settings, activation codes, proxy access, information-blocking holds, access flags, amendments.</summary>
+    public const string Portal = "portal";
 }

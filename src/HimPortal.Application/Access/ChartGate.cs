@@ -24,7 +24,7 @@ public sealed record ChartEntry(PatientHeader Patient, ChartAccessDecision Acces
 /// applies <see cref="ChartAccessRules"/>, and writes the audit row of the outcome (a view naming its sections, or a
 /// denial) in the caller's transaction.
 /// </summary>
-public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, AccessAudit audit, TimeProvider clock)
+public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, AccessAudit audit, TimeProvider clock, HospitalTime hospital)
 {
     /// <summary>
     /// One read of part of a chart, in one transaction: open the chart, refuse (audited) unless the reader may see every
@@ -78,6 +78,8 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
         var self = intent.Purpose == AccessPurpose.PatientSelf;
         var userId = actor.UserId ?? Guid.Empty;
         var now = clock.GetUtcNow();
+        // A representative's grant runs to the end of its last day in the hospital's time zone (a minor's 18th birthday).
+        var today = hospital.DayOf(now);
         var clinical = RolePermissions.Grants(actor.Roles, Permissions.ChartsRead);
         // The signed-in physician's Practitioner records, by the NPI on their account.
         var practitioners = db.Set<Practitioner>()
@@ -125,8 +127,11 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
                     .Select(a => (Guid?)a.Id)
                     .FirstOrDefault(),
                 // The portal's own record is any record of the person: the account names one MRN, the person may hold more.
-                Own = self && db.Users.Any(u => u.Id == userId && u.PatientMrn != null
-                                                && db.Set<Patient>().Any(o => person.Contains(o.Id) && o.Mrn == u.PatientMrn)),
+                // A personal representative's account reaches the person through a grant in force (45 CFR 164.502(g)).
+                Own = self && (db.Users.Any(u => u.Id == userId && u.PatientMrn != null
+                                                 && db.Set<Patient>().Any(o => person.Contains(o.Id) && o.Mrn == u.PatientMrn))
+                               || db.ProxyGrants.Any(g => g.RepresentativeUserId == userId && person.Contains(g.PatientId) && g.RevokedAt == null
+                                                          && g.StartsOn <= today && (g.EndsOn == null || g.EndsOn >= today))),
                 // Linking and unlinking bump every record of the person, and any change to one record bumps that record:
                 // the sum over the person's records (versions only grow) changes whenever any of them does.
                 RecordVersion = db.RecordVersions.Where(v => person.Contains(v.RecordId)).Sum(v => (long?)v.Version),

@@ -108,13 +108,23 @@ public static class Permissions
     public const string RoiExport = "Roi.Export";
 
     public const string DepartmentDashboard = "Department.Dashboard";
+    /// <summary>The patient portal: a patient (or their personal representative) reads and acts on their own record only (issue 19).</summary>
     public const string PortalSelf = "Portal.Self";
+
+    /// <summary>Issue portal activation letters and set up personal representatives' proxy access (HIM staff).</summary>
+    public const string PortalEnrol = "Portal.Enrol";
+
+    /// <summary>Set the portal's rules: activation, second factor, names shown, proxy age, amendment clocks.</summary>
+    public const string PortalConfigure = "Portal.Configure";
+
+    /// <summary>Hold an item back from the portal under an exception of the information-blocking rule (45 CFR 171), with its reason.</summary>
+    public const string PortalHold = "Portal.Hold";
 
     public static readonly IReadOnlyList<string> All =
     [
         SignedIn, UsersManage, AccountsNotify, IntakeImport, IntakeIndex, IntakeQualityReview, IntakeConfigure, ChartsSearch, ChartsDemographics, ChartsEncounters, ChartsDocuments,
         ChartsRead, ChartsBreakGlass, ChartAccessManage, RecordsCorrect, SensitivityRead, SensitivityConfigure, CompletionSign, CompletionManage, CompletionAnalyse, CompletionRun, AuditReview, AuditManageRules, AuditMaintain,
         JobsMonitor, RoiProcess, RoiConfigure, RoiNumbers, RoiExport, MpiReview, MpiMatch, MpiConfigure,
-        DepartmentDashboard, PortalSelf,
+        DepartmentDashboard, PortalSelf, PortalEnrol, PortalConfigure, PortalHold,
     ];
 }

@@ -19,14 +19,15 @@ public static class RolePermissions
             Permissions.IntakeQualityReview, Permissions.IntakeConfigure, Permissions.MpiReview, Permissions.MpiMatch, Permissions.MpiConfigure,
             Permissions.CompletionManage, Permissions.CompletionAnalyse, Permissions.AuditReview, Permissions.ChartAccessManage, Permissions.RecordsCorrect,
             Permissions.SensitivityRead, Permissions.SensitivityConfigure, Permissions.RoiConfigure, Permissions.RoiNumbers, Permissions.RoiExport,
-            Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters, Permissions.ChartsDocuments),
+            Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters, Permissions.ChartsDocuments,
+            Permissions.PortalEnrol, Permissions.PortalConfigure, Permissions.PortalHold),
         [Roles.HimClerk] = Set(Permissions.IntakeImport, Permissions.IntakeIndex, Permissions.IntakeQualityReview, Permissions.ChartAccessManage,
             Permissions.RecordsCorrect, Permissions.MpiReview, Permissions.MpiMatch, Permissions.CompletionAnalyse,
-            Permissions.SensitivityRead,
+            Permissions.SensitivityRead, Permissions.PortalEnrol,
             Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsDocuments),
         [Roles.RoiSpecialist] = Set(Permissions.RoiProcess, Permissions.RoiNumbers, Permissions.RoiExport, Permissions.SensitivityRead,
             Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters, Permissions.ChartsDocuments),
-        [Roles.Physician] = Set(Permissions.ChartsRead, Permissions.ChartsBreakGlass, Permissions.CompletionSign,
+        [Roles.Physician] = Set(Permissions.ChartsRead, Permissions.ChartsBreakGlass, Permissions.CompletionSign, Permissions.PortalHold,
             Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters, Permissions.ChartsDocuments),
         [Roles.ComplianceOfficer] = Set(Permissions.AuditReview, Permissions.AuditManageRules, Permissions.SensitivityConfigure, Permissions.JobsMonitor,
             Permissions.ChartsSearch,
@@ -49,6 +50,7 @@ public static class RolePermissions
     {
         Permissions.ChartsRead, Permissions.ChartsBreakGlass, Permissions.ChartsSearch, Permissions.ChartsDemographics, Permissions.ChartsEncounters,
         Permissions.ChartsDocuments, Permissions.CompletionSign, Permissions.CompletionAnalyse, Permissions.RoiProcess, Permissions.RoiExport, Permissions.SensitivityRead, Permissions.PortalSelf,
+        Permissions.PortalEnrol, Permissions.PortalHold,
     }.ToFrozenSet(StringComparer.Ordinal);
 
     public static bool Grants(IEnumerable<string> roles, string permission)

@@ -39,7 +39,16 @@ public static class SensitivitySeed
         Label("SEX", "Sexual and reproductive health, including care a minor consented to",
             "State minor-consent and reproductive-health privacy law; 45 CFR 164.502(g)(3) (a parent is not the personal representative for care the minor consented to)",
             blocks: true, encounter: true),
+        // v3 ActCode has no code for care a minor consented to alone, so the hospital's own code system names it. A
+        // parent's proxy in the portal never sees items with it (45 CFR 164.502(g)(3)); HIM puts it on by hand, as state
+        // minor-consent law (contraception, STI testing, mental health, substance use) decides.
+        Label("MINORCNS", "Care a minor lawfully consented to alone",
+            "45 CFR 164.502(g)(3) (a parent is not the personal representative for it); state minor-consent law",
+            blocks: false, encounter: true, system: LocalCodes),
     ];
+
+    /// <summary>The hospital's own sensitivity codes, where v3 ActCode has none.</summary>
+    public const string LocalCodes = "urn:himportal:sensitivity";
 
     public static readonly SensitivityCodeRule[] CodeRules =
     [
@@ -85,10 +94,10 @@ public static class SensitivitySeed
         .. Codes("SEX", Icd10Cm, prefix: true, "A5", "A60", "A63", "A64", "Z30", "Z33.2", "O04"),
     ];
 
-    private static SensitivityLabel Label(string code, string title, string regulation, bool blocks, bool encounter) => new()
+    private static SensitivityLabel Label(string code, string title, string regulation, bool blocks, bool encounter, string system = ActCode) => new()
     {
         Code = code,
-        CodeSystem = ActCode,
+        CodeSystem = system,
         Title = title,
         Regulation = regulation,
         BlocksReleaseWithoutAuthorization = blocks,

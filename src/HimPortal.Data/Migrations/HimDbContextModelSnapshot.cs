@@ -976,6 +976,18 @@ namespace HimPortal.Data.Migrations
                             Title = "Sexual and reproductive health, including care a minor consented to",
                             UpdatedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
                             Version = 0u
+                        },
+                        new
+                        {
+                            Code = "MINORCNS",
+                            Active = true,
+                            BlocksReleaseWithoutAuthorization = false,
+                            CodeSystem = "urn:himportal:sensitivity",
+                            LabelsEncounter = true,
+                            Regulation = "45 CFR 164.502(g)(3) (a parent is not the personal representative for it); state minor-consent law",
+                            Title = "Care a minor lawfully consented to alone",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Version = 0u
                         });
                 });
 
@@ -6626,6 +6638,647 @@ namespace HimPortal.Data.Migrations
                     b.ToTable("scan_runs", "mpi");
                 });
 
+            modelBuilder.Entity("HimPortal.Data.Portal.AccessFlag", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AuditEventId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("audit_event_id");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("comment");
+
+                    b.Property<DateTimeOffset>("FlaggedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("flagged_at");
+
+                    b.Property<Guid>("FlaggedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("flagged_by_user_id");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<Guid>("PrivacyAlertId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("privacy_alert_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_access_flags");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_access_flags_patient_id");
+
+                    b.HasIndex("AuditEventId", "FlaggedByUserId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_access_flags_audit_event_id_flagged_by_user_id");
+
+                    b.ToTable("access_flags", "portal");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Portal.ActivationCode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("CodeHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int>("FailedAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_attempts");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("issued_at");
+
+                    b.Property<Guid>("IssuedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("issued_by_user_id");
+
+                    b.Property<Guid?>("LetterObjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("letter_object_id");
+
+                    b.Property<DateTimeOffset?>("LockedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("locked_at");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<Guid?>("ProxyGrantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("proxy_grant_id");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_activation_codes");
+
+                    b.HasIndex("CodeHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_activation_codes_code_hash");
+
+                    b.HasIndex("PatientId", "IssuedAt")
+                        .HasDatabaseName("ix_activation_codes_patient_id_issued_at");
+
+                    b.ToTable("activation_codes", "portal");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Portal.AmendmentEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AmendmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("amendment_id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid?>("ByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("by_user_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("note");
+
+                    b.HasKey("Id")
+                        .HasName("pk_amendment_events");
+
+                    b.HasIndex("AmendmentId", "At")
+                        .HasDatabaseName("ix_amendment_events_amendment_id_at");
+
+                    b.ToTable("amendment_events", "portal");
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Portal.AmendmentRecipient", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("address");
+
+                    b.Property<Guid>("AmendmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("amendment_id");
+
+                    b.Property<Guid?>("DisclosureId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("disclosure_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("SentHow")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("sent_how");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("source");
+
+                    b.HasKey("Id")
+                        .HasName("pk_amendment_recipients");
+
+                    b.HasIndex("AmendmentId")
+                        .HasDatabaseName("ix_amendment_recipients_amendment_id");
+
+                    b.ToTable("amendment_recipients", "portal", t =>
+                        {
+                            t.HasCheckConstraint("ck_amendment_recipients_source", "source IN ('patient-named', 'known-holder')");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Portal.AmendmentRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("AmendmentDocumentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("amendment_document_id");
+
+                    b.Property<Guid?>("AuthorPractitionerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("author_practitioner_id");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<Guid?>("DecidedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("decided_by_user_id");
+
+                    b.Property<string>("DenialExplanation")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("denial_explanation");
+
+                    b.Property<string>("DenialGround")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("denial_ground");
+
+                    b.Property<Guid?>("DenialLetterObjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("denial_letter_object_id");
+
+                    b.Property<DateTimeOffset?>("DisagreementAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("disagreement_at");
+
+                    b.Property<string>("DisagreementText")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)")
+                        .HasColumnName("disagreement_text");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<DateTimeOffset?>("ExtendedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("extended_at");
+
+                    b.Property<string>("ExtensionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("extension_reason");
+
+                    b.Property<string>("ItemDescription")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("item_description");
+
+                    b.Property<long>("Number")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("number");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Number"));
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<Guid?>("ProxyGrantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("proxy_grant_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset?>("RebuttalAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rebuttal_at");
+
+                    b.Property<string>("RebuttalText")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)")
+                        .HasColumnName("rebuttal_text");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<Guid>("RequestedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("requested_by_user_id");
+
+                    b.Property<string>("RequestedChange")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("requested_change");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("resource_type");
+
+                    b.Property<DateTimeOffset?>("RoutedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("routed_at");
+
+                    b.Property<Guid?>("RoutedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("routed_by_user_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_amendments");
+
+                    b.HasIndex("Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_amendments_number");
+
+                    b.HasIndex("PatientId", "ReceivedAt")
+                        .HasDatabaseName("ix_amendments_patient_id_received_at");
+
+                    b.HasIndex("ResourceType", "ResourceId")
+                        .HasDatabaseName("ix_amendments_resource_type_resource_id");
+
+                    b.HasIndex("AuthorPractitionerId", "DueAt", "Id")
+                        .HasDatabaseName("ix_amendments_open")
+                        .HasFilter("status IN ('received', 'routed')");
+
+                    b.ToTable("amendments", "portal", t =>
+                        {
+                            t.HasCheckConstraint("ck_amendments_denial_ground", "denial_ground IS NULL OR denial_ground IN ('not-created-here', 'not-in-record-set', 'not-available-for-inspection', 'accurate-and-complete')");
+
+                            t.HasCheckConstraint("ck_amendments_status", "status IN ('received', 'routed', 'accepted', 'denied')");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Portal.InformationBlockingHold", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Exception")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("exception");
+
+                    b.Property<DateTimeOffset?>("LiftedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lifted_at");
+
+                    b.Property<Guid?>("LiftedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("lifted_by_user_id");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateTimeOffset>("PlacedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("placed_at");
+
+                    b.Property<Guid>("PlacedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("placed_by_user_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("resource_type");
+
+                    b.Property<DateOnly?>("ReviewOn")
+                        .HasColumnType("date")
+                        .HasColumnName("review_on");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_holds");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_holds_patient_in_force")
+                        .HasFilter("lifted_at IS NULL");
+
+                    b.HasIndex("ResourceType", "ResourceId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_holds_in_force")
+                        .HasFilter("lifted_at IS NULL");
+
+                    b.ToTable("holds", "portal", t =>
+                        {
+                            t.HasCheckConstraint("ck_holds_exception", "exception IN ('preventing-harm', 'privacy', 'security', 'infeasibility')");
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Portal.PortalSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<int>("ActivationCodeDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("activation_code_days");
+
+                    b.Property<int>("ActivationMaxAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("activation_max_attempts");
+
+                    b.Property<int>("AmendmentDueDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("amendment_due_days");
+
+                    b.Property<int>("AmendmentExtensionDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("amendment_extension_days");
+
+                    b.Property<bool>("HideMinorConsentedCareFromProxy")
+                        .HasColumnType("boolean")
+                        .HasColumnName("hide_minor_consented_care_from_proxy");
+
+                    b.Property<int>("ProxyEndsAtAge")
+                        .HasColumnType("integer")
+                        .HasColumnName("proxy_ends_at_age");
+
+                    b.Property<string>("SecondFactor")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("second_factor");
+
+                    b.Property<bool>("ShowStaffNames")
+                        .HasColumnType("boolean")
+                        .HasColumnName("show_staff_names");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid?>("UpdatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("updated_by_user_id");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_settings1");
+
+                    b.ToTable("settings", "portal", t =>
+                        {
+                            t.HasCheckConstraint("ck_settings_ranges", "activation_code_days BETWEEN 1 AND 365 AND activation_max_attempts BETWEEN 1 AND 20 AND proxy_ends_at_age BETWEEN 12 AND 21 AND amendment_due_days BETWEEN 1 AND 60 AND amendment_extension_days BETWEEN 0 AND 30");
+
+                            t.HasCheckConstraint("ck_settings_second_factor", "second_factor IN ('required', 'optional')");
+
+                            t.HasCheckConstraint("ck_settings_singleton", "id = 1");
+                        });
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            ActivationCodeDays = 30,
+                            ActivationMaxAttempts = 5,
+                            AmendmentDueDays = 60,
+                            AmendmentExtensionDays = 30,
+                            HideMinorConsentedCareFromProxy = true,
+                            ProxyEndsAtAge = 18,
+                            SecondFactor = "required",
+                            ShowStaffNames = true,
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 12, 7, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Version = 0u
+                        });
+                });
+
+            modelBuilder.Entity("HimPortal.Data.Portal.ProxyGrant", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AuthorityDocument")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("authority_document");
+
+                    b.Property<Guid?>("AuthorityObjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("authority_object_id");
+
+                    b.Property<byte[]>("AuthoritySha256")
+                        .HasColumnType("bytea")
+                        .HasColumnName("authority_sha256");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("CreatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<DateOnly?>("EndsOn")
+                        .HasColumnType("date")
+                        .HasColumnName("ends_on");
+
+                    b.Property<bool>("HideMinorConsentedCare")
+                        .HasColumnType("boolean")
+                        .HasColumnName("hide_minor_consented_care");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("Relationship")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("relationship");
+
+                    b.Property<DateOnly>("RepresentativeBirthDate")
+                        .HasColumnType("date")
+                        .HasColumnName("representative_birth_date");
+
+                    b.Property<string>("RepresentativeFamilyName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("representative_family_name");
+
+                    b.Property<string>("RepresentativeName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("representative_name");
+
+                    b.Property<Guid?>("RepresentativeUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("representative_user_id");
+
+                    b.Property<string>("RevokeReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("revoke_reason");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<Guid?>("RevokedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("revoked_by_user_id");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("date")
+                        .HasColumnName("starts_on");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_proxy_grants");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_proxy_grants_patient_id");
+
+                    b.HasIndex("RepresentativeUserId")
+                        .HasDatabaseName("ix_proxy_grants_representative_user_id");
+
+                    b.ToTable("proxy_grants", "portal", t =>
+                        {
+                            t.HasCheckConstraint("ck_proxy_grants_relationship", "relationship IN ('parent', 'guardian', 'health-care-agent')");
+                        });
+                });
+
             modelBuilder.Entity("HimPortal.Data.Records.Correction", b =>
                 {
                     b.Property<Guid>("Id")
@@ -8314,7 +8967,7 @@ namespace HimPortal.Data.Migrations
                         .HasColumnName("xmin");
 
                     b.HasKey("Id")
-                        .HasName("pk_settings1");
+                        .HasName("pk_settings2");
 
                     b.ToTable("settings", "roi", t =>
                         {

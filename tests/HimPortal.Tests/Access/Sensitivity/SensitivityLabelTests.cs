@@ -92,8 +92,9 @@ public sealed class SensitivityLabelTests(SensitivityDatabase fixture) : IClassF
     [Fact]
     public void The_seeded_labels_use_HL7_ActCode_sensitivity_codes()
     {
-        SensitivitySeed.Labels.Select(l => l.Code).ShouldBe(["PSYTHPN", "SUD", "HIV", "BH", "GDIS", "SEX"]);
-        SensitivitySeed.Labels.ShouldAllBe(l => l.CodeSystem == "http://terminology.hl7.org/CodeSystem/v3-ActCode");
+        SensitivitySeed.Labels.Select(l => l.Code).ShouldBe(["PSYTHPN", "SUD", "HIV", "BH", "GDIS", "SEX", "MINORCNS"]);
+        SensitivitySeed.Labels.Where(l => l.Code != "MINORCNS").ShouldAllBe(l => l.CodeSystem == "http://terminology.hl7.org/CodeSystem/v3-ActCode");
+        SensitivitySeed.Labels.Single(l => l.Code == "MINORCNS").CodeSystem.ShouldBe(SensitivitySeed.LocalCodes);
         SensitivitySeed.Labels.Single(l => l.Code == "PSYTHPN").Regulation.ShouldContain("164.508(a)(2)");
         SensitivitySeed.Labels.Single(l => l.Code == "SUD").Regulation.ShouldContain("42 CFR Part 2");
         SensitivitySeed.CodeRules.ShouldNotContain(r => r.LabelCode == "SUD" && r.Code == "F17", "nicotine is not a Part 2 substance (42 CFR 2.11)");
