@@ -5,7 +5,6 @@ using HimPortal.Application.Common;
 using HimPortal.Application.Jobs;
 using HimPortal.Data;
 using HimPortal.Data.Identity;
-using HimPortal.Web.Infrastructure;
 using HimPortal.Web.Security;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;

@@ -1,46 +1,11 @@
-using System.Security.Claims;
 using HimPortal.Application.Access;
 using Microsoft.AspNetCore.Authorization;
 
 namespace HimPortal.Web.Security;
 
-/// <summary>One requirement per permission; the role → permission map lives in <see cref="RolePermissions"/> alone.</summary>
-public sealed class PermissionRequirement(string permission) : IAuthorizationRequirement
-{
-    public string Permission { get; } = permission;
-}
-
-public sealed class PermissionHandler : AuthorizationHandler<PermissionRequirement>
-{
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PermissionRequirement requirement)
-    {
-        var roles = context.User.FindAll(ClaimTypes.Role).Select(c => c.Value);
-        if (context.User.Identity?.IsAuthenticated == true && RolePermissions.Grants(roles, requirement.Permission))
-        {
-            context.Succeed(requirement);
-        }
-
-        return Task.CompletedTask;
-    }
-}
-
+/// <summary>The staff app's pages: who may use each folder (the permission policies themselves are <see cref="HimPortal.Hosting.PermissionPolicies"/>).</summary>
 public static class AuthorizationSetup
 {
-    public static IServiceCollection AddHimPortalAuthorization(this IServiceCollection services)
-    {
-        var builder = services.AddAuthorizationBuilder()
-            // Deny by default: a page or endpoint that names no policy still needs a signed-in user.
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
-        foreach (var permission in Permissions.All)
-        {
-            builder.AddPolicy(permission, policy => policy.RequireAuthenticatedUser().AddRequirements(new PermissionRequirement(permission)));
-        }
-
-        services.AddSingleton<IAuthorizationHandler, PermissionHandler>();
-        services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
-        return services;
-    }
-
     /// <summary>Each workflow folder states who may use it. The test AuthorizationCoverageTests keeps every page honest.</summary>
     public static void AddFolderPolicies(Microsoft.AspNetCore.Mvc.ApplicationModels.PageConventionCollection conventions)
     {

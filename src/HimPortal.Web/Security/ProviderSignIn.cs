@@ -1,5 +1,4 @@
 using HimPortal.Application.Accounts.SignInWithProvider;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 
 namespace HimPortal.Web.Security;

@@ -11,8 +11,41 @@ using Serilog.Events;
 
 namespace HimPortal.Tests.Infrastructure;
 
-/// <summary>The real web app on the test class's database, with a hand-moved clock and every log line captured.</summary>
-public sealed class HimPortalFactory(TestDatabase database, bool kestrel = false) : WebApplicationFactory<Program>
+/// <summary>The real staff web app on the test class's database, with a hand-moved clock and every log line captured.</summary>
+public sealed class HimPortalFactory(TestDatabase database, bool kestrel = false) : HostFactory<Program>(database, kestrel)
+{
+    /// <summary>Signs in through the real login form (antiforgery token and all); returns the response to the POST.</summary>
+    public static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var form = await client.GetStringAsync(new Uri("/Account/Login", UriKind.Relative));
+        return await client.PostAsync(new Uri("/Account/Login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+            ["__RequestVerificationToken"] = AntiforgeryToken(form),
+        }));
+    }
+
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string formPage, string postUrl, Dictionary<string, string> fields)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(fields);
+        var form = await client.GetStringAsync(new Uri(formPage, UriKind.Relative));
+        fields["__RequestVerificationToken"] = AntiforgeryToken(form);
+        return await client.PostAsync(new Uri(postUrl, UriKind.Relative), new FormUrlEncodedContent(fields));
+    }
+
+    public static string AntiforgeryToken(string html) =>
+        WebUtility.HtmlDecode(Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value);
+}
+
+/// <summary>The real patient portal (issue 19) on the test class's database, like <see cref="HimPortalFactory"/>; the same helpers work on its forms.</summary>
+public sealed class PortalFactory(TestDatabase database, bool kestrel = false) : HostFactory<HimPortal.Portal.PortalProgram>(database, kestrel);
+
+/// <summary>A HimPortal host (the staff app or the portal) on the test class's database, with a hand-moved clock and every log line captured.</summary>
+public abstract class HostFactory<TEntry>(TestDatabase database, bool kestrel) : WebApplicationFactory<TEntry>
+    where TEntry : class
 {
     public TestClock Clock { get; } = new();
 
@@ -83,31 +116,6 @@ public sealed class HimPortalFactory(TestDatabase database, bool kestrel = false
     public HttpClient Browserless() =>
         CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
-    /// <summary>Signs in through the real login form (antiforgery token and all); returns the response to the POST.</summary>
-    public static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        var form = await client.GetStringAsync(new Uri("/Account/Login", UriKind.Relative));
-        return await client.PostAsync(new Uri("/Account/Login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["Input.Email"] = email,
-            ["Input.Password"] = password,
-            ["__RequestVerificationToken"] = AntiforgeryToken(form),
-        }));
-    }
-
-    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string formPage, string postUrl, Dictionary<string, string> fields)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(fields);
-        var form = await client.GetStringAsync(new Uri(formPage, UriKind.Relative));
-        fields["__RequestVerificationToken"] = AntiforgeryToken(form);
-        return await client.PostAsync(new Uri(postUrl, UriKind.Relative), new FormUrlEncodedContent(fields));
-    }
-
-    public static string AntiforgeryToken(string html) =>
-        WebUtility.HtmlDecode(Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value);
-
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
@@ -115,6 +123,8 @@ public sealed class HimPortalFactory(TestDatabase database, bool kestrel = false
         {
             Directory.Delete(_logFolder, recursive: true);
         }
+
+        GC.SuppressFinalize(this);
     }
 }
 

@@ -1,7 +1,6 @@
 using HimPortal.Application.Access.Identity;
 using HimPortal.Application.Accounts.SecondFactor;
 using HimPortal.Application.Accounts.SignOut;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using QRCoder;

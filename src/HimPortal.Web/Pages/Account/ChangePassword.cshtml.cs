@@ -1,6 +1,5 @@
 using HimPortal.Application.Access.Identity;
 using HimPortal.Application.Accounts.ChangePassword;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -1,6 +1,5 @@
 using HimPortal.Application.Accounts.RequestPasswordReset;
 using HimPortal.Application.Common.Mail;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;

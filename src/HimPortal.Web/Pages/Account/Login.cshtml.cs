@@ -1,6 +1,5 @@
 using HimPortal.Application.Accounts.SignIn;
 using HimPortal.Application.Common.Mail;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,4 @@
 using HimPortal.Application.Accounts.SignInWithProvider;
-using HimPortal.Web.Infrastructure;
 using HimPortal.Web.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;

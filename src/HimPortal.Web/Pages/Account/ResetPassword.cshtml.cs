@@ -1,5 +1,4 @@
 using HimPortal.Application.Accounts.ResetForgottenPassword;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -1,6 +1,4 @@
-using System.Security.Cryptography;
 using HimPortal.Application.Accounts.SignIn;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,15 +6,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace HimPortal.Web.Pages.Account;
 
 /// <summary>
-/// The second step of signing in: the authenticator code. Whose password was just accepted travels in a cookie protected
-/// with data protection and good for five minutes, never in the address (<see cref="Begin"/>).
+/// The second step of signing in: the authenticator code. Whose password was just accepted travels in a short-lived
+/// protected cookie (<see cref="PendingSecondFactor"/>).
 /// </summary>
 public sealed class SignInCodeModel(CompleteSignInHandler handler, IDataProtectionProvider protection) : PageModel
 {
-    public const string CookieName = "himportal.second-factor";
-    private const string Purpose = "HimPortal.SignIn.SecondFactor";
-    private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
-
     [BindProperty]
     public string Code { get; set; } = "";
 
@@ -28,11 +22,7 @@ public sealed class SignInCodeModel(CompleteSignInHandler handler, IDataProtecti
     {
         ArgumentNullException.ThrowIfNull(page);
         ArgumentNullException.ThrowIfNull(protection);
-        var token = protection.CreateProtector(Purpose).ToTimeLimitedDataProtector().Protect(userId.ToString("N"), Lifetime);
-        page.Response.Cookies.Append(CookieName, token, new CookieOptions
-        {
-            HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = page.Request.IsHttps, Path = "/Account", MaxAge = Lifetime, IsEssential = true,
-        });
+        PendingSecondFactor.Remember(page.HttpContext, protection, userId);
         return page.RedirectToPage("/Account/SignInCode", new { returnUrl });
     }
 
@@ -52,28 +42,12 @@ public sealed class SignInCodeModel(CompleteSignInHandler handler, IDataProtecti
             return this.Refuse(result.Error!, Page);
         }
 
-        Response.Cookies.Delete(CookieName, new CookieOptions { Path = "/Account" });
+        PendingSecondFactor.Forget(HttpContext);
         var returnUrl = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/";
         return result.Value!.MustChangePassword
             ? RedirectToPage("/Account/ChangePassword", new { returnUrl })
             : LocalRedirect(returnUrl);
     }
 
-    private Guid? PendingUser()
-    {
-        if (!Request.Cookies.TryGetValue(CookieName, out var token) || string.IsNullOrEmpty(token))
-        {
-            return null;
-        }
-
-        try
-        {
-            return Guid.TryParseExact(protection.CreateProtector(Purpose).ToTimeLimitedDataProtector().Unprotect(token), "N", out var id) ? id : null;
-        }
-        catch (CryptographicException)
-        {
-            // Expired, or not one of ours: start again at the password.
-            return null;
-        }
-    }
+    private Guid? PendingUser() => PendingSecondFactor.User(HttpContext, protection);
 }

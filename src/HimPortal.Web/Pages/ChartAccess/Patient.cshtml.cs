@@ -3,7 +3,6 @@ using HimPortal.Application.Access.GetRecordAccess;
 using HimPortal.Application.Access.RevokeAssignment;
 using HimPortal.Application.Access.SetRestriction;
 using HimPortal.Application.Common;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

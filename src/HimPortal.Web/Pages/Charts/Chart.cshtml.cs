@@ -1,7 +1,6 @@
 using HimPortal.Application.Access;
 using HimPortal.Application.Access.BreakGlass;
 using HimPortal.Application.Charts.GetChart;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -2,7 +2,6 @@ using HimPortal.Application.Common;
 using HimPortal.Application.Completion.Notices.GetNoticeLetter;
 using HimPortal.Application.Completion.Notices.ListNotices;
 using HimPortal.Application.Completion.Notices.MarkNoticeRead;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

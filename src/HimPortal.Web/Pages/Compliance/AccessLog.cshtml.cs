@@ -5,7 +5,6 @@ using HimPortal.Application.Compliance.ExportAccessLog;
 using HimPortal.Application.Compliance.FindUsers;
 using HimPortal.Application.Compliance.SearchAccessLog;
 using HimPortal.Application.Patients.SearchPatients;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

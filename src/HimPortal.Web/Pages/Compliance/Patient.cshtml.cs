@@ -1,6 +1,5 @@
 using HimPortal.Application.Common;
 using HimPortal.Application.Compliance.WhoAccessedPatient;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

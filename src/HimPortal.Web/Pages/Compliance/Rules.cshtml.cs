@@ -1,7 +1,6 @@
 using HimPortal.Application.Access;
 using HimPortal.Application.Common;
 using HimPortal.Application.Compliance.Monitoring;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -1,6 +1,5 @@
 using HimPortal.Application.Clinical.ImportConflicts;
 using HimPortal.Application.Common;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

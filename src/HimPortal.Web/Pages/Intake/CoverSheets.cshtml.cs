@@ -1,6 +1,5 @@
 using HimPortal.Application.Documents.PrintCoverSheets;
 using HimPortal.Application.Patients.SearchPatients;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

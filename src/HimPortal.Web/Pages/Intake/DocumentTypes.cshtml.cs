@@ -1,6 +1,5 @@
 using HimPortal.Application.Documents.ListDocumentTypes;
 using HimPortal.Application.Documents.SaveDocumentType;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

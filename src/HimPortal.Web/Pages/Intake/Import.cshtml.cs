@@ -1,7 +1,6 @@
 using HimPortal.Application.Intake;
 using HimPortal.Application.Intake.ImportFolder;
 using HimPortal.Application.Intake.UploadBundles;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;

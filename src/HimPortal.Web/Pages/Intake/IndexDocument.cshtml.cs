@@ -9,7 +9,6 @@ using HimPortal.Application.Documents.SplitDocument;
 using HimPortal.Application.Documents.SuggestFiling;
 using HimPortal.Application.Patients.SearchPatients;
 using HimPortal.Data.Documents;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

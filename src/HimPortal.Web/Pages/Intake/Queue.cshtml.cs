@@ -2,7 +2,6 @@ using HimPortal.Application.Common;
 using HimPortal.Application.Documents.ListQueue;
 using HimPortal.Application.Documents.Ocr;
 using HimPortal.Data.Documents;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

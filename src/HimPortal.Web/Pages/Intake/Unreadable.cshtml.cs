@@ -1,6 +1,5 @@
 using HimPortal.Application.Access;
 using HimPortal.Application.Documents.Unreadable;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

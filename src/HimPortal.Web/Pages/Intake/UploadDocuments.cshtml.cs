@@ -1,6 +1,5 @@
 using HimPortal.Application.Documents;
 using HimPortal.Application.Documents.UploadDocuments;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,5 @@
 using HimPortal.Application.Access;
 using HimPortal.Application.Jobs.ListJobs;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -5,7 +5,6 @@ using HimPortal.Application.Jobs;
 using HimPortal.Application.Jobs.CancelJob;
 using HimPortal.Application.Jobs.GetJob;
 using HimPortal.Application.Patients.IdentifyPatients;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -1,7 +1,6 @@
 using HimPortal.Application.Mpi.GetMatchSettings;
 using HimPortal.Application.Mpi.ScanIndexNow;
 using HimPortal.Application.Mpi.UpdateMatchSettings;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -1,7 +1,6 @@
 using HimPortal.Application.Roi.GetRoiSettings;
 using HimPortal.Application.Roi.SaveStateRule;
 using HimPortal.Application.Roi.UpdateRoiPolicy;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -1,6 +1,5 @@
 using HimPortal.Application.Administration.Users;
 using HimPortal.Application.Administration.Users.CreateUser;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

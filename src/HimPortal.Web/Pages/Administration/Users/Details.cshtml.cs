@@ -6,7 +6,6 @@ using HimPortal.Application.Administration.Users.LockUser;
 using HimPortal.Application.Administration.Users.ResetUserPassword;
 using HimPortal.Application.Administration.Users.UpdateProfile;
 using HimPortal.Application.Common;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -1,6 +1,5 @@
 using HimPortal.Application.Administration.Users.GetUser;
 using HimPortal.Application.Administration.Users.LockUser;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

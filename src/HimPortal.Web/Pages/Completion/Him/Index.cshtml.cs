@@ -2,7 +2,6 @@ using HimPortal.Application.Common;
 using HimPortal.Application.Completion;
 using HimPortal.Application.Completion.Him.FindStays;
 using HimPortal.Application.Completion.Him.ListHimQueue;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -3,7 +3,6 @@ using HimPortal.Application.Completion.Inbox.OpenDeficiency;
 using HimPortal.Application.Completion.Inbox.RefuseDeficiency;
 using HimPortal.Application.Completion.Inbox.SignDeficiency;
 using HimPortal.Application.Completion.Inbox.StartDraft;
-using HimPortal.Web.Infrastructure;
 using HimPortal.Web.Pages.Charts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

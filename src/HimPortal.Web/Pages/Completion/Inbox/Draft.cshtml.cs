@@ -2,7 +2,6 @@ using HimPortal.Application.Access;
 using HimPortal.Application.Completion.Inbox.GetDraft;
 using HimPortal.Application.Completion.Inbox.SaveDraft;
 using HimPortal.Application.Completion.Inbox.SignDraft;
-using HimPortal.Web.Infrastructure;
 using HimPortal.Web.Pages.Charts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

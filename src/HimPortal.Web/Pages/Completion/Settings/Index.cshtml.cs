@@ -2,7 +2,6 @@ using HimPortal.Application.Completion.Configure.GetConfiguration;
 using HimPortal.Application.Completion.Configure.OrderModes;
 using HimPortal.Application.Completion.Configure.ProcedureKinds;
 using HimPortal.Application.Completion.Configure.UpdateSettings;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

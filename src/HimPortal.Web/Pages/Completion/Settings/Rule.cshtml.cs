@@ -1,6 +1,5 @@
 using HimPortal.Application.Completion.Configure.GetConfiguration;
 using HimPortal.Application.Completion.Configure.SaveRule;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

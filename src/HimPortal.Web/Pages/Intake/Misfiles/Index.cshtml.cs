@@ -1,5 +1,4 @@
 using HimPortal.Application.Documents.CorrectMisfile;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -2,7 +2,6 @@ using HimPortal.Application.Common;
 using HimPortal.Application.Mpi.DecidePair;
 using HimPortal.Application.Mpi.GetPair;
 using HimPortal.Data.Mpi;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -1,7 +1,6 @@
 using HimPortal.Application.Common;
 using HimPortal.Application.Mpi.GetPerson;
 using HimPortal.Application.Mpi.UnlinkRecord;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -6,7 +6,6 @@ using HimPortal.Application.Roi.Accounting.GetAccountingLetter;
 using HimPortal.Application.Roi.Accounting.RecordDisclosure;
 using HimPortal.Application.Roi.Accounting.RequestAccounting;
 using HimPortal.Application.Roi.Accounting.SuspendAccounting;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

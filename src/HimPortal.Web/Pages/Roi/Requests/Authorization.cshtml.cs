@@ -7,7 +7,6 @@ using HimPortal.Application.Roi.Authorizations.GetLetter;
 using HimPortal.Application.Roi.Authorizations.RecordAuthorization;
 using HimPortal.Application.Roi.Authorizations.RecordLegalProcess;
 using HimPortal.Application.Roi.Authorizations.RevokeAuthorization;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -6,7 +6,6 @@ using HimPortal.Application.Roi.Delivery.PrintMailingLabel;
 using HimPortal.Application.Roi.Delivery.RecordDelivery;
 using HimPortal.Application.Roi.Delivery.RevokeDownloadLink;
 using HimPortal.Application.Roi.Delivery.SendUnencryptedEmail;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

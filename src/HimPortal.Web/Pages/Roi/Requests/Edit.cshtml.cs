@@ -2,7 +2,6 @@ using HimPortal.Application.Common;
 using HimPortal.Application.Roi.EditRequest;
 using HimPortal.Application.Roi.GetRequest;
 using HimPortal.Application.Roi.GetRequestOptions;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

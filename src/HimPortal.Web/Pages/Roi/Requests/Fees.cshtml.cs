@@ -4,7 +4,6 @@ using HimPortal.Application.Roi.Fees.GetInvoicePdf;
 using HimPortal.Application.Roi.Fees.IssueInvoice;
 using HimPortal.Application.Roi.Fees.RecordPayment;
 using HimPortal.Application.Roi.Fees.VoidInvoice;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -2,7 +2,6 @@ using HimPortal.Application.Common;
 using HimPortal.Application.Patients.SearchPatients;
 using HimPortal.Application.Roi.GetRequestOptions;
 using HimPortal.Application.Roi.LogRequest;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

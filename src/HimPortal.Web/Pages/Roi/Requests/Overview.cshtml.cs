@@ -3,7 +3,6 @@ using HimPortal.Application.Roi.ExtendRequest;
 using HimPortal.Application.Roi.GetLetter;
 using HimPortal.Application.Roi.GetRequest;
 using HimPortal.Application.Roi.MoveRequest;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -5,7 +5,6 @@ using HimPortal.Application.Completion.Him.GetStay;
 using HimPortal.Application.Completion.Him.MarkStayComplete;
 using HimPortal.Application.Completion.Him.ReanalyseStay;
 using HimPortal.Application.Completion.Him.ReassignDeficiency;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -6,7 +6,6 @@ using HimPortal.Application.Roi.Packets.GetPacket;
 using HimPortal.Application.Roi.Packets.QueuePacket;
 using HimPortal.Application.Roi.Packets.Redact;
 using HimPortal.Application.Roi.Packets.SelectItems;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

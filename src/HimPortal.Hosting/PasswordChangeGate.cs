@@ -1,7 +1,7 @@
 using HimPortal.Application.Access.Identity;
 using Microsoft.AspNetCore.Http.Extensions;
 
-namespace HimPortal.Web.Security;
+namespace HimPortal.Hosting;
 
 /// <summary>
 /// A user signed in with a password an administrator issued (a new account, a reset) reaches only the change-password

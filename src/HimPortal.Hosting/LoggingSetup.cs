@@ -1,7 +1,7 @@
 using Serilog;
 using Serilog.Events;
 
-namespace HimPortal.Web.Infrastructure;
+namespace HimPortal.Hosting;
 
 /// <summary>
 /// Levels and enrichers come from the "Serilog" section; the two sinks are set here, in code, and only their file

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using HimPortal.Application.Audit;
 
-namespace HimPortal.Web.Security;
+namespace HimPortal.Hosting;
 
 /// <summary>
 /// The audit's "who and from where" for a web request: the signed-in user, client address, browser and correlation id;

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace HimPortal.Web.Infrastructure;
+namespace HimPortal.Hosting;
 
 /// <summary>Transport security (section "Security").</summary>
 public sealed class SecurityOptions : IValidatableObject

@@ -1,8 +1,9 @@
 using HimPortal.Application.Audit;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.Routing;
 
-namespace HimPortal.Web.Security;
+namespace HimPortal.Hosting;
 
 /// <summary>Every denial is audited: a signed-in user refused a page leaves a row naming the page (and the patient, on a chart's page).</summary>
 public sealed class AuditingAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler

@@ -1,6 +1,6 @@
 using HimPortal.Data;
 
-namespace HimPortal.Web.Infrastructure;
+namespace HimPortal.Hosting;
 
 /// <summary>
 /// In Development the web app brings its database up to date on start. Anywhere else it refuses to start on a schema

@@ -2,7 +2,7 @@ using HimPortal.Application.Common;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
-namespace HimPortal.Web.Infrastructure;
+namespace HimPortal.Hosting;
 
 /// <summary>
 /// The one mapping from a handler's failure to a page's answer, by its <see cref="ErrorKind"/>, never by its code:

@@ -1,6 +1,6 @@
 using HimPortal.Application.Access.Sessions;
 
-namespace HimPortal.Web.Security;
+namespace HimPortal.Hosting;
 
 /// <summary>The request's server-side session, as <see cref="DatabaseTicketStore"/> found (or started) it for this request.</summary>
 public sealed class HttpCurrentSession(IHttpContextAccessor http) : ICurrentSession

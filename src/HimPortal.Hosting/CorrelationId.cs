@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Serilog.Context;
 
-namespace HimPortal.Web.Infrastructure;
+namespace HimPortal.Hosting;
 
 /// <summary>
 /// Gives every request a correlation id (a caller's X-Correlation-Id when well-formed, else a new one) that ties its

@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using HimPortal.Data;
 using Microsoft.AspNetCore.DataProtection;
 
-namespace HimPortal.Web.Infrastructure;
+namespace HimPortal.Hosting;
 
 /// <summary>
 /// How the data-protection keys (they sign and encrypt session cookies and anti-forgery tokens) are protected at rest
@@ -28,8 +28,10 @@ public static class KeyProtection
     /// <summary>
     /// Data protection with its keys in the database, encrypted with the configured certificate. Without one the web app
     /// does not start: unencrypted keys beside the data they protect would let anyone with a database copy sign in as anyone.
+    /// Each host names itself (<paramref name="applicationName"/>): the key ring is shared, but what one host protects (its
+    /// session cookie, its antiforgery tokens) the other cannot read, so a staff cookie opens nothing in the patient portal.
     /// </summary>
-    public static void AddHimPortalDataProtection(this IServiceCollection services, IConfiguration configuration)
+    public static void AddHimPortalDataProtection(this IServiceCollection services, IConfiguration configuration, string applicationName = "HimPortal")
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var settings = configuration.GetSection(KeyProtectionOptions.Section).Get<KeyProtectionOptions>() ?? new KeyProtectionOptions();
@@ -42,7 +44,7 @@ public static class KeyProtection
 
         var certificate = Load(settings);
         services.AddDataProtection()
-            .SetApplicationName("HimPortal")
+            .SetApplicationName(applicationName)
             .PersistKeysToHimPortalDatabase()
             .ProtectKeysWithCertificate(certificate)
             .UnprotectKeysWithAnyCertificate(certificate);

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace HimPortal.Web.Security;
+namespace HimPortal.Hosting;
 
 /// <summary>Server-side session limits (configuration section "Sessions").</summary>
 public sealed class SessionLimits

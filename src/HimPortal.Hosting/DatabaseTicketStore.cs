@@ -1,11 +1,10 @@
 using System.Security.Claims;
 using HimPortal.Application.Access.Sessions;
-using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
 
-namespace HimPortal.Web.Security;
+namespace HimPortal.Hosting;
 
 /// <summary>
 /// The cookie handler's session store: the cookie carries only the session id, the session lives in PostgreSQL

@@ -1,7 +1,7 @@
 using HimPortal.Application.Access.Identity;
 using Microsoft.AspNetCore.Http.Extensions;
 
-namespace HimPortal.Web.Security;
+namespace HimPortal.Hosting;
 
 /// <summary>
 /// A user whose role requires a second factor (Identity:TwoFactor) and who has none reaches only the set-up page, sign-out

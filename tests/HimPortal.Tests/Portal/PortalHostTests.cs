@@ -1,0 +1,79 @@
+using System.Net;
+using HimPortal.Application.Access;
+using HimPortal.Tests.Infrastructure;
+
+namespace HimPortal.Tests.Portal;
+
+/// <summary>The portal is a host of its own (issue 19 item 1): its own cookie, patients only, no staff page.</summary>
+public sealed class PortalHostTests : IAsyncLifetime
+{
+    private readonly TestDatabase _database = new();
+    private PortalFactory _portal = null!;
+    private HimPortalFactory _staff = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        _portal = new PortalFactory(_database);
+        _staff = new HimPortalFactory(_database);
+        _ = _staff.Server;
+        _ = _portal.Server;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _portal.DisposeAsync();
+        await _staff.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Every_page_but_sign_in_needs_a_patient_session()
+    {
+        using var client = _portal.Browserless();
+        var home = await client.GetAsync(new Uri("/", UriKind.Relative));
+        home.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        home.Headers.Location!.ToString().ShouldStartWith("http://localhost/Account/Login");
+        (await client.GetAsync(new Uri("/Account/Login", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_patient_signs_in_with_the_portal_cookie_and_no_staff_page_exists_here()
+    {
+        var patient = await Personas.CreateAsync(_staff.Services, Roles.Patient);
+        using var client = _portal.Browserless();
+        var signIn = await HimPortalFactory.SignInAsync(client, patient.Email, patient.Password);
+        signIn.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        signIn.Headers.GetValues("Set-Cookie").ShouldContain(c => c.StartsWith("himportal.portal=", StringComparison.Ordinal));
+        (await client.GetStringAsync(new Uri("/", UriKind.Relative))).ShouldContain("data-testid=\"portal-home\"");
+        foreach (var staffPage in new[] { "/Roi", "/Charts", "/Administration/Users", "/Compliance", "/Completion/Inbox", "/Jobs" })
+        {
+            (await client.GetAsync(new Uri(staffPage, UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.NotFound, staffPage);
+        }
+    }
+
+    [Fact]
+    public async Task A_staff_account_gets_no_usable_session_in_the_portal()
+    {
+        var clerk = await Personas.CreateAsync(_staff.Services, Roles.HimClerk);
+        using var client = _portal.Browserless();
+        await HimPortalFactory.SignInAsync(client, clerk.Email, clerk.Password);
+        (await client.GetAsync(new Uri("/", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_staff_cookie_opens_nothing_in_the_portal()
+    {
+        var clerk = await Personas.CreateAsync(_staff.Services, Roles.HimClerk);
+        using var staff = _staff.Browserless();
+        var signIn = await HimPortalFactory.SignInAsync(staff, clerk.Email, clerk.Password);
+        var cookie = signIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("himportal.session=", StringComparison.Ordinal)).Split(';')[0];
+        using var portal = _portal.Browserless();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        // The staff cookie's value under the portal's cookie name: another data-protection purpose, so it does not decrypt.
+        request.Headers.Add("Cookie", "himportal.portal=" + cookie["himportal.session=".Length..]);
+        var response = await portal.SendAsync(request);
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.ToString().ShouldContain("/Account/Login");
+    }
+}
