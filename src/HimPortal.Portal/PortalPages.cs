@@ -27,5 +27,6 @@ public static class PortalNavigation
     public static readonly IReadOnlyList<PortalLink> Links =
     [
         new("/", "Home", "nav-home"),
+        new("/People", "Whose record", "nav-people"),
     ];
 }

@@ -56,6 +56,7 @@ public sealed class PortalProgram
             options.MaxAge = TimeSpan.FromDays(365);
             options.IncludeSubDomains = true;
         });
+        builder.Services.AddScoped<CurrentPerson>();
         builder.Services.AddHimPortalAuthorization();
         builder.Services.AddRazorPages(options => PortalPages.AddFolderPolicies(options.Conventions));
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);

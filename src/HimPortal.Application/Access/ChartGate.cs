@@ -15,9 +15,18 @@ public sealed record ChartEntry(PatientHeader Patient, ChartAccessDecision Acces
     /// <summary>The versions of the patient's record and of the shared data it refers to, read with the access facts.</summary>
     public ChartRecordVersion Version { get; init; }
 
+    /// <summary>
+    /// In the portal, when the reader is the person's personal representative rather than the person: the grant, and
+    /// whether care the minor consented to alone is hidden from them (45 CFR 164.502(g)(3)). Null for the person themselves.
+    /// </summary>
+    public PortalProxy? Proxy { get; init; }
+
     /// <summary>The same chart, refused: for a part of it the reader's role may not see although the chart opens for them.</summary>
     public ChartEntry Refuse(string reason) => this with { Access = Access with { Outcome = ChartAccessOutcome.Denied, Reason = reason } };
 }
+
+/// <summary>A personal representative's grant as the portal's reads need it (portal.proxy_grants).</summary>
+public sealed record PortalProxy(Guid GrantId, string Relationship, bool HidesMinorConsentedCare);
 
 /// <summary>
 /// The door every chart read goes through: reads the patient and the access facts for the current user in one query,
@@ -127,11 +136,15 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
                     .Select(a => (Guid?)a.Id)
                     .FirstOrDefault(),
                 // The portal's own record is any record of the person: the account names one MRN, the person may hold more.
+                OwnByMrn = self && db.Users.Any(u => u.Id == userId && u.PatientMrn != null
+                                                     && db.Set<Patient>().Any(o => person.Contains(o.Id) && o.Mrn == u.PatientMrn)),
                 // A personal representative's account reaches the person through a grant in force (45 CFR 164.502(g)).
-                Own = self && (db.Users.Any(u => u.Id == userId && u.PatientMrn != null
-                                                 && db.Set<Patient>().Any(o => person.Contains(o.Id) && o.Mrn == u.PatientMrn))
-                               || db.ProxyGrants.Any(g => g.RepresentativeUserId == userId && person.Contains(g.PatientId) && g.RevokedAt == null
-                                                          && g.StartsOn <= today && (g.EndsOn == null || g.EndsOn >= today))),
+                Proxy = db.ProxyGrants
+                    .Where(g => self && g.RepresentativeUserId == userId && person.Contains(g.PatientId) && g.RevokedAt == null
+                                && g.StartsOn <= today && (g.EndsOn == null || g.EndsOn >= today))
+                    .OrderBy(g => g.CreatedAt)
+                    .Select(g => new PortalProxy(g.Id, g.Relationship, g.HideMinorConsentedCare))
+                    .FirstOrDefault(),
                 // Linking and unlinking bump every record of the person, and any change to one record bumps that record:
                 // the sum over the person's records (versions only grow) changes whenever any of them does.
                 RecordVersion = db.RecordVersions.Where(v => person.Contains(v.RecordId)).Sum(v => (long?)v.Version),
@@ -150,7 +163,7 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
 
         var relationship = Relationship(row.Encounter?.ParentId, row.Encounter?.SelfMade ?? true, row.CareTeam?.ParentId, row.CareTeam?.SelfMade ?? true);
         var facts = new ChartAccessFacts(row.Header.IsRestricted, relationship is not null, row.Assignment is not null, row.Glass?.Id, row.Glass?.ExpiresAt,
-            row.Own, relationship, row.Assignment is { } assignment ? "assignment=" + assignment.ToString("D") : null);
+            row.OwnByMrn || row.Proxy is not null, relationship, row.Assignment is { } assignment ? "assignment=" + assignment.ToString("D") : null);
         var header = row.Header;
         if (row.Linked)
         {
@@ -163,6 +176,8 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
         return new ChartEntry(header, ChartAccessRules.Decide(actor.Roles.ToList(), facts, intent))
         {
             Version = new ChartRecordVersion(row.RecordVersion ?? 0, row.SharedVersion ?? 0),
+            // The patient themselves is never their own proxy: a representative's grant matters only to someone else's account.
+            Proxy = row.OwnByMrn ? null : row.Proxy,
         };
     }
 

@@ -9,26 +9,31 @@ public sealed class ArchitectureTests
     private static readonly System.Reflection.Assembly Application = typeof(Handler<,>).Assembly;
     private static readonly System.Reflection.Assembly Web = typeof(Program).Assembly;
     private static readonly System.Reflection.Assembly Cli = typeof(HimPortal.Cli.Program).Assembly;
+    private static readonly System.Reflection.Assembly Portal = typeof(HimPortal.Portal.PortalProgram).Assembly;
+    private static readonly System.Reflection.Assembly Hosting = typeof(HimPortal.Hosting.PermissionPolicies).Assembly;
 
     [Fact]
     public void Every_handler_declares_its_permission_and_is_checked()
     {
-        ArchitectureRules.HandlersWithoutDeclaredPermission(Application.GetTypes().Concat(Web.GetTypes()).Concat(Cli.GetTypes())).ShouldBeEmpty();
+        ArchitectureRules.HandlersWithoutDeclaredPermission(Application.GetTypes().Concat(Web.GetTypes()).Concat(Portal.GetTypes()).Concat(Cli.GetTypes())).ShouldBeEmpty();
         Application.GetTypes().Count(t => t.Name.EndsWith("Handler", StringComparison.Ordinal) && !t.IsAbstract).ShouldBeGreaterThan(40);
     }
 
     [Fact]
-    public void The_web_project_and_its_pages_never_touch_the_DbContext()
+    public void The_web_hosts_and_their_pages_never_touch_the_DbContext()
     {
-        ArchitectureRules.TouchesDbContext(Web).ShouldBeEmpty();
-        ArchitectureRules.PagesTouchingDbContext(Web).ShouldBeEmpty();
+        foreach (var host in new[] { Web, Portal, Hosting })
+        {
+            ArchitectureRules.TouchesDbContext(host).ShouldBeEmpty(host.GetName().Name);
+            ArchitectureRules.PagesTouchingDbContext(host).ShouldBeEmpty(host.GetName().Name);
+        }
     }
 
     [Fact]
     public void Only_the_clinical_record_writer_writes_clinical_tables()
     {
         var writer = typeof(ClinicalRecordWriter).Namespace!;
-        foreach (var assembly in new[] { Application, Web, Cli })
+        foreach (var assembly in new[] { Application, Web, Portal, Hosting, Cli })
         {
             ArchitectureRules.ClinicalWritesOutsideTheWriter(assembly, writer).ShouldBeEmpty(assembly.GetName().Name);
         }

@@ -1,0 +1,45 @@
+using HimPortal.Application.Portal.People;
+using HimPortal.Portal.Security;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace HimPortal.Portal.Pages.People;
+
+/// <summary>Whose record to show: the account's own, or a person the account represents (a parent's child, a guardian's ward).</summary>
+public sealed class IndexModel(ListMyPeopleHandler handler, CurrentPerson current) : PageModel
+{
+    public IReadOnlyList<PortalPersonView> People { get; private set; } = [];
+
+    public Guid? Chosen { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        var result = await handler.HandleAsync(new ListMyPeopleQuery(), ct);
+        if (!result.IsSuccess)
+        {
+            return this.Refuse(result.Error!, Page);
+        }
+
+        People = result.Value!;
+        Chosen = await current.PatientIdAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(Guid patientId, CancellationToken ct)
+    {
+        var result = await handler.HandleAsync(new ListMyPeopleQuery(), ct);
+        if (!result.IsSuccess)
+        {
+            return this.Refuse(result.Error!, Page);
+        }
+
+        // Only one of the account's own people: anything else is not found, as a record one may not know of is.
+        if (result.Value!.All(p => p.PatientId != patientId))
+        {
+            return NotFound();
+        }
+
+        current.Choose(patientId);
+        return Redirect("/");
+    }
+}
