@@ -13,6 +13,9 @@ public static class PortalPages
         conventions.AuthorizeFolder("/", Permissions.PortalSelf);
         conventions.AllowAnonymousToPage("/Account/Login");
         conventions.AllowAnonymousToPage("/Account/SignInCode");
+        conventions.AllowAnonymousToPage("/Account/Activate");
+        conventions.AllowAnonymousToPage("/Account/ForgotPassword");
+        conventions.AllowAnonymousToPage("/Account/ResetPassword");
         conventions.AllowAnonymousToPage("/Account/AccessDenied");
         conventions.AllowAnonymousToPage("/Error");
     }
