@@ -28,13 +28,21 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
+        // The portal's port is chosen first: the staff app prints it in activation letters and patients' mail links.
+        var portalPort = MailWebFixture.FreePort();
+        var portalUrl = $"http://localhost:{portalPort}";
         Staff = new HimPortalFactory(Database, kestrel: true);
-        Portal = new PortalFactory(Database, kestrel: true);
+        Portal = new PortalFactory(Database, kestrel: true) { KestrelPort = portalPort };
         foreach (var (key, value) in Mail.Settings())
         {
             Staff.Settings[key] = value;
             Portal.Settings[key] = value;
         }
+
+        Staff.Settings["Portal:PublicUrl"] = portalUrl;
+        Portal.Settings["Portal:PublicUrl"] = portalUrl;
+        // The browser tests sign in many times from one address.
+        Staff.Settings["Accounts:PasswordReset:RequestsPerClientPerHour"] = "1000";
 
         StaffUrl = Staff.ServerAddress;
         PortalUrl = Portal.ServerAddress;

@@ -159,7 +159,7 @@ public sealed partial class RolePagesTests(RolePagesFixture web) : IClassFixture
     [Fact]
     public async Task The_navigation_offers_every_workflow_the_user_holds_and_only_those()
     {
-        foreach (var role in Roles.All)
+        foreach (var role in Personas.StaffRoles)
         {
             using var client = await SignedInAsync(role);
             var home = HomePages.For([role]).Single();
@@ -176,7 +176,7 @@ public sealed partial class RolePagesTests(RolePagesFixture web) : IClassFixture
                 }
             }
 
-            (NavHref(html, "nav-jobs") is not null).ShouldBe(role != Roles.Patient, role);
+            NavHref(html, "nav-jobs").ShouldNotBeNull(role);
         }
     }
 
