@@ -84,7 +84,7 @@ public sealed class ActivateAccountHandler(
         return await db.InTransactionAsync<Result<Activation>>(async token =>
         {
             var now = clock.GetUtcNow();
-            var code = await db.ActivationCodes.FromSql($"SELECT * FROM portal.activation_codes WHERE code_hash = {hash} FOR UPDATE").SingleOrDefaultAsync(token);
+            var code = await db.ActivationCodes.FromSql($"SELECT *, xmin FROM portal.activation_codes WHERE code_hash = {hash} FOR UPDATE").SingleOrDefaultAsync(token);
             if (code is null)
             {
                 await Audit(AuditOutcome.Denied, null, null, "unknown code", token);

@@ -24,14 +24,18 @@ public sealed class DownloadActivationLetterHandler(PermissionCheck permissions,
                 .Where(c => c.Id == query.LetterId && c.PatientId == query.PatientId)
                 .Select(c => c.LetterObjectId)
                 .SingleOrDefaultAsync(token);
-            await using var stream = objectId is null ? null : await store.OpenReadAsync(objectId.Value, token);
-            if (stream is null)
+            using var copy = new MemoryStream();
+            // Read to the end and closed before the audit row: the store reads on this transaction's connection.
+            await using (var stream = objectId is null ? null : await store.OpenReadAsync(objectId.Value, token))
             {
-                return Error.NotFound("There is no such letter.");
+                if (stream is null)
+                {
+                    return Error.NotFound("There is no such letter.");
+                }
+
+                await stream.CopyToAsync(copy, token);
             }
 
-            using var copy = new MemoryStream();
-            await stream.CopyToAsync(copy, token);
             await audit.RecordAsync(new AuditRecord(AuditAction.Print, AuditOutcome.Success, "ActivationLetter", query.LetterId.ToString("D"),
                 query.PatientId, Purpose: "patient portal enrolment", Details: "portal.activation-letter downloaded"), token);
             return Result<ActivationLetterFile>.Success(new ActivationLetterFile(copy.ToArray(), "portal-activation-letter.pdf"));
