@@ -31,5 +31,6 @@ public static class PortalNavigation
     [
         new("/", "Home", "nav-home"),
         new("/People", "Whose record", "nav-people"),
+        new("/Account/Authenticator", "Two-step sign-in", "nav-two-step"),
     ];
 }

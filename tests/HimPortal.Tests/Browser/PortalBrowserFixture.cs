@@ -30,7 +30,7 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
         await Database.InitializeAsync();
         // The portal's port is chosen first: the staff app prints it in activation letters and patients' mail links.
         var portalPort = MailWebFixture.FreePort();
-        var portalUrl = $"http://localhost:{portalPort}";
+        var portalUrl = $"http://127.0.0.1:{portalPort}";
         Staff = new HimPortalFactory(Database, kestrel: true);
         Portal = new PortalFactory(Database, kestrel: true) { KestrelPort = portalPort };
         foreach (var (key, value) in Mail.Settings())
