@@ -29,16 +29,8 @@ public sealed class RecoveryCodes(UserManager<HimUser> users)
     public async Task<IReadOnlyList<string>> ReplaceAsync(HimUser user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        var codes = Enumerable.Range(0, Count).Select(_ =>
-        {
-            var chars = new char[Length];
-            for (var i = 0; i < Length; i++)
-            {
-                chars[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
-            }
-
-            return new string(chars, 0, 5) + "-" + new string(chars, 5, 5);
-        }).ToList();
+        var codes = Enumerable.Range(0, Count).Select(_ => RandomNumberGenerator.GetString(Alphabet, Length))
+            .Select(code => code[..5] + "-" + code[5..]).ToList();
         Check(await users.SetAuthenticationTokenAsync(user, Provider, Name, string.Join(';', codes.Select(Hash))));
         return codes;
     }

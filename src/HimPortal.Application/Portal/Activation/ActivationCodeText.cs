@@ -15,16 +15,7 @@ public static class ActivationCodeText
 
     public const int Length = 12;
 
-    public static string NewCode()
-    {
-        var chars = new char[Length];
-        for (var i = 0; i < Length; i++)
-        {
-            chars[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
-        }
-
-        return Grouped(new string(chars));
-    }
+    public static string NewCode() => Grouped(RandomNumberGenerator.GetString(Alphabet, Length));
 
     /// <summary>As typed: spaces, hyphens and case ignored.</summary>
     public static string Normalize(string? typed) =>
