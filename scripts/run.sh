@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs HimPortal locally: starts PostgreSQL, creates the database and its two roles (schema owner, application login),
 # migrates, loads the Synthea patients of data/synthea-r4, creates one demo user per role, starts a local SMTP server
-# for the mail HimPortal sends (password-reset links), prints the URL, the demo sign-ins and where mail goes, and serves until Ctrl+C.
+# for the mail HimPortal sends (password-reset links), starts the staff app and the patient portal (issue 19), prints
+# both URLs, the demo sign-ins and where mail goes, and serves until Ctrl+C.
 set -euo pipefail
 source "$(dirname "$0")/lib/postgres.sh"
 source "$(dirname "$0")/lib/mail.sh"
@@ -42,6 +43,7 @@ export Audit__Checkpoints__Directory="$HP_STATE/audit-checkpoints"
 
 hp_log "building"
 dotnet build src/HimPortal.Web/HimPortal.Web.csproj -c Release -v quiet -nologo >&2
+dotnet build src/HimPortal.Portal/HimPortal.Portal.csproj -c Release -v quiet -nologo >&2
 dotnet build src/HimPortal.Cli/HimPortal.Cli.csproj -c Release -v quiet -nologo >&2
 himportal() { dotnet "$HP_ROOT/src/HimPortal.Cli/bin/Release/net10.0/himportal.dll" "$@"; }
 
@@ -90,20 +92,28 @@ fi
 
 port="$(hp_free_port "${HIMPORTAL_PORT:-5080}" 5081 5082 5083)"
 url="http://127.0.0.1:$port"
+# The patient portal, the internet-facing host (issue 19), on a port of its own; its address goes in activation letters
+# and in the links mailed to patients, so both hosts are told it.
+portal_port="$(hp_free_port "${HIMPORTAL_PORTAL_PORT:-5090}" 5091 5092 5093)"
+portal_url="http://127.0.0.1:$portal_port"
+export Portal__PublicUrl="$portal_url"
 
 # Mail (the "Forgot your password?" links) goes through a real SMTP server on loopback into a Maildir here.
 mail_dir="$HP_STATE/mail"
 hp_start_mail_server "$mail_dir"
-trap 'kill "$HIMPORTAL_SMTP_PID" 2>/dev/null || true' EXIT
+trap 'kill "$HIMPORTAL_SMTP_PID" 2>/dev/null || true; [ -z "${portal_pid:-}" ] || kill "$portal_pid" 2>/dev/null || true' EXIT
 export Mail__Host=127.0.0.1 Mail__Port="$HIMPORTAL_SMTP_PORT" Mail__UseTls=false \
   Mail__From=himportal@demo.himportal.test Mail__PublicUrl="$url"
 
 echo
-echo "HimPortal is starting at $url"
+echo "HimPortal (staff app) is starting at $url"
+echo "The patient portal is starting at   $portal_url"
 echo
 echo "Demo sign-ins (one per role):"
 awk '{ printf "  %-19s %-42s %s\n", $3, $1, $2 }' "$demo"
 echo "(Administrator and ComplianceOfficer set up an authenticator app at their first sign-in: two-step sign-in is required of them.)"
+echo "(Patient signs in to the patient portal only, and sets up an authenticator app first; a clerk issues real patients'"
+echo " activation letters under Portal accounts in the staff app, to be used at $portal_url/Account/Activate.)"
 echo
 echo "Mail HimPortal sends (password-reset links) is delivered by a local SMTP server (127.0.0.1:$HIMPORTAL_SMTP_PORT)"
 echo "into $mail_dir/new, one file per message:  ls -t $mail_dir/new | head -1"
@@ -123,5 +133,8 @@ unset ConnectionStrings__HimPortalAdmin
 # Debian's tesseract when installed (apt-get install tesseract-ocr tesseract-ocr-eng); without it pages have no text.
 export Documents__RenderWorkerPath="$HP_ROOT/src/HimPortal.Cli/bin/Release/net10.0/himportal.dll"
 command -v tesseract >/dev/null 2>&1 || hp_log "tesseract is not installed: scanned pages will have no OCR text (apt-get install tesseract-ocr tesseract-ocr-eng)"
-# Not exec: the SMTP server stops with the web app (the trap above).
+# The portal in the background, with the same settings (it runs no jobs: the staff app's job runner sends its mail).
+(cd "$HP_ROOT/src/HimPortal.Portal" && exec dotnet bin/Release/net10.0/HimPortal.Portal.dll --urls "$portal_url") &
+portal_pid=$!
+# Not exec: the SMTP server and the portal stop with the web app (the trap above).
 dotnet bin/Release/net10.0/HimPortal.Web.dll --urls "$url"

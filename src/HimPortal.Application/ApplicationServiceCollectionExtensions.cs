@@ -72,6 +72,8 @@ public static class ApplicationServiceCollectionExtensions
         services.TryAddSingleton<Accounts.SignIn.SignInThrottles>();
         services.TryAddSingleton<Access.Identity.OneTimeCodes>();
         services.TryAddSingleton<Access.Identity.TotpVerifier>();
+        services.AddScoped<Access.Identity.RecoveryCodes>();
+        services.TryAddSingleton<Common.Mail.PortalAddress>();
         services.AddScoped<Completion.Inbox.InboxSigning>();
         AddRegulatoryClocks(services);
 

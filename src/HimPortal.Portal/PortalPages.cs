@@ -13,6 +13,9 @@ public static class PortalPages
         conventions.AuthorizeFolder("/", Permissions.PortalSelf);
         conventions.AllowAnonymousToPage("/Account/Login");
         conventions.AllowAnonymousToPage("/Account/SignInCode");
+        conventions.AllowAnonymousToPage("/Account/Activate");
+        conventions.AllowAnonymousToPage("/Account/ForgotPassword");
+        conventions.AllowAnonymousToPage("/Account/ResetPassword");
         conventions.AllowAnonymousToPage("/Account/AccessDenied");
         conventions.AllowAnonymousToPage("/Error");
     }
@@ -28,5 +31,6 @@ public static class PortalNavigation
     [
         new("/", "Home", "nav-home"),
         new("/People", "Whose record", "nav-people"),
+        new("/Account/Authenticator", "Two-step sign-in", "nav-two-step"),
     ];
 }

@@ -58,7 +58,12 @@ public sealed class PortalProgram
         });
         builder.Services.AddScoped<CurrentPerson>();
         builder.Services.AddHimPortalAuthorization();
-        builder.Services.AddRazorPages(options => PortalPages.AddFolderPolicies(options.Conventions));
+        builder.Services.AddPortalRateLimits();
+        builder.Services.AddRazorPages(options =>
+        {
+            PortalPages.AddFolderPolicies(options.Conventions);
+            PortalRateLimits.RequireRateLimits(options.Conventions);
+        });
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);
 
         var app = builder.Build();
@@ -88,10 +93,14 @@ public sealed class PortalProgram
         }
 
         app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseMiddleware<PortalHeaders>();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseRateLimiter();
         app.UseAuthentication();
-        app.UseMiddleware<PortalAudience>();
+        app.UsePortalAudience();
+        // PortalSettings.SecondFactor "required": a patient without an authenticator reaches only its set-up page.
+        app.UseMiddleware<SecondFactorGate>();
         app.UseAuthorization();
 
         app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();

@@ -103,6 +103,8 @@ app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
+// Patients use the patient portal only (issue 19): a patient's session here is ended.
+app.UseMiddleware<AudienceWall>((Func<System.Security.Claims.ClaimsPrincipal, bool>)Audiences.Staff, "staff app");
 app.UseMiddleware<PasswordChangeGate>();
 app.UseMiddleware<SecondFactorGate>();
 app.UseAuthorization();

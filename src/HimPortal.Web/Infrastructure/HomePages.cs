@@ -18,7 +18,6 @@ public static class HomePages
         new(Roles.RoiSpecialist, "/Roi", "Release of information", Permissions.RoiProcess),
         new(Roles.Physician, "/Charts", "Patient charts", Permissions.ChartsSearch),
         new(Roles.ComplianceOfficer, "/Compliance", "Access audit review", Permissions.AuditReview),
-        new(Roles.Patient, "/Portal", "My health record", Permissions.PortalSelf),
     ];
 
     /// <summary>
@@ -47,7 +46,8 @@ public static class HomePages
         new("/Completion/Suspensions", "Suspension list", Permissions.CompletionManage, "nav-completion-suspensions"),
         new("/Completion/Settings", "Completion rules", Permissions.CompletionManage, "nav-completion-rules"),
         new("/Compliance", "Access audit review", Permissions.AuditReview, "nav-access-audit"),
-        new("/Portal", "My health record", Permissions.PortalSelf, "nav-portal"),
+        new("/PortalAccounts", "Portal accounts", Permissions.PortalEnrol, "nav-portal-accounts"),
+        new("/PortalAccounts/Settings", "Portal settings", Permissions.PortalConfigure, "nav-portal-settings"),
     ];
 
     public static IReadOnlyList<Home> For(IEnumerable<string> roles) =>

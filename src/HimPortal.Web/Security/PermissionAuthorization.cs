@@ -63,7 +63,8 @@ public static class AuthorizationSetup
         conventions.AuthorizePage("/Completion/Notices", Permissions.CompletionSign);
         conventions.AuthorizePage("/Completion/Suspensions", Permissions.CompletionManage);
         conventions.AuthorizePage("/Completion/Numbers", Permissions.CompletionManage);
-        conventions.AuthorizeFolder("/Portal", Permissions.PortalSelf);
+        conventions.AuthorizeFolder("/PortalAccounts", Permissions.PortalEnrol);
+        conventions.AuthorizePage("/PortalAccounts/Settings", Permissions.PortalConfigure);
         // Everyone's own jobs; what each may see of others' is the handlers' (Jobs.Monitor).
         conventions.AuthorizeFolder("/Jobs", Permissions.SignedIn);
     }

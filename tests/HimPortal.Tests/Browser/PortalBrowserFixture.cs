@@ -28,13 +28,21 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
+        // The portal's port is chosen first: the staff app prints it in activation letters and patients' mail links.
+        var portalPort = MailWebFixture.FreePort();
+        var portalUrl = $"http://127.0.0.1:{portalPort}";
         Staff = new HimPortalFactory(Database, kestrel: true);
-        Portal = new PortalFactory(Database, kestrel: true);
+        Portal = new PortalFactory(Database, kestrel: true) { KestrelPort = portalPort };
         foreach (var (key, value) in Mail.Settings())
         {
             Staff.Settings[key] = value;
             Portal.Settings[key] = value;
         }
+
+        Staff.Settings["Portal:PublicUrl"] = portalUrl;
+        Portal.Settings["Portal:PublicUrl"] = portalUrl;
+        // The browser tests sign in many times from one address.
+        Staff.Settings["Accounts:PasswordReset:RequestsPerClientPerHour"] = "1000";
 
         StaffUrl = Staff.ServerAddress;
         PortalUrl = Portal.ServerAddress;
@@ -48,15 +56,19 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A phone-sized page (360 × 740, touch), as the issue asks every portal page to work on.</summary>
-    public async Task<IPage> PhoneAsync()
+    /// <summary>
+    /// A phone-sized page (360 × 740, touch), as the issue asks every portal page to work on; with <paramref name="axe"/>
+    /// its context bypasses the Content-Security-Policy so <see cref="Axe"/> can inject axe-core.
+    /// </summary>
+    public async Task<IPage> PhoneAsync(bool axe = false)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        var options = new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 360, Height = 740 },
             IsMobile = true,
             HasTouch = true,
-        });
+        };
+        var context = await Browser.NewContextAsync(axe ? Axe.ContextOptions(options) : options);
         return await context.NewPageAsync();
     }
 

@@ -8,7 +8,7 @@ namespace HimPortal.Tests.Completion;
 public sealed class AgingPagesTests(WebFixture web) : IClassFixture<WebFixture>
 {
     private static readonly string[] MatrixRoles =
-        [Roles.Administrator, Roles.Physician, Roles.HimClerk, Roles.HimManager, Roles.RoiSpecialist, Roles.ComplianceOfficer, Roles.Patient];
+        [Roles.Administrator, Roles.Physician, Roles.HimClerk, Roles.HimManager, Roles.RoiSpecialist, Roles.ComplianceOfficer];
 
     private static readonly (string Page, string Permission)[] Pages =
     [

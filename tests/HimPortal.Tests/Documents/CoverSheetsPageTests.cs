@@ -26,7 +26,6 @@ public sealed class CoverSheetsPageTests(CoverSheetsPageFixture web) : IClassFix
     [InlineData(Roles.RoiSpecialist, false)]
     [InlineData(Roles.ComplianceOfficer, false)]
     [InlineData(Roles.Administrator, false)]
-    [InlineData(Roles.Patient, false)]
     public async Task Only_those_who_index_may_print_cover_sheets(string role, bool allowed)
     {
         var patientId = await ClinicalData.PatientIdAsync(web.Database, ClinicalData.Smallest);

@@ -83,7 +83,6 @@ public sealed class PageImageEndpointTests(WebFixture web) : IClassFixture<WebFi
 
     [Theory]
     [InlineData(Roles.Physician)]
-    [InlineData(Roles.Patient)]
     [InlineData(Roles.ComplianceOfficer)]
     [InlineData(Roles.RoiSpecialist)]
     public async Task Other_roles_are_refused_page_images_and_the_unreadable_list(string role)

@@ -18,7 +18,7 @@ namespace HimPortal.Tests.Documents;
 /// </summary>
 public sealed partial class QualityPagesTests(WebFixture web) : IClassFixture<WebFixture>
 {
-    private static readonly string[] MatrixRoles = [Roles.Physician, Roles.HimClerk, Roles.HimManager, Roles.RoiSpecialist, Roles.ComplianceOfficer, Roles.Patient];
+    private static readonly string[] MatrixRoles = [Roles.Physician, Roles.HimClerk, Roles.HimManager, Roles.RoiSpecialist, Roles.ComplianceOfficer];
 
     public static TheoryData<string, string> Matrix()
     {

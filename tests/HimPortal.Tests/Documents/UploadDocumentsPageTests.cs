@@ -46,7 +46,6 @@ public sealed partial class UploadDocumentsPageTests(WebFixture web) : IClassFix
 
     [Theory]
     [InlineData(Roles.Physician)]
-    [InlineData(Roles.Patient)]
     public async Task Other_roles_are_refused_the_page(string role)
     {
         using var client = await SignedInAsync(await Personas.CreateAsync(web.Services, role));

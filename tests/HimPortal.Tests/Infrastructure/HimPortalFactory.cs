@@ -41,7 +41,16 @@ public sealed class HimPortalFactory(TestDatabase database, bool kestrel = false
 }
 
 /// <summary>The real patient portal (issue 19) on the test class's database, like <see cref="HimPortalFactory"/>; the same helpers work on its forms.</summary>
-public sealed class PortalFactory(TestDatabase database, bool kestrel = false) : HostFactory<HimPortal.Portal.PortalProgram>(database, kestrel);
+public sealed class PortalFactory(TestDatabase database, bool kestrel = false) : HostFactory<HimPortal.Portal.PortalProgram>(database, kestrel)
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        // Every test request comes from one address: the rate limits have tests of their own (PortalWallsTests), with low limits.
+        builder.UseSetting("Portal:RateLimits:PermitLimit", "100000");
+        base.ConfigureWebHost(builder);
+    }
+}
 
 /// <summary>A HimPortal host (the staff app or the portal) on the test class's database, with a hand-moved clock and every log line captured.</summary>
 public abstract class HostFactory<TEntry>(TestDatabase database, bool kestrel) : WebApplicationFactory<TEntry>
@@ -102,6 +111,8 @@ public abstract class HostFactory<TEntry>(TestDatabase database, bool kestrel) :
         builder.UseSetting("Jobs:RunSchedules", RunSchedules ? "true" : "false");
         builder.UseSetting("Jobs:PollInterval", "00:00:00.2");
         builder.UseSetting("Jobs:HeartbeatInterval", "00:00:00.2");
+        // The portal's address in activation letters and patients' mail (browser tests set the real one).
+        builder.UseSetting("Portal:PublicUrl", "http://portal.test.himportal.example/");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

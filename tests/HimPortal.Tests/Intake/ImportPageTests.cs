@@ -93,7 +93,6 @@ public sealed partial class ImportPageTests(WebFixture web) : IClassFixture<WebF
 
     [Theory]
     [InlineData(Roles.Physician)]
-    [InlineData(Roles.Patient)]
     public async Task Other_roles_are_refused_the_page_and_the_upload(string role)
     {
         var persona = await Personas.CreateAsync(web.Services, role);

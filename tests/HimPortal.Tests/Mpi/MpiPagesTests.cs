@@ -8,7 +8,7 @@ namespace HimPortal.Tests.Mpi;
 public sealed class MpiPagesTests(WebFixture web) : IClassFixture<WebFixture>
 {
     private static readonly string[] MatrixRoles =
-        [Roles.Physician, Roles.HimClerk, Roles.HimManager, Roles.RoiSpecialist, Roles.ComplianceOfficer, Roles.Patient];
+        [Roles.Physician, Roles.HimClerk, Roles.HimManager, Roles.RoiSpecialist, Roles.ComplianceOfficer];
 
     public static TheoryData<string, string> Matrix()
     {

@@ -57,8 +57,10 @@ public sealed class PortalHostTests : IAsyncLifetime
     {
         var clerk = await Personas.CreateAsync(_staff.Services, Roles.HimClerk);
         using var client = _portal.Browserless();
-        await HimPortalFactory.SignInAsync(client, clerk.Email, clerk.Password);
-        (await client.GetAsync(new Uri("/", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        var refused = await HimPortalFactory.SignInAsync(client, clerk.Email, clerk.Password);
+        refused.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await refused.Content.ReadAsStringAsync()).ShouldContain("Hospital staff use the staff application.");
+        (await client.GetAsync(new Uri("/", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.Redirect);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace HimPortal.Tests.Roi;
 public sealed class RoiDeliveryPagesTests(WebFixture web) : IClassFixture<WebFixture>
 {
     private static readonly string[] MatrixRoles =
-        [Roles.Physician, Roles.HimClerk, Roles.HimManager, Roles.RoiSpecialist, Roles.ComplianceOfficer, Roles.Patient, Roles.Administrator];
+        [Roles.Physician, Roles.HimClerk, Roles.HimManager, Roles.RoiSpecialist, Roles.ComplianceOfficer, Roles.Administrator];
 
     public static TheoryData<string, string> Matrix()
     {

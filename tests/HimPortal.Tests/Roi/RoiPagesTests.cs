@@ -10,7 +10,7 @@ namespace HimPortal.Tests.Roi;
 public sealed class RoiPagesTests(WebFixture web) : IClassFixture<WebFixture>
 {
     private static readonly string[] MatrixRoles =
-        [Roles.Administrator, Roles.Physician, Roles.HimClerk, Roles.HimManager, Roles.RoiSpecialist, Roles.ComplianceOfficer, Roles.Patient];
+        [Roles.Administrator, Roles.Physician, Roles.HimClerk, Roles.HimManager, Roles.RoiSpecialist, Roles.ComplianceOfficer];
 
     /// <summary>Each page and the permission it needs.</summary>
     private static readonly (string Page, string Permission)[] Pages =

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using HimPortal.Data.Identity;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace HimPortal.Application.Access.Identity;
@@ -36,7 +37,8 @@ public static class AccountClaims
 
 /// <summary>Identity's claims (id, name, roles, security stamp), <see cref="AccountClaims.MustChangePassword"/> and <see cref="AccountClaims.MustEnrolSecondFactor"/>.</summary>
 public sealed class HimUserClaimsPrincipalFactory(
-    UserManager<HimUser> users, RoleManager<HimRole> roles, IOptions<IdentityOptions> options, IOptions<IdentityPolicyOptions> policy)
+    UserManager<HimUser> users, RoleManager<HimRole> roles, IOptions<IdentityOptions> options, IOptions<IdentityPolicyOptions> policy,
+    HimPortal.Data.HimDbContext db)
     : UserClaimsPrincipalFactory<HimUser, HimRole>(users, roles, options)
 {
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(HimUser user)
@@ -49,11 +51,17 @@ public sealed class HimUserClaimsPrincipalFactory(
         }
 
         if (policy.Value.TwoFactor.Required && !user.TwoFactorEnabled
-            && IdentityPolicyOptions.TwoFactorPolicy.RequiredRoles.Any(role => identity.HasClaim(identity.RoleClaimType, role)))
+            && (IdentityPolicyOptions.TwoFactorPolicy.RequiredRoles.Any(role => identity.HasClaim(identity.RoleClaimType, role))
+                || await PortalRequiresItAsync(identity)))
         {
             identity.AddClaim(new Claim(AccountClaims.MustEnrolSecondFactor, "true"));
         }
 
         return identity;
     }
+
+    /// <summary>A patient's account, when the portal's settings require a second factor (issue 19 item 2; HIM manager's choice).</summary>
+    private async Task<bool> PortalRequiresItAsync(ClaimsIdentity identity) =>
+        identity.FindAll(identity.RoleClaimType).Select(c => c.Value).Distinct(StringComparer.Ordinal).ToList() is [Roles.Patient]
+        && await db.PortalSettings.AsNoTracking().AnyAsync(s => s.SecondFactor == HimPortal.Data.Portal.SecondFactorPolicies.Required);
 }

@@ -58,4 +58,41 @@ public static class SecondFactorErrors
     public static Error CodeNotAccepted(TotpResult result) => new(ErrorKind.Invalid, "second-factor.code", result == TotpResult.Throttled
         ? "Too many codes tried just now. Wait a few minutes and try the code your app shows then."
         : "That code is not right, or was used already. Enter the code your app shows now.", "Code");
+
+    public static Error RecoveryCodeNotAccepted => new(ErrorKind.Invalid, "second-factor.recovery-code",
+        "That recovery code is not right, or was used already. Each recovery code works once.", "Code");
+}
+
+public sealed record MakeRecoveryCodesCommand;
+
+/// <summary>
+/// A new set of recovery codes for the signed-in account, which must have its authenticator enrolled; the old set stops
+/// working. The codes are returned to be shown once; only their hashes are kept (<see cref="RecoveryCodes"/>). Audited.
+/// </summary>
+[RequiresPermission(Permissions.SignedIn)]
+public sealed class MakeRecoveryCodesHandler(
+    PermissionCheck permissions,
+    HimDbContext db,
+    UserManager<HimUser> users,
+    RecoveryCodes recovery,
+    AccessAudit audit,
+    IAuditActorAccessor actors) : Handler<MakeRecoveryCodesCommand, Result<IReadOnlyList<string>>>(permissions)
+{
+    protected override async Task<Result<IReadOnlyList<string>>> ExecuteAsync(MakeRecoveryCodesCommand command, CancellationToken ct)
+    {
+        var userId = actors.Current.UserId ?? throw new InvalidOperationException("A signed-in user makes their recovery codes.");
+        return await db.InTransactionAsync<Result<IReadOnlyList<string>>>(async token =>
+        {
+            var user = await users.FindByIdAsync(userId.ToString());
+            if (user is null || !user.TwoFactorEnabled)
+            {
+                return Error.Invalid("Set up your authenticator app first: recovery codes stand in for it.");
+            }
+
+            var codes = await recovery.ReplaceAsync(user);
+            await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, "SecondFactor", user.Id.ToString(),
+                Purpose: $"{codes.Count} new recovery codes made; older ones void"), token);
+            return Result<IReadOnlyList<string>>.Success(codes);
+        }, ct);
+    }
 }

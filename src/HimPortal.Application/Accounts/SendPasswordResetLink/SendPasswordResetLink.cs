@@ -25,6 +25,7 @@ public sealed class SendPasswordResetLinkHandler(
     MailSender mail,
     AccessAudit audit,
     IOptions<AccountsOptions> options,
+    PortalAddress portal,
     TimeProvider clock) : Handler<SendPasswordResetLinkCommand, Result<bool>>(permissions)
 {
     public const string Subject = "Reset your HimPortal password";
@@ -55,12 +56,16 @@ public sealed class SendPasswordResetLinkHandler(
             return issued.Token;
         }, ct);
 
-        var link = mail.Settings.Link("Account/ResetPassword?token=" + Uri.EscapeDataString(token));
+        // A patient's account resets its password in the patient portal, the only host it may sign in to (issue 19 item 2).
+        var patient = await db.UserRoles.AnyAsync(ur => ur.UserId == user.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == Roles.Patient), ct);
+        var path = "Account/ResetPassword?token=" + Uri.EscapeDataString(token);
+        var link = patient && portal.PublicUrl is not null ? portal.Link(path) : mail.Settings.Link(path);
+        var product = patient ? "patient portal" : "HimPortal";
         var minutes = (int)lifetime.TotalMinutes;
         var text = $"""
             Hello {user.DisplayName},
 
-            Someone, we hope you, asked to reset the password of the HimPortal account {user.Email}.
+            Someone, we hope you, asked to reset the password of the {product} account {user.Email}.
             To choose a new password, open this link within {minutes} minutes:
 
             {link}

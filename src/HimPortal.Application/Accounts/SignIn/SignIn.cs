@@ -11,7 +11,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HimPortal.Application.Accounts.SignIn;
 
-public sealed record SignInCommand(string Email, string Password);
+/// <param name="Audience">Which host asks: each admits its own accounts only (issue 19 item 1).</param>
+public sealed record SignInCommand(string Email, string Password, SignInAudience Audience = SignInAudience.Staff);
+
+/// <summary>The host a sign-in is for: the staff app admits no patient account, the patient portal only patient accounts.</summary>
+public enum SignInAudience
+{
+    Staff,
+    Portal,
+}
 
 /// <param name="MustChangePassword">The password was issued by an administrator: the user chooses their own before anything else.</param>
 /// <param name="SecondFactorRequired">The password was right and the account signs in with an authenticator code: no session yet (<see cref="CompleteSignInHandler"/>).</param>
@@ -33,6 +41,21 @@ public static class SignInErrors
     // NIST SP 800-63B 5.2.2); the audit row says which it was.
     public static Error InvalidCredentials =>
         new(ErrorKind.Invalid, "signin.invalid", "The e-mail or password is not right, or the account cannot sign in now.");
+
+    // Told only after the right password, so it reveals nothing to someone guessing; it sends the person where they belong.
+    public static Error UsePortal =>
+        new(ErrorKind.Invalid, "signin.use-portal", "This is the hospital staff's application. Patients sign in to the patient portal.");
+
+    public static Error UseStaffApp =>
+        new(ErrorKind.Invalid, "signin.use-staff-app", "This account cannot sign in to the patient portal. Hospital staff use the staff application.");
+
+    /// <summary>Why an account may not sign in to this host, or null when it may: the portal admits Patient-only accounts, the staff app none holding Patient.</summary>
+    public static Error? ForAudience(SignInAudience audience, IReadOnlyList<string> roles) => audience switch
+    {
+        SignInAudience.Portal when roles is not [Access.Roles.Patient] => UseStaffApp,
+        SignInAudience.Staff when roles.Contains(Access.Roles.Patient) => UsePortal,
+        _ => null,
+    };
 }
 
 /// <summary>
@@ -103,6 +126,14 @@ public sealed class SignInHandler(
             {
                 await audit.RecordAsync(Failed(actor, user.Id, user.Email, "account locked"), token);
                 return SignInErrors.InvalidCredentials;
+            }
+
+            // After the password, like every other refusal: the answer takes the time a wrong password takes.
+            if (SignInErrors.ForAudience(command.Audience, roles) is { } wrongHost)
+            {
+                await audit.RecordAsync(Failed(actor, user.Id, user.Email,
+                    command.Audience == SignInAudience.Portal ? "not a patient account: refused by the patient portal" : "patient account: refused by the staff app"), token);
+                return wrongHost;
             }
 
             if (!await signIn.CanSignInAsync(user))

@@ -23,12 +23,20 @@ public sealed class LoginModel(SignInHandler handler, IDataProtectionProvider pr
     [BindProperty(SupportsGet = true)]
     public bool SignedOut { get; set; }
 
+    /// <summary>Back from creating the account (/Account/Activate).</summary>
+    [BindProperty(SupportsGet = true)]
+    public bool Activated { get; set; }
+
+    /// <summary>Back from a password reset by e-mail.</summary>
+    [BindProperty(SupportsGet = true)]
+    public bool Reset { get; set; }
+
     public IActionResult OnGet() =>
         User.Identity?.IsAuthenticated == true ? LocalRedirect(SafeReturnUrl()) : Page();
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var result = await handler.HandleAsync(new SignInCommand(Input.Email, Input.Password), ct);
+        var result = await handler.HandleAsync(new SignInCommand(Input.Email, Input.Password, SignInAudience.Portal), ct);
         if (!result.IsSuccess)
         {
             Input.Password = "";

@@ -23,7 +23,7 @@ public sealed class SignInCodeModel(CompleteSignInHandler handler, IDataProtecti
             return RedirectToPage("/Account/Login");
         }
 
-        var result = await handler.HandleAsync(new CompleteSignInCommand(userId, Code), ct);
+        var result = await handler.HandleAsync(new CompleteSignInCommand(userId, Code, SignInAudience.Portal), ct);
         if (!result.IsSuccess)
         {
             Code = "";

@@ -8,7 +8,7 @@ namespace HimPortal.Tests.Completion.Him;
 public sealed class HimPagesTests(HimPagesFixture web) : IClassFixture<HimPagesFixture>
 {
     private static readonly string[] MatrixRoles =
-        [Roles.Physician, Roles.HimClerk, Roles.HimManager, Roles.RoiSpecialist, Roles.ComplianceOfficer, Roles.Patient, Roles.Administrator];
+        [Roles.Physician, Roles.HimClerk, Roles.HimManager, Roles.RoiSpecialist, Roles.ComplianceOfficer, Roles.Administrator];
 
     /// <summary>Each page with the permission it needs: the analyst's under Completion.Analyse, the manager's under Completion.Manage.</summary>
     private static readonly (string Page, string Permission)[] Pages =

@@ -8,7 +8,7 @@ namespace HimPortal.Tests.Completion.Inbox;
 public sealed class InboxPagesTests(WebFixture web) : IClassFixture<WebFixture>
 {
     private static readonly string[] MatrixRoles =
-        [Roles.Physician, Roles.HimClerk, Roles.HimManager, Roles.RoiSpecialist, Roles.ComplianceOfficer, Roles.Administrator, Roles.Patient];
+        [Roles.Physician, Roles.HimClerk, Roles.HimManager, Roles.RoiSpecialist, Roles.ComplianceOfficer, Roles.Administrator];
 
     public static TheoryData<string, string> Matrix()
     {

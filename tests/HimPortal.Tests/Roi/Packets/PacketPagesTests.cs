@@ -31,7 +31,7 @@ public sealed class PacketWebFixture : IAsyncLifetime
 public sealed class PacketPagesTests(PacketWebFixture web) : IClassFixture<PacketWebFixture>
 {
     private static readonly string[] MatrixRoles =
-        [Roles.Physician, Roles.HimClerk, Roles.HimManager, Roles.RoiSpecialist, Roles.ComplianceOfficer, Roles.Patient, Roles.Administrator];
+        [Roles.Physician, Roles.HimClerk, Roles.HimManager, Roles.RoiSpecialist, Roles.ComplianceOfficer, Roles.Administrator];
 
     public static TheoryData<string> Matrix() => [.. MatrixRoles];
 
