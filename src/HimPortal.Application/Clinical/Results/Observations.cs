@@ -1,11 +1,10 @@
 using System.Linq.Expressions;
-using HimPortal.Application.Clinical;
 using HimPortal.Application.Clinical.Values;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
 using Microsoft.EntityFrameworkCore;
 
-namespace HimPortal.Application.Charts;
+namespace HimPortal.Application.Clinical.Results;
 
 /// <summary>
 /// One result as the chart shows it. <see cref="Flag"/> and the reference range are the reference tables' (labs and
