@@ -75,7 +75,7 @@ public sealed record MyRecordView(
 /// see, and items under an information-blocking hold. One transaction, one batch of queries and the view's audit row.
 /// </summary>
 [RequiresPermission(Permissions.PortalSelf)]
-public sealed class GetMyRecordHandler(PermissionCheck permissions, HimDbContext db, ChartGate gate, GetMyRecordValidator validator)
+public sealed class GetMyRecordHandler(PermissionCheck permissions, HimDbContext db, ChartGate gate, IValidator<GetMyRecordQuery> validator)
     : Handler<GetMyRecordQuery, ChartRead<MyRecordView>>(permissions)
 {
     /// <summary>Visits and documents per page.</summary>
