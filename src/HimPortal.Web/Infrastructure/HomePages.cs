@@ -48,6 +48,7 @@ public static class HomePages
         new("/Completion/Settings", "Completion rules", Permissions.CompletionManage, "nav-completion-rules"),
         new("/Compliance", "Access audit review", Permissions.AuditReview, "nav-access-audit"),
         new("/Portal", "My health record", Permissions.PortalSelf, "nav-portal"),
+        new("/PortalProxies", "Personal representatives", Permissions.PortalEnrol, "nav-portal-proxies"),
     ];
 
     public static IReadOnlyList<Home> For(IEnumerable<string> roles) =>
