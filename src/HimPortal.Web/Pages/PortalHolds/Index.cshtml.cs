@@ -27,17 +27,23 @@ public sealed class IndexModel(ListHoldsHandler list, PlaceHoldHandler place, Li
     [BindProperty]
     public PlaceInput Place { get; set; } = new();
 
-    public Guid PatientId { get; private set; }
+    public Guid? PatientId { get; private set; }
 
     public IReadOnlyList<HoldView> Holds { get; private set; } = [];
 
     public string Time(DateTimeOffset? at) => at is { } instant ? hospital.Format(instant) : "";
 
-    public Task<IActionResult> OnGetAsync(Guid patientId, string? resourceType, Guid? resourceId, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(Guid? patientId, string? resourceType, Guid? resourceId, CancellationToken ct)
     {
+        if (patientId is null)
+        {
+            // Holds are placed from a patient's chart ("Hold items back from the patient portal").
+            return Page();
+        }
+
         Place.ResourceType = resourceType;
         Place.ResourceId = resourceId ?? Guid.Empty;
-        return ShowAsync(patientId, null, ct);
+        return await ShowAsync(patientId.Value, null, ct);
     }
 
     public async Task<IActionResult> OnPostPlaceAsync(Guid patientId, CancellationToken ct)
