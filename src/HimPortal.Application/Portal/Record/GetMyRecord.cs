@@ -82,7 +82,7 @@ public sealed class GetMyRecordHandler(PermissionCheck permissions, HimDbContext
     public const int PageSize = 20;
 
     private static readonly string Problems = $$"""
-        SELECT c.id, c.patient_id, c.encounter_id, coalesce(c.display, c.code), c.code, coalesce(c.onset_at, c.recorded_at), c.clinical_status, c.abatement_at
+        SELECT c.id, c.patient_id, c.encounter_id, coalesce(c.display, c.code), c.code, coalesce(c.onset_at, c.recorded_at), c.clinical_status, c.abatement_at::text
         FROM clinical.conditions c WHERE c.patient_id = ANY($1) AND {{InForce.NotEnteredInError("c.id")}} ORDER BY c.onset_at DESC NULLS LAST, c.id
         """;
 
