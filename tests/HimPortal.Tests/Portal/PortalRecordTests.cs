@@ -118,7 +118,7 @@ public sealed class PortalRecordTests(RecordDatabase data)
         // No staff jargon: every visit and problem has words, never a bare code.
         view.Problems.ShouldAllBe(p => !string.IsNullOrWhiteSpace(p.Title));
         var details = await Db.ScalarAsync<string>($"""
-            SELECT details || ' | ' || purpose_of_use FROM audit.access_events
+            SELECT details || ' | ' || coalesce(purpose, '') FROM audit.access_events
             WHERE user_id = '{patient.Persona.Id}' AND patient_id = '{data.A}' AND outcome = 'success' AND resource_type = 'Record' ORDER BY id DESC LIMIT 1
             """);
         details.ShouldContain("portal.record");
