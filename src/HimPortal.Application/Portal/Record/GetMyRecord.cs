@@ -124,14 +124,6 @@ public sealed class GetMyRecordHandler(PermissionCheck permissions, HimDbContext
         ORDER BY coalesce(n.date, '-infinity') DESC, n.id DESC LIMIT $4
         """;
 
-    private static readonly string Observations = $$"""
-        SELECT o.id, o.encounter_id, o.category, o.code, o.display, o.effective_at, o.value_quantity, o.value_unit, o.value_display,
-               o.value_string, o.flag, o.reference_low, o.reference_high,
-               c.ordinal, c.code, c.display, c.value_quantity, c.value_unit, c.value_display, c.value_string, o.patient_id
-        FROM clinical.observations o LEFT JOIN clinical.observation_components c ON c.parent_id = o.id
-        WHERE o.patient_id = ANY($1) AND {{InForce.NotEnteredInError("o.id")}}
-        """;
-
     // Accepted amendments (with the appended text) and statements of disagreement, by the item they are linked to.
     private const string Amendments = """
         SELECT a.resource_type, a.resource_id, a.status = 'accepted', coalesce(a.decided_at, a.received_at), a.disagreement_at,
@@ -180,6 +172,8 @@ public sealed class GetMyRecordHandler(PermissionCheck permissions, HimDbContext
         var documents = new List<RecordEntry>();
         var observationRows = new List<ObservationReader.Row>();
         var componentRows = new List<ObservationReader.ComponentRow>();
+        // The encounter each item was read with, for the visibility check (a label on a visit hides what was done in it).
+        var encounters = new Dictionary<(string, Guid), Guid?>();
 
         reads.Add((PortalVisibility.Command(records, entry.Proxy), async (r, t) => visibility = await PortalVisibility.ReadAsync(r, t)));
         reads.Add((Command(Amendments, records), async (r, t) =>
@@ -195,39 +189,21 @@ public sealed class GetMyRecordHandler(PermissionCheck permissions, HimDbContext
         }));
         if (summary)
         {
-            reads.Add((Command(Problems, records), (r, t) => EntriesAsync(r, "Condition", problems, PlainWords.ProblemState, t)));
-            reads.Add((Command(Medications, records), (r, t) => EntriesAsync(r, "MedicationRequest", medications, PlainWords.MedicationState, t)));
-            reads.Add((Command(Allergies, records), (r, t) => EntriesAsync(r, "AllergyIntolerance", allergies, PlainWords.AllergyState, t)));
-            reads.Add((Command(Immunizations, records), (r, t) => EntriesAsync(r, "Immunization", immunizations, PlainWords.ImmunizationState, t)));
-            reads.Add((Command(Observations, records), async (r, t) =>
-            {
-                var seen = new HashSet<Guid>();
-                while (await r.ReadAsync(t))
-                {
-                    var id = r.GetGuid(0);
-                    if (seen.Add(id))
-                    {
-                        observationRows.Add(new ObservationReader.Row(id, Id(r, 1), Str(r, 2), r.GetString(3), Str(r, 4), Time(r, 5), Dec(r, 6),
-                            Str(r, 7), Str(r, 8), Str(r, 9), Str(r, 10), Dec(r, 11), Dec(r, 12), r.GetGuid(20)));
-                    }
-
-                    if (!r.IsDBNull(13))
-                    {
-                        componentRows.Add(new ObservationReader.ComponentRow(id, r.GetInt16(13), r.GetString(14), Str(r, 15), Dec(r, 16),
-                            Str(r, 17), Str(r, 18), Str(r, 19)));
-                    }
-                }
-            }));
+            reads.Add((Command(Problems, records), (r, t) => EntriesAsync(r, "Condition", problems, encounters, PlainWords.ProblemState, t)));
+            reads.Add((Command(Medications, records), (r, t) => EntriesAsync(r, "MedicationRequest", medications, encounters, PlainWords.MedicationState, t)));
+            reads.Add((Command(Allergies, records), (r, t) => EntriesAsync(r, "AllergyIntolerance", allergies, encounters, PlainWords.AllergyState, t)));
+            reads.Add((Command(Immunizations, records), (r, t) => EntriesAsync(r, "Immunization", immunizations, encounters, PlainWords.ImmunizationState, t)));
+            reads.Add((Command(ObservationReader.BatchSql, records), (r, t) => ObservationReader.ReadBatchAsync(r, observationRows, componentRows, t)));
         }
 
         if (summary || part == RecordParts.Visits)
         {
-            reads.Add((Page(Visits, records, part == RecordParts.Visits ? after : null), (r, t) => EntriesAsync(r, "Encounter", visits, PlainWords.VisitState, t)));
+            reads.Add((Page(Visits, records, part == RecordParts.Visits ? after : null), (r, t) => EntriesAsync(r, "Encounter", visits, encounters, PlainWords.VisitState, t)));
         }
 
         if (summary || part == RecordParts.Documents)
         {
-            reads.Add((Page(Documents, records, part == RecordParts.Documents ? after : null), (r, t) => EntriesAsync(r, "DocumentReference", documents, PlainWords.DocumentState, t)));
+            reads.Add((Page(Documents, records, part == RecordParts.Documents ? after : null), (r, t) => EntriesAsync(r, "DocumentReference", documents, encounters, PlainWords.DocumentState, t)));
         }
 
         await using (var batch = db.NewBatch())
@@ -271,17 +247,15 @@ public sealed class GetMyRecordHandler(PermissionCheck permissions, HimDbContext
         Guid? EncounterOf(RecordEntry e) => encounters.GetValueOrDefault((e.ResourceType, e.Id));
     }
 
-    // The encounter each item was read with, for the visibility check (a label on a visit hides what was done in it).
-    private readonly Dictionary<(string, Guid), Guid?> encounters = [];
-
-    private async Task EntriesAsync(DbDataReader r, string type, List<RecordEntry> into, Func<string?, string?, string?> state, CancellationToken ct)
+    private static async Task EntriesAsync(DbDataReader r, string type, List<RecordEntry> into, Dictionary<(string, Guid), Guid?> encounters,
+        Func<string?, string?, string?> state, CancellationToken ct)
     {
         while (await r.ReadAsync(ct))
         {
             var id = r.GetGuid(0);
-            encounters[(type, id)] = type == "Encounter" ? null : Id(r, 2);
-            into.Add(new RecordEntry(type, id, r.GetGuid(1), r.GetString(3), Str(r, 4), Time(r, 5), state(Str(r, 6), Str(r, 7)),
-                type is "Encounter" or "DocumentReference" or "MedicationRequest" ? Str(r, 7) : null));
+            encounters[(type, id)] = type == "Encounter" ? null : r.NullableGuid(2);
+            into.Add(new RecordEntry(type, id, r.GetGuid(1), r.GetString(3), r.NullableString(4), r.NullableTime(5), state(r.NullableString(6), r.NullableString(7)),
+                type is "Encounter" or "DocumentReference" or "MedicationRequest" ? r.NullableString(7) : null));
         }
     }
 
@@ -303,12 +277,4 @@ public sealed class GetMyRecordHandler(PermissionCheck permissions, HimDbContext
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = PageSize + 1 });
         return command;
     }
-
-    private static string? Str(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-
-    private static Guid? Id(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetGuid(i);
-
-    private static decimal? Dec(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDecimal(i);
-
-    private static DateTimeOffset? Time(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateTimeOffset>(i);
 }
