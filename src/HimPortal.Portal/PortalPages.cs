@@ -31,6 +31,7 @@ public static class PortalNavigation
     [
         new("/", "Home", "nav-home"),
         new("/People", "Whose record", "nav-people"),
+        new("/Record", "My record", "nav-record"),
         new("/Account/Authenticator", "Two-step sign-in", "nav-two-step"),
     ];
 }

@@ -49,9 +49,21 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
         Func<ChartEntry, CancellationToken, Task<(T? Content, IEnumerable<ChartSection> Shown)>> read,
         CancellationToken ct)
         where T : class =>
+        ReadAsync(patientId, AccessIntent.Care, resourceType, resourceId, needs, read, ct);
+
+    /// <summary>As the overload without an intent, for <paramref name="intent"/>'s purpose (the portal reads as the patient themselves).</summary>
+    public Task<ChartRead<T>> ReadAsync<T>(
+        Guid patientId,
+        AccessIntent intent,
+        string resourceType,
+        string? resourceId,
+        IReadOnlyCollection<ChartSection> needs,
+        Func<ChartEntry, CancellationToken, Task<(T? Content, IEnumerable<ChartSection> Shown)>> read,
+        CancellationToken ct)
+        where T : class =>
         db.InTransactionAsync(async token =>
         {
-            var entry = await OpenAsync(patientId, token);
+            var entry = await OpenAsync(patientId, intent, token);
             if (entry is null)
             {
                 return ChartRead<T>.NotFound();
@@ -192,7 +204,7 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
         };
 
     /// <summary>
-    /// Like <see cref="ReadAsync{T}"/> for a read whose sections are known before it runs, and that sends its view's
+    /// Like the ReadAsync overloads for a read whose sections are known before it runs, and that sends its view's
     /// audit row in its own batch (<see cref="ViewAudit"/>), so that the read and the row cost one round trip.
     /// </summary>
     public Task<ChartRead<T>> ReadBatchedAsync<T>(
@@ -202,9 +214,20 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
         Func<ChartEntry, ViewAudit, CancellationToken, Task<T>> read,
         CancellationToken ct)
         where T : class =>
+        ReadBatchedAsync(patientId, AccessIntent.Care, resourceType, shown, read, ct);
+
+    /// <summary>As the overload without an intent, for <paramref name="intent"/>'s purpose (the portal reads as the patient themselves).</summary>
+    public Task<ChartRead<T>> ReadBatchedAsync<T>(
+        Guid patientId,
+        AccessIntent intent,
+        string resourceType,
+        Func<ChartEntry, IEnumerable<ChartSection>> shown,
+        Func<ChartEntry, ViewAudit, CancellationToken, Task<T>> read,
+        CancellationToken ct)
+        where T : class =>
         db.InTransactionAsync(async token =>
         {
-            var entry = await OpenAsync(patientId, token);
+            var entry = await OpenAsync(patientId, intent, token);
             if (entry is null)
             {
                 return ChartRead<T>.NotFound();
@@ -238,10 +261,19 @@ public sealed class ChartGate(HimDbContext db, IAuditActorAccessor actors, Acces
                       + "; basis=" + Kebab(entry.Access.Basis)
                       + (entry.Access.Via is { } via ? "; " + via : "")
                       + (entry.Access.BreakGlassId is { } grant ? "; break-glass=" + grant.ToString("D") : "")
+                      + Portal(entry, resourceType)
                       + Person(entry);
         return new AuditRecord(AuditAction.View, AuditOutcome.Success, resourceType, resourceId, entry.Patient.Id,
             Purpose: entry.Access.PurposeOfUse, Details: details);
     }
+
+    /// <summary>
+    /// A portal read says so, and a representative's names their grant (45 CFR 164.502(g)): the patient's own list of who
+    /// looked tells their own reads and their representative's apart.
+    /// </summary>
+    private static string Portal(ChartEntry entry, string resourceType) =>
+        entry.Access.Basis != ChartAccessBasis.PatientSelf ? ""
+            : "; portal." + resourceType.ToLowerInvariant() + (entry.Proxy is { } proxy ? "; proxy-grant=" + proxy.GrantId.ToString("D") : "");
 
     /// <summary>Audits a refused attempt; the reason says why (no relationship, restricted record).</summary>
     private Task<Data.Audit.AccessEvent> RecordDenialAsync(ChartEntry entry, string resourceType, string? resourceId, CancellationToken ct)

@@ -48,6 +48,7 @@ public static class HomePages
         new("/Compliance", "Access audit review", Permissions.AuditReview, "nav-access-audit"),
         new("/PortalAccounts", "Portal accounts", Permissions.PortalEnrol, "nav-portal-accounts"),
         new("/PortalAccounts/Settings", "Portal settings", Permissions.PortalConfigure, "nav-portal-settings"),
+        new("/PortalProxies", "Personal representatives", Permissions.PortalEnrol, "nav-portal-proxies"),
     ];
 
     public static IReadOnlyList<Home> For(IEnumerable<string> roles) =>

@@ -65,6 +65,9 @@ public static class AuthorizationSetup
         conventions.AuthorizePage("/Completion/Numbers", Permissions.CompletionManage);
         conventions.AuthorizeFolder("/PortalAccounts", Permissions.PortalEnrol);
         conventions.AuthorizePage("/PortalAccounts/Settings", Permissions.PortalConfigure);
+        // The patient portal's staff side (issue 19): information-blocking holds (45 CFR 171), personal representatives (164.502(g)).
+        conventions.AuthorizeFolder("/PortalHolds", Permissions.PortalHold);
+        conventions.AuthorizeFolder("/PortalProxies", Permissions.PortalEnrol);
         // Everyone's own jobs; what each may see of others' is the handlers' (Jobs.Monitor).
         conventions.AuthorizeFolder("/Jobs", Permissions.SignedIn);
     }

@@ -3,6 +3,7 @@ using HimPortal.Application.Access;
 using HimPortal.Application.Clinical;
 using HimPortal.Application.Clinical.Values;
 using HimPortal.Application.Patients;
+using HimPortal.Application.Clinical.Results;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using Npgsql;
@@ -44,16 +45,6 @@ internal sealed class ChartBatch
     private static readonly string Procedures = $$"""
         SELECT p.id, p.encounter_id, p.code, p.display, p.status, p.performed_start, p.patient_id
         FROM clinical.procedures p WHERE p.patient_id = ANY($1) AND {{InForce.NotEnteredInError("p.id")}} ORDER BY p.performed_start DESC NULLS LAST, p.id
-        """;
-
-    // Each result with its components, if any (a panel's row repeats once per component). Unordered: the chart sorts the
-    // results itself, which is cheaper here than in the server's sort of wide rows.
-    private static readonly string Observations = $$"""
-        SELECT o.id, o.encounter_id, o.category, o.code, o.display, o.effective_at, o.value_quantity, o.value_unit, o.value_display,
-               o.value_string, o.flag, o.reference_low, o.reference_high,
-               c.ordinal, c.code, c.display, c.value_quantity, c.value_unit, c.value_display, c.value_string, o.patient_id
-        FROM clinical.observations o LEFT JOIN clinical.observation_components c ON c.parent_id = o.id
-        WHERE o.patient_id = ANY($1) AND {{InForce.NotEnteredInError("o.id")}}
         """;
 
     private static readonly string Imaging = $$"""
@@ -114,54 +105,38 @@ internal sealed class ChartBatch
         if (access.Shows(ChartSection.Allergies))
         {
             reads.Add((Allergies, (r, t) => RowsAsync(r, allergies, () =>
-                new AllergyItem(r.GetString(0), Str(r, 1), Str(r, 2), Str(r, 3), Time(r, 4)) { RecordId = r.GetGuid(5) }, t)));
+                new AllergyItem(r.GetString(0), r.NullableString(1), r.NullableString(2), r.NullableString(3), r.NullableTime(4)) { RecordId = r.GetGuid(5) }, t)));
         }
 
         if (access.Shows(ChartSection.Problems))
         {
             reads.Add((Problems, (r, t) => RowsAsync(r, problems, () =>
-                new ProblemItem(r.GetGuid(0), Id(r, 1), r.GetString(2), Str(r, 3), Str(r, 4), Time(r, 5), Time(r, 6)) { RecordId = r.GetGuid(7) }, t)));
+                new ProblemItem(r.GetGuid(0), r.NullableGuid(1), r.GetString(2), r.NullableString(3), r.NullableString(4), r.NullableTime(5), r.NullableTime(6)) { RecordId = r.GetGuid(7) }, t)));
         }
 
         if (access.Shows(ChartSection.Medications))
         {
             reads.Add((Medications, (r, t) => RowsAsync(r, medications, () =>
-                new MedicationItem(r.GetGuid(0), Id(r, 1), Str(r, 2), r.GetString(3), Time(r, 4), Str(r, 5)) { RecordId = r.GetGuid(6) }, t)));
+                new MedicationItem(r.GetGuid(0), r.NullableGuid(1), r.NullableString(2), r.GetString(3), r.NullableTime(4), r.NullableString(5)) { RecordId = r.GetGuid(6) }, t)));
         }
 
         if (access.Shows(ChartSection.Immunizations))
         {
             reads.Add((Immunizations, (r, t) => RowsAsync(r, immunizations, () =>
-                new ImmunizationItem(Str(r, 0), r.GetString(1), Time(r, 2)) { RecordId = r.GetGuid(3) }, t)));
+                new ImmunizationItem(r.NullableString(0), r.GetString(1), r.NullableTime(2)) { RecordId = r.GetGuid(3) }, t)));
         }
 
         if (access.Shows(ChartSection.Procedures))
         {
             reads.Add((Procedures, (r, t) => RowsAsync(r, procedures, () =>
-                new ProcedureItem(r.GetGuid(0), Id(r, 1), r.GetString(2), Str(r, 3), r.GetString(4), Time(r, 5)) { RecordId = r.GetGuid(6) }, t)));
+                new ProcedureItem(r.GetGuid(0), r.NullableGuid(1), r.GetString(2), r.NullableString(3), r.GetString(4), r.NullableTime(5)) { RecordId = r.GetGuid(6) }, t)));
         }
 
         if (observations)
         {
-            reads.Add((Observations, async (r, t) =>
+            reads.Add((ObservationReader.BatchSql, async (r, t) =>
             {
-                var seen = new HashSet<Guid>();
-                while (await r.ReadAsync(t))
-                {
-                    var id = r.GetGuid(0);
-                    if (seen.Add(id))
-                    {
-                        observationRows.Add(new ObservationReader.Row(id, Id(r, 1), Str(r, 2), r.GetString(3), Str(r, 4), Time(r, 5), Dec(r, 6),
-                            Str(r, 7), Str(r, 8), Str(r, 9), Str(r, 10), Dec(r, 11), Dec(r, 12), r.GetGuid(20)));
-                    }
-
-                    if (!r.IsDBNull(13))
-                    {
-                        componentRows.Add(new ObservationReader.ComponentRow(id, r.GetInt16(13), r.GetString(14), Str(r, 15), Dec(r, 16),
-                            Str(r, 17), Str(r, 18), Str(r, 19)));
-                    }
-                }
-
+                await ObservationReader.ReadBatchAsync(r, observationRows, componentRows, t);
                 observationRows.Sort(ObservationReader.NewestFirst);
             }));
         }
@@ -169,19 +144,19 @@ internal sealed class ChartBatch
         if (access.Shows(ChartSection.Imaging))
         {
             reads.Add((Imaging, (r, t) => RowsAsync(r, imaging, () =>
-                new ImagingItem(r.GetGuid(0), Id(r, 1), Time(r, 2), Str(r, 3), Str(r, 4), Str(r, 5), r.GetInt32(6), r.GetInt32(7), Str(r, 8)) { RecordId = r.GetGuid(9) }, t)));
+                new ImagingItem(r.GetGuid(0), r.NullableGuid(1), r.NullableTime(2), r.NullableString(3), r.NullableString(4), r.NullableString(5), r.GetInt32(6), r.GetInt32(7), r.NullableString(8)) { RecordId = r.GetGuid(9) }, t)));
         }
 
         if (access.Shows(ChartSection.Documents))
         {
             reads.Add((Documents, (r, t) => RowsAsync(r, documents, () =>
-                new DocumentItem(r.GetGuid(0), Id(r, 1), Time(r, 2), Str(r, 3), r.GetString(4), Str(r, 5), Id(r, 6), r.IsDBNull(7) ? 0 : r.GetInt32(7)) { RecordId = r.GetGuid(8) }, t)));
+                new DocumentItem(r.GetGuid(0), r.NullableGuid(1), r.NullableTime(2), r.NullableString(3), r.GetString(4), r.NullableString(5), r.NullableGuid(6), r.IsDBNull(7) ? 0 : r.GetInt32(7)) { RecordId = r.GetGuid(8) }, t)));
         }
 
         if (access.Shows(ChartSection.Encounters))
         {
             reads.Add((Encounters, (r, t) => RowsAsync(r, encounters, () =>
-                new EncounterItem(r.GetGuid(0), Time(r, 1), Time(r, 2), r.GetString(3), Str(r, 4), Str(r, 5), r.GetString(6), Str(r, 7), Str(r, 8)) { RecordId = r.GetGuid(9) }, t)));
+                new EncounterItem(r.GetGuid(0), r.NullableTime(1), r.NullableTime(2), r.GetString(3), r.NullableString(4), r.NullableString(5), r.GetString(6), r.NullableString(7), r.NullableString(8)) { RecordId = r.GetGuid(9) }, t)));
         }
 
         await using var batch = db.NewBatch();
@@ -222,12 +197,4 @@ internal sealed class ChartBatch
             into.Add(row());
         }
     }
-
-    private static string? Str(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-
-    private static Guid? Id(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetGuid(i);
-
-    private static decimal? Dec(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDecimal(i);
-
-    private static DateTimeOffset? Time(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateTimeOffset>(i);
 }

@@ -1,4 +1,5 @@
 using HimPortal.Application.Access;
+using HimPortal.Application.Clinical.Results;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using Microsoft.EntityFrameworkCore;

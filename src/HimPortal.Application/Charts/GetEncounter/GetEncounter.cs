@@ -3,6 +3,7 @@ using HimPortal.Application.Charts.GetChart;
 using HimPortal.Application.Clinical;
 using HimPortal.Application.Clinical.Values;
 using HimPortal.Application.Patients;
+using HimPortal.Application.Clinical.Results;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;

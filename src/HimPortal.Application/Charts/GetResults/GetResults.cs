@@ -1,5 +1,6 @@
 using HimPortal.Application.Access;
 using HimPortal.Application.Clinical.Values;
+using HimPortal.Application.Clinical.Results;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;

@@ -12,6 +12,8 @@ public sealed class SearchLeads
         Sections = ChartSections.For(roles);
         ManagesAccess = RolePermissions.Grants(roles, Permissions.ChartAccessManage);
         ReviewsAccess = RolePermissions.Grants(roles, Permissions.AuditReview);
+        HoldsPortalItems = RolePermissions.Grants(roles, Permissions.PortalHold);
+        EnrolsPortal = RolePermissions.Grants(roles, Permissions.PortalEnrol);
         // A chart of demographics alone says less than the search row did: a reviewer goes to the access history instead.
         ToChart = ReadsClinical || Sections.Contains(ChartSection.Encounters) || Sections.Contains(ChartSection.Documents) || !ReviewsAccess;
     }
@@ -23,6 +25,12 @@ public sealed class SearchLeads
     public bool ManagesAccess { get; }
 
     public bool ReviewsAccess { get; }
+
+    /// <summary>Physicians and HIM managers hold items back from the portal (45 CFR 171 exceptions).</summary>
+    public bool HoldsPortalItems { get; }
+
+    /// <summary>HIM staff set up personal representatives (45 CFR 164.502(g)).</summary>
+    public bool EnrolsPortal { get; }
 
     /// <summary>The patient's name opens the chart; otherwise it opens the patient's access history.</summary>
     public bool ToChart { get; }

@@ -2,11 +2,11 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
-using HimPortal.Application.Charts;
+using HimPortal.Application.Clinical.Results;
 using HimPortal.Application.Clinical.Values;
 using Microsoft.AspNetCore.Html;
 
-namespace HimPortal.Web.Pages.Charts;
+namespace HimPortal.Hosting;
 
 /// <summary>
 /// A result's trend drawn on the server as inline SVG: no script, no CDN, nothing to load at run time, and it prints.
