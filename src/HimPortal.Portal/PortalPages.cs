@@ -28,5 +28,8 @@ public static class PortalNavigation
     [
         new("/", "Home", "nav-home"),
         new("/People", "Whose record", "nav-people"),
+        new("/Copies", "Copies", "nav-copies"),
+        new("/Accounting", "Who we shared with", "nav-accounting"),
+        new("/Access", "Who looked at my record", "nav-access"),
     ];
 }
