@@ -25,13 +25,11 @@ public sealed record PortalPatient(Persona Persona, Guid PatientId, ServiceProvi
 
 /// <summary>
 /// Issue 19's copies, accounting and "who looked" world: the smallest shared patient (the portal patient, "Ada"), a bare
-/// second patient ("Ben") with an account of his own, the staff app and the portal on one database.
+/// second patient ("Ben") with an account of his own, and the portal, on one database; staff act through the application.
 /// </summary>
 public sealed class PortalCopiesWorld : IAsyncLifetime
 {
     public TestDatabase Database { get; } = new();
-
-    public HimPortalFactory Staff { get; private set; } = null!;
 
     public PortalFactory Portal { get; private set; } = null!;
 
@@ -45,23 +43,24 @@ public sealed class PortalCopiesWorld : IAsyncLifetime
         await ClinicalData.ImportAsync(Database, ClinicalData.Smallest);
         AdaRecord = await ClinicalData.PatientIdAsync(Database, ClinicalData.Smallest);
         BenRecord = await CandidatePairs.PatientAsync(Database, "Ben" + Guid.NewGuid().ToString("N")[..6], "Portal", sex: "male");
-        Staff = new HimPortalFactory(Database);
+        // The portal only: the staff app's job runner would build a queued packet at the same time as the test does.
         Portal = new PortalFactory(Database);
-        _ = Staff.Server;
         _ = Portal.Server;
     }
 
     public async Task DisposeAsync()
     {
         await Portal.DisposeAsync();
-        await Staff.DisposeAsync();
         await Database.DisposeAsync();
     }
 
     /// <summary>A new portal account whose MRN names <paramref name="record"/> (as activation will set it).</summary>
-    public async Task<PortalPatient> PatientAsync(Guid record)
+    public Task<PortalPatient> PatientAsync(Guid record) => PatientAsync(Database, record);
+
+    public static async Task<PortalPatient> PatientAsync(TestDatabase database, Guid record)
     {
-        await using var setup = Database.Services();
+        ArgumentNullException.ThrowIfNull(database);
+        await using var setup = database.Services();
         var persona = await Personas.CreateAsync(setup, Roles.Patient);
         await using (var scope = setup.CreateAsyncScope())
         {
@@ -72,13 +71,17 @@ public sealed class PortalCopiesWorld : IAsyncLifetime
 
         var actor = new TestActor();
         actor.ActAs(persona.Id, persona.Email, Roles.Patient);
-        return new PortalPatient(persona, record, Database.Services(actor));
+        return new PortalPatient(persona, record, database.Services(actor));
     }
 
     /// <summary>A member of staff acting through the application (their services), with a display name and department.</summary>
-    public async Task<(Persona Persona, ServiceProvider Services)> StaffAsync(string role, string? name = null, string? department = null)
+    public Task<(Persona Persona, ServiceProvider Services)> StaffAsync(string role, string? name = null, string? department = null) =>
+        StaffAsync(Database, role, name, department);
+
+    public static async Task<(Persona Persona, ServiceProvider Services)> StaffAsync(TestDatabase database, string role, string? name = null, string? department = null)
     {
-        await using var setup = Database.Services();
+        ArgumentNullException.ThrowIfNull(database);
+        await using var setup = database.Services();
         var persona = await Personas.CreateAsync(setup, role, name: name);
         if (department is not null)
         {
@@ -89,7 +92,7 @@ public sealed class PortalCopiesWorld : IAsyncLifetime
 
         var actor = new TestActor();
         actor.ActAs(persona.Id, persona.Email, role);
-        return (persona, Database.Services(actor));
+        return (persona, database.Services(actor));
     }
 
     /// <summary>Writes one access-audit row as <paramref name="services"/>' actor, as the chart does when it is opened.</summary>
