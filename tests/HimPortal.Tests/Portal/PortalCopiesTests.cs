@@ -86,7 +86,7 @@ public sealed class PortalCopiesTests(PortalCopiesWorld world) : IClassFixture<P
 
         (await Db.ScalarAsync<long>($"SELECT count(*) FROM audit.access_events WHERE resource_id = '{logged.Id}' AND action = 'disclose' AND user_id = '{ada.Persona.Id}' AND details LIKE 'portal.copies.download%'"))
             .ShouldBe(1);
-        (await Db.ScalarAsync<long>($"SELECT downloads FROM roi.download_links WHERE request_id = '{logged.Id}'")).ShouldBe(1);
+        (await Db.ScalarAsync<int>($"SELECT downloads FROM roi.download_links WHERE request_id = '{logged.Id}'")).ShouldBe(1);
     }
 
     [Fact]
