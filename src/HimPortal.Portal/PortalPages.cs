@@ -32,6 +32,9 @@ public static class PortalNavigation
         new("/", "Home", "nav-home"),
         new("/People", "Whose record", "nav-people"),
         new("/Record", "My record", "nav-record"),
+        new("/Copies", "Copies", "nav-copies"),
+        new("/Accounting", "Who we shared with", "nav-accounting"),
+        new("/Access", "Who looked at my record", "nav-access"),
         new("/Account/Authenticator", "Two-step sign-in", "nav-two-step"),
     ];
 }

@@ -6645,8 +6645,8 @@ namespace HimPortal.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
-                    b.Property<long>("AuditEventId")
-                        .HasColumnType("bigint")
+                    b.Property<Guid>("AuditEventId")
+                        .HasColumnType("uuid")
                         .HasColumnName("audit_event_id");
 
                     b.Property<string>("Comment")

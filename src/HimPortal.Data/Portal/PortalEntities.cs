@@ -223,10 +223,13 @@ public sealed class InformationBlockingHold
 /// <summary>A patient's "I do not recognise this" on one access to their chart: it opens a privacy alert for compliance.</summary>
 public sealed class AccessFlag
 {
+    /// <summary>The rule code of the privacy alert a flag opens (compliance.alerts.rule_code); its dedupe key is this code and the audit row's id.</summary>
+    public const string AlertRuleCode = "patient-flag";
+
     public Guid Id { get; set; }
 
-    /// <summary>The access-audit row flagged (audit.access_events id).</summary>
-    public long AuditEventId { get; set; }
+    /// <summary>The access-audit row flagged (audit.access_events id, a Guid like every audit row's).</summary>
+    public Guid AuditEventId { get; set; }
 
     public Guid PatientId { get; set; }
 

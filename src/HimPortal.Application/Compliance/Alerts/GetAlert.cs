@@ -70,11 +70,10 @@ public sealed class GetAlertHandler(PermissionCheck permissions, HimDbContext db
             }
 
             var a = row.Alert;
-            var rule = MonitoringRules.Find(a.RuleCode);
             var (facts, events) = ReadEvidence(a.Evidence);
             await audit.RecordAsync(new AuditRecord(AuditAction.View, AuditOutcome.Success, "PrivacyAlert", a.Id.ToString("D"), a.PatientId,
                 Details: $"alert {a.RuleCode}; {events.Count} event(s) shown"), token);
-            return Result<AlertView>.Success(new AlertView(a.Id, a.RuleCode, rule?.Title ?? a.RuleCode, rule?.Description ?? "", a.Summary, a.RaisedAt,
+            return Result<AlertView>.Success(new AlertView(a.Id, a.RuleCode, MonitoringRules.TitleOf(a.RuleCode), MonitoringRules.DescriptionOf(a.RuleCode), a.Summary, a.RaisedAt,
                 a.UpdatedAt, a.FirstEventAt, a.LastEventAt, a.EventCount, a.UserId, a.UserName, row.Department, a.PatientId, row.Patient?.Name,
                 row.Patient?.Mrn, facts, events, a.Disposition, a.ReviewNotes, a.ReviewedAt, row.Reviewer, a.Version,
                 a.ReviewedAt is null && a.RaisedAt < overdueBefore));

@@ -52,7 +52,7 @@ public sealed class ListAlertsHandler(PermissionCheck permissions, HimDbContext 
             return badLink;
         }
 
-        if (query.RuleCode is not null && MonitoringRules.Find(query.RuleCode) is null)
+        if (query.RuleCode is not null && !MonitoringRules.IsKnown(query.RuleCode))
         {
             return Error.Invalid($"There is no rule '{query.RuleCode}'.", "Rule");
         }
@@ -90,7 +90,7 @@ public sealed class ListAlertsHandler(PermissionCheck permissions, HimDbContext 
                 Details: $"alert list; {query.Queue}{(query.RuleCode is null ? "" : "; rule=" + query.RuleCode)}; {Math.Min(page.Count, size)} shown"), token);
             return page;
         }, ct);
-        var items = rows.Take(size).Select(a => new AlertItem(a.Id, a.RuleCode, MonitoringRules.Find(a.RuleCode)?.Title ?? a.RuleCode, a.RaisedAt,
+        var items = rows.Take(size).Select(a => new AlertItem(a.Id, a.RuleCode, MonitoringRules.TitleOf(a.RuleCode), a.RaisedAt,
             a.FirstEventAt, a.Summary, a.EventCount, a.UserName, a.PatientId, a.Disposition, a.ReviewedAt,
             a.ReviewedAt is null && a.RaisedAt < overdueBefore)).ToList();
         string? next = null;

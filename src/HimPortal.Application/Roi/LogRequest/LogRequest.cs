@@ -48,7 +48,14 @@ public sealed record RequestFields(
 
 public sealed record LogRequestCommand(Guid PatientId, RequestFields Fields);
 
-public sealed record LoggedRequest(Guid Id, long Number, string Display, DateOnly DueDay, string ClockCitation);
+public sealed record LoggedRequest(Guid Id, long Number, string Display, DateOnly DueDay, string ClockCitation)
+{
+    public static LoggedRequest Of(ReleaseRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new(request.Id, request.Number, request.Display, request.DueDay!.Value, request.ClockCitation!);
+    }
+}
 
 /// <summary>The chart sections a specific request may name (Application/Access/ChartSection, kebab-cased; the packet reads the same names).</summary>
 public static class ScopeSections
@@ -125,8 +132,38 @@ public sealed class LogRequestValidator : AbstractValidator<LogRequestCommand>
 /// the intake catalogue's LOINC codes, a configured state) and writes the fields onto the request. Logging and editing
 /// both use it, so both refuse the same things.
 /// </summary>
-public sealed class RequestFieldsWriter(HimDbContext db, RequestClock clock, IAuditActorAccessor actors, TimeProvider time)
+public sealed class RequestFieldsWriter(HimDbContext db, RequestClock clock, RequestTimeline timeline, IAuditActorAccessor actors, TimeProvider time)
 {
+    /// <summary>
+    /// A new request in status received, its fields and documents written and its clock started, and the timeline's
+    /// "logged" line (<paramref name="how"/> says through which door it came): saved in the caller's transaction. The
+    /// specialist's form and the patient portal both log through here, so both requests are the same request.
+    /// </summary>
+    public async Task<ReleaseRequest> LogAsync(Guid patientId, RequestFields fields, string how, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        var request = new ReleaseRequest
+        {
+            Id = Guid.CreateVersion7(),
+            PatientId = patientId,
+            RequesterType = fields.RequesterType,
+            RequesterName = fields.RequesterName,
+            ScopeKind = fields.ScopeKind,
+            Format = fields.Format,
+            Delivery = fields.Delivery,
+            Status = RequestStatuses.Received,
+            StateCode = "MA",
+            CreatedAt = time.GetUtcNow(),
+            CreatedByUserId = actors.Current.UserId,
+        };
+        db.ReleaseRequests.Add(request);
+        await WriteAsync(request, fields, [], ct);
+        await db.SaveChangesAsync(ct);
+        timeline.Append(request.Id, "logged", $"{how}: {RequesterRules.For(request.RequesterType).Title}; due {request.DueDay:yyyy-MM-dd} ({request.ClockCitation}).");
+        await db.SaveChangesAsync(ct);
+        return request;
+    }
+
     public async Task<IReadOnlyList<FieldError>> CheckAsync(Guid patientId, RequestFields fields, IReadOnlyCollection<Guid> alreadyAttached, CancellationToken ct)
     {
         var problems = new List<FieldError>();
@@ -227,9 +264,6 @@ public sealed class LogRequestHandler(
     HimDbContext db,
     AccessAudit audit,
     RequestFieldsWriter writer,
-    RequestTimeline timeline,
-    IAuditActorAccessor actors,
-    TimeProvider time,
     IValidator<LogRequestCommand> validator) : Handler<LogRequestCommand, Result<LoggedRequest>>(permissions)
 {
     protected override async Task<Result<LoggedRequest>> ExecuteAsync(LogRequestCommand command, CancellationToken ct)
@@ -254,28 +288,10 @@ public sealed class LogRequestHandler(
 
         return await db.InTransactionAsync<Result<LoggedRequest>>(async token =>
         {
-            var request = new ReleaseRequest
-            {
-                Id = Guid.CreateVersion7(),
-                PatientId = command.PatientId,
-                RequesterType = command.Fields.RequesterType,
-                RequesterName = command.Fields.RequesterName,
-                ScopeKind = command.Fields.ScopeKind,
-                Format = command.Fields.Format,
-                Delivery = command.Fields.Delivery,
-                Status = RequestStatuses.Received,
-                StateCode = "MA",
-                CreatedAt = time.GetUtcNow(),
-                CreatedByUserId = actors.Current.UserId,
-            };
-            db.ReleaseRequests.Add(request);
-            await writer.WriteAsync(request, command.Fields, [], token);
-            await db.SaveChangesAsync(token);
-            timeline.Append(request.Id, "logged", $"Logged: {RequesterRules.For(request.RequesterType).Title}; due {request.DueDay:yyyy-MM-dd} ({request.ClockCitation}).");
-            await db.SaveChangesAsync(token);
+            var request = await writer.LogAsync(command.PatientId, command.Fields, "Logged", token);
             await audit.RecordAsync(new AuditRecord(AuditAction.Create, AuditOutcome.Success, "ReleaseRequest", request.Id.ToString("D"), request.PatientId,
                 Details: $"request {request.Display} logged; type={request.RequesterType}; scope={request.ScopeKind}; documents={command.Fields.Documents.Count}"), token);
-            return Result<LoggedRequest>.Success(new LoggedRequest(request.Id, request.Number, request.Display, request.DueDay!.Value, request.ClockCitation!));
+            return Result<LoggedRequest>.Success(LoggedRequest.Of(request));
         }, ct);
     }
 }

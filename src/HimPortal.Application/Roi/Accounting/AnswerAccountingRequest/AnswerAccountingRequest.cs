@@ -54,26 +54,40 @@ public sealed class AnswerAccountingRequestHandler(
                     return Error.Conflict("The accounting was already given.");
                 }
 
-                var now = time.GetUtcNow();
-                var patient = await db.Set<Patient>().AsNoTracking().SingleAsync(p => p.Id == request.PatientId, token);
-                var lists = await AccountingLedger.ReadAsync(db, hospital, request.PatientId, request.PeriodFrom, request.PeriodTo, now, token);
-                var pdf = LetterPdf.Write(Letter(patient, request, lists, hospital.DayOf(now)));
-                var letter = await letters.SaveAsync(null, request.PatientId, LetterKinds.Accounting, pdf, RoiPdf.PageCount(pdf), token);
-                letter.SentAt = now;
-                request.LetterId = letter.Id;
-                request.AnsweredAt = now;
+                var lists = await WriteAsync(db, letters, hospital, request, time.GetUtcNow(), token);
                 db.Entry(request).Property(r => r.Version).OriginalValue = command.Version;
                 await db.SaveChangesAsync(token);
                 await audit.RecordAsync(new AuditRecord(AuditAction.Print, AuditOutcome.Success, GetAccounting.GetAccountingHandler.ResourceType,
                     request.PatientId.ToString("D"), request.PatientId, "release of information",
                     $"accounting request {request.Id:D} answered: {lists.Required.Count} accountable, {lists.Others.Count} other"), token);
-                return Result<AccountingAnswered>.Success(new AccountingAnswered(letter.Id, lists.Required.Count, lists.Others.Count));
+                return Result<AccountingAnswered>.Success(new AccountingAnswered(request.LetterId!.Value, lists.Required.Count, lists.Others.Count));
             }, ct);
         }
         catch (DbUpdateConcurrencyException)
         {
             return RoiAudit.Stale;
         }
+    }
+
+    /// <summary>
+    /// Writes the accounting's letter for <paramref name="request"/> (tracked) and marks it answered, in the caller's
+    /// transaction: the staff's answer and the portal's immediate answer (the first in 12 months, free) are one letter.
+    /// </summary>
+    public static async Task<AccountingLists> WriteAsync(HimDbContext db, RoiLetterStore letters, HospitalTime hospital, AccountingRequest request,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(letters);
+        ArgumentNullException.ThrowIfNull(hospital);
+        ArgumentNullException.ThrowIfNull(request);
+        var patient = await db.Set<Patient>().AsNoTracking().SingleAsync(p => p.Id == request.PatientId, ct);
+        var lists = await AccountingLedger.ReadAsync(db, hospital, request.PatientId, request.PeriodFrom, request.PeriodTo, now, ct);
+        var pdf = LetterPdf.Write(Letter(hospital, patient, request, lists, hospital.DayOf(now)));
+        var letter = await letters.SaveAsync(null, request.PatientId, LetterKinds.Accounting, pdf, RoiPdf.PageCount(pdf), ct);
+        letter.SentAt = now;
+        request.LetterId = letter.Id;
+        request.AnsweredAt = now;
+        return lists;
     }
 
     public static IReadOnlyList<string> PatientLines(Patient patient)
@@ -94,7 +108,7 @@ public sealed class AnswerAccountingRequestHandler(
         return lines;
     }
 
-    private LetterContent Letter(Patient patient, AccountingRequest request, AccountingLists lists, DateOnly today)
+    private static LetterContent Letter(HospitalTime hospital, Patient patient, AccountingRequest request, AccountingLists lists, DateOnly today)
     {
         var paragraphs = new List<string>
         {
@@ -112,12 +126,12 @@ public sealed class AnswerAccountingRequestHandler(
         paragraphs.AddRange(lists.Others.Count == 0 ? ["- None in this period."] : lists.Others.Select(Line));
         paragraphs.Add(request.FeeCents > 0
             ? $"Fee: {RoiAudit.Money(request.FeeCents)}, as you were told before we prepared this accounting."
-            : "There is no fee: this is your first accounting in 12 months.");
+            : "There is no fee for this accounting.");
         return new LetterContent(IssueInvoiceHandler.From, AnswerAccountingRequestHandler.PatientLines(patient), today, "Accounting of disclosures of your health information",
             paragraphs, null, "Accounting of disclosures");
-    }
 
-    private string Line(AccountingEntry e) =>
-        $"- {hospital.DayOf(e.DisclosedAt):yyyy-MM-dd}: to {e.Recipient}{(e.Address is { Length: > 0 } a ? $" ({a})" : "")}. What: {e.Description}. Purpose: {e.Purpose}."
-        + (e.Impermissible ? " This disclosure was not permitted; we are required to tell you of it." : "");
+        string Line(AccountingEntry e) =>
+            $"- {hospital.DayOf(e.DisclosedAt):yyyy-MM-dd}: to {e.Recipient}{(e.Address is { Length: > 0 } a ? $" ({a})" : "")}. What: {e.Description}. Purpose: {e.Purpose}."
+            + (e.Impermissible ? " This disclosure was not permitted; we are required to tell you of it." : "");
+    }
 }

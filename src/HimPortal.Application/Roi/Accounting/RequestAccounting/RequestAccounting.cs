@@ -89,29 +89,15 @@ public sealed class RequestAccountingHandler(
                 return Error.NotFound("There is no such patient.");
             }
 
-            var yearAgo = received.AddMonths(-12);
-            var first = !await db.AccountingRequests.AnyAsync(r => r.PatientId == command.PatientId && r.ReceivedAt > yearAgo && r.ReceivedAt <= received, token);
+            var first = await IsFirstAsync(db, command.PatientId, received, token);
             if (!first && command.Fee is null)
             {
                 return Error.Invalid("This is not the patient's first accounting in 12 months: enter the cost-based fee they were told in advance (0 to waive it).",
                     nameof(RequestAccountingCommand.Fee));
             }
 
-            var due = clock.Due(RegulatoryRules.AccountingOfDisclosures, received);
-            var request = new AccountingRequest
-            {
-                Id = Guid.CreateVersion7(),
-                PatientId = command.PatientId,
-                ReceivedAt = received,
-                PeriodFrom = command.PeriodFrom.Value,
-                PeriodTo = command.PeriodTo.Value,
-                Channel = command.Channel,
-                DueDay = due.DueDay,
-                DueAt = due.DueAt,
-                // The first in any 12 months is free (164.528(c)(2)): a fee typed for it is not charged.
-                FeeCents = first ? 0 : RoiAudit.Cents(command.Fee!.Value),
-                CreatedByUserId = actors.Current.UserId,
-            };
+            var (request, due) = New(clock, command.PatientId, command.PeriodFrom.Value, command.PeriodTo.Value, command.Channel, received,
+                first ? 0 : RoiAudit.Cents(command.Fee!.Value), actors.Current.UserId);
             db.AccountingRequests.Add(request);
             await db.SaveChangesAsync(token);
             await audit.RecordAsync(new AuditRecord(AuditAction.Create, AuditOutcome.Success, GetAccounting.GetAccountingHandler.ResourceType,
@@ -119,5 +105,34 @@ public sealed class RequestAccountingHandler(
                 $"accounting request {request.Id:D} logged; due {due.DueDay:yyyy-MM-dd}; fee {request.FeeCents} cents"), token);
             return Result<AccountingRequested>.Success(new AccountingRequested(request.Id, due.DueDay, due.DueAt, due.Citation, request.FeeCents, first));
         }, ct);
+    }
+
+    /// <summary>Whether no accounting was asked for in the 12 months before <paramref name="received"/>: then it is free (164.528(c)(2)).</summary>
+    public static async Task<bool> IsFirstAsync(HimDbContext db, Guid patientId, DateTimeOffset received, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var yearAgo = received.AddMonths(-12);
+        return !await db.AccountingRequests.AnyAsync(r => r.PatientId == patientId && r.ReceivedAt > yearAgo && r.ReceivedAt <= received, ct);
+    }
+
+    /// <summary>A new request on the accounting's clock (60 days, 164.528(c)(1)); the caller adds it in its transaction.</summary>
+    public static (AccountingRequest Request, ClockDeadline Due) New(RegulatoryClock clock, Guid patientId, DateOnly from, DateOnly to, string channel,
+        DateTimeOffset received, int feeCents, Guid? userId)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        var due = clock.Due(RegulatoryRules.AccountingOfDisclosures, received);
+        return (new AccountingRequest
+        {
+            Id = Guid.CreateVersion7(),
+            PatientId = patientId,
+            ReceivedAt = received,
+            PeriodFrom = from,
+            PeriodTo = to,
+            Channel = channel,
+            DueDay = due.DueDay,
+            DueAt = due.DueAt,
+            FeeCents = feeCents,
+            CreatedByUserId = userId,
+        }, due);
     }
 }
