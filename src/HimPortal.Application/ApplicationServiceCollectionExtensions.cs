@@ -73,6 +73,9 @@ public static class ApplicationServiceCollectionExtensions
         services.TryAddSingleton<Access.Identity.OneTimeCodes>();
         services.TryAddSingleton<Access.Identity.TotpVerifier>();
         services.AddScoped<Completion.Inbox.InboxSigning>();
+        services.AddScoped<Portal.Amendments.PortalAmendments>();
+        services.AddScoped<Completion.Amendments.AmendmentDesk>();
+        services.AddSettings<Completion.Amendments.AmendmentOptions>(Completion.Amendments.AmendmentOptions.Section);
         AddRegulatoryClocks(services);
 
         foreach (var type in typeof(ApplicationServiceCollectionExtensions).Assembly.GetTypes())
