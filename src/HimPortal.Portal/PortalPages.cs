@@ -28,5 +28,6 @@ public static class PortalNavigation
     [
         new("/", "Home", "nav-home"),
         new("/People", "Whose record", "nav-people"),
+        new("/Corrections", "Corrections", "nav-corrections"),
     ];
 }
