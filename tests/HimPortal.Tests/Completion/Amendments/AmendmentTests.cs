@@ -18,6 +18,7 @@ using HimPortal.Application.Portal.Amendments.GetAmendmentLetter;
 using HimPortal.Application.Portal.Amendments.ListMyAmendments;
 using HimPortal.Application.Portal.Amendments.RequestAmendment;
 using HimPortal.Data.Portal;
+using HimPortal.Tests.Completion.Inbox;
 using HimPortal.Tests.Documents;
 using HimPortal.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -98,7 +99,7 @@ public sealed class AmendmentTests(AmendmentDatabase fixture) : IClassFixture<Am
         sent.Value.ShouldBe(new AmendmentNoticesSent(1, 1));
         var message = await mail.WaitForAsync("family.doctor@clinic.example");
         message.Subject.ShouldBe(SendAmendmentNoticesHandler.Subject);
-        message.TextBody.ShouldContain("cholecystectomy");
+        (message.TextBody ?? "").ShouldContain("cholecystectomy");
         (await Db.ScalarAsync<long>($"SELECT count(*) FROM portal.amendment_recipients WHERE amendment_id = '{asked.Id}' AND sent_at IS NOT NULL")).ShouldBe(2);
         (await Db.ScalarAsync<string>($"SELECT sent_how FROM portal.amendment_recipients WHERE amendment_id = '{asked.Id}' AND name = 'Old Town Clinic'")).ShouldBe("letter");
 
