@@ -52,18 +52,27 @@ public sealed class GetAmendmentLetterHandler(PermissionCheck permissions, HimDb
                 AmendmentLetterKinds.Rebuttal => row?.RebuttalLetterObjectId,
                 _ => null,
             };
-            await using var stream = objectId is { } id ? await store.OpenReadAsync(id, token) : null;
-            if (row is null || stream is null)
+            // The store reads on the transaction's connection: the bytes are read, and the reader closed, before the audit row is written.
+            byte[]? content = null;
+            await using (var stream = objectId is { } id ? await store.OpenReadAsync(id, token) : null)
+            {
+                if (stream is not null)
+                {
+                    using var copy = new MemoryStream();
+                    await stream.CopyToAsync(copy, token);
+                    content = copy.ToArray();
+                }
+            }
+
+            if (row is null || content is null)
             {
                 await audit.RecordAsync(new AuditRecord(AuditAction.View, AuditOutcome.Denied, "AmendmentRequest", query.AmendmentId.ToString("D"),
                     entry.Patient.Id, Purpose: "no such letter of this person's", Details: $"portal.amendment-letter; kind={query.Kind}; outcome=not-found"), token);
                 return Error.NotFound();
             }
 
-            using var copy = new MemoryStream();
-            await stream.CopyToAsync(copy, token);
             await audit.RecordAsync(new AuditRecord(AuditAction.Export, AuditOutcome.Success, "AmendmentRequest", query.AmendmentId.ToString("D"), row.PatientId,
                 Purpose: entry.Access.PurposeOfUse, Details: $"portal.amendment-letter; kind={query.Kind}"), token);
-            return Result<AmendmentLetterFile>.Success(new AmendmentLetterFile($"AMD-{row.Number:D6}-{query.Kind}.pdf", copy.ToArray()));
+            return Result<AmendmentLetterFile>.Success(new AmendmentLetterFile($"AMD-{row.Number:D6}-{query.Kind}.pdf", content));
         }, ct);
 }
