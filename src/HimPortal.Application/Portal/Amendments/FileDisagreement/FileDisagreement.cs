@@ -1,6 +1,7 @@
 using FluentValidation;
 using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
+using HimPortal.Application.Clinical;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Portal;
@@ -83,6 +84,8 @@ public sealed class FileDisagreementHandler(
                     Id = Guid.CreateVersion7(now), AmendmentId = request.Id, At = now, Kind = "disagreement", ByUserId = actors.Current.UserId,
                 });
                 await db.SaveChangesAsync(token);
+                // The staff chart marks a disputed item: its cached content must be read again.
+                await ClinicalRecordWriter.BumpAsync(db, [request.PatientId], token);
                 await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, "AmendmentRequest", request.Id.ToString("D"), request.PatientId,
                     Purpose: entry.Access.PurposeOfUse, Details: $"portal.amendment-disagreement; item={request.ResourceType}/{request.ResourceId:D}"), token);
                 return Result<uint>.Success(request.Version);
