@@ -85,7 +85,9 @@ public sealed class CorrectionsPagesTests : IAsyncLifetime
         var list = await client.GetStringAsync(new Uri("/Corrections", UriKind.Relative));
         list.ShouldNotContain(asked.Display);
         list.ShouldContain("data-testid=\"no-corrections\"");
-        var disagree = await HimPortalFactory.PostFormAsync(client, "/Corrections", "/Corrections?handler=Disagree", new()
+        // The stranger's list has no form of its own: the antiforgery token comes from their own correction form (one of their visits).
+        var ownVisit = await Db.ScalarAsync<Guid>($"SELECT id FROM clinical.encounters WHERE patient_id = '{cortes}' ORDER BY id LIMIT 1");
+        var disagree = await HimPortalFactory.PostFormAsync(client, $"/Corrections/New?resourceType=Encounter&resourceId={ownVisit}", "/Corrections?handler=Disagree", new()
         {
             ["amendmentId"] = asked.Id.ToString(), ["statement"] = "Not mine.", ["version"] = "0",
         });

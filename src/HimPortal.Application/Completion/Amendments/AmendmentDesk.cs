@@ -40,6 +40,24 @@ public sealed class AmendmentDesk(HimDbContext db, IDocumentStore store, AccessA
 
     public Guid? UserId => actors.Current.UserId;
 
+    /// <summary>
+    /// The request to change, tracked; not found, or <see cref="Stale"/> when it changed since the page showed it
+    /// (optimistic concurrency: the page posts the version it read). With <paramref name="authorOnly"/>, only a request
+    /// routed to the signed-in physician and still open: anyone else's is not found.
+    /// </summary>
+    public async Task<Result<AmendmentRequest>> EditAsync(Guid id, uint version, bool authorOnly, CancellationToken ct)
+    {
+        var mine = MyPractitioners.Of(db, UserId ?? Guid.Empty);
+        var request = await db.AmendmentRequests.SingleOrDefaultAsync(a => a.Id == id && (!authorOnly || (a.Status == AmendmentStatuses.Routed
+            && a.AuthorPractitionerId != null && mine.Contains(a.AuthorPractitionerId.Value))), ct);
+        if (request is null)
+        {
+            return Error.NotFound(authorOnly ? "There is no such request in your inbox." : "There is no such request to amend.");
+        }
+
+        return request.Version == version ? Result<AmendmentRequest>.Success(request) : Stale;
+    }
+
     public void Note(AmendmentRequest request, string kind, string? note, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(request);

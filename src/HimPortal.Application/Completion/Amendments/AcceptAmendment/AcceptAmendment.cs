@@ -3,7 +3,6 @@ using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Clinical;
 using HimPortal.Application.Common;
-using HimPortal.Application.Completion.Amendments.OpenAmendment;
 using HimPortal.Application.Completion.Amendments.SendAmendmentNotices;
 using HimPortal.Application.Jobs;
 using HimPortal.Data;
@@ -49,16 +48,13 @@ public sealed class AcceptAmendmentHandler(PermissionCheck permissions, HimDbCon
 
         return await Versioned.InTransactionAsync<AmendmentAccepted>(db, AmendmentDesk.Stale, async token =>
         {
-            if (!await AuthorAmendments.IsMineAsync(db, desk, command.AmendmentId, token))
+            var edit = await desk.EditAsync(command.AmendmentId, command.Version, authorOnly: true, token);
+            if (edit.Error is { } refused)
             {
-                return Error.NotFound("There is no such request in your inbox.");
+                return refused;
             }
 
-            var request = await db.AmendmentRequests.SingleAsync(a => a.Id == command.AmendmentId, token);
-            if (request.Version != command.Version)
-            {
-                return AmendmentDesk.Stale;
-            }
+            var request = edit.Value!;
 
             var now = clock.GetUtcNow();
             var documentId = await ClinicalRecordWriter.AppendAmendmentAsync(db, new AmendmentDocument(request.PatientId, request.ResourceType, request.ResourceId,

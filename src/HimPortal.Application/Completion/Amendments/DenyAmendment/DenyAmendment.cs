@@ -2,10 +2,8 @@ using FluentValidation;
 using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
-using HimPortal.Application.Completion.Amendments.OpenAmendment;
 using HimPortal.Data;
 using HimPortal.Data.Portal;
-using Microsoft.EntityFrameworkCore;
 
 namespace HimPortal.Application.Completion.Amendments.DenyAmendment;
 
@@ -44,16 +42,13 @@ public sealed class DenyAmendmentHandler(PermissionCheck permissions, HimDbConte
 
         return await Versioned.InTransactionAsync<uint>(db, AmendmentDesk.Stale, async token =>
         {
-            if (!await AuthorAmendments.IsMineAsync(db, desk, command.AmendmentId, token))
+            var edit = await desk.EditAsync(command.AmendmentId, command.Version, authorOnly: true, token);
+            if (edit.Error is { } refused)
             {
-                return Error.NotFound("There is no such request in your inbox.");
+                return refused;
             }
 
-            var request = await db.AmendmentRequests.SingleAsync(a => a.Id == command.AmendmentId, token);
-            if (request.Version != command.Version)
-            {
-                return AmendmentDesk.Stale;
-            }
+            var request = edit.Value!;
 
             var now = clock.GetUtcNow();
             var ground = AmendmentDenialGroundTexts.Find(command.Ground)!;

@@ -39,16 +39,13 @@ public sealed class ExtendAmendmentHandler(PermissionCheck permissions, HimDbCon
 
         return await Versioned.InTransactionAsync<uint>(db, AmendmentDesk.Stale, async token =>
         {
-            var request = await db.AmendmentRequests.SingleOrDefaultAsync(a => a.Id == command.AmendmentId, token);
-            if (request is null)
+            var edit = await desk.EditAsync(command.AmendmentId, command.Version, authorOnly: false, token);
+            if (edit.Error is { } refused)
             {
-                return Error.NotFound("There is no such request to amend.");
+                return refused;
             }
 
-            if (request.Version != command.Version)
-            {
-                return AmendmentDesk.Stale;
-            }
+            var request = edit.Value!;
 
             var now = clock.GetUtcNow();
             if (!AmendmentClock.IsOpen(request.Status) || request.ExtendedAt is not null)

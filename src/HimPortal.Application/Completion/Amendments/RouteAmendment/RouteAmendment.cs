@@ -42,16 +42,13 @@ public sealed class RouteAmendmentHandler(PermissionCheck permissions, HimDbCont
 
         return await Versioned.InTransactionAsync<uint>(db, AmendmentDesk.Stale, async token =>
         {
-            var request = await db.AmendmentRequests.SingleOrDefaultAsync(a => a.Id == command.AmendmentId, token);
-            if (request is null)
+            var edit = await desk.EditAsync(command.AmendmentId, command.Version, authorOnly: false, token);
+            if (edit.Error is { } refused)
             {
-                return Error.NotFound("There is no such request to amend.");
+                return refused;
             }
 
-            if (request.Version != command.Version)
-            {
-                return AmendmentDesk.Stale;
-            }
+            var request = edit.Value!;
 
             if (request.Status is not (AmendmentStatuses.Received or AmendmentStatuses.Routed))
             {

@@ -4,7 +4,6 @@ using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Portal;
-using Microsoft.EntityFrameworkCore;
 
 namespace HimPortal.Application.Completion.Amendments.WriteRebuttal;
 
@@ -39,16 +38,13 @@ public sealed class WriteRebuttalHandler(PermissionCheck permissions, HimDbConte
 
         return await Versioned.InTransactionAsync<uint>(db, AmendmentDesk.Stale, async token =>
         {
-            var request = await db.AmendmentRequests.SingleOrDefaultAsync(a => a.Id == command.AmendmentId, token);
-            if (request is null)
+            var edit = await desk.EditAsync(command.AmendmentId, command.Version, authorOnly: false, token);
+            if (edit.Error is { } refused)
             {
-                return Error.NotFound("There is no such request to amend.");
+                return refused;
             }
 
-            if (request.Version != command.Version)
-            {
-                return AmendmentDesk.Stale;
-            }
+            var request = edit.Value!;
 
             if (request.Status != AmendmentStatuses.Denied || request.DisagreementText is null || request.RebuttalText is not null)
             {
