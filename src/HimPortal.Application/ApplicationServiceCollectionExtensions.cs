@@ -75,6 +75,9 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<Access.Identity.RecoveryCodes>();
         services.TryAddSingleton<Common.Mail.PortalAddress>();
         services.AddScoped<Completion.Inbox.InboxSigning>();
+        services.AddScoped<Portal.Amendments.PortalAmendments>();
+        services.AddScoped<Completion.Amendments.AmendmentDesk>();
+        services.AddSettings<Completion.Amendments.AmendmentOptions>(Completion.Amendments.AmendmentOptions.Section);
         AddRegulatoryClocks(services);
 
         foreach (var type in typeof(ApplicationServiceCollectionExtensions).Assembly.GetTypes())

@@ -33,6 +33,7 @@ public static class PortalNavigation
         new("/People", "Whose record", "nav-people"),
         new("/Record", "My record", "nav-record"),
         new("/Copies", "Copies", "nav-copies"),
+        new("/Corrections", "Corrections", "nav-corrections"),
         new("/Accounting", "Who we shared with", "nav-accounting"),
         new("/Access", "Who looked at my record", "nav-access"),
         new("/Account/Authenticator", "Two-step sign-in", "nav-two-step"),

@@ -23,6 +23,9 @@ public sealed record WrittenDocument(
     string Text,
     Guid? AppendsToId);
 
+/// <summary>An amendment to append to the record (45 CFR 164.526(c)(1)): the item it amends, its author, its text.</summary>
+public sealed record AmendmentDocument(Guid PatientId, string ItemType, Guid ItemId, Guid AuthorPractitionerId, string Text);
+
 public sealed partial class ClinicalRecordWriter
 {
     /// <summary>
@@ -59,11 +62,55 @@ public sealed partial class ClinicalRecordWriter
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(document);
+        if (!await db.Set<Encounter>().AnyAsync(e => e.Id == document.EncounterId && e.PatientId == document.PatientId, ct))
+        {
+            throw new InvalidOperationException("The encounter is not the patient's: a document is never filed across two records.");
+        }
+
+        return await FileDocumentAsync(db, document, related: null, now, ct);
+    }
+
+    /// <summary>
+    /// Appends an amendment the item's author accepted (45 CFR 164.526(c)(1): identify the records affected and append or
+    /// link the amendment) as a new DocumentReference of the item's patient, in the caller's transaction: type LOINC
+    /// 55107-7 (addendum document), signed by the author, in the item's encounter when it has one, naming the item in
+    /// <c>context.related</c>; for a document also <c>relatesTo appends</c> to it. The item itself is never changed.
+    /// </summary>
+    public static async Task<Guid> AppendAmendmentAsync(HimDbContext db, AmendmentDocument amendment, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(amendment);
+        var id = amendment.ItemId;
+        var patient = amendment.PatientId;
+        var item = amendment.ItemType switch
+        {
+            "Encounter" => await db.Set<Encounter>().Where(e => e.Id == id && e.PatientId == patient).Select(e => new { e.FhirId, EncounterId = (Guid?)e.Id }).SingleOrDefaultAsync(ct),
+            "Condition" => await db.Set<Condition>().Where(e => e.Id == id && e.PatientId == patient).Select(e => new { e.FhirId, e.EncounterId }).SingleOrDefaultAsync(ct),
+            "Observation" => await db.Set<Observation>().Where(e => e.Id == id && e.PatientId == patient).Select(e => new { e.FhirId, e.EncounterId }).SingleOrDefaultAsync(ct),
+            "DiagnosticReport" => await db.Set<DiagnosticReport>().Where(e => e.Id == id && e.PatientId == patient).Select(e => new { e.FhirId, e.EncounterId }).SingleOrDefaultAsync(ct),
+            "DocumentReference" => await db.Set<ClinicalNote>().Where(e => e.Id == id && e.PatientId == patient).Select(e => new { e.FhirId, e.EncounterId }).SingleOrDefaultAsync(ct),
+            "Procedure" => await db.Set<Procedure>().Where(e => e.Id == id && e.PatientId == patient).Select(e => new { e.FhirId, e.EncounterId }).SingleOrDefaultAsync(ct),
+            "MedicationRequest" => await db.Set<MedicationRequest>().Where(e => e.Id == id && e.PatientId == patient).Select(e => new { e.FhirId, e.EncounterId }).SingleOrDefaultAsync(ct),
+            _ => null,
+        } ?? throw new InvalidOperationException("An amendment is appended to an item of the same patient's record.");
+        var document = new WrittenDocument(patient, item.EncounterId ?? Guid.Empty, amendment.AuthorPractitionerId, AmendmentTypeCode, AmendmentTypeDisplay,
+            amendment.Text, amendment.ItemType == "DocumentReference" ? id : null);
+        return await FileDocumentAsync(db, document, $"{amendment.ItemType}/{item.FhirId}", now, ct, hasEncounter: item.EncounterId is not null);
+    }
+
+    /// <summary>LOINC 55107-7, "Addendum Document": what an accepted amendment is filed as.</summary>
+    public const string AmendmentTypeCode = "55107-7";
+
+    public const string AmendmentTypeDisplay = "Amendment at the patient's request";
+
+    private static async Task<Guid> FileDocumentAsync(HimDbContext db, WrittenDocument document, string? related, DateTimeOffset now, CancellationToken ct,
+        bool hasEncounter = true)
+    {
         var patient = await db.Set<Patient>().Where(p => p.Id == document.PatientId).Select(p => p.FhirId).SingleOrDefaultAsync(ct)
             ?? throw new InvalidOperationException("A document is written to a patient of the record.");
-        var encounter = await db.Set<Encounter>().Where(e => e.Id == document.EncounterId && e.PatientId == document.PatientId)
-            .Select(e => e.FhirId).SingleOrDefaultAsync(ct)
-            ?? throw new InvalidOperationException("The encounter is not the patient's: a document is never filed across two records.");
+        var encounter = hasEncounter
+            ? await db.Set<Encounter>().Where(e => e.Id == document.EncounterId).Select(e => e.FhirId).SingleAsync(ct)
+            : null;
         var author = await db.Set<Practitioner>().Where(p => p.Id == document.AuthorPractitionerId).Select(p => p.FhirId).SingleOrDefaultAsync(ct)
             ?? throw new InvalidOperationException("The author is not a practitioner of the record.");
         string? original = null;
@@ -107,8 +154,23 @@ public sealed partial class ClinicalRecordWriter
                     ["title"] = document.TypeDisplay,
                 },
             }),
-            ["context"] = new JsonObject { ["encounter"] = new JsonArray(new JsonObject { ["reference"] = $"urn:uuid:{encounter}" }) },
         };
+        var context = new JsonObject();
+        if (encounter is not null)
+        {
+            context["encounter"] = new JsonArray(new JsonObject { ["reference"] = $"urn:uuid:{encounter}" });
+        }
+
+        if (related is not null)
+        {
+            context["related"] = new JsonArray(new JsonObject { ["reference"] = related });
+        }
+
+        if (context.Count > 0)
+        {
+            json["context"] = context;
+        }
+
         if (original is not null)
         {
             // The FHIR packet names a resource whose id is a uuid by urn:uuid, any other by Type/id (Roi FhirPacket).
@@ -128,7 +190,7 @@ public sealed partial class ClinicalRecordWriter
             SourceHash = SHA256.HashData(Encoding.UTF8.GetBytes(text)),
             ImportedAt = now,
             PatientId = document.PatientId,
-            EncounterId = document.EncounterId,
+            EncounterId = encounter is null ? null : document.EncounterId,
             Status = "current",
             TypeCode = document.TypeCode,
             TypeDisplay = document.TypeDisplay,

@@ -6904,6 +6904,10 @@ namespace HimPortal.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("extended_at");
 
+                    b.Property<Guid?>("ExtensionLetterObjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("extension_letter_object_id");
+
                     b.Property<string>("ExtensionReason")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)")
@@ -6939,6 +6943,10 @@ namespace HimPortal.Data.Migrations
                     b.Property<DateTimeOffset?>("RebuttalAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("rebuttal_at");
+
+                    b.Property<Guid?>("RebuttalLetterObjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("rebuttal_letter_object_id");
 
                     b.Property<string>("RebuttalText")
                         .HasMaxLength(8000)

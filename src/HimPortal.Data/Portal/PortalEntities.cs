@@ -361,6 +361,12 @@ public sealed class AmendmentRequest
 
     public DateTimeOffset? RebuttalAt { get; set; }
 
+    /// <summary>The written notice of the extension (164.526(b)(2)(ii)), as sent (PDF in the document store).</summary>
+    public Guid? ExtensionLetterObjectId { get; set; }
+
+    /// <summary>The copy of the rebuttal sent to the patient (164.526(d)(3)), as sent (PDF in the document store).</summary>
+    public Guid? RebuttalLetterObjectId { get; set; }
+
     public uint Version { get; set; }
 
     public string Display => $"AMD-{Number:D6}";

@@ -42,6 +42,7 @@ public static class HomePages
         new("/Completion/Inbox", "Chart completion inbox", Permissions.CompletionSign, "nav-completion-inbox"),
         new("/Completion/Notices", "Completion notices", Permissions.CompletionSign, "nav-completion-notices"),
         new("/Completion/Him", "Chart completion", Permissions.CompletionAnalyse, "nav-completion-him"),
+        new("/Completion/Amendments", "Requests to amend", Permissions.CompletionAnalyse, "nav-completion-amendments"),
         new("/Completion/Numbers", "Completion numbers", Permissions.CompletionManage, "nav-completion-numbers"),
         new("/Completion/Suspensions", "Suspension list", Permissions.CompletionManage, "nav-completion-suspensions"),
         new("/Completion/Settings", "Completion rules", Permissions.CompletionManage, "nav-completion-rules"),

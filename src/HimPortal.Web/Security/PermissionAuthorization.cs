@@ -58,6 +58,7 @@ public static class AuthorizationSetup
         })));
         // Chart completion (issue 18): the HIM analyst's queue, stays and leave; the HIM manager's rules, settings and departments.
         conventions.AuthorizeFolder("/Completion/Him", Permissions.CompletionAnalyse);
+        conventions.AuthorizeFolder("/Completion/Amendments", Permissions.CompletionAnalyse);
         conventions.AuthorizeFolder("/Completion/Settings", Permissions.CompletionManage);
         conventions.AuthorizeFolder("/Management", Permissions.DepartmentDashboard);
         conventions.AuthorizePage("/Completion/Notices", Permissions.CompletionSign);

@@ -55,7 +55,10 @@ internal sealed class ChartBatch
 
     private static readonly string Documents = $$"""
         SELECT n.id, n.encounter_id, n.date, n.type_display, n.status, coalesce(nullif(concat_ws(' ', p.given_names, p.family_name), ''), sd.author),
-               sd.id, sd.page_count, n.patient_id
+               sd.id, sd.page_count, n.patient_id,
+               -- An accepted amendment, or a statement of disagreement, is shown wherever the item is (45 CFR 164.526(c)(1), (d)(4)).
+               EXISTS (SELECT 1 FROM portal.amendments a WHERE a.resource_type = 'DocumentReference' AND a.resource_id = n.id AND a.status = 'accepted'),
+               EXISTS (SELECT 1 FROM portal.amendments a WHERE a.resource_type = 'DocumentReference' AND a.resource_id = n.id AND a.disagreement_at IS NOT NULL)
         FROM clinical.clinical_notes n LEFT JOIN clinical.practitioners p ON p.id = n.author_id
         LEFT JOIN documents.documents sd ON sd.clinical_note_id = n.id AND sd.patient_id = n.patient_id AND sd.status = 'filed'
         WHERE n.patient_id = ANY($1) AND {{InForce.NotEnteredInError("n.id")}} ORDER BY n.date DESC NULLS LAST, n.id
@@ -150,7 +153,7 @@ internal sealed class ChartBatch
         if (access.Shows(ChartSection.Documents))
         {
             reads.Add((Documents, (r, t) => RowsAsync(r, documents, () =>
-                new DocumentItem(r.GetGuid(0), r.NullableGuid(1), r.NullableTime(2), r.NullableString(3), r.GetString(4), r.NullableString(5), r.NullableGuid(6), r.IsDBNull(7) ? 0 : r.GetInt32(7)) { RecordId = r.GetGuid(8) }, t)));
+                new DocumentItem(r.GetGuid(0), r.NullableGuid(1), r.NullableTime(2), r.NullableString(3), r.GetString(4), r.NullableString(5), r.NullableGuid(6), r.IsDBNull(7) ? 0 : r.GetInt32(7)) { RecordId = r.GetGuid(8), Amended = r.GetBoolean(9), Disputed = r.GetBoolean(10) }, t)));
         }
 
         if (access.Shows(ChartSection.Encounters))

@@ -79,6 +79,12 @@ public sealed record DocumentItem(Guid Id, Guid? EncounterId, DateTimeOffset? Da
 {
     /// <summary>The record the item is in: one of the person's when records are linked (ADR 0015).</summary>
     public Guid RecordId { get; init; }
+
+    /// <summary>An amendment the patient asked for was accepted and appended to it (45 CFR 164.526(c)(1)).</summary>
+    public bool Amended { get; init; }
+
+    /// <summary>The patient filed a statement of disagreement about it (45 CFR 164.526(d)(4)).</summary>
+    public bool Disputed { get; init; }
 }
 
 /// <summary>The chart's documents list filter: a type (part of its name, any case) and a date range, all optional.</summary>

@@ -16,6 +16,7 @@ public sealed class HimPagesTests(HimPagesFixture web) : IClassFixture<HimPagesF
         ("/Completion/Him", Permissions.CompletionAnalyse),
         ("/Completion/Him/Stays/{stay}", Permissions.CompletionAnalyse),
         ("/Completion/Him/Leave", Permissions.CompletionAnalyse),
+        ("/Completion/Amendments", Permissions.CompletionAnalyse),
         ("/Completion/Settings", Permissions.CompletionManage),
         ("/Completion/Settings/Rule", Permissions.CompletionManage),
         ("/Completion/Settings/Rule/5d1c0b7e-2f4a-4e39-8a51-1b0e3c9d0003", Permissions.CompletionManage),
