@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace HimPortal.Data.Migrations
 {
     [DbContext(typeof(HimDbContext))]
-    [Migration("20261207055005_PatientPortal")]
+    [Migration("20261207074149_PatientPortal")]
     partial class PatientPortal
     {
         /// <inheritdoc />
@@ -6648,8 +6648,8 @@ namespace HimPortal.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
-                    b.Property<long>("AuditEventId")
-                        .HasColumnType("bigint")
+                    b.Property<Guid>("AuditEventId")
+                        .HasColumnType("uuid")
                         .HasColumnName("audit_event_id");
 
                     b.Property<string>("Comment")
@@ -6907,6 +6907,10 @@ namespace HimPortal.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("extended_at");
 
+                    b.Property<Guid?>("ExtensionLetterObjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("extension_letter_object_id");
+
                     b.Property<string>("ExtensionReason")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)")
@@ -6942,6 +6946,10 @@ namespace HimPortal.Data.Migrations
                     b.Property<DateTimeOffset?>("RebuttalAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("rebuttal_at");
+
+                    b.Property<Guid?>("RebuttalLetterObjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("rebuttal_letter_object_id");
 
                     b.Property<string>("RebuttalText")
                         .HasMaxLength(8000)

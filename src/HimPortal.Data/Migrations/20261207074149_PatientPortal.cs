@@ -32,7 +32,7 @@ namespace HimPortal.Data.Migrations
                 columns: table => new
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
-                    audit_event_id = table.Column<long>(type: "bigint", nullable: false),
+                    audit_event_id = table.Column<Guid>(type: "uuid", nullable: false),
                     patient_id = table.Column<Guid>(type: "uuid", nullable: false),
                     flagged_by_user_id = table.Column<Guid>(type: "uuid", nullable: false),
                     flagged_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
@@ -140,6 +140,8 @@ namespace HimPortal.Data.Migrations
                     disagreement_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     rebuttal_text = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: true),
                     rebuttal_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    extension_letter_object_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    rebuttal_letter_object_id = table.Column<Guid>(type: "uuid", nullable: true),
                     xmin = table.Column<uint>(type: "xid", rowVersion: true, nullable: false)
                 },
                 constraints: table =>
