@@ -2,7 +2,7 @@ using System.Net;
 using HimPortal.Application.Access;
 using HimPortal.Application.Common;
 using HimPortal.Application.Compliance.Alerts;
-using HimPortal.Application.Portal.AccessHistory;
+using HimPortal.Application.Portal.WhoLooked;
 using HimPortal.Application.Roi.Accounting.GetAccounting;
 using HimPortal.Application.Roi.Delivery;
 using HimPortal.Application.Roi.Delivery.CreateDownloadLink;

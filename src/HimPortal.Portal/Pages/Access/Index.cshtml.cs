@@ -1,4 +1,4 @@
-using HimPortal.Application.Portal.AccessHistory;
+using HimPortal.Application.Portal.WhoLooked;
 using HimPortal.Portal.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -8,7 +8,7 @@ using HimPortal.Data.Compliance;
 using HimPortal.Data.Portal;
 using Microsoft.EntityFrameworkCore;
 
-namespace HimPortal.Application.Portal.AccessHistory;
+namespace HimPortal.Application.Portal.WhoLooked;
 
 public sealed record FlagAccessCommand(Guid PatientId, Guid EventId, string? Comment) : IPatientRequest;
 

@@ -4,7 +4,7 @@ using HimPortal.Application.Audit;
 using HimPortal.Data;
 using HimPortal.Data.Audit;
 
-namespace HimPortal.Application.Portal.AccessHistory;
+namespace HimPortal.Application.Portal.WhoLooked;
 
 /// <summary>
 /// What "who looked at my chart" shows (issue 19 item 7) and in which words: the staff accesses to the person's records

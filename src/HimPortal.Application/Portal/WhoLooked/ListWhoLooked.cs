@@ -4,7 +4,7 @@ using HimPortal.Application.Common;
 using HimPortal.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace HimPortal.Application.Portal.AccessHistory;
+namespace HimPortal.Application.Portal.WhoLooked;
 
 public sealed record ListWhoLookedQuery(Guid PatientId, string? After = null, int PageSize = 25) : IPatientRequest;
 
