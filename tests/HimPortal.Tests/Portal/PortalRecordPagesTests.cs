@@ -17,7 +17,7 @@ public sealed class PortalRecordPagesTests : IAsyncLifetime
     private Guid _other;
 
     private static readonly string[] MatrixRoles =
-        [Roles.Administrator, Roles.Physician, Roles.HimClerk, Roles.HimManager, Roles.RoiSpecialist, Roles.ComplianceOfficer, Roles.Patient];
+        [Roles.Administrator, Roles.Physician, Roles.HimClerk, Roles.HimManager, Roles.RoiSpecialist, Roles.ComplianceOfficer];
 
     private static readonly (string Page, string Permission)[] StaffPages =
     [
