@@ -187,7 +187,7 @@ public sealed partial class RolePagesTests(RolePagesFixture web) : IClassFixture
 
         var html = await client.GetStringAsync(new Uri("/Management", UriKind.Relative));
 
-        NavTitles(html).ShouldBe(["Department overview", "Record intake", "Indexing queue", "Duplicate worklist", "Matching settings", "Chart access", "ROI numbers", "ROI settings", "Find a patient", "Chart completion", "Requests to amend", "Completion numbers", "Suspension list", "Completion rules", "Access audit review", "Portal accounts", "Portal settings", "Jobs"]);
+        NavTitles(html).ShouldBe(["Department overview", "Record intake", "Indexing queue", "Duplicate worklist", "Matching settings", "Chart access", "ROI numbers", "ROI settings", "Find a patient", "Chart completion", "Requests to amend", "Completion numbers", "Suspension list", "Completion rules", "Access audit review", "Portal accounts", "Portal settings", "Personal representatives", "Jobs"]);
         NavHref(html, "nav-intake").ShouldBe("/Intake");
         NavHref(html, "nav-chart-access").ShouldBe("/ChartAccess");
         html.ShouldContain("href=\"/Management\" data-testid=\"nav-management\" aria-current=\"page\"");
