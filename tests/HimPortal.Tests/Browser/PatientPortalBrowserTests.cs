@@ -117,7 +117,9 @@ public sealed class PatientPortalBrowserTests(PortalBrowserFixture fixture) : IC
         // 7. Who looked: the clerk who issued the letter and the specialist who released the copy, in words.
         await page.ClickAsync("[data-testid=nav-access]");
         await Assertions.Expect(page.Locator("[data-testid=access-entry]").First).ToBeVisibleAsync();
-        (await page.Locator("[data-testid=access-sentence]").AllTextContentsAsync()).ShouldContain(s => s.Contains("your", StringComparison.OrdinalIgnoreCase));
+        // Names are shown by default: the ROI specialist who worked the copy is named, in a sentence about this chart.
+        (await page.Locator("[data-testid=access-sentence]").AllTextContentsAsync())
+            .ShouldContain(s => s.Contains("Test RoiSpecialist", StringComparison.Ordinal) && s.Contains("your chart on", StringComparison.Ordinal));
         await Axe.AssertNoSeriousViolationsAsync(page);
         await NoSidewaysScrollAsync(page);
 
