@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace HimPortal.Portal.Pages.People;
 
 /// <summary>Whose record to show: the account's own, or a person the account represents (a parent's child, a guardian's ward).</summary>
-public sealed class IndexModel(ListMyPeopleHandler handler, CurrentPerson current) : PageModel
+public sealed class IndexModel(ListMyPeopleHandler handler, ChooseMyPersonHandler choose, CurrentPerson current) : PageModel
 {
     public IReadOnlyList<PortalPersonView> People { get; private set; } = [];
 
@@ -27,16 +27,11 @@ public sealed class IndexModel(ListMyPeopleHandler handler, CurrentPerson curren
 
     public async Task<IActionResult> OnPostAsync(Guid patientId, CancellationToken ct)
     {
-        var result = await handler.HandleAsync(new ListMyPeopleQuery(), ct);
+        // Only one of the account's own people: anything else is refused by the gate, audited, and not found.
+        var result = await choose.HandleAsync(new ChooseMyPersonCommand(patientId), ct);
         if (!result.IsSuccess)
         {
             return this.Refuse(result.Error!, Page);
-        }
-
-        // Only one of the account's own people: anything else is not found, as a record one may not know of is.
-        if (result.Value!.All(p => p.PatientId != patientId))
-        {
-            return NotFound();
         }
 
         current.Choose(patientId);
