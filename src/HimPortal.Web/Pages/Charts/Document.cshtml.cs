@@ -15,7 +15,8 @@ public sealed class DocumentModel(ViewFiledDocumentHandler document, ViewFiledPa
 
     public DateOnly Today { get; private set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
+    // Not "page": Razor Pages binds its own "page" route value (the page's path) first, so ?page=1 always showed page 1.
+    [BindProperty(SupportsGet = true, Name = "shown")]
     public int Shown { get; set; }
 
     public async Task<IActionResult> OnGetAsync(Guid patientId, Guid documentId, CancellationToken ct)

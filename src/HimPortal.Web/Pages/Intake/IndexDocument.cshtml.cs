@@ -92,7 +92,8 @@ public sealed class IndexDocumentModel(
     [BindProperty(SupportsGet = true)]
     public Guid? PatientId { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
+    // Not "page": Razor Pages binds its own "page" route value (the page's path) first, so a thumbnail link always showed page 1.
+    [BindProperty(SupportsGet = true, Name = "shown")]
     public int Shown { get; set; }
 
     [BindProperty(SupportsGet = true)]
@@ -123,7 +124,7 @@ public sealed class IndexDocumentModel(
     public IndexingPage? ShownPage => View.Pages.FirstOrDefault(p => p.Ordinal == Shown) ?? (View.Pages.Count > 0 ? View.Pages[0] : null);
 
     public string Link(int? page = null, int? zoom = null) =>
-        $"/Intake/Index/{DocumentId}?page={page ?? ShownPage?.Ordinal ?? 0}&zoom={zoom ?? Zoom}" + (PatientId is { } p ? $"&patientId={p}" : "");
+        $"/Intake/Index/{DocumentId}?shown={page ?? ShownPage?.Ordinal ?? 0}&zoom={zoom ?? Zoom}" + (PatientId is { } p ? $"&patientId={p}" : "");
 
     /// <summary>The page image endpoints (/Documents/Pages, Intake.Index), each view audited as an indexing page view.</summary>
     public static string ImageUrl(Guid pageId, bool thumbnail) => $"/Documents/Pages/{pageId}/{(thumbnail ? "Thumbnail" : "Image")}";

@@ -99,8 +99,10 @@ public sealed class IndexingPagesTests(IndexingWebFixture fixture) : IClassFixtu
         var none = await client.GetStringAsync(new Uri($"/Charts/Chart/{patientId}?docType=operative+note&docFrom=2023-07-14", UriKind.Relative));
         none.ShouldNotContain($"/Charts/Document/{patientId}/{filed}");
 
-        var viewer = await client.GetStringAsync(new Uri($"/Charts/Document/{patientId}/{filed}?page=1", UriKind.Relative));
+        var viewer = await client.GetStringAsync(new Uri($"/Charts/Document/{patientId}/{filed}?shown=1", UriKind.Relative));
         viewer.ShouldContain("Discharge summary");
+        // The second page is the one shown (a query named "page" lost to Razor Pages' own route value and showed the first).
+        viewer.ShouldContain($"?handler=Image&amp;ordinal=1\" alt=\"Page 2\"");
         var image = await client.GetAsync(new Uri($"/Charts/Document/{patientId}/{filed}?handler=Image&ordinal=1", UriKind.Relative));
         image.StatusCode.ShouldBe(HttpStatusCode.OK);
         image.Content.Headers.ContentType!.MediaType.ShouldBe("image/png");
@@ -124,6 +126,9 @@ public sealed class IndexingPagesTests(IndexingWebFixture fixture) : IClassFixtu
         var url = $"/Intake/Index/{documentId}?patientId={patientId}";
         var html = await client.GetStringAsync(new Uri(url, UriKind.Relative));
         var version = (await ScannedDocuments.ReadAsync(Web.Services, documentId)).Version;
+        html.ShouldContain("Page 1 of 2");
+        // A thumbnail's link shows its page (the query must not be named "page": Razor Pages binds its own route value first).
+        (await client.GetStringAsync(new Uri(url + "&shown=1", UriKind.Relative))).ShouldContain("Page 2 of 2");
 
         FormUrlEncodedContent Form(uint v) => new(new Dictionary<string, string>
         {
