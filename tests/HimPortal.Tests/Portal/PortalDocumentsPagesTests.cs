@@ -71,7 +71,7 @@ public sealed class PortalDocumentsPagesTests : IAsyncLifetime
             html.ShouldContain($"<figcaption>Page 1 of {scan.Pages}.");
             html.ShouldContain($"/Corrections/New?resourceType=DocumentReference&amp;resourceId={scan.NoteId:D}");
 
-            using var image = await client.GetAsync(Url($"/Record/Document?handler=Image&id={scan.DocumentId:D}&page=0"), HttpCompletionOption.ResponseHeadersRead);
+            using var image = await client.GetAsync(Url($"/Record/Document?handler=Image&id={scan.DocumentId:D}&ordinal=0"), HttpCompletionOption.ResponseHeadersRead);
             image.StatusCode.ShouldBe(HttpStatusCode.OK);
             image.Content.Headers.ContentType!.MediaType.ShouldBe("image/png");
             image.Headers.CacheControl!.NoStore.ShouldBeTrue();
@@ -80,11 +80,11 @@ public sealed class PortalDocumentsPagesTests : IAsyncLifetime
             var bytes = await image.Content.ReadAsByteArrayAsync();
             bytes.AsSpan(0, 8).SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }).ShouldBeTrue();
 
-            using var download = await client.GetAsync(Url($"/Record/Document?handler=Image&id={scan.DocumentId:D}&page=0&download=true"));
+            using var download = await client.GetAsync(Url($"/Record/Document?handler=Image&id={scan.DocumentId:D}&ordinal=0&download=true"));
             download.StatusCode.ShouldBe(HttpStatusCode.OK);
             download.Content.Headers.ContentDisposition!.DispositionType.ShouldBe("attachment");
             download.Content.Headers.ContentDisposition.FileName!.Trim('"').ShouldBe("document-page-1.png");
-            (await client.GetAsync(Url($"/Record/Document?handler=Image&id={scan.DocumentId:D}&page={scan.Pages}"))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+            (await client.GetAsync(Url($"/Record/Document?handler=Image&id={scan.DocumentId:D}&ordinal={scan.Pages}"))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         }
 
         // Each page view is audited as the patient, the one way every page view is (what the misfile check reads).
@@ -110,8 +110,8 @@ public sealed class PortalDocumentsPagesTests : IAsyncLifetime
             foreach (var path in new[]
                      {
                          $"/Record/Document?id={scan.DocumentId:D}",
-                         $"/Record/Document?handler=Image&id={scan.DocumentId:D}&page=0",
-                         $"/Record/Document?handler=Image&id={scan.DocumentId:D}&page=0&download=true",
+                         $"/Record/Document?handler=Image&id={scan.DocumentId:D}&ordinal=0",
+                         $"/Record/Document?handler=Image&id={scan.DocumentId:D}&ordinal=0&download=true",
                      })
             {
                 var response = await client.GetAsync(Url(path));
@@ -159,7 +159,7 @@ public sealed class PortalDocumentsPagesTests : IAsyncLifetime
             foreach (var id in new[] { held.DocumentId, reviewed.DocumentId, queued })
             {
                 (await client.GetAsync(Url($"/Record/Document?id={id:D}"))).StatusCode.ShouldBe(HttpStatusCode.NotFound, id.ToString());
-                (await client.GetAsync(Url($"/Record/Document?handler=Image&id={id:D}&page=0"))).StatusCode.ShouldBe(HttpStatusCode.NotFound, id.ToString());
+                (await client.GetAsync(Url($"/Record/Document?handler=Image&id={id:D}&ordinal=0"))).StatusCode.ShouldBe(HttpStatusCode.NotFound, id.ToString());
             }
 
             var record = await client.GetStringAsync(Url("/Record?part=documents"));

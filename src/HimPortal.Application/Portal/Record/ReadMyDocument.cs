@@ -1,7 +1,6 @@
 using HimPortal.Application.Access;
 using HimPortal.Application.Access.Sensitivity;
 using HimPortal.Application.Audit;
-using HimPortal.Application.Clinical;
 using HimPortal.Application.Common;
 using HimPortal.Application.Common.Store;
 using HimPortal.Data;
@@ -13,7 +12,7 @@ namespace HimPortal.Application.Portal.Record;
 
 public sealed record ReadMyDocumentQuery(Guid PatientId, Guid DocumentId) : IPatientRequest;
 
-/// <param name="Ordinal">0-based place of the page in the document (the page address's <c>page</c>).</param>
+/// <param name="Ordinal">0-based place of the page in the document (the page address's <c>ordinal</c>).</param>
 /// <param name="Rotation">The clerk's rotation, clockwise, which the page shows as the staff viewer does.</param>
 public sealed record MyDocumentPage(int Ordinal, short Rotation);
 
@@ -156,7 +155,8 @@ public static class PortalScans
         return db.Set<ScannedDocument>().AsNoTracking()
             .Where(d => d.Id == documentId && d.Status == ScannedDocumentStatus.Filed && d.PatientId != null && records.Contains(d.PatientId.Value)
                         && d.ClinicalNoteId != null)
-            .Where(d => db.Set<ClinicalNote>().Where(n => n.Id == d.ClinicalNoteId && n.PatientId == d.PatientId).WhereInForce(db).Any())
+            .Where(d => db.Set<ClinicalNote>().Any(n => n.Id == d.ClinicalNoteId && n.PatientId == d.PatientId)
+                        && !db.EnteredInError.Any(x => x.ResourceId == d.ClinicalNoteId && x.ClearedAt == null))
             .Where(d => !db.Set<QualityReview>().Any(q => q.DocumentId == d.Id && q.Status == QualityReviewStatuses.Pending));
     }
 

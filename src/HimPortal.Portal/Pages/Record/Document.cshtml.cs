@@ -21,9 +21,12 @@ public sealed class DocumentModel(ReadMyDocumentHandler documents, ReadMyDocumen
 
     public static string Date(DateOnly? date) => date?.ToString("d MMM yyyy", CultureInfo.InvariantCulture) ?? "no date on it";
 
-    /// <summary>The address of one page's image; <paramref name="download"/> asks for it as a file to keep.</summary>
+    /// <summary>
+    /// The address of one page's image; <paramref name="download"/> asks for it as a file to keep. "ordinal", not "page":
+    /// Razor Pages' own route value "page" would be bound before the query string.
+    /// </summary>
     public static string ImageLink(Guid documentId, int ordinal, bool download = false) =>
-        $"/Record/Document?handler=Image&id={documentId:D}&page={ordinal.ToString(CultureInfo.InvariantCulture)}{(download ? "&download=true" : "")}";
+        $"/Record/Document?handler=Image&id={documentId:D}&ordinal={ordinal.ToString(CultureInfo.InvariantCulture)}{(download ? "&download=true" : "")}";
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
@@ -36,7 +39,7 @@ public sealed class DocumentModel(ReadMyDocumentHandler documents, ReadMyDocumen
         return Answer(Read);
     }
 
-    public async Task<IActionResult> OnGetImageAsync(Guid id, int page, bool download, CancellationToken ct)
+    public async Task<IActionResult> OnGetImageAsync(Guid id, int ordinal, bool download, CancellationToken ct)
     {
         // Patient data: kept by no cache, the browser's included.
         Response.Headers.CacheControl = "no-store";
@@ -45,7 +48,7 @@ public sealed class DocumentModel(ReadMyDocumentHandler documents, ReadMyDocumen
             return NotFound();
         }
 
-        var read = await pages.HandleAsync(new ReadMyDocumentPageQuery(patientId, id, page), ct);
+        var read = await pages.HandleAsync(new ReadMyDocumentPageQuery(patientId, id, ordinal), ct);
         if (read.Status != ChartReadStatus.Shown)
         {
             return NotFound();
