@@ -14,12 +14,7 @@ public sealed class PortalRecordBrowserTests(PortalBrowserFixture fixture) : ICl
         var patient = await Personas.CreateAsync(fixture.Staff.Services, Roles.Patient);
         await fixture.Database.ExecuteAsync($"UPDATE identity.users SET patient_mrn = '{ClinicalData.Smallest}' WHERE id = '{patient.Id}'");
 
-        var page = await fixture.PhoneAsync(axe: true);
-        await page.GotoAsync(fixture.PortalUrl + "/Account/Login");
-        await page.FillAsync("#email", patient.Email);
-        await page.FillAsync("#password", patient.Password);
-        await page.ClickAsync("[data-testid=sign-in]");
-        await page.ClickAsync("[data-testid=nav-record]");
+        var page = await RecordAtPhoneSizeAsync(patient);
 
         (await page.TextContentAsync("[data-testid=record-title]"))!.ShouldContain("Your record");
         (await page.TextContentAsync("[data-testid=whose-record]"))!.ShouldContain("your own record");
@@ -45,12 +40,7 @@ public sealed class PortalRecordBrowserTests(PortalBrowserFixture fixture) : ICl
         var patient = await Personas.CreateAsync(fixture.Staff.Services, Roles.Patient);
         await fixture.Database.ExecuteAsync($"UPDATE identity.users SET patient_mrn = '{ClinicalData.Smallest}' WHERE id = '{patient.Id}'");
 
-        var page = await fixture.PhoneAsync(axe: true);
-        await page.GotoAsync(fixture.PortalUrl + "/Account/Login");
-        await page.FillAsync("#email", patient.Email);
-        await page.FillAsync("#password", patient.Password);
-        await page.ClickAsync("[data-testid=sign-in]");
-        await page.ClickAsync("[data-testid=nav-record]");
+        var page = await RecordAtPhoneSizeAsync(patient);
         await page.ClickAsync($"[data-testid=document][data-id='{scan.NoteId:D}'] [data-testid=open-document]");
 
         (await page.TextContentAsync("[data-testid=document-title]"))!.ShouldContain("Correspondence");
@@ -65,5 +55,17 @@ public sealed class PortalRecordBrowserTests(PortalBrowserFixture fixture) : ICl
         (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).ShouldBeLessThanOrEqualTo(360);
         await Axe.AssertNoSeriousViolationsAsync(page);
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>Signs the patient in to the portal at phone size (axe-core loaded) and opens "my record".</summary>
+    private async Task<Microsoft.Playwright.IPage> RecordAtPhoneSizeAsync(Persona patient)
+    {
+        var page = await fixture.PhoneAsync(axe: true);
+        await page.GotoAsync(fixture.PortalUrl + "/Account/Login");
+        await page.FillAsync("#email", patient.Email);
+        await page.FillAsync("#password", patient.Password);
+        await page.ClickAsync("[data-testid=sign-in]");
+        await page.ClickAsync("[data-testid=nav-record]");
+        return page;
     }
 }

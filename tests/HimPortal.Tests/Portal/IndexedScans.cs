@@ -21,7 +21,7 @@ public sealed record IndexedScan(Guid DocumentId, Guid NoteId, int Pages);
 /// </summary>
 internal static class IndexedScans
 {
-    public static async Task<IndexedScan> FileAsync(TestDatabase database, Guid patientId, string text, int seed = 19)
+    public static async Task<IndexedScan> FileAsync(TestDatabase database, Guid patientId, string text, int seed = 19, IReadOnlyList<string>? labels = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         var documentId = await QueueAsync(database, text, seed);
@@ -34,7 +34,7 @@ internal static class IndexedScans
         var document = await db.Set<ScannedDocument>().AsNoTracking().SingleAsync(d => d.Id == documentId);
         var filed = await scope.ServiceProvider.GetRequiredService<FileDocumentHandler>().HandleAsync(new FileDocumentCommand(
             documentId, document.Version, patientId, null, DocumentTypeSeed.Correspondence, new DateOnly(2026, 11, 2), null,
-            "Dr. Outside Clinic", false, null, []), CancellationToken.None);
+            "Dr. Outside Clinic", false, null, labels ?? []), CancellationToken.None);
         filed.Error.ShouldBeNull();
         return new IndexedScan(documentId, filed.Value!.ClinicalNoteId, document.PageCount);
     }
