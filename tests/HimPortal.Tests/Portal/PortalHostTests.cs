@@ -1,6 +1,13 @@
 using System.Net;
+using System.Security.Claims;
 using HimPortal.Application.Access;
+using HimPortal.Data.Identity;
 using HimPortal.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace HimPortal.Tests.Portal;
 
@@ -77,5 +84,52 @@ public sealed class PortalHostTests : IAsyncLifetime
         var response = await portal.SendAsync(request);
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         response.Headers.Location!.ToString().ShouldContain("/Account/Login");
+    }
+
+    [Fact]
+    public async Task A_patient_session_already_open_in_the_staff_app_is_ended_server_side_refused_and_audited()
+    {
+        var patient = await Personas.CreateAsync(_staff.Services, Roles.Patient);
+        var (cookie, session) = await StaffSessionAsync(patient.Id);
+        (await _database.ScalarAsync<long>($"SELECT count(*) FROM identity.user_sessions WHERE id = '{session}' AND ended_at IS NULL")).ShouldBe(1);
+
+        using var client = _staff.Browserless();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Add("Cookie", cookie);
+        var refused = await client.SendAsync(request);
+        refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await refused.Content.ReadAsStringAsync()).ShouldNotContain("data-testid=\"nav-");
+        // The cookie is cleared in the browser and the session gone on the server: the same cookie sent again opens nothing.
+        refused.Headers.GetValues("Set-Cookie").ShouldContain(c => c.StartsWith("himportal.session=;", StringComparison.Ordinal));
+        (await _database.ScalarAsync<string>($"SELECT end_reason FROM identity.user_sessions WHERE id = '{session}' AND ended_at IS NOT NULL")).ShouldBe("wrong-host");
+        (await _database.ScalarAsync<long>($"""
+            SELECT count(*) FROM audit.access_events WHERE user_id = '{patient.Id}' AND action = 'logout' AND resource_type = 'Session' AND purpose = 'wrong-host'
+            """)).ShouldBe(1);
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/");
+        again.Headers.Add("Cookie", cookie);
+        var replay = await client.SendAsync(again);
+        replay.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        replay.Headers.Location!.ToString().ShouldContain("/Account/Login");
+    }
+
+    /// <summary>
+    /// A staff-app session of <paramref name="userId"/>, as the staff app's cookie handler issues one (a session in
+    /// PostgreSQL, the cookie carrying only its id, protected with the staff app's keys): what a patient account holds
+    /// when it signed in before sign-in refused patients, or what a sign-in bug would hand out.
+    /// </summary>
+    private async Task<(string Cookie, Guid Session)> StaffSessionAsync(Guid userId)
+    {
+        await using var scope = _staff.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var options = services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(IdentityConstants.ApplicationScheme);
+        var user = (await services.GetRequiredService<UserManager<HimUser>>().FindByIdAsync(userId.ToString()))!;
+        var principal = await services.GetRequiredService<IUserClaimsPrincipalFactory<HimUser>>().CreateAsync(user);
+        principal.IsInRole(Roles.Patient).ShouldBeTrue();
+        var now = DateTimeOffset.UtcNow;
+        var properties = new AuthenticationProperties { IssuedUtc = now, ExpiresUtc = now.AddHours(1) };
+        var key = await options.SessionStore!.StoreAsync(new AuthenticationTicket(principal, properties, IdentityConstants.ApplicationScheme));
+        var carried = new ClaimsPrincipal(new ClaimsIdentity([new Claim("Microsoft.AspNetCore.Authentication.Cookies-SessionId", key)], options.ClaimsIssuer));
+        var value = options.TicketDataFormat.Protect(new AuthenticationTicket(carried, properties, IdentityConstants.ApplicationScheme));
+        return ($"{options.Cookie.Name}={value}", Guid.ParseExact(key, "N"));
     }
 }

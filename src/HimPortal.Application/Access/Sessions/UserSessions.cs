@@ -12,6 +12,9 @@ public static class SessionEndReason
     public const string RolesChanged = "roles-changed";
     public const string PasswordChanged = "password-changed";
     public const string PasswordReset = "password-reset";
+
+    /// <summary>Ended by the host it was used in, which does not admit the account (a patient's session in the staff app, or staff in the portal).</summary>
+    public const string WrongHost = "wrong-host";
 }
 
 /// <summary>Ends a user's server-side sessions, in the caller's transaction, so the change and the sign-out land together.</summary>

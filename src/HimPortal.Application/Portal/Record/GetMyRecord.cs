@@ -47,6 +47,9 @@ public sealed record AmendmentMark(bool Corrected, DateTimeOffset At, string Tex
 public sealed record RecordEntry(string ResourceType, Guid Id, Guid RecordId, string Title, string? Code, DateTimeOffset? At, string? State, string? Detail)
 {
     public AmendmentMark? Amendment { get; init; }
+
+    /// <summary>For a DocumentReference filed from a scan or fax: the scanned document, whose pages the portal shows.</summary>
+    public Guid? ScannedDocumentId { get; init; }
 }
 
 /// <summary>
@@ -117,9 +120,9 @@ public sealed class GetMyRecordHandler(PermissionCheck permissions, HimDbContext
 
     private static readonly string Documents = $$"""
         SELECT n.id, n.patient_id, n.encounter_id, coalesce(n.type_display, 'A note'), n.type_code, n.date, n.status,
-               nullif(concat_ws(' ', p.given_names, p.family_name), '')
+               nullif(concat_ws(' ', p.given_names, p.family_name), ''), {{PortalScans.ScanOf("n.id")}}
         FROM clinical.clinical_notes n LEFT JOIN clinical.practitioners p ON p.id = n.author_id
-        WHERE n.patient_id = ANY($1) AND {{InForce.NotEnteredInError("n.id")}}
+        WHERE n.patient_id = ANY($1) AND {{InForce.NotEnteredInError("n.id")}} AND {{PortalScans.NotUnderReview("n.id")}}
           AND ($2::timestamptz IS NULL OR (coalesce(n.date, '-infinity'), n.id) < ($2, $3))
         ORDER BY coalesce(n.date, '-infinity') DESC, n.id DESC LIMIT $4
         """;
@@ -255,7 +258,11 @@ public sealed class GetMyRecordHandler(PermissionCheck permissions, HimDbContext
             var id = r.GetGuid(0);
             encounters[(type, id)] = type == "Encounter" ? null : r.NullableGuid(2);
             into.Add(new RecordEntry(type, id, r.GetGuid(1), r.GetString(3), r.NullableString(4), r.NullableTime(5), state(r.NullableString(6), r.NullableString(7)),
-                type is "Encounter" or "DocumentReference" or "MedicationRequest" ? r.NullableString(7) : null));
+                type is "Encounter" or "DocumentReference" or "MedicationRequest" ? r.NullableString(7) : null)
+            {
+                // The notes' query alone reads a ninth column: the scanned document a DocumentReference was filed from.
+                ScannedDocumentId = r.FieldCount > 8 ? r.NullableGuid(8) : null,
+            });
         }
     }
 
