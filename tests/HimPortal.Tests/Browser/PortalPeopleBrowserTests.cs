@@ -57,8 +57,12 @@ public sealed class PortalPeopleBrowserTests(PortalBrowserFixture fixture) : ICl
         var account = await PortalJourney.ActivateAndEnrolAsync(fixture, page, code, ParentBorn, ParentFamily);
         var parentId = await db.ScalarAsync<Guid>($"SELECT id FROM identity.users WHERE email = '{account.Email}'");
         (await db.ScalarAsync<Guid>($"SELECT representative_user_id FROM portal.proxy_grants WHERE patient_id = '{child}'")).ShouldBe(parentId);
-        // The sibling's grant belongs to the same parent (as a second letter would join it).
-        await db.ExecuteAsync($"UPDATE portal.proxy_grants SET representative_user_id = '{parentId}' WHERE id = '{siblingGrant}'");
+        // The sibling's grant belongs to the same parent (as a second letter would join it), and is the older one (the
+        // staff app's clock is the test's), so the portal opens the sibling's record first.
+        await db.ExecuteAsync($"""
+            UPDATE portal.proxy_grants SET representative_user_id = '{parentId}',
+            created_at = (SELECT min(created_at) - interval '1 day' FROM portal.proxy_grants) WHERE id = '{siblingGrant}'
+            """);
         await page.ClickAsync("[data-testid=go-sign-in]");
         await PortalJourney.SignInWithCodeAsync(fixture, page, account);
 
