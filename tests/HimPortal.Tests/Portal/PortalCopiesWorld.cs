@@ -2,6 +2,10 @@ using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Application.Portal.Proxies;
+using HimPortal.Application.Roi.LogRequest;
+using HimPortal.Application.Roi.Portal;
+using HimPortal.Application.Roi.Portal.QuoteCopy;
+using HimPortal.Application.Roi.Portal.RequestCopy;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
 using HimPortal.Data.Portal;
@@ -99,6 +103,18 @@ public sealed class PortalCopiesWorld : IAsyncLifetime
         var actor = new TestActor();
         actor.ActAs(persona.Id, persona.Email, Roles.Patient);
         return new PortalPatient(persona, record, Database.Services(actor));
+    }
+
+    /// <summary>The patient (or representative) asks for a copy as the portal does: the fee quoted, then confirmed at that fee.</summary>
+    public static async Task<IReadOnlyList<LoggedRequest>> RequestCopyAsync(PortalPatient who, CopyChoice choice)
+    {
+        ArgumentNullException.ThrowIfNull(who);
+        var quote = await who.HandleAsync<QuoteCopyHandler, Result<CopyQuote>>(h => h.HandleAsync(new QuoteCopyQuery(who.PatientId, choice), CancellationToken.None));
+        quote.Error.ShouldBeNull();
+        var logged = await who.HandleAsync<RequestCopyHandler, Result<IReadOnlyList<LoggedRequest>>>(h =>
+            h.HandleAsync(new RequestCopyCommand(who.PatientId, choice, quote.Value!.TotalCents), CancellationToken.None));
+        logged.Error.ShouldBeNull();
+        return logged.Value!;
     }
 
     /// <summary>A member of staff acting through the application (their services), with a display name and department.</summary>

@@ -9,8 +9,6 @@ using HimPortal.Application.Roi.MoveRequest;
 using HimPortal.Application.Roi.Packets;
 using HimPortal.Application.Roi.Packets.DecideItem;
 using HimPortal.Application.Roi.Portal;
-using HimPortal.Application.Roi.Portal.QuoteCopy;
-using HimPortal.Application.Roi.Portal.RequestCopy;
 using HimPortal.Data.Portal;
 using HimPortal.Data.Roi;
 using HimPortal.Tests.Documents;
@@ -151,15 +149,7 @@ public sealed class RepresentativeCopiesTests(PortalCopiesWorld world) : IClassF
         return notes;
     }
 
-    private static async Task<IReadOnlyList<LoggedRequest>> RequestAsync(PortalPatient who, CopyChoice choice)
-    {
-        var quote = await who.HandleAsync<QuoteCopyHandler, Result<CopyQuote>>(h => h.HandleAsync(new QuoteCopyQuery(who.PatientId, choice), CancellationToken.None));
-        quote.Error.ShouldBeNull();
-        var logged = await who.HandleAsync<RequestCopyHandler, Result<IReadOnlyList<LoggedRequest>>>(h =>
-            h.HandleAsync(new RequestCopyCommand(who.PatientId, choice, quote.Value!.TotalCents), CancellationToken.None));
-        logged.Error.ShouldBeNull();
-        return logged.Value!;
-    }
+    private static Task<IReadOnlyList<LoggedRequest>> RequestAsync(PortalPatient who, CopyChoice choice) => PortalCopiesWorld.RequestCopyAsync(who, choice);
 
     /// <summary>The specialist works the request of <paramref name="format"/> to a built packet: processing, items selected, built.</summary>
     private async Task<(Guid Request, Guid Packet)> BuildAsync(Specialist specialist, IReadOnlyList<LoggedRequest> copies, string format)
