@@ -8542,6 +8542,11 @@ namespace HimPortal.Data.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("format");
 
+                    b.PrimitiveCollection<string[]>("HiddenLabels")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("hidden_labels");
+
                     b.Property<string>("IdentityVerification")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")

@@ -245,6 +245,14 @@ public sealed class ReleaseRequest
     /// <summary>A court order: the sensitivity label codes it expressly names; an order releases only what it expressly authorizes (45 CFR 164.512(e)(1)(i)).</summary>
     public string[] OrderCoversLabels { get; set; } = [];
 
+    /// <summary>
+    /// Sensitivity label codes this requester may not receive, whatever else covers them: set when a personal
+    /// representative whose grant hides the minor's own care asks in the portal (MINORCNS: a parent is not the
+    /// representative for care the minor lawfully consented to alone, 45 CFR 164.502(g)(3)). The packet leaves such
+    /// items out and the specialist cannot add them back. Empty for every other request.
+    /// </summary>
+    public string[] HiddenLabels { get; set; } = [];
+
     /// <summary>The US state (two letters) whose law governs the request's deadline and fees; the hospital's by default.</summary>
     public required string StateCode { get; set; }
 

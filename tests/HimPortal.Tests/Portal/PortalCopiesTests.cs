@@ -314,15 +314,7 @@ public sealed class PortalCopiesTests(PortalCopiesWorld world) : IClassFixture<P
         (await world.DeniedAsync(ben.Persona.Id)).ShouldBe(before + 15);
     }
 
-    private static async Task<IReadOnlyList<LoggedRequest>> RequestAsync(PortalPatient who, CopyChoice choice)
-    {
-        var quote = await who.HandleAsync<QuoteCopyHandler, Result<CopyQuote>>(h => h.HandleAsync(new QuoteCopyQuery(who.PatientId, choice), CancellationToken.None));
-        quote.Error.ShouldBeNull();
-        var logged = await who.HandleAsync<RequestCopyHandler, Result<IReadOnlyList<LoggedRequest>>>(h =>
-            h.HandleAsync(new RequestCopyCommand(who.PatientId, choice, quote.Value!.TotalCents), CancellationToken.None));
-        logged.Error.ShouldBeNull();
-        return logged.Value!;
-    }
+    private static Task<IReadOnlyList<LoggedRequest>> RequestAsync(PortalPatient who, CopyChoice choice) => PortalCopiesWorld.RequestCopyAsync(who, choice);
 
     private static async Task<MyCopies> MyCopiesAsync(PortalPatient who) =>
         (await who.HandleAsync<ListMyCopiesHandler, Result<MyCopies>>(h => h.HandleAsync(new ListMyCopiesQuery(who.PatientId), CancellationToken.None))).Value!;

@@ -1,8 +1,14 @@
 using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
+using HimPortal.Application.Portal.Proxies;
+using HimPortal.Application.Roi.LogRequest;
+using HimPortal.Application.Roi.Portal;
+using HimPortal.Application.Roi.Portal.QuoteCopy;
+using HimPortal.Application.Roi.Portal.RequestCopy;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
+using HimPortal.Data.Portal;
 using HimPortal.Tests.Infrastructure;
 using HimPortal.Tests.Mpi;
 using Microsoft.EntityFrameworkCore;
@@ -72,6 +78,43 @@ public sealed class PortalCopiesWorld : IAsyncLifetime
         var actor = new TestActor();
         actor.ActAs(persona.Id, persona.Email, Roles.Patient);
         return new PortalPatient(persona, record, database.Services(actor));
+    }
+
+    /// <summary>
+    /// A portal account of a parent who is <paramref name="record"/>'s personal representative under a grant an HIM clerk
+    /// set up (45 CFR 164.502(g)), in force for a year, hiding the minor's own care or not.
+    /// </summary>
+    public async Task<PortalPatient> RepresentativeAsync(Guid record, bool hideMinorConsentedCare)
+    {
+        await using var setup = Database.Services();
+        var persona = await Personas.CreateAsync(setup, Roles.Patient);
+        var (_, clerk) = await StaffAsync(Roles.HimClerk);
+        await using (clerk)
+        {
+            await using var scope = clerk.CreateAsyncScope();
+            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+            var created = await scope.ServiceProvider.GetRequiredService<CreateProxyGrantHandler>().HandleAsync(new CreateProxyGrantCommand(record,
+                "Maria Parent", "Parent", new DateOnly(1980, 1, 2), ProxyRelationships.Parent, "Birth certificate", null, today.AddDays(-1),
+                today.AddYears(1), hideMinorConsentedCare), CancellationToken.None);
+            created.Error.ShouldBeNull();
+            await Database.ExecuteAsync($"UPDATE portal.proxy_grants SET representative_user_id = '{persona.Id}' WHERE id = '{created.Value}'");
+        }
+
+        var actor = new TestActor();
+        actor.ActAs(persona.Id, persona.Email, Roles.Patient);
+        return new PortalPatient(persona, record, Database.Services(actor));
+    }
+
+    /// <summary>The patient (or representative) asks for a copy as the portal does: the fee quoted, then confirmed at that fee.</summary>
+    public static async Task<IReadOnlyList<LoggedRequest>> RequestCopyAsync(PortalPatient who, CopyChoice choice)
+    {
+        ArgumentNullException.ThrowIfNull(who);
+        var quote = await who.HandleAsync<QuoteCopyHandler, Result<CopyQuote>>(h => h.HandleAsync(new QuoteCopyQuery(who.PatientId, choice), CancellationToken.None));
+        quote.Error.ShouldBeNull();
+        var logged = await who.HandleAsync<RequestCopyHandler, Result<IReadOnlyList<LoggedRequest>>>(h =>
+            h.HandleAsync(new RequestCopyCommand(who.PatientId, choice, quote.Value!.TotalCents), CancellationToken.None));
+        logged.Error.ShouldBeNull();
+        return logged.Value!;
     }
 
     /// <summary>A member of staff acting through the application (their services), with a display name and department.</summary>

@@ -43,8 +43,14 @@ public sealed class PortalVisibility
     }
 
     /// <summary>The labels that hide an item from this reader: psychotherapy notes always; minor-consented care from a proxy whose grant says so.</summary>
-    public static string[] HidingLabels(PortalProxy? proxy) =>
-        proxy is { HidesMinorConsentedCare: true } ? [PsychotherapyNotes, MinorConsentedCare] : [PsychotherapyNotes];
+    public static string[] HidingLabels(PortalProxy? proxy) => [PsychotherapyNotes, .. RepresentativeLabels(proxy)];
+
+    /// <summary>
+    /// The labels that hide an item from this reader because they read as a personal representative: minor-consented care
+    /// when the grant hides it (45 CFR 164.502(g)(3)); none for the patient. A copy the representative asks for records
+    /// these (ReleaseRequest.HiddenLabels) so that its packet leaves out what the portal would not show them.
+    /// </summary>
+    public static string[] RepresentativeLabels(PortalProxy? proxy) => proxy is { HidesMinorConsentedCare: true } ? [MinorConsentedCare] : [];
 
     /// <summary>Reads the person's hiding labels and holds in force in a query of its own, in the caller's transaction.</summary>
     public static async Task<PortalVisibility> ReadAsync(HimDbContext db, IReadOnlyCollection<Guid> records, PortalProxy? proxy, CancellationToken ct)

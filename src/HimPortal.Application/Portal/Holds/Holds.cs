@@ -148,33 +148,13 @@ public sealed class LiftHoldHandler(PermissionCheck permissions, HimDbContext db
     protected override async Task<Result<bool>> ExecuteAsync(LiftHoldCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
-        try
-        {
-            return await db.InTransactionAsync<Result<bool>>(async token =>
+        return await PortalEnding.EndAsync(db, audit, db.InformationBlockingHolds.Where(h => h.Id == command.HoldId && h.PatientId == command.PatientId),
+            command.Version, new EndingErrors(HoldErrors.NotFound, HoldErrors.AlreadyLifted, HoldErrors.Conflict), hold => hold.LiftedAt is not null, hold =>
             {
-                var hold = await db.InformationBlockingHolds.SingleOrDefaultAsync(h => h.Id == command.HoldId && h.PatientId == command.PatientId, token);
-                if (hold is null)
-                {
-                    return HoldErrors.NotFound;
-                }
-
-                if (hold.LiftedAt is not null)
-                {
-                    return HoldErrors.AlreadyLifted;
-                }
-
-                db.Entry(hold).Property(h => h.Version).OriginalValue = command.Version;
                 hold.LiftedAt = clock.GetUtcNow();
                 hold.LiftedByUserId = actors.Current.UserId;
-                await db.SaveChangesAsync(token);
-                await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, hold.ResourceType, hold.ResourceId.ToString("D"),
-                    hold.PatientId, Purpose: "HOPERAT", Details: $"portal.hold lifted; hold={hold.Id:D}"), token);
-                return Result<bool>.Success(true);
+                return new AuditRecord(AuditAction.Update, AuditOutcome.Success, hold.ResourceType, hold.ResourceId.ToString("D"),
+                    hold.PatientId, Purpose: "HOPERAT", Details: $"portal.hold lifted; hold={hold.Id:D}");
             }, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return HoldErrors.Conflict;
-        }
     }
 }

@@ -205,34 +205,14 @@ public sealed class RevokeProxyGrantHandler(PermissionCheck permissions, HimDbCo
             return Error.Invalid(validation);
         }
 
-        try
-        {
-            return await db.InTransactionAsync<Result<bool>>(async token =>
+        return await PortalEnding.EndAsync(db, audit, db.ProxyGrants.Where(g => g.Id == command.GrantId && g.PatientId == command.PatientId),
+            command.Version, new EndingErrors(ProxyErrors.NotFound, ProxyErrors.AlreadyRevoked, ProxyErrors.Conflict), grant => grant.RevokedAt is not null, grant =>
             {
-                var grant = await db.ProxyGrants.SingleOrDefaultAsync(g => g.Id == command.GrantId && g.PatientId == command.PatientId, token);
-                if (grant is null)
-                {
-                    return ProxyErrors.NotFound;
-                }
-
-                if (grant.RevokedAt is not null)
-                {
-                    return ProxyErrors.AlreadyRevoked;
-                }
-
-                db.Entry(grant).Property(g => g.Version).OriginalValue = command.Version;
                 grant.RevokedAt = clock.GetUtcNow();
                 grant.RevokedByUserId = actors.Current.UserId;
                 grant.RevokeReason = command.Reason.Trim();
-                await db.SaveChangesAsync(token);
-                await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, "ProxyGrant", grant.Id.ToString("D"), grant.PatientId,
-                    Purpose: "HOPERAT", Details: "portal.proxy revoked"), token);
-                return Result<bool>.Success(true);
+                return new AuditRecord(AuditAction.Update, AuditOutcome.Success, "ProxyGrant", grant.Id.ToString("D"), grant.PatientId,
+                    Purpose: "HOPERAT", Details: "portal.proxy revoked");
             }, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return ProxyErrors.Conflict;
-        }
     }
 }

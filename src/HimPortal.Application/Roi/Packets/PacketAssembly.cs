@@ -139,6 +139,10 @@ public static class PacketAssembly
             $"Purpose given: {request.Purpose ?? "not stated"}.",
             "",
         ]);
+        // Care a minor consented to alone is not counted, even in general terms, in a representative's copy: telling the
+        // parent that such care exists would disclose it to someone who is not the minor's representative for it (45 CFR
+        // 164.502(g)(3)). The specialist still sees each such item, and why, on the packet page.
+        leftOut = [.. leftOut.Where(i => !i.LabelCodes.Any(l => PacketCoverage.NotForRequester(request, l) is not null))];
         var outOfScope = leftOut.Count(i => i.ExclusionReason?.StartsWith("out of scope", StringComparison.Ordinal) == true);
         var sensitive = leftOut.Count(i => i.LabelCodes.Length > 0 && i.ExclusionReason?.StartsWith("out of scope", StringComparison.Ordinal) != true);
         var other = leftOut.Count - outOfScope - sensitive;

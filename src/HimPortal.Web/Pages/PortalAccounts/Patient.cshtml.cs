@@ -45,7 +45,8 @@ public sealed class PatientModel(ListActivationLettersHandler list, IssueActivat
             return await this.RefuseAsync(result.Error!, () => OnGetAsync(ct));
         }
 
-        return RedirectToPage(new { id = Id, issued = result.Value!.LetterId });
+        // The grant stays in the address, so the notice tells the clerk to give the letter to the representative.
+        return RedirectToPage(new { id = Id, proxyGrantId = ProxyGrantId, issued = result.Value!.LetterId });
     }
 
     public async Task<IActionResult> OnGetLetterAsync(Guid letterId, CancellationToken ct)

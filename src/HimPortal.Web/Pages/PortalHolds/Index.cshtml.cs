@@ -1,5 +1,6 @@
 using HimPortal.Application.Common;
 using HimPortal.Application.Portal.Holds;
+using HimPortal.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -59,37 +60,13 @@ public sealed class IndexModel(ListHoldsHandler list, PlaceHoldHandler place, Li
         return await AfterAsync(patientId, result.Error, "The hold is lifted: the item shows in the portal again.", ct);
     }
 
-    private async Task<IActionResult> AfterAsync(Guid patientId, Error? error, string notice, CancellationToken ct)
-    {
-        if (error is null)
+    private Task<IActionResult> AfterAsync(Guid patientId, Error? error, string notice, CancellationToken ct) =>
+        this.AfterChangeAsync(patientId, error, notice, refusal => ShowAsync(patientId, refusal, ct));
+
+    private Task<IActionResult> ShowAsync(Guid patientId, Error? error, CancellationToken ct) =>
+        this.ShowListAsync(error, () => list.HandleAsync(new ListHoldsQuery(patientId), ct), holds =>
         {
-            TempData["Notice"] = notice;
-            return RedirectToPage(new { patientId });
-        }
-
-        return await ShowAsync(patientId, error, ct);
-    }
-
-    private async Task<IActionResult> ShowAsync(Guid patientId, Error? error, CancellationToken ct)
-    {
-        if (error is { Kind: ErrorKind.NotFound or ErrorKind.Forbidden })
-        {
-            return this.Refuse(error);
-        }
-
-        var result = await list.HandleAsync(new ListHoldsQuery(patientId), ct);
-        if (!result.IsSuccess)
-        {
-            return this.Refuse(result.Error!);
-        }
-
-        PatientId = patientId;
-        Holds = result.Value!;
-        if (error is not null)
-        {
-            ModelState.AddModelError(string.Empty, error.Message);
-        }
-
-        return Page();
-    }
+            PatientId = patientId;
+            Holds = holds;
+        });
 }

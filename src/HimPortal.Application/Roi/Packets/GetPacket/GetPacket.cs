@@ -20,7 +20,7 @@ public sealed record PacketView(Guid Id, string Status, string Format, int? Page
 
 public sealed record PacketPage(Guid RequestId, string Number, string Status, uint RequestVersion, string RequesterName, string RequesterTitle,
     bool MinimumNecessary, IReadOnlyList<PacketItemView> Items, IReadOnlyList<RedactionView> Redactions, PacketView? Current,
-    IReadOnlyList<PacketView> Earlier);
+    IReadOnlyList<PacketView> Earlier, string? KeptFromRequester = null);
 
 /// <summary>The packet page of a request: its items with their decisions and reasons, redactions, the current packet and earlier ones.</summary>
 [RequiresPermission(Permissions.RoiProcess)]
@@ -53,7 +53,10 @@ public sealed class GetPacketHandler(PermissionCheck permissions, HimDbContext d
             await audit.RecordAsync(PacketErrors.Audit(AuditAction.View, request, "packet page viewed"), token);
             var rule = RequesterRules.For(request.RequesterType);
             return Result<PacketPage>.Success(new PacketPage(request.Id, request.Display, request.Status, request.Version, request.RequesterName, rule.Title,
-                rule.MinimumNecessary, items, redactions, current, [.. packets.Where(p => p != current)]));
+                rule.MinimumNecessary, items, redactions, current, [.. packets.Where(p => p != current)],
+                request.HiddenLabels.Length == 0 ? null
+                    : "Asked by a personal representative whose grant hides care the minor consented to alone: items of that care ("
+                      + string.Join(", ", request.HiddenLabels) + ") are left out of this copy and cannot be included (45 CFR 164.502(g)(3))."));
         }, ct);
     }
 }

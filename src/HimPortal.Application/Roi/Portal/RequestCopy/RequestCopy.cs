@@ -1,5 +1,6 @@
 using FluentValidation;
 using HimPortal.Application.Access;
+using HimPortal.Application.Access.Sensitivity;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Application.Roi.LogRequest;
@@ -76,9 +77,17 @@ public sealed class RequestCopyHandler(
                 }
 
                 var request = await writer.LogAsync(entry.Patient.Id, asked, "Received through the patient portal", token);
+                // A representative's copy holds no more than the portal shows them: care the minor consented to alone
+                // stays out when the grant hides it (45 CFR 164.502(g)(3)); the packet reads this, not the grant.
+                if (PortalVisibility.RepresentativeLabels(entry.Proxy) is { Length: > 0 } hidden)
+                {
+                    request.HiddenLabels = hidden;
+                    await db.SaveChangesAsync(token);
+                }
+
                 await audit.RecordAsync(new AuditRecord(AuditAction.Create, AuditOutcome.Success, RoiAudit.ResourceType, request.Id.ToString("D"), entry.Patient.Id,
                     Purpose: "PATRQT",
-                    Details: $"portal.copies.request; request {request.Display}; type={request.RequesterType}; scope={request.ScopeKind}; format={format}; {PortalDoor.Reader(entry)}"), token);
+                    Details: $"portal.copies.request; request {request.Display}; type={request.RequesterType}; scope={request.ScopeKind}; format={format}; {PortalDoor.Reader(entry)}{(request.HiddenLabels.Length > 0 ? "; hidden=" + string.Join(',', request.HiddenLabels) : "")}"), token);
                 logged.Add(LoggedRequest.Of(request));
             }
 
