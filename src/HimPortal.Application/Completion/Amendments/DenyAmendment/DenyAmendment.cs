@@ -34,22 +34,8 @@ public sealed class DenyAmendmentHandler(PermissionCheck permissions, HimDbConte
     protected override async Task<Result<uint>> ExecuteAsync(DenyAmendmentCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var validation = await validator.ValidateAsync(command, ct);
-        if (!validation.IsValid)
+        return await desk.ChangeAsync<DenyAmendmentCommand, uint>(validator, command, command.AmendmentId, command.Version, authorOnly: true, async (request, token) =>
         {
-            return Error.Invalid(validation);
-        }
-
-        return await Versioned.InTransactionAsync<uint>(db, AmendmentDesk.Stale, async token =>
-        {
-            var edit = await desk.EditAsync(command.AmendmentId, command.Version, authorOnly: true, token);
-            if (edit.Error is { } refused)
-            {
-                return refused;
-            }
-
-            var request = edit.Value!;
-
             var now = clock.GetUtcNow();
             var ground = AmendmentDenialGroundTexts.Find(command.Ground)!;
             request.Status = AmendmentStatuses.Denied;
