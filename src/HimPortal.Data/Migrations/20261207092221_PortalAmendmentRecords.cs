@@ -1,0 +1,43 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace HimPortal.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class PortalAmendmentRecords : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "include_with_disclosures_at",
+                schema: "portal",
+                table: "amendments",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "mailed_at",
+                schema: "portal",
+                table: "amendment_recipients",
+                type: "timestamp with time zone",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "include_with_disclosures_at",
+                schema: "portal",
+                table: "amendments");
+
+            migrationBuilder.DropColumn(
+                name: "mailed_at",
+                schema: "portal",
+                table: "amendment_recipients");
+        }
+    }
+}
