@@ -6817,6 +6817,10 @@ namespace HimPortal.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("disclosure_id");
 
+                    b.Property<Guid?>("LetterObjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("letter_object_id");
+
                     b.Property<DateTimeOffset?>("MailedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("mailed_at");

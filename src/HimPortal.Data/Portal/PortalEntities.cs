@@ -432,6 +432,9 @@ public sealed class AmendmentRecipient
     /// <summary>How: "e-mail", "letter".</summary>
     public string? SentHow { get; set; }
 
+    /// <summary>The letter to print for a postal address (PDF in the document store), as written; HIM downloads it to print and post.</summary>
+    public Guid? LetterObjectId { get; set; }
+
     /// <summary>A letter to print: when HIM marked it printed and mailed (null until then, and for an e-mail).</summary>
     public DateTimeOffset? MailedAt { get; set; }
 }

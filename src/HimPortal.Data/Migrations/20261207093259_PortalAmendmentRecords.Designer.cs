@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace HimPortal.Data.Migrations
 {
     [DbContext(typeof(HimDbContext))]
-    [Migration("20261207092221_PortalAmendmentRecords")]
+    [Migration("20261207093259_PortalAmendmentRecords")]
     partial class PortalAmendmentRecords
     {
         /// <inheritdoc />
@@ -6819,6 +6819,10 @@ namespace HimPortal.Data.Migrations
                     b.Property<Guid?>("DisclosureId")
                         .HasColumnType("uuid")
                         .HasColumnName("disclosure_id");
+
+                    b.Property<Guid?>("LetterObjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("letter_object_id");
 
                     b.Property<DateTimeOffset?>("MailedAt")
                         .HasColumnType("timestamp with time zone")

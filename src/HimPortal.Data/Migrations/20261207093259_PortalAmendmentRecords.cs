@@ -18,6 +18,13 @@ namespace HimPortal.Data.Migrations
                 type: "timestamp with time zone",
                 nullable: true);
 
+            migrationBuilder.AddColumn<Guid>(
+                name: "letter_object_id",
+                schema: "portal",
+                table: "amendment_recipients",
+                type: "uuid",
+                nullable: true);
+
             migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "mailed_at",
                 schema: "portal",
@@ -33,6 +40,11 @@ namespace HimPortal.Data.Migrations
                 name: "include_with_disclosures_at",
                 schema: "portal",
                 table: "amendments");
+
+            migrationBuilder.DropColumn(
+                name: "letter_object_id",
+                schema: "portal",
+                table: "amendment_recipients");
 
             migrationBuilder.DropColumn(
                 name: "mailed_at",
