@@ -13,6 +13,8 @@ using HimPortal.Application.Portal.Amendments.RequestAmendment;
 using HimPortal.Application.Roi.Packets;
 using HimPortal.Data;
 using HimPortal.Data.Portal;
+using HimPortal.Data.Roi;
+using HimPortal.Application.Completion.Amendments.SendAmendmentNotices;
 using HimPortal.Tests.Documents;
 using HimPortal.Tests.Infrastructure;
 using HimPortal.Tests.Roi.Packets;
@@ -232,5 +234,88 @@ public sealed class AmendmentRecordTests(AmendmentDatabase fixture) : IClassFixt
         record.RelatesTo.Single().Target.Reference.ShouldBe(noteUrl);
         record.Context!.Related.Single().Reference.ShouldBe(noteUrl);
         Encoding.UTF8.GetString(record.Content.Single().Attachment.Data!).ShouldContain("164.526(d)(5)(ii)");
+    }
+
+    /// <summary>A release of the stay's note to a third party (a patient-directed copy), recorded as a disclosure: a known holder of the note.</summary>
+    private async Task KnownHolderAsync(AmendmentCase c, string name, string address)
+    {
+        await using var services = Db.Services();
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HimDbContext>();
+        var now = DateTimeOffset.UtcNow.AddDays(-2);
+        var release = new ReleaseRequest
+        {
+            Id = Guid.CreateVersion7(), PatientId = c.Stay.PatientId, RequesterType = RequesterTypes.PatientDirected, RequesterName = name,
+            ScopeKind = ScopeKinds.DesignatedRecordSet, Format = ReleaseFormats.Pdf, Delivery = DeliveryMethods.Mail, Status = RequestStatuses.Received,
+            StateCode = "MA", ReceivedAt = now, CreatedAt = now,
+        };
+        db.ReleaseRequests.Add(release);
+        db.PacketItems.Add(new PacketItem { RequestId = release.Id, ResourceType = PacketItemTypes.Note, ResourceKey = c.Stay.NoteId.ToString("D"), Title = "Operative note", Included = true });
+        db.Disclosures.Add(new Disclosure
+        {
+            Id = Guid.CreateVersion7(), PatientId = c.Stay.PatientId, DisclosedAt = now, RecipientName = name, RecipientAddress = address,
+            Description = "Operative note", Purpose = "continuing care", LegalBasis = "45 CFR 164.524(c)(3)(ii)", Source = DisclosureSources.Release,
+            RequestId = release.Id, RecordedAt = now,
+        });
+        await db.SaveChangesAsync(None);
+    }
+
+    [Fact]
+    public async Task A_known_holder_gets_the_amendment_by_real_SMTP_and_HIM_downloads_and_marks_the_postal_letter_from_the_request_page()
+    {
+        var c = await CaseAsync(Db);
+        await KnownHolderAsync(c, "Riverside Orthopedics", "records@riverside-ortho.example");
+        var asked = await AskAsync(Db, c, new NamedRecipient("Dr. Postal Family", "12 Elm Street\nSpringfield, MA 01101"));
+        var detail = await AsAsync(Db, c.Clerk, sp => sp.GetRequiredService<GetAmendmentHandler>().HandleAsync(new GetAmendmentQuery(asked.Id), None));
+        (await AsAsync(Db, c.Clerk, sp => sp.GetRequiredService<RouteAmendmentHandler>()
+            .HandleAsync(new RouteAmendmentCommand(asked.Id, c.Stay.PractitionerId, null, detail.Value!.Version), None))).Error.ShouldBeNull();
+        var open = await AsAsync(Db, c.Stay.Physician, sp => sp.GetRequiredService<OpenAmendmentHandler>().HandleAsync(new OpenAmendmentQuery(asked.Id), None));
+        var accepted = await AsAsync(Db, c.Stay.Physician, sp => sp.GetRequiredService<AcceptAmendmentHandler>()
+            .HandleAsync(new AcceptAmendmentCommand(asked.Id, "The gallbladder was removed (cholecystectomy), not the appendix.", open.Value!.Version), None));
+        accepted.Error.ShouldBeNull();
+        accepted.Value!.Recipients.ShouldBe(2);
+
+        // The notices job's work: the known holder (164.526(c)(3)(ii)) by e-mail through a real SMTP server, the named person by letter.
+        await using var mail = new MailServer();
+        var sent = await AsAsync(Db, c.Stay.Physician, sp => sp.GetRequiredService<SendAmendmentNoticesHandler>()
+            .HandleAsync(new SendAmendmentNoticesCommand(asked.Id), None), mail.Settings());
+        sent.Value.ShouldBe(new AmendmentNoticesSent(1, 1));
+        var message = await mail.WaitForAsync("records@riverside-ortho.example");
+        (message.TextBody ?? "").ShouldContain("cholecystectomy");
+        (message.TextBody ?? "").ShouldContain(asked.Display);
+
+        // HIM's request page: each recipient with how and when; the letter downloads as a clean PDF naming the amendment, audited as a print.
+        await using var web = new HimPortalFactory(Db);
+        using var client = web.Browserless();
+        (await HimPortalFactory.SignInAsync(client, c.Clerk.Email, c.Clerk.Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var page = $"/Completion/Amendments/Request?id={asked.Id}";
+        var html = await client.GetStringAsync(new Uri(page, UriKind.Relative));
+        html.ShouldContain("by e-mail");
+        html.ShouldContain("by letter");
+        var recipient = await Db.ScalarAsync<Guid>($"SELECT id FROM portal.amendment_recipients WHERE amendment_id = '{asked.Id}' AND sent_how = 'letter'");
+        html.ShouldContain($"data-recipient=\"{recipient}\"");
+        var download = await client.GetAsync(new Uri($"/Completion/Amendments/Request?handler=Letter&id={asked.Id}&recipientId={recipient}", UriKind.Relative));
+        download.StatusCode.ShouldBe(HttpStatusCode.OK);
+        download.Content.Headers.ContentType!.MediaType.ShouldBe("application/pdf");
+        var pdf = await download.Content.ReadAsByteArrayAsync();
+        await Qpdf.CheckAsync(pdf);
+        var text = Text(pdf);
+        text.ShouldContain(asked.Display);
+        text.ShouldContain("cholecystectomy");
+        text.ShouldContain("Dr. Postal Family");
+        (await Db.ScalarAsync<long>($"SELECT count(*) FROM audit.access_events WHERE resource_id = '{asked.Id}' AND action = 'print' AND details LIKE 'completion.amendment-letter-print%'"))
+            .ShouldBe(1);
+        var emailed = await Db.ScalarAsync<Guid>($"SELECT id FROM portal.amendment_recipients WHERE amendment_id = '{asked.Id}' AND sent_how = 'e-mail'");
+        (await client.GetAsync(new Uri($"/Completion/Amendments/Request?handler=Letter&id={asked.Id}&recipientId={emailed}", UriKind.Relative)))
+            .StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        var version = (uint)await Db.ScalarAsync<long>($"SELECT xmin::text::bigint FROM portal.amendments WHERE id = '{asked.Id}'");
+        var marked = await HimPortalFactory.PostFormAsync(client, page, $"/Completion/Amendments/Request?handler=Mailed", new()
+        {
+            ["id"] = asked.Id.ToString(), ["recipientId"] = recipient.ToString(), ["version"] = version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        marked.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await client.GetStringAsync(new Uri(page, UriKind.Relative))).ShouldContain("data-testid=\"amendment-letter-mailed\"");
+        (await Db.ScalarAsync<long>($"SELECT count(*) FROM portal.amendment_events WHERE amendment_id = '{asked.Id}' AND kind = 'mailed'")).ShouldBe(1);
     }
 }
