@@ -1,10 +1,6 @@
 using System.Net;
 using System.Text;
 using HimPortal.Application.Completion.Amendments.AcceptAmendment;
-using HimPortal.Application.Completion.Amendments.DenyAmendment;
-using HimPortal.Application.Completion.Amendments.GetAmendment;
-using HimPortal.Application.Completion.Amendments.OpenAmendment;
-using HimPortal.Application.Completion.Amendments.RouteAmendment;
 using HimPortal.Application.Common;
 using HimPortal.Application.Portal.Amendments.FileDisagreement;
 using HimPortal.Application.Portal.Amendments.IncludeDenial;
@@ -12,7 +8,6 @@ using HimPortal.Application.Portal.Amendments.ListMyAmendments;
 using HimPortal.Application.Portal.Amendments.RequestAmendment;
 using HimPortal.Application.Roi.Packets;
 using HimPortal.Data;
-using HimPortal.Data.Portal;
 using HimPortal.Data.Roi;
 using HimPortal.Application.Completion.Amendments.SendAmendmentNotices;
 using HimPortal.Tests.Documents;
@@ -49,17 +44,8 @@ public sealed class AmendmentRecordTests(AmendmentDatabase fixture) : IClassFixt
         var asked = (await AsAsync(Db, c.Patient, sp => sp.GetRequiredService<RequestAmendmentHandler>().HandleAsync(
             new RequestAmendmentCommand(c.Stay.PatientId, type, id, "The value is wrong: it was taken after I ran up the stairs.", "It was repeated an hour later and was normal.", []), None)));
         asked.Error.ShouldBeNull();
-        var detail = await AsAsync(Db, c.Clerk, sp => sp.GetRequiredService<GetAmendmentHandler>().HandleAsync(new GetAmendmentQuery(asked.Value!.Id), None));
-        var routed = await AsAsync(Db, c.Clerk, sp => sp.GetRequiredService<RouteAmendmentHandler>()
-            .HandleAsync(new RouteAmendmentCommand(asked.Value!.Id, c.Stay.PractitionerId, null, detail.Value!.Version), None));
-        routed.Error.ShouldBeNull();
-        var open = await AsAsync(Db, c.Stay.Physician, sp => sp.GetRequiredService<OpenAmendmentHandler>().HandleAsync(new OpenAmendmentQuery(asked.Value!.Id), None));
-        return (asked.Value!, open.Value!.Version);
+        return (asked.Value!, await RouteAsync(Db, c, asked.Value!.Id));
     }
-
-    private async Task DenyAsync(AmendmentCase c, Guid id, uint version) =>
-        (await AsAsync(Db, c.Stay.Physician, sp => sp.GetRequiredService<DenyAmendmentHandler>().HandleAsync(
-            new DenyAmendmentCommand(id, AmendmentDenialGrounds.AccurateAndComplete, "The value was measured and recorded correctly.", version), None))).Error.ShouldBeNull();
 
     private async Task<uint> MyVersionAsync(AmendmentCase c, Guid id) =>
         (await AsAsync(Db, c.Patient, sp => sp.GetRequiredService<ListMyAmendmentsHandler>().HandleAsync(new ListMyAmendmentsQuery(c.Stay.PatientId), None)))
@@ -104,7 +90,7 @@ public sealed class AmendmentRecordTests(AmendmentDatabase fixture) : IClassFixt
         var c = await CaseAsync(Db);
         var observation = await ObservationAsync(c.Stay.PatientId, 0);
         var (asked, version) = await AskAndRouteAsync(c, "Observation", observation);
-        await DenyAsync(c, asked.Id, version);
+        await DenyAsync(Db, c, asked.Id, version);
         var filed = await AsAsync(Db, c.Patient, async sp => await sp.GetRequiredService<FileDisagreementHandler>().HandleAsync(
             new FileDisagreementCommand(c.Stay.PatientId, asked.Id, "The nurse wrote it down before I had caught my breath.", await MyVersionAsync(c, asked.Id)), None));
         filed.Error.ShouldBeNull();
@@ -189,11 +175,7 @@ public sealed class AmendmentRecordTests(AmendmentDatabase fixture) : IClassFixt
     {
         var c = await CaseAsync(Db);
         var asked = await AskAsync(Db, c);
-        var detail = await AsAsync(Db, c.Clerk, sp => sp.GetRequiredService<GetAmendmentHandler>().HandleAsync(new GetAmendmentQuery(asked.Id), None));
-        (await AsAsync(Db, c.Clerk, sp => sp.GetRequiredService<RouteAmendmentHandler>()
-            .HandleAsync(new RouteAmendmentCommand(asked.Id, c.Stay.PractitionerId, null, detail.Value!.Version), None))).Error.ShouldBeNull();
-        var open = await AsAsync(Db, c.Stay.Physician, sp => sp.GetRequiredService<OpenAmendmentHandler>().HandleAsync(new OpenAmendmentQuery(asked.Id), None));
-        await DenyAsync(c, asked.Id, open.Value!.Version);
+        await DenyAsync(Db, c, asked.Id, await RouteAsync(Db, c, asked.Id));
 
         // Another patient's account: not found, audited, nothing recorded.
         await using var services = Db.Services();
@@ -266,12 +248,9 @@ public sealed class AmendmentRecordTests(AmendmentDatabase fixture) : IClassFixt
         var c = await CaseAsync(Db);
         await KnownHolderAsync(c, "Riverside Orthopedics", "records@riverside-ortho.example");
         var asked = await AskAsync(Db, c, new NamedRecipient("Dr. Postal Family", "12 Elm Street\nSpringfield, MA 01101"));
-        var detail = await AsAsync(Db, c.Clerk, sp => sp.GetRequiredService<GetAmendmentHandler>().HandleAsync(new GetAmendmentQuery(asked.Id), None));
-        (await AsAsync(Db, c.Clerk, sp => sp.GetRequiredService<RouteAmendmentHandler>()
-            .HandleAsync(new RouteAmendmentCommand(asked.Id, c.Stay.PractitionerId, null, detail.Value!.Version), None))).Error.ShouldBeNull();
-        var open = await AsAsync(Db, c.Stay.Physician, sp => sp.GetRequiredService<OpenAmendmentHandler>().HandleAsync(new OpenAmendmentQuery(asked.Id), None));
+        var version = await RouteAsync(Db, c, asked.Id);
         var accepted = await AsAsync(Db, c.Stay.Physician, sp => sp.GetRequiredService<AcceptAmendmentHandler>()
-            .HandleAsync(new AcceptAmendmentCommand(asked.Id, "The gallbladder was removed (cholecystectomy), not the appendix.", open.Value!.Version), None));
+            .HandleAsync(new AcceptAmendmentCommand(asked.Id, "The gallbladder was removed (cholecystectomy), not the appendix.", version), None));
         accepted.Error.ShouldBeNull();
         accepted.Value!.Recipients.ShouldBe(2);
 
@@ -309,7 +288,7 @@ public sealed class AmendmentRecordTests(AmendmentDatabase fixture) : IClassFixt
         (await client.GetAsync(new Uri($"/Completion/Amendments/Request?handler=Letter&id={asked.Id}&recipientId={emailed}", UriKind.Relative)))
             .StatusCode.ShouldBe(HttpStatusCode.NotFound);
 
-        var version = (uint)await Db.ScalarAsync<long>($"SELECT xmin::text::bigint FROM portal.amendments WHERE id = '{asked.Id}'");
+        version = (uint)await Db.ScalarAsync<long>($"SELECT xmin::text::bigint FROM portal.amendments WHERE id = '{asked.Id}'");
         var marked = await HimPortalFactory.PostFormAsync(client, page, $"/Completion/Amendments/Request?handler=Mailed", new()
         {
             ["id"] = asked.Id.ToString(), ["recipientId"] = recipient.ToString(), ["version"] = version.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -32,18 +32,7 @@ public sealed class GetRecipientLetterHandler(PermissionCheck permissions, HimDb
                 return Error.NotFound("There is no such letter to print.");
             }
 
-            // The store reads on the transaction's connection: the bytes are read, and the reader closed, before the audit row is written.
-            byte[]? content = null;
-            await using (var stream = await store.OpenReadAsync(objectId, token))
-            {
-                if (stream is not null)
-                {
-                    using var copy = new MemoryStream();
-                    await stream.CopyToAsync(copy, token);
-                    content = copy.ToArray();
-                }
-            }
-
+            var content = await store.ReadAllAsync(objectId, token);
             if (content is null)
             {
                 return Error.NotFound("The letter is missing from the document store.");
