@@ -44,7 +44,8 @@ public static class PacketAmendments
 
     /// <summary>
     /// The entries of the record a packet of <paramref name="items"/> releases: the items, and the entries recorded in a
-    /// released encounter or reported in a released report that the release covers (what the PDF lists of them).
+    /// released encounter or reported in a released report that the release covers (what the PDF lists of them), and a
+    /// scanned document's DocumentReference.
     /// </summary>
     public static async Task<IReadOnlyCollection<(string Type, Guid Id)>> ReleasedAsync(HimDbContext db, IReadOnlyList<ChosenItem> items,
         Func<string, Guid, bool> withheld, CancellationToken ct)
@@ -77,6 +78,14 @@ public static class PacketAmendments
             Add("Observation", await db.Set<Observation>().Where(x => x.EncounterId != null && encounters.Contains(x.EncounterId.Value)).Select(x => x.Id).ToListAsync(ct));
             Add("Procedure", await db.Set<Procedure>().Where(x => x.EncounterId != null && encounters.Contains(x.EncounterId.Value)).Select(x => x.Id).ToListAsync(ct));
             Add("MedicationRequest", await db.Set<MedicationRequest>().Where(x => x.EncounterId != null && encounters.Contains(x.EncounterId.Value)).Select(x => x.Id).ToListAsync(ct));
+        }
+
+        // A filed scanned document is, in the record, its DocumentReference: a request names that.
+        var scanned = items.Where(i => i.ResourceType == PacketItemTypes.Scanned).Select(i => Guid.Parse(i.ResourceKey)).ToArray();
+        if (scanned.Length > 0)
+        {
+            Add(PacketItemTypes.Note, await db.Set<Data.Documents.ScannedDocument>().Where(d => scanned.Contains(d.Id) && d.ClinicalNoteId != null)
+                .Select(d => d.ClinicalNoteId!.Value).ToListAsync(ct));
         }
 
         if (reports.Length > 0)

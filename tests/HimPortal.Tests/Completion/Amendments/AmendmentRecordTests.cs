@@ -163,6 +163,18 @@ public sealed class AmendmentRecordTests(AmendmentDatabase fixture) : IClassFixt
         var other = await PacketOfAsync(c.Stay.PatientId, new ChosenItem(PacketItemTypes.Note, c.Stay.NoteId.ToString("D"), "Note", null, [], []));
         other.Entry.ShouldNotContain(e => e.Resource is DocumentReference && e.Resource.Id == noteFhirId);
 
+        // The PDF of the encounter alone: the amendment goes with it as an entry of its own (the release does not hold it otherwise).
+        await using (var services = Db.Services())
+        {
+            await using var scope = services.CreateAsyncScope();
+            var entries = await PacketAssembly.AmendmentRecordsAsync(scope.ServiceProvider.GetRequiredService<HimDbContext>(),
+                scope.ServiceProvider.GetRequiredService<PacketContent>(), [new ChosenItem(PacketItemTypes.Encounter, encounter.ToString("D"), "Visit", null, [], [])],
+                (_, _) => false, None);
+            var entry = entries.ShouldHaveSingleItem();
+            entry.ResourceKey.ShouldBe(documentId.ToString("D"));
+            entry.Content.Lines.ShouldContain(l => l.Contains("taken after exertion", StringComparison.Ordinal));
+        }
+
         // The PDF of the record has the amendment once (it is a note of the record: the export holds it already).
         using var folder = new TempFolder();
         var pdf = await File.ReadAllBytesAsync(await ExportAsync(c, "pdf", folder));
