@@ -6817,6 +6817,14 @@ namespace HimPortal.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("disclosure_id");
 
+                    b.Property<Guid?>("LetterObjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("letter_object_id");
+
+                    b.Property<DateTimeOffset?>("MailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("mailed_at");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -6912,6 +6920,10 @@ namespace HimPortal.Data.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)")
                         .HasColumnName("extension_reason");
+
+                    b.Property<DateTimeOffset?>("IncludeWithDisclosuresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("include_with_disclosures_at");
 
                     b.Property<string>("ItemDescription")
                         .IsRequired()

@@ -367,6 +367,12 @@ public sealed class AmendmentRequest
     /// <summary>The copy of the rebuttal sent to the patient (164.526(d)(3)), as sent (PDF in the document store).</summary>
     public Guid? RebuttalLetterObjectId { get; set; }
 
+    /// <summary>
+    /// When the patient, filing no statement of disagreement, asked that the request and the denial go with every future
+    /// disclosure of the item (164.526(d)(1)(iii), (d)(5)(ii)); release of information's packets honour it.
+    /// </summary>
+    public DateTimeOffset? IncludeWithDisclosuresAt { get; set; }
+
     public uint Version { get; set; }
 
     public string Display => $"AMD-{Number:D6}";
@@ -425,6 +431,12 @@ public sealed class AmendmentRecipient
 
     /// <summary>How: "e-mail", "letter".</summary>
     public string? SentHow { get; set; }
+
+    /// <summary>The letter to print for a postal address (PDF in the document store), as written; HIM downloads it to print and post.</summary>
+    public Guid? LetterObjectId { get; set; }
+
+    /// <summary>A letter to print: when HIM marked it printed and mailed (null until then, and for an e-mail).</summary>
+    public DateTimeOffset? MailedAt { get; set; }
 }
 
 internal sealed class PortalSettingsConfiguration : IEntityTypeConfiguration<PortalSettings>

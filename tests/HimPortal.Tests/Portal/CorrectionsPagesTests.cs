@@ -93,7 +93,36 @@ public sealed class CorrectionsPagesTests : IAsyncLifetime
         });
         disagree.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await Db.ScalarAsync<long>($"SELECT count(*) FROM portal.amendments WHERE id = '{asked.Id}' AND disagreement_at IS NOT NULL")).ShouldBe(0);
+        var include = await HimPortalFactory.PostFormAsync(client, $"/Corrections/New?resourceType=Encounter&resourceId={ownVisit}", "/Corrections?handler=Include", new()
+        {
+            ["amendmentId"] = asked.Id.ToString(), ["version"] = "0",
+        });
+        include.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await Db.ScalarAsync<long>($"SELECT count(*) FROM portal.amendments WHERE id = '{asked.Id}' AND include_with_disclosures_at IS NOT NULL")).ShouldBe(0);
         (await Db.ScalarAsync<long>($"SELECT count(*) FROM audit.access_events WHERE user_id = '{stranger.Id}' AND outcome = 'denied' AND details LIKE 'portal.amendment-%'"))
-            .ShouldBeGreaterThanOrEqualTo(4);
+            .ShouldBeGreaterThanOrEqualTo(5);
+    }
+
+    [Fact]
+    public async Task After_a_denial_the_patient_asks_on_Corrections_that_the_request_and_the_denial_go_with_the_item()
+    {
+        var c = await AmendmentWorld.CaseAsync(Db);
+        var asked = await AmendmentWorld.AskAsync(Db, c);
+        await AmendmentWorld.DenyAsync(Db, c, asked.Id, await AmendmentWorld.RouteAsync(Db, c, asked.Id));
+        using var client = await SignedInAsync(c.Patient);
+        var list = await client.GetStringAsync(new Uri("/Corrections", UriKind.Relative));
+        list.ShouldContain("data-testid=\"include-form\"");
+        list.ShouldContain("Include my request and the denial whenever this item is shared");
+        var version = await Db.ScalarAsync<long>($"SELECT xmin::text::bigint FROM portal.amendments WHERE id = '{asked.Id}'");
+        var posted = await HimPortalFactory.PostFormAsync(client, "/Corrections", "/Corrections?handler=Include", new()
+        {
+            ["amendmentId"] = asked.Id.ToString(), ["version"] = version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        posted.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var after = await client.GetStringAsync(new Uri("/Corrections", UriKind.Relative));
+        after.ShouldContain("data-testid=\"include-recorded\"");
+        after.ShouldNotContain("data-testid=\"include-form\"");
+        after.ShouldContain("data-testid=\"disagree-form\"");
+        (await Db.ScalarAsync<long>($"SELECT count(*) FROM portal.amendments WHERE id = '{asked.Id}' AND include_with_disclosures_at IS NOT NULL")).ShouldBe(1);
     }
 }

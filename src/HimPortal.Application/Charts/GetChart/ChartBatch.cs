@@ -64,6 +64,16 @@ internal sealed class ChartBatch
         WHERE n.patient_id = ANY($1) AND {{InForce.NotEnteredInError("n.id")}} ORDER BY n.date DESC NULLS LAST, n.id
         """;
 
+    // Items other than notes (notes are marked in Documents above) with an accepted amendment, or disputed: a statement of
+    // disagreement, or the patient's request that the request and the denial go with disclosures (45 CFR 164.526(c)(1), (d)(4)-(5)).
+    private static readonly string Amendments = """
+        SELECT a.resource_id, a.number, a.status, a.amendment_document_id, a.decided_at, a.disagreement_at IS NOT NULL
+        FROM portal.amendments a
+        WHERE a.patient_id = ANY($1) AND a.resource_type <> 'DocumentReference'
+          AND (a.status = 'accepted' OR (a.status = 'denied' AND (a.disagreement_at IS NOT NULL OR a.include_with_disclosures_at IS NOT NULL)))
+        ORDER BY a.number
+        """;
+
     // $2: whether the reader sees clinical content (the reason for the visit is clinical).
     private static readonly string Encounters = $$"""
         SELECT e.id, e.period_start, e.period_end, e.class, e.type_display, CASE WHEN $2 THEN e.reason_display END, e.status,
@@ -83,7 +93,8 @@ internal sealed class ChartBatch
         ObservationGroups Observations,
         List<ImagingItem> Imaging,
         List<DocumentItem> Documents,
-        List<EncounterItem> Encounters);
+        List<EncounterItem> Encounters,
+        List<AmendmentMark> Amendments);
 
     /// <summary>The sections the reader may see and, last in the same batch, the audit row of the view.</summary>
     /// <param name="patient">Whose chart: its person's records, and the sex and birth date the results are flagged by (the record asked for's).</param>
@@ -104,6 +115,7 @@ internal sealed class ChartBatch
         var imaging = new List<ImagingItem>();
         var documents = new List<DocumentItem>();
         var encounters = new List<EncounterItem>();
+        var amendments = new List<AmendmentMark>();
 
         if (access.Shows(ChartSection.Allergies))
         {
@@ -162,6 +174,13 @@ internal sealed class ChartBatch
                 new EncounterItem(r.GetGuid(0), r.NullableTime(1), r.NullableTime(2), r.GetString(3), r.NullableString(4), r.NullableString(5), r.GetString(6), r.NullableString(7), r.NullableString(8)) { RecordId = r.GetGuid(9) }, t)));
         }
 
+        if (observations || access.Shows(ChartSection.Problems) || access.Shows(ChartSection.Medications) || access.Shows(ChartSection.Procedures)
+            || access.Shows(ChartSection.Encounters))
+        {
+            reads.Add((Amendments, (r, t) => RowsAsync(r, amendments, () =>
+                new AmendmentMark(r.GetGuid(0), r.GetInt64(1), r.GetString(2), r.NullableGuid(3), r.NullableTime(4), r.GetBoolean(5)), t)));
+        }
+
         await using var batch = db.NewBatch();
         foreach (var (sql, _) in reads)
         {
@@ -189,7 +208,7 @@ internal sealed class ChartBatch
 
         return new Sections(allergies, problems, medications, immunizations, procedures,
             observations ? ObservationReader.Group(observationRows, componentRows, new ResultSubject(patient.Sex, patient.BirthDate)) : ObservationGroups.Empty,
-            imaging, documents, encounters);
+            imaging, documents, encounters, amendments);
     }
 
     /// <summary>A batch on the context's connection, in its current transaction.</summary>

@@ -87,6 +87,18 @@ public sealed record DocumentItem(Guid Id, Guid? EncounterId, DateTimeOffset? Da
     public bool Disputed { get; init; }
 }
 
+/// <summary>
+/// An item other than a note that the patient asked to amend (notes carry <see cref="DocumentItem.Amended"/>): accepted,
+/// with the appended note, or denied and disputed (a statement of disagreement, or the patient's request that the request
+/// and the denial go with disclosures). Shown beside the item wherever the chart lists it (45 CFR 164.526(c)(1), (d)(4)-(5)).
+/// </summary>
+public sealed record AmendmentMark(Guid ItemId, long Number, string Status, Guid? AmendmentDocumentId, DateTimeOffset? DecidedAt, bool Statement)
+{
+    public string Display => $"AMD-{Number:D6}";
+
+    public bool Accepted => Status == Data.Portal.AmendmentStatuses.Accepted;
+}
+
 /// <summary>The chart's documents list filter: a type (part of its name, any case) and a date range, all optional.</summary>
 public sealed record DocumentFilter(string? Type = null, DateOnly? From = null, DateOnly? To = null)
 {
@@ -142,6 +154,12 @@ public sealed record ChartView(
 {
     public IReadOnlyList<EncounterItem> FilteredEncounters => Filter.IsEmpty ? Encounters : Encounters.Where(Filter.Matches).ToList();
 
+    /// <summary>The amendment marks of items other than notes, by the item's id (<see cref="AmendmentMark"/>).</summary>
+    public IReadOnlyDictionary<Guid, IReadOnlyList<AmendmentMark>> Amendments { get; init; } = new Dictionary<Guid, IReadOnlyList<AmendmentMark>>();
+
+    /// <summary>The marks of an item (none for most).</summary>
+    public IReadOnlyList<AmendmentMark> MarksOf(Guid itemId) => Amendments.TryGetValue(itemId, out var marks) ? marks : [];
+
     public IReadOnlyList<string> EncounterClasses => Encounters.Select(e => e.Class).Distinct().Order(StringComparer.Ordinal).ToList();
 }
 
@@ -188,7 +206,10 @@ public sealed class GetChartHandler(PermissionCheck permissions, HimDbContext db
             Imaging = studies.GetValueOrDefault(e.Id),
         }).ToList();
         var chart = new ChartView(read.Allergies, read.Problems, read.Medications, read.Immunizations, encounters, new EncounterFilter(),
-            read.Procedures, read.Observations, read.Imaging, read.Documents);
+            read.Procedures, read.Observations, read.Imaging, read.Documents)
+        {
+            Amendments = read.Amendments.GroupBy(a => a.ItemId).ToDictionary(g => g.Key, g => (IReadOnlyList<AmendmentMark>)[.. g]),
+        };
         cache.Keep(key, chart);
         return chart;
     }

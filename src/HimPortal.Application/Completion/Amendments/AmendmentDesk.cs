@@ -1,3 +1,4 @@
+using FluentValidation;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
 using HimPortal.Application.Common.Letters;
@@ -56,6 +57,29 @@ public sealed class AmendmentDesk(HimDbContext db, IDocumentStore store, AccessA
         }
 
         return request.Version == version ? Result<AmendmentRequest>.Success(request) : Stale;
+    }
+
+    /// <summary>
+    /// The preamble every change of a request shares: validate the command, then, in one transaction, load the request
+    /// (<see cref="EditAsync"/>: not found, or <see cref="Stale"/> on a version the page did not read) and apply
+    /// <paramref name="change"/>. A concurrent write caught at save is <see cref="Stale"/> too.
+    /// </summary>
+    public async Task<Result<T>> ChangeAsync<TCommand, T>(IValidator<TCommand> validator, TCommand command, Guid id, uint version, bool authorOnly,
+        Func<AmendmentRequest, CancellationToken, Task<Result<T>>> change, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(validator);
+        ArgumentNullException.ThrowIfNull(change);
+        var validation = await validator.ValidateAsync(command, ct);
+        if (!validation.IsValid)
+        {
+            return Error.Invalid(validation);
+        }
+
+        return await Versioned.InTransactionAsync<T>(db, Stale, async token =>
+        {
+            var edit = await EditAsync(id, version, authorOnly, token);
+            return edit.Error is { } refused ? refused : await change(edit.Value!, token);
+        }, ct);
     }
 
     public void Note(AmendmentRequest request, string kind, string? note, DateTimeOffset now)

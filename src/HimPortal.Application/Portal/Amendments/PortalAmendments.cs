@@ -2,9 +2,11 @@ using System.Globalization;
 using HimPortal.Application.Access;
 using HimPortal.Application.Access.Sensitivity;
 using HimPortal.Application.Audit;
+using HimPortal.Application.Clinical;
 using HimPortal.Application.Common;
 using HimPortal.Data;
 using HimPortal.Data.Clinical;
+using HimPortal.Data.Portal;
 using Microsoft.EntityFrameworkCore;
 
 namespace HimPortal.Application.Portal.Amendments;
@@ -52,6 +54,61 @@ public sealed class PortalAmendments(HimDbContext db, ChartGate gate, AccessAudi
         }
 
         return entry;
+    }
+
+    /// <summary>
+    /// What the patient's answers to a denial share (a statement of disagreement, the (d)(5)(ii) request): in one
+    /// transaction, open the chart as the patient, load the person's request (another person's: audited, not found),
+    /// check the version the page read, let <paramref name="change"/> refuse (a conflict message) or change it, then record
+    /// the event, bump the record's version (the staff chart marks a disputed item and is cached) and audit the change.
+    /// </summary>
+    public async Task<Result<uint>> AnswerDenialAsync(Guid patientId, Guid amendmentId, uint version, string what, Guid? userId,
+        Func<AmendmentRequest, string?> change, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        const string changed = "This request changed since you opened the page: look at it again.";
+        try
+        {
+            return await db.InTransactionAsync<Result<uint>>(async token =>
+            {
+                var entry = await OpenAsync(patientId, what, "AmendmentRequest", amendmentId, token);
+                if (entry is null)
+                {
+                    return Error.NotFound();
+                }
+
+                var records = entry.Patient.RecordIds;
+                var request = await db.AmendmentRequests.SingleOrDefaultAsync(a => a.Id == amendmentId && records.Contains(a.PatientId), token);
+                if (request is null)
+                {
+                    await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Denied, "AmendmentRequest", amendmentId.ToString("D"),
+                        entry.Patient.Id, Purpose: "no such request of this person's", Details: $"portal.{what}; outcome=not-found"), token);
+                    return Error.NotFound();
+                }
+
+                if (request.Version != version)
+                {
+                    return Error.Conflict(changed);
+                }
+
+                if (change(request) is { } refused)
+                {
+                    return Error.Conflict(refused);
+                }
+
+                db.AmendmentEvents.Add(new AmendmentEvent { Id = Guid.CreateVersion7(now), AmendmentId = request.Id, At = now, Kind = what["amendment-".Length..], ByUserId = userId });
+                await db.SaveChangesAsync(token);
+                await ClinicalRecordWriter.BumpAsync(db, [request.PatientId], token);
+                await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, "AmendmentRequest", request.Id.ToString("D"), request.PatientId,
+                    Purpose: entry.Access.PurposeOfUse, Details: $"portal.{what}; item={request.ResourceType}/{request.ResourceId:D}"), token);
+                return Result<uint>.Success(request.Version);
+            }, ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return Error.Conflict(changed);
+        }
     }
 
     /// <summary>The item, when it is one of the person's records' and may be shown and amended; null otherwise.</summary>

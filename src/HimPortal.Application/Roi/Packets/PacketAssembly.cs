@@ -35,50 +35,40 @@ public static class PacketAssembly
             entries.Add(new PacketEntry(item.ResourceType, item.ResourceKey, item.Title, item.Date, read, item.Redactions));
         }
 
-        entries.AddRange(await AmendmentRecordsAsync(db, items, ct));
+        entries.AddRange(await AmendmentRecordsAsync(db, content, items, withheld, ct));
         var part2 = items.Any(i => i.Labels.Contains(PacketCoverage.Part2, StringComparer.Ordinal));
         return new PacketSpec(footer, cover, part2, entries);
     }
 
     /// <summary>
-    /// For each released item with a denied request to amend and a statement of disagreement: a page with the request,
-    /// the denial, the statement and any rebuttal, which must go with every later disclosure of the item (45 CFR
-    /// 164.526(d)(4)-(5)(i)). Read from portal.amendments (data, not the portal's code).
+    /// What goes with the released items of the requests to amend them (<see cref="PacketAmendments"/>): an accepted
+    /// amendment's appended document, when the release does not hold it already (45 CFR 164.526(c)(1)); for a disputed
+    /// item, a page with the request, the denial, the statement of disagreement and any rebuttal ((d)(4)-(5)).
     /// </summary>
-    public static async Task<IReadOnlyList<PacketEntry>> AmendmentRecordsAsync(HimDbContext db, IReadOnlyList<ChosenItem> items, CancellationToken ct)
+    public static async Task<IReadOnlyList<PacketEntry>> AmendmentRecordsAsync(HimDbContext db, PacketContent content, IReadOnlyList<ChosenItem> items,
+        Func<string, Guid, bool> withheld, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(items);
-        var ids = items.Select(i => Guid.TryParse(i.ResourceKey, out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty).ToArray();
-        var disputed = await db.AmendmentRequests.AsNoTracking()
-            .Where(a => ids.Contains(a.ResourceId) && a.Status == Data.Portal.AmendmentStatuses.Denied && a.DisagreementText != null)
-            .OrderBy(a => a.Number).ToListAsync(ct);
-        return [.. disputed.Where(a => items.Any(i => i.ResourceType == a.ResourceType && i.ResourceKey == a.ResourceId.ToString("D"))).Select(a =>
+        var released = await PacketAmendments.ReleasedAsync(db, items, withheld, ct);
+        var entries = new List<PacketEntry>();
+        foreach (var a in await PacketAmendments.ForAsync(db, released, ct))
         {
-            var lines = new List<string>
+            if (PacketAmendments.Disputed(a))
             {
-                $"This item of the record is disputed: {a.ItemDescription}.",
-                "The law requires that the patient's request to amend it, the denial, the patient's statement of disagreement and any rebuttal",
-                "go with every disclosure of the item (45 CFR 164.526(d)(4)-(5)).",
-                "",
-                $"Request {a.Display}, received {a.ReceivedAt.UtcDateTime:yyyy-MM-dd}:",
-                "Change asked for: " + a.RequestedChange,
-                "Reason given: " + a.Reason,
-                "",
-                $"Denied {a.DecidedAt?.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "-"} on the ground \"{a.DenialGround}\" (45 CFR 164.526(a)(2)):",
-                a.DenialExplanation ?? "",
-                "",
-                $"The patient's statement of disagreement, filed {a.DisagreementAt?.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "-"}:",
-                a.DisagreementText!,
-            };
-            if (a.RebuttalText is not null)
-            {
-                lines.AddRange(["", $"The hospital's rebuttal, {a.RebuttalAt?.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "-"}:", a.RebuttalText]);
+                entries.Add(new PacketEntry("AmendmentRequest", a.Id.ToString("D"), PacketAmendments.Title(a), PacketAmendments.Day(a),
+                    new ItemContent(PacketAmendments.Lines(a), []), []));
             }
+            else if (a.AmendmentDocumentId is { } document && !released.Contains((PacketItemTypes.Note, document)))
+            {
+                entries.Add(new PacketEntry(PacketItemTypes.Note, document.ToString("D"), $"Amendment {a.Display} of {a.ItemDescription}",
+                    a.DecidedAt is { } decided ? DateOnly.FromDateTime(decided.UtcDateTime) : null,
+                    await content.ReadAsync(PacketItemTypes.Note, document, withheld, ct), []));
+            }
+        }
 
-            return new PacketEntry("AmendmentRequest", a.Id.ToString("D"), $"Disputed item: request to amend {a.Display} and statement of disagreement",
-                DateOnly.FromDateTime(a.DisagreementAt!.Value.UtcDateTime), new ItemContent(lines, []), []);
-        })];
+        return entries;
     }
 
     /// <summary>Whether an entry of the record (type and id) carries a label this release does not cover.</summary>

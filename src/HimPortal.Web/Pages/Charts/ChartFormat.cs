@@ -47,6 +47,39 @@ public static class ChartFormat
             : HtmlString.Empty;
     }
 
+    /// <summary>
+    /// The marks of an item other than a note the patient asked to amend (45 CFR 164.526(c)(1), (d)(4)-(5)): "Amended
+    /// AMD-000123, see note of …" (a link to the appended note when the reader reads notes), or "Disputed: …".
+    /// </summary>
+    public static IHtmlContent Amendments(IReadOnlyList<HimPortal.Application.Charts.GetChart.AmendmentMark> marks, Guid patientId, bool readsNotes)
+    {
+        ArgumentNullException.ThrowIfNull(marks);
+        if (marks.Count == 0)
+        {
+            return HtmlString.Empty;
+        }
+
+        var html = new System.Text.StringBuilder();
+        foreach (var m in marks)
+        {
+            if (m.Accepted)
+            {
+                var note = $"note of {Day(m.DecidedAt)}";
+                var see = readsNotes && m.AmendmentDocumentId is { } doc
+                    ? $"<a href=\"/Charts/Note/{patientId:D}/{doc:D}\" data-testid=\"amended-item-note\">{note}</a>"
+                    : note;
+                html.Append(CultureInfo.InvariantCulture, $" <strong class=\"tag\" data-testid=\"amended-item-mark\">Amended {m.Display}, see {see}</strong>");
+            }
+            else
+            {
+                var what = m.Statement ? "statement of disagreement on file" : "the patient's request and the denial go with every disclosure";
+                html.Append(CultureInfo.InvariantCulture, $" <strong class=\"tag\" data-testid=\"disputed-item-mark\">Disputed ({m.Display}): {what}</strong>");
+            }
+        }
+
+        return new HtmlString(html.ToString());
+    }
+
     public static string Heading(string title, int count) => $"{title} ({count.ToString(CultureInfo.InvariantCulture)})";
 
     public static string SectionId(ChartSection section) => ChartSections.AuditName(section);

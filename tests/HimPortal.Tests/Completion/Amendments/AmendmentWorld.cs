@@ -1,4 +1,9 @@
 using HimPortal.Application.Access;
+using HimPortal.Application.Completion.Amendments.DenyAmendment;
+using HimPortal.Application.Completion.Amendments.GetAmendment;
+using HimPortal.Application.Completion.Amendments.OpenAmendment;
+using HimPortal.Application.Completion.Amendments.RouteAmendment;
+using HimPortal.Data.Portal;
 using HimPortal.Application.Portal.Amendments.RequestAmendment;
 using HimPortal.Tests.Completion.Inbox;
 using HimPortal.Tests.Infrastructure;
@@ -70,4 +75,25 @@ public static class AmendmentWorld
         AsAsync(database, c.Patient, async sp => (await sp.GetRequiredService<RequestAmendmentHandler>().HandleAsync(
             new RequestAmendmentCommand(c.Stay.PatientId, "DocumentReference", c.Stay.NoteId, "The note says my appendix was removed; it was my gallbladder.",
                 "I had a cholecystectomy, not an appendectomy.", recipients), CancellationToken.None)).Value!);
+
+    /// <summary>HIM routes the request to the stay's physician, who opens it: the version to answer at.</summary>
+    public static async Task<uint> RouteAsync(TestDatabase database, AmendmentCase c, Guid id)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        var detail = await AsAsync(database, c.Clerk, sp => sp.GetRequiredService<GetAmendmentHandler>().HandleAsync(new GetAmendmentQuery(id), CancellationToken.None));
+        var routed = await AsAsync(database, c.Clerk, sp => sp.GetRequiredService<RouteAmendmentHandler>()
+            .HandleAsync(new RouteAmendmentCommand(id, c.Stay.PractitionerId, null, detail.Value!.Version), CancellationToken.None));
+        routed.Error.ShouldBeNull();
+        var open = await AsAsync(database, c.Stay.Physician, sp => sp.GetRequiredService<OpenAmendmentHandler>().HandleAsync(new OpenAmendmentQuery(id), CancellationToken.None));
+        return open.Value!.Version;
+    }
+
+    /// <summary>The physician denies the request (accurate and complete), at <paramref name="version"/>.</summary>
+    public static async Task DenyAsync(TestDatabase database, AmendmentCase c, Guid id, uint version)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        (await AsAsync(database, c.Stay.Physician, sp => sp.GetRequiredService<DenyAmendmentHandler>().HandleAsync(
+            new DenyAmendmentCommand(id, AmendmentDenialGrounds.AccurateAndComplete, "The value was measured and recorded correctly.", version), CancellationToken.None)))
+            .Error.ShouldBeNull();
+    }
 }

@@ -100,7 +100,7 @@ public sealed class ExportTests(PacketDatabase fixture) : IClassFixture<PacketDa
         _ => null,
     };
 
-    private static Validator UsCoreValidator(string work)
+    internal static Validator UsCoreValidator(string work)
     {
         var package = Path.Combine(work, "us-core");
         Directory.CreateDirectory(package);

@@ -40,22 +40,8 @@ public sealed class AcceptAmendmentHandler(PermissionCheck permissions, HimDbCon
     protected override async Task<Result<AmendmentAccepted>> ExecuteAsync(AcceptAmendmentCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var validation = await validator.ValidateAsync(command, ct);
-        if (!validation.IsValid)
+        return await desk.ChangeAsync<AcceptAmendmentCommand, AmendmentAccepted>(validator, command, command.AmendmentId, command.Version, authorOnly: true, async (request, token) =>
         {
-            return Error.Invalid(validation);
-        }
-
-        return await Versioned.InTransactionAsync<AmendmentAccepted>(db, AmendmentDesk.Stale, async token =>
-        {
-            var edit = await desk.EditAsync(command.AmendmentId, command.Version, authorOnly: true, token);
-            if (edit.Error is { } refused)
-            {
-                return refused;
-            }
-
-            var request = edit.Value!;
-
             var now = clock.GetUtcNow();
             var documentId = await ClinicalRecordWriter.AppendAmendmentAsync(db, new AmendmentDocument(request.PatientId, request.ResourceType, request.ResourceId,
                 request.AuthorPractitionerId!.Value, $"Amendment ({request.Display}) of {request.ItemDescription}, at the patient's request:\n\n{command.AmendmentText.Trim()}"),

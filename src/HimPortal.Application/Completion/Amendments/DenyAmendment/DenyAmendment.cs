@@ -34,22 +34,8 @@ public sealed class DenyAmendmentHandler(PermissionCheck permissions, HimDbConte
     protected override async Task<Result<uint>> ExecuteAsync(DenyAmendmentCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var validation = await validator.ValidateAsync(command, ct);
-        if (!validation.IsValid)
+        return await desk.ChangeAsync<DenyAmendmentCommand, uint>(validator, command, command.AmendmentId, command.Version, authorOnly: true, async (request, token) =>
         {
-            return Error.Invalid(validation);
-        }
-
-        return await Versioned.InTransactionAsync<uint>(db, AmendmentDesk.Stale, async token =>
-        {
-            var edit = await desk.EditAsync(command.AmendmentId, command.Version, authorOnly: true, token);
-            if (edit.Error is { } refused)
-            {
-                return refused;
-            }
-
-            var request = edit.Value!;
-
             var now = clock.GetUtcNow();
             var ground = AmendmentDenialGroundTexts.Find(command.Ground)!;
             request.Status = AmendmentStatuses.Denied;
@@ -70,7 +56,8 @@ public sealed class DenyAmendmentHandler(PermissionCheck permissions, HimDbConte
                 "denial (45 CFR 164.526(d)(1)(ii), (d)(4)-(5)). We may write a rebuttal; if we do, we will send you a copy.",
                 "",
                 "If you do not file a statement of disagreement, you may ask us to include your request and this denial with any future " +
-                "disclosure of the item (45 CFR 164.526(d)(1)(iii)). Write to the address above to ask.",
+                "disclosure of the item (45 CFR 164.526(d)(1)(iii)). Ask in the patient portal, under Corrections (\"Include my request and the " +
+                "denial whenever this item is shared\"), or write to the address above.",
                 "",
                 desk.Complaints(),
             ], now, token);

@@ -31,22 +31,8 @@ public sealed class ExtendAmendmentHandler(PermissionCheck permissions, HimDbCon
     protected override async Task<Result<uint>> ExecuteAsync(ExtendAmendmentCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var validation = await validator.ValidateAsync(command, ct);
-        if (!validation.IsValid)
+        return await desk.ChangeAsync<ExtendAmendmentCommand, uint>(validator, command, command.AmendmentId, command.Version, authorOnly: false, async (request, token) =>
         {
-            return Error.Invalid(validation);
-        }
-
-        return await Versioned.InTransactionAsync<uint>(db, AmendmentDesk.Stale, async token =>
-        {
-            var edit = await desk.EditAsync(command.AmendmentId, command.Version, authorOnly: false, token);
-            if (edit.Error is { } refused)
-            {
-                return refused;
-            }
-
-            var request = edit.Value!;
-
             var now = clock.GetUtcNow();
             if (!AmendmentClock.IsOpen(request.Status) || request.ExtendedAt is not null)
             {

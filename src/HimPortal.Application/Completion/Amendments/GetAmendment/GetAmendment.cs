@@ -15,7 +15,16 @@ public sealed record AuthorChoice(Guid PractitionerId, string Name, string? Npi,
 
 public sealed record AmendmentEventView(DateTimeOffset At, string Kind, string? Note);
 
-public sealed record AmendmentRecipientView(string Name, string? Address, string Source, DateTimeOffset? SentAt, string? SentHow);
+public sealed record AmendmentRecipientView(string Name, string? Address, string Source, DateTimeOffset? SentAt, string? SentHow)
+{
+    public Guid Id { get; init; }
+
+    /// <summary>A letter to print was written for this recipient (a postal address); HIM downloads it.</summary>
+    public bool HasLetter { get; init; }
+
+    /// <summary>When HIM marked the letter printed and mailed.</summary>
+    public DateTimeOffset? MailedAt { get; init; }
+}
 
 /// <summary>One request with everything HIM and the author act on.</summary>
 public sealed record AmendmentDetail(
@@ -104,7 +113,8 @@ public static class AmendmentDetails
         var history = await db.AmendmentEvents.AsNoTracking().Where(e => e.AmendmentId == id).OrderBy(e => e.At).ThenBy(e => e.Id)
             .Select(e => new AmendmentEventView(e.At, e.Kind, e.Note)).ToListAsync(ct);
         var recipients = await db.AmendmentRecipients.AsNoTracking().Where(r => r.AmendmentId == id).OrderBy(r => r.Source).ThenBy(r => r.Name)
-            .Select(r => new AmendmentRecipientView(r.Name, r.Address, r.Source, r.SentAt, r.SentHow)).ToListAsync(ct);
+            .Select(r => new AmendmentRecipientView(r.Name, r.Address, r.Source, r.SentAt, r.SentHow) { Id = r.Id, HasLetter = r.LetterObjectId != null, MailedAt = r.MailedAt })
+            .ToListAsync(ct);
         var suggestions = await SuggestionsAsync(db, a.ResourceType, a.ResourceId, ct);
         var view = new AmendmentDetail(a.Id, a.Display, a.PatientId, Inbox.GetInbox.GetInboxHandler.Name(patient.GivenNames, patient.FamilyName), patient.Mrn,
             a.ResourceType, a.ResourceId, a.ItemDescription, itemText, a.RequestedChange, a.Reason, a.Status, a.ReceivedAt, a.DueAt, a.ExtendedAt,

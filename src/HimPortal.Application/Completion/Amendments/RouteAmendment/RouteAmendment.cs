@@ -34,22 +34,8 @@ public sealed class RouteAmendmentHandler(PermissionCheck permissions, HimDbCont
     protected override async Task<Result<uint>> ExecuteAsync(RouteAmendmentCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var validation = await validator.ValidateAsync(command, ct);
-        if (!validation.IsValid)
+        return await desk.ChangeAsync<RouteAmendmentCommand, uint>(validator, command, command.AmendmentId, command.Version, authorOnly: false, async (request, token) =>
         {
-            return Error.Invalid(validation);
-        }
-
-        return await Versioned.InTransactionAsync<uint>(db, AmendmentDesk.Stale, async token =>
-        {
-            var edit = await desk.EditAsync(command.AmendmentId, command.Version, authorOnly: false, token);
-            if (edit.Error is { } refused)
-            {
-                return refused;
-            }
-
-            var request = edit.Value!;
-
             if (request.Status is not (AmendmentStatuses.Received or AmendmentStatuses.Routed))
             {
                 return Error.Conflict("This request is answered already.");

@@ -63,6 +63,7 @@ public sealed class SendAmendmentNoticesHandler(PermissionCheck permissions, Him
             var now = clock.GetUtcNow();
             string how;
             string? note = null;
+            Guid? letter = null;
             if (IsEmail(recipient.Address) && mail.IsConfigured)
             {
                 await mail.SendAsync(mail.Compose(recipient.Address!.Trim(), recipient.Name, Subject, string.Join('\n', body)), ct);
@@ -82,6 +83,7 @@ public sealed class SendAmendmentNoticesHandler(PermissionCheck permissions, Him
 
                 how = "letter";
                 note = $"letter to print: {objectId:D}";
+                letter = objectId;
                 letters++;
             }
 
@@ -90,6 +92,7 @@ public sealed class SendAmendmentNoticesHandler(PermissionCheck permissions, Him
                 var row = await db.AmendmentRecipients.SingleAsync(r => r.Id == recipient.Id, token);
                 row.SentAt = now;
                 row.SentHow = how;
+                row.LetterObjectId = letter;
                 var tracked = await db.AmendmentRequests.AsNoTracking().SingleAsync(a => a.Id == request.Id, token);
                 desk.Note(tracked, "sent", $"{recipient.Source} by {how}" + (note is null ? "" : "; " + note), now);
                 await db.SaveChangesAsync(token);

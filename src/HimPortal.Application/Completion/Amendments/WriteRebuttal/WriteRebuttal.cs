@@ -30,22 +30,8 @@ public sealed class WriteRebuttalHandler(PermissionCheck permissions, HimDbConte
     protected override async Task<Result<uint>> ExecuteAsync(WriteRebuttalCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var validation = await validator.ValidateAsync(command, ct);
-        if (!validation.IsValid)
+        return await desk.ChangeAsync<WriteRebuttalCommand, uint>(validator, command, command.AmendmentId, command.Version, authorOnly: false, async (request, token) =>
         {
-            return Error.Invalid(validation);
-        }
-
-        return await Versioned.InTransactionAsync<uint>(db, AmendmentDesk.Stale, async token =>
-        {
-            var edit = await desk.EditAsync(command.AmendmentId, command.Version, authorOnly: false, token);
-            if (edit.Error is { } refused)
-            {
-                return refused;
-            }
-
-            var request = edit.Value!;
-
             if (request.Status != AmendmentStatuses.Denied || request.DisagreementText is null || request.RebuttalText is not null)
             {
                 return Error.Conflict("A rebuttal answers a statement of disagreement, once.");

@@ -1,11 +1,8 @@
 using FluentValidation;
 using HimPortal.Application.Access;
 using HimPortal.Application.Audit;
-using HimPortal.Application.Clinical;
 using HimPortal.Application.Common;
-using HimPortal.Data;
 using HimPortal.Data.Portal;
-using Microsoft.EntityFrameworkCore;
 
 namespace HimPortal.Application.Portal.Amendments.FileDisagreement;
 
@@ -31,9 +28,7 @@ public sealed class FileDisagreementValidator : AbstractValidator<FileDisagreeme
 [RequiresPermission(Permissions.PortalSelf)]
 public sealed class FileDisagreementHandler(
     PermissionCheck permissions,
-    HimDbContext db,
     PortalAmendments amendments,
-    AccessAudit audit,
     IAuditActorAccessor actors,
     TimeProvider clock,
     IValidator<FileDisagreementCommand> validator) : Handler<FileDisagreementCommand, Result<uint>>(permissions)
@@ -47,54 +42,19 @@ public sealed class FileDisagreementHandler(
             return Error.Invalid(validation);
         }
 
-        try
+        var statement = command.Statement.Trim();
+        var now = clock.GetUtcNow();
+        return await amendments.AnswerDenialAsync(command.PatientId, command.AmendmentId, command.Version, "amendment-disagreement", actors.Current.UserId, request =>
         {
-            return await db.InTransactionAsync<Result<uint>>(async token =>
+            if (request.Status != AmendmentStatuses.Denied || request.DisagreementText is not null)
             {
-                var entry = await amendments.OpenAsync(command.PatientId, "amendment-disagreement", "AmendmentRequest", command.AmendmentId, token);
-                if (entry is null)
-                {
-                    return Error.NotFound();
-                }
+                return "A statement of disagreement is filed once, after a denial.";
+            }
 
-                var records = entry.Patient.RecordIds;
-                var request = await db.AmendmentRequests.SingleOrDefaultAsync(a => a.Id == command.AmendmentId && records.Contains(a.PatientId), token);
-                if (request is null)
-                {
-                    await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Denied, "AmendmentRequest", command.AmendmentId.ToString("D"),
-                        entry.Patient.Id, Purpose: "no such request of this person's", Details: "portal.amendment-disagreement; outcome=not-found"), token);
-                    return Error.NotFound();
-                }
-
-                if (request.Version != command.Version)
-                {
-                    return Error.Conflict("This request changed since you opened the page: look at it again.");
-                }
-
-                if (request.Status != AmendmentStatuses.Denied || request.DisagreementText is not null)
-                {
-                    return Error.Conflict("A statement of disagreement is filed once, after a denial.");
-                }
-
-                var now = clock.GetUtcNow();
-                request.DisagreementText = command.Statement.Trim();
-                request.DisagreementAt = now;
-                db.AmendmentEvents.Add(new AmendmentEvent
-                {
-                    Id = Guid.CreateVersion7(now), AmendmentId = request.Id, At = now, Kind = "disagreement", ByUserId = actors.Current.UserId,
-                });
-                await db.SaveChangesAsync(token);
-                // The staff chart marks a disputed item: its cached content must be read again.
-                await ClinicalRecordWriter.BumpAsync(db, [request.PatientId], token);
-                await audit.RecordAsync(new AuditRecord(AuditAction.Update, AuditOutcome.Success, "AmendmentRequest", request.Id.ToString("D"), request.PatientId,
-                    Purpose: entry.Access.PurposeOfUse, Details: $"portal.amendment-disagreement; item={request.ResourceType}/{request.ResourceId:D}"), token);
-                return Result<uint>.Success(request.Version);
-            }, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            return Error.Conflict("This request changed since you opened the page: look at it again.");
-        }
+            // A statement filed after a (d)(5)(ii) request supersedes it: the packets then carry the statement too.
+            request.DisagreementText = statement;
+            request.DisagreementAt = now;
+            return null;
+        }, now, ct);
     }
 }

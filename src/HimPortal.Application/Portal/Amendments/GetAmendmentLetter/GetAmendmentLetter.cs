@@ -52,18 +52,7 @@ public sealed class GetAmendmentLetterHandler(PermissionCheck permissions, HimDb
                 AmendmentLetterKinds.Rebuttal => row?.RebuttalLetterObjectId,
                 _ => null,
             };
-            // The store reads on the transaction's connection: the bytes are read, and the reader closed, before the audit row is written.
-            byte[]? content = null;
-            await using (var stream = objectId is { } id ? await store.OpenReadAsync(id, token) : null)
-            {
-                if (stream is not null)
-                {
-                    using var copy = new MemoryStream();
-                    await stream.CopyToAsync(copy, token);
-                    content = copy.ToArray();
-                }
-            }
-
+            var content = objectId is { } id ? await store.ReadAllAsync(id, token) : null;
             if (row is null || content is null)
             {
                 await audit.RecordAsync(new AuditRecord(AuditAction.View, AuditOutcome.Denied, "AmendmentRequest", query.AmendmentId.ToString("D"),

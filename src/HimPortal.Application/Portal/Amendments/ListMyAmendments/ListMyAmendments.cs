@@ -37,8 +37,14 @@ public sealed record MyAmendmentView(
     AmendmentDue Due,
     uint Version)
 {
+    /// <summary>When the patient asked that the request and the denial go with future disclosures (45 CFR 164.526(d)(5)(ii)).</summary>
+    public DateTimeOffset? IncludeWithDisclosuresAt { get; init; }
+
     /// <summary>After a denial the patient may file one statement of disagreement (45 CFR 164.526(d)(1)(ii)).</summary>
     public bool MayDisagree => Status == AmendmentStatuses.Denied && DisagreementText is null;
+
+    /// <summary>Without a statement, the patient may ask once that the request and the denial go with future disclosures (164.526(d)(1)(iii)).</summary>
+    public bool MayInclude => MayDisagree && IncludeWithDisclosuresAt is null;
 }
 
 public sealed record MyAmendmentsPage(IReadOnlyList<MyAmendmentView> Rows, string? NextAfter, DateTimeOffset Now);
@@ -119,7 +125,7 @@ public sealed class ListMyAmendmentsHandler(
                 a.Id, a.Display, a.ResourceType, a.ResourceId, a.ItemDescription, a.RequestedChange, a.Status, AmendmentClock.StatusWords(a.Status),
                 a.ReceivedAt, a.DueAt, a.ExtendedAt, a.ExtensionReason, a.DecidedAt, a.DenialExplanation, a.DisagreementText, a.RebuttalText,
                 a.DenialLetterObjectId is not null, a.ExtensionLetterObjectId is not null, a.RebuttalLetterObjectId is not null,
-                AmendmentClock.Mark(a.Status, a.DueAt, now), a.Version))], next, now));
+                AmendmentClock.Mark(a.Status, a.DueAt, now), a.Version) { IncludeWithDisclosuresAt = a.IncludeWithDisclosuresAt })], next, now));
         }, ct);
     }
 }

@@ -1,5 +1,7 @@
 using HimPortal.Application.Completion.Amendments.ExtendAmendment;
 using HimPortal.Application.Completion.Amendments.GetAmendment;
+using HimPortal.Application.Completion.Amendments.GetRecipientLetter;
+using HimPortal.Application.Completion.Amendments.MarkLetterMailed;
 using HimPortal.Application.Completion.Amendments.RouteAmendment;
 using HimPortal.Application.Completion.Amendments.WriteRebuttal;
 using Microsoft.AspNetCore.Mvc;
@@ -7,8 +9,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace HimPortal.Web.Pages.Completion.Amendments;
 
-/// <summary>One request to amend, for HIM: route it to the author, extend it once with a notice, rebut a statement of disagreement.</summary>
-public sealed class RequestModel(GetAmendmentHandler get, RouteAmendmentHandler route, ExtendAmendmentHandler extend, WriteRebuttalHandler rebut) : PageModel
+/// <summary>
+/// One request to amend, for HIM: route it to the author, extend it once with a notice, rebut a statement of
+/// disagreement; after acceptance, download the letters to print for postal recipients and mark them mailed.
+/// </summary>
+public sealed class RequestModel(GetAmendmentHandler get, RouteAmendmentHandler route, ExtendAmendmentHandler extend, WriteRebuttalHandler rebut,
+    GetRecipientLetterHandler letter, MarkLetterMailedHandler mailed) : PageModel
 {
     public AmendmentDetail? Detail { get; private set; }
 
@@ -40,6 +46,18 @@ public sealed class RequestModel(GetAmendmentHandler get, RouteAmendmentHandler 
     {
         var result = await rebut.HandleAsync(new WriteRebuttalCommand(id, rebuttal ?? "", version), ct);
         return result.IsSuccess ? Done(id, "rebuttal written; the patient's copy is in their portal") : await this.RefuseAsync(result.Error!, () => OnGetAsync(id, ct));
+    }
+
+    public async Task<IActionResult> OnGetLetterAsync(Guid id, Guid recipientId, CancellationToken ct)
+    {
+        var result = await letter.HandleAsync(new GetRecipientLetterQuery(id, recipientId), ct);
+        return result.IsSuccess ? File(result.Value!.Content, "application/pdf", result.Value.FileName) : this.Refuse(result.Error!);
+    }
+
+    public async Task<IActionResult> OnPostMailedAsync(Guid id, Guid recipientId, uint version, CancellationToken ct)
+    {
+        var result = await mailed.HandleAsync(new MarkLetterMailedCommand(id, recipientId, version), ct);
+        return result.IsSuccess ? Done(id, "letter marked printed and mailed") : await this.RefuseAsync(result.Error!, () => OnGetAsync(id, ct));
     }
 
     private RedirectToPageResult Done(Guid id, string what)

@@ -1,0 +1,55 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace HimPortal.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class PortalAmendmentRecords : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "include_with_disclosures_at",
+                schema: "portal",
+                table: "amendments",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "letter_object_id",
+                schema: "portal",
+                table: "amendment_recipients",
+                type: "uuid",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "mailed_at",
+                schema: "portal",
+                table: "amendment_recipients",
+                type: "timestamp with time zone",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "include_with_disclosures_at",
+                schema: "portal",
+                table: "amendments");
+
+            migrationBuilder.DropColumn(
+                name: "letter_object_id",
+                schema: "portal",
+                table: "amendment_recipients");
+
+            migrationBuilder.DropColumn(
+                name: "mailed_at",
+                schema: "portal",
+                table: "amendment_recipients");
+        }
+    }
+}
