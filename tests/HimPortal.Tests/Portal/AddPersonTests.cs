@@ -90,7 +90,7 @@ public sealed class AddPersonTests(AddPersonWorld world) : IClassFixture<AddPers
     {
         var anonymous = new TestActor();
         anonymous.Current = anonymous.Current with { UserId = null, UserName = null, Roles = [] };
-        var email = $"{family.ToLowerInvariant()}.{Guid.NewGuid():N}@patients.example";
+        var email = $"account.{Guid.NewGuid():N}@patients.example";
         await using (var services = Db.Services(anonymous, _clock, PortalSettingsKeys))
         {
             var activation = await RunAsync<ActivateAccountHandler, Activation>(services, h => h.HandleAsync(
