@@ -12,36 +12,13 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace HimPortal.Tests.Portal;
 
-/// <summary>Two children (Smallest, OneVisitPractitioner) and a patient who is also a parent (Cortes), on one database.</summary>
-public sealed class AddPersonWorld : IAsyncLifetime
-{
-    public TestDatabase Database { get; } = new();
-
-    public Guid FirstChild { get; private set; }
-
-    public Guid SecondChild { get; private set; }
-
-    public Guid ParentPatient { get; private set; }
-
-    public async Task InitializeAsync()
-    {
-        await Database.InitializeAsync();
-        await ClinicalData.ImportAsync(Database, ClinicalData.Smallest, ClinicalData.OneVisitPractitioner, ClinicalData.Cortes);
-        FirstChild = await ClinicalData.PatientIdAsync(Database, ClinicalData.Smallest);
-        SecondChild = await ClinicalData.PatientIdAsync(Database, ClinicalData.OneVisitPractitioner);
-        ParentPatient = await ClinicalData.PatientIdAsync(Database, ClinicalData.Cortes);
-    }
-
-    public Task DisposeAsync() => Database.DisposeAsync();
-}
-
 /// <summary>
 /// One portal account reaches every person it represents (issue 19 items 2 and 8; ADR 0041): a second representative's
 /// letter is added at /People/Add to the account that is signed in, checked as at activation (expired, used, locked,
 /// the representative's own details, wrong tries counting); the wrong kind of letter, a grant not in force or one
 /// named to another account is refused and changes nothing. Each test has its own grants, letters and accounts.
 /// </summary>
-public sealed class AddPersonTests(AddPersonWorld world) : IClassFixture<AddPersonWorld>, IAsyncLifetime
+public sealed class AddPersonTests(RecordDatabase world) : IClassFixture<RecordDatabase>, IAsyncLifetime
 {
     private const string Password = "harbor-quilt-lantern-87-meadow";
     private static readonly Dictionary<string, string?> PortalSettingsKeys = new() { ["Portal:PublicUrl"] = "https://portal.hospital.example/" };
@@ -52,6 +29,13 @@ public sealed class AddPersonTests(AddPersonWorld world) : IClassFixture<AddPers
     private ServiceProvider _clerk = null!;
 
     private TestDatabase Db => world.Database;
+
+    // Two children, and a patient who is also a parent, on their own database (the record tests' three people).
+    private Guid FirstChild => world.A;
+
+    private Guid SecondChild => world.C;
+
+    private Guid ParentPatient => world.B;
 
     public async Task InitializeAsync()
     {
@@ -130,12 +114,23 @@ public sealed class AddPersonTests(AddPersonWorld world) : IClassFixture<AddPers
     private Task<long> AuditedAsync(Guid letter, string details, string outcome) =>
         Db.ScalarAsync<long>($"SELECT count(*) FROM audit.access_events WHERE resource_id = '{letter}' AND details = '{details.Replace("'", "''", StringComparison.Ordinal)}' AND outcome = '{outcome}'");
 
+    /// <summary>Adds the letter with the parent's details: refused with this error, audited once, the grant and the code as <paramref name="state"/>.</summary>
+    private async Task<Error> RefusedAsync(ServiceProvider account, IssuedActivationLetter letter, Guid? grant, string error, string audited,
+        (Guid? Representative, bool Used, int FailedAttempts) state, DateOnly? born = null)
+    {
+        var refused = await AddAsync(account, letter.Code, born ?? ParentBorn, _family);
+        refused.Error!.Code.ShouldBe(error);
+        (await StateAsync(grant, letter.LetterId)).ShouldBe(state);
+        (await AuditedAsync(letter.LetterId, "portal.add-person; " + audited, "denied")).ShouldBe(1);
+        return refused.Error;
+    }
+
     /// <summary>A parent activated with the first child's letter: their account, and the second child's grant and letter.</summary>
     private async Task<(Guid UserId, ServiceProvider Account, Guid SecondGrant, IssuedActivationLetter SecondLetter)> ParentWithSecondLetterAsync()
     {
-        var (_, first) = await RepresentativeLetterAsync(world.FirstChild, _family, ParentBorn);
+        var (_, first) = await RepresentativeLetterAsync(FirstChild, _family, ParentBorn);
         var (userId, account) = await ActivateAsync(first.Code, ParentBorn, _family);
-        var (secondGrant, second) = await RepresentativeLetterAsync(world.SecondChild, _family, ParentBorn);
+        var (secondGrant, second) = await RepresentativeLetterAsync(SecondChild, _family, ParentBorn);
         return (userId, account, secondGrant, second);
     }
 
@@ -145,45 +140,45 @@ public sealed class AddPersonTests(AddPersonWorld world) : IClassFixture<AddPers
         var (userId, account, secondGrant, second) = await ParentWithSecondLetterAsync();
         await using (account)
         {
-            (await ReadRecordAsync(account, world.SecondChild)).ShouldBe(ChartReadStatus.Denied, "not before the letter is added");
+            (await ReadRecordAsync(account, SecondChild)).ShouldBe(ChartReadStatus.Denied, "not before the letter is added");
 
             var added = await RunAsync<AddMyPersonHandler, AddedPerson>(account, h => h.HandleAsync(
                 new AddMyPersonCommand(second.Code.ToLowerInvariant(), ParentBorn, " " + _family.ToUpperInvariant() + " "), CancellationToken.None));
 
-            added.ShouldBe(new AddedPerson(world.SecondChild, secondGrant));
+            added.ShouldBe(new AddedPerson(SecondChild, secondGrant));
             (await StateAsync(secondGrant, second.LetterId)).ShouldBe((userId, true, 0));
             (await Db.ScalarAsync<Guid>($"SELECT user_id FROM portal.activation_codes WHERE id = '{second.LetterId}'")).ShouldBe(userId);
             (await Db.ScalarAsync<long>($"""
-                SELECT count(*) FROM audit.access_events WHERE user_id = '{userId}' AND patient_id = '{world.SecondChild}' AND outcome = 'success'
+                SELECT count(*) FROM audit.access_events WHERE user_id = '{userId}' AND patient_id = '{SecondChild}' AND outcome = 'success'
                 AND details = 'portal.add-person; representative''s grant {secondGrant:D} added to the signed-in account'
                 """)).ShouldBe(1);
             var people = await PeopleAsync(account);
-            people.Select(p => p.PatientId).ShouldBe([world.FirstChild, world.SecondChild], ignoreOrder: true);
+            people.Select(p => p.PatientId).ShouldBe([FirstChild, SecondChild], ignoreOrder: true);
             people.ShouldAllBe(p => !p.IsSelf && p.Relationship == ProxyRelationships.Parent);
-            (await ReadRecordAsync(account, world.FirstChild)).ShouldBe(ChartReadStatus.Shown);
-            (await ReadRecordAsync(account, world.SecondChild)).ShouldBe(ChartReadStatus.Shown);
+            (await ReadRecordAsync(account, FirstChild)).ShouldBe(ChartReadStatus.Shown);
+            (await ReadRecordAsync(account, SecondChild)).ShouldBe(ChartReadStatus.Shown);
         }
     }
 
     [Fact]
     public async Task A_patients_own_account_adds_their_childs_letter_and_reaches_both_records()
     {
-        var born = await Db.ScalarAsync<DateOnly>($"SELECT birth_date FROM clinical.patients WHERE id = '{world.ParentPatient}'");
-        var family = await Db.ScalarAsync<string>($"SELECT family_name FROM clinical.patients WHERE id = '{world.ParentPatient}'");
-        var own = await LetterAsync(world.ParentPatient, null);
+        var born = await Db.ScalarAsync<DateOnly>($"SELECT birth_date FROM clinical.patients WHERE id = '{ParentPatient}'");
+        var family = await Db.ScalarAsync<string>($"SELECT family_name FROM clinical.patients WHERE id = '{ParentPatient}'");
+        var own = await LetterAsync(ParentPatient, null);
         var (userId, account) = await ActivateAsync(own.Code, born, family);
         await using (account)
         {
-            var (grant, childs) = await RepresentativeLetterAsync(world.FirstChild, family, born);
+            var (grant, childs) = await RepresentativeLetterAsync(FirstChild, family, born);
 
             (await AddAsync(account, childs.Code, born, family)).Error.ShouldBeNull();
 
             (await StateAsync(grant, childs.LetterId)).ShouldBe((userId, true, 0));
             var people = await PeopleAsync(account);
-            people.Select(p => (p.PatientId, p.IsSelf)).ShouldBe([(world.ParentPatient, true), (world.FirstChild, false)]);
-            (await ReadRecordAsync(account, world.ParentPatient)).ShouldBe(ChartReadStatus.Shown);
-            (await ReadRecordAsync(account, world.FirstChild)).ShouldBe(ChartReadStatus.Shown);
-            (await ReadRecordAsync(account, world.SecondChild)).ShouldBe(ChartReadStatus.Denied, "nobody else's");
+            people.Select(p => (p.PatientId, p.IsSelf)).ShouldBe([(ParentPatient, true), (FirstChild, false)]);
+            (await ReadRecordAsync(account, ParentPatient)).ShouldBe(ChartReadStatus.Shown);
+            (await ReadRecordAsync(account, FirstChild)).ShouldBe(ChartReadStatus.Shown);
+            (await ReadRecordAsync(account, SecondChild)).ShouldBe(ChartReadStatus.Denied, "nobody else's");
         }
     }
 
@@ -193,14 +188,11 @@ public sealed class AddPersonTests(AddPersonWorld world) : IClassFixture<AddPers
         var (_, account, _, _) = await ParentWithSecondLetterAsync();
         await using (account)
         {
-            var owns = await LetterAsync(world.SecondChild, null);
+            var owns = await LetterAsync(SecondChild, null);
 
-            var refused = await AddAsync(account, owns.Code, ParentBorn, _family);
+            var refused = await RefusedAsync(account, owns, null, "add-person.own-letter", "a patient's own-record letter", (null, false, 0));
 
-            refused.Error!.Code.ShouldBe("add-person.own-letter");
-            refused.Error.Message.ShouldStartWith("This letter is for a patient's own account; it cannot be added to yours");
-            (await StateAsync(null, owns.LetterId)).ShouldBe((null, false, 0));
-            (await AuditedAsync(owns.LetterId, "portal.add-person; a patient's own-record letter", "denied")).ShouldBe(1);
+            refused.Message.ShouldStartWith("This letter is for a patient's own account; it cannot be added to yours");
         }
     }
 
@@ -213,63 +205,53 @@ public sealed class AddPersonTests(AddPersonWorld world) : IClassFixture<AddPers
             // The other parent named on the grant activates first; HIM then issues the grant's letter again.
             var (otherId, other) = await ActivateAsync(second.Code, ParentBorn, _family);
             await other.DisposeAsync();
-            var again = await LetterAsync(world.SecondChild, secondGrant);
+            var again = await LetterAsync(SecondChild, secondGrant);
 
-            var refused = await AddAsync(account, again.Code, ParentBorn, _family);
+            var refused = await RefusedAsync(account, again, secondGrant, "add-person.other-account", "grant already named to another account", (otherId, false, 0));
 
-            refused.Error!.Code.ShouldBe("add-person.other-account");
-            refused.Error.Message.ShouldContain("another portal account");
-            (await StateAsync(secondGrant, again.LetterId)).ShouldBe((otherId, false, 0));
-            (await AuditedAsync(again.LetterId, "portal.add-person; grant already named to another account", "denied")).ShouldBe(1);
+            refused.Message.ShouldContain("another portal account");
         }
     }
 
     [Fact]
     public async Task A_grant_no_longer_in_force_is_refused_and_changes_nothing()
     {
-        var (_, first) = await RepresentativeLetterAsync(world.FirstChild, _family, ParentBorn);
+        var (_, first) = await RepresentativeLetterAsync(FirstChild, _family, ParentBorn);
         var (_, account) = await ActivateAsync(first.Code, ParentBorn, _family);
         await using (account)
         {
             var today = DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime);
-            var (grant, ending) = await RepresentativeLetterAsync(world.SecondChild, _family, ParentBorn, endsOn: today.AddDays(2));
+            var (grant, ending) = await RepresentativeLetterAsync(SecondChild, _family, ParentBorn, endsOn: today.AddDays(2));
             _clock.Advance(TimeSpan.FromDays(5));
 
-            var refused = await AddAsync(account, ending.Code, ParentBorn, _family);
+            var refused = await RefusedAsync(account, ending, grant, "add-person.not-in-force", "representative's grant not in force", (null, false, 0));
 
-            refused.Error!.Code.ShouldBe("add-person.not-in-force");
-            refused.Error.Message.ShouldContain("not in force");
-            (await StateAsync(grant, ending.LetterId)).ShouldBe((null, false, 0));
-            (await AuditedAsync(ending.LetterId, "portal.add-person; representative's grant not in force", "denied")).ShouldBe(1);
+            refused.Message.ShouldContain("not in force");
         }
     }
 
     [Fact]
-    public async Task Wrong_details_an_expired_and_a_used_code_are_refused_as_at_activation_and_change_nothing()
+    public async Task Wrong_details_an_unknown_and_an_expired_code_are_refused_as_at_activation_and_change_nothing()
     {
         var (_, account, secondGrant, second) = await ParentWithSecondLetterAsync();
         await using (account)
         {
-            var wrong = await AddAsync(account, second.Code, ParentBorn.AddDays(1), _family);
-            wrong.Error!.Message.ShouldBe(ActivationErrors.NoMatch.Message);
-            (await StateAsync(secondGrant, second.LetterId)).ShouldBe((null, false, 1));
-            (await AuditedAsync(second.LetterId, "portal.add-person; answers do not match (attempt 1 of 5)", "denied")).ShouldBe(1);
+            var wrong = await RefusedAsync(account, second, secondGrant, "activation.no-match", "answers do not match (attempt 1 of 5)", (null, false, 1),
+                ParentBorn.AddDays(1));
+            wrong.Message.ShouldBe(ActivationErrors.NoMatch.Message);
 
             (await AddAsync(account, "AAAA-AAAA-AAAA", ParentBorn, _family)).Error!.Message.ShouldBe(ActivationErrors.NoMatch.Message);
 
             _clock.Advance(TimeSpan.FromDays(32));
-            var late = await AddAsync(account, second.Code, ParentBorn, _family);
-            late.Error!.Message.ShouldBe(ActivationErrors.Unusable.Message);
-            (await StateAsync(secondGrant, second.LetterId)).ShouldBe((null, false, 1));
-            (await AuditedAsync(second.LetterId, "portal.add-person; code expired", "denied")).ShouldBe(1);
-            (await PeopleAsync(account)).Select(p => p.PatientId).ShouldBe([world.FirstChild]);
+            (await RefusedAsync(account, second, secondGrant, "activation.unusable", "code expired", (null, false, 1))).Message.ShouldBe(ActivationErrors.Unusable.Message);
+            (await PeopleAsync(account)).Select(p => p.PatientId).ShouldBe([FirstChild]);
         }
     }
 
     [Fact]
     public async Task A_used_code_is_refused_even_to_the_account_that_used_it()
     {
-        var (_, first) = await RepresentativeLetterAsync(world.FirstChild, _family, ParentBorn);
+        var (_, first) = await RepresentativeLetterAsync(FirstChild, _family, ParentBorn);
         var (userId, account) = await ActivateAsync(first.Code, ParentBorn, _family);
         await using (account)
         {
@@ -277,7 +259,7 @@ public sealed class AddPersonTests(AddPersonWorld world) : IClassFixture<AddPers
 
             refused.Error!.Code.ShouldBe("activation.unusable");
             (await AuditedAsync(first.LetterId, "portal.add-person; code already used", "denied")).ShouldBe(1);
-            (await PeopleAsync(account)).Select(p => p.PatientId).ShouldBe([world.FirstChild]);
+            (await PeopleAsync(account)).Select(p => p.PatientId).ShouldBe([FirstChild]);
             (await Db.ScalarAsync<Guid>($"SELECT user_id FROM portal.activation_codes WHERE id = '{first.LetterId}'")).ShouldBe(userId);
         }
     }
@@ -293,7 +275,7 @@ public sealed class AddPersonTests(AddPersonWorld world) : IClassFixture<AddPers
             {
                 // Someone else's letter (another representative of the second child): the parent's own details do not open it.
                 var guardian = "Guardian" + Guid.NewGuid().ToString("N")[..6];
-                var (grant, theirs) = await RepresentativeLetterAsync(world.SecondChild, guardian, new DateOnly(1970, 4, 2));
+                var (grant, theirs) = await RepresentativeLetterAsync(SecondChild, guardian, new DateOnly(1970, 4, 2));
                 for (var attempt = 1; attempt < 3; attempt++)
                 {
                     (await AddAsync(account, theirs.Code, ParentBorn, _family)).Error!.Code.ShouldBe("activation.no-match");
