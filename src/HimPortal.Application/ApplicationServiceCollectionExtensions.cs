@@ -76,6 +76,7 @@ public static class ApplicationServiceCollectionExtensions
         services.TryAddSingleton<Common.Mail.PortalAddress>();
         services.AddScoped<Completion.Inbox.InboxSigning>();
         services.AddScoped<Portal.Amendments.PortalAmendments>();
+        services.AddScoped<Portal.Activation.ActivationLetterCheck>();
         services.AddScoped<Completion.Amendments.AmendmentDesk>();
         services.AddSettings<Completion.Amendments.AmendmentOptions>(Completion.Amendments.AmendmentOptions.Section);
         AddRegulatoryClocks(services);

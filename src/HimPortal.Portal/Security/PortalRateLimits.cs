@@ -7,7 +7,7 @@ namespace HimPortal.Portal.Security;
 
 /// <summary>
 /// Requests per client address to the pages a stranger can hammer (settings <c>Portal:RateLimits</c>): sign-in, the
-/// code page, activation and password reset. A fixed window per address and per page group; beyond it the answer is 429
+/// code page, activation, password reset and adding a person from a letter. A fixed window per address and per page group; beyond it the answer is 429
 /// with the portal's error page. These sit in front of the sign-in throttles and the activation code's own attempt
 /// count, which hold per account and per code.
 /// </summary>
@@ -27,9 +27,12 @@ public sealed class PortalRateLimitOptions
 
 public static class PortalRateLimits
 {
-    /// <summary>The pages the limit covers: those that check a secret for someone not signed in.</summary>
+    /// <summary>
+    /// The pages the limit covers: those that check a secret for someone not signed in, and /People/Add, which checks an
+    /// activation letter's code for a signed-in account (guessing codes from an account is guessing them all the same).
+    /// </summary>
     public static readonly IReadOnlyList<string> Pages =
-        ["/Account/Login", "/Account/SignInCode", "/Account/Activate", "/Account/ForgotPassword", "/Account/ResetPassword"];
+        ["/Account/Login", "/Account/SignInCode", "/Account/Activate", "/Account/ForgotPassword", "/Account/ResetPassword", "/People/Add"];
 
     public static IServiceCollection AddPortalRateLimits(this IServiceCollection services)
     {

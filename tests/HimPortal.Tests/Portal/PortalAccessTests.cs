@@ -103,6 +103,8 @@ public sealed class PortalAccessTests : IAsyncLifetime
 
         refused.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
         (await refused.Content.ReadAsStringAsync()).ShouldContain("There were too many tries.");
+        // Adding a person from a letter checks a code too: the same limit (before the sign-in it needs).
+        (await client.GetAsync(new Uri("/People/Add", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
         // Pages outside the group are not limited.
         (await client.GetAsync(new Uri("/", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         limited.Logs.Lines.ShouldContain(l => l.Contains("answered 429", StringComparison.Ordinal));

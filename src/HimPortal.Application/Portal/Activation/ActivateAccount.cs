@@ -4,12 +4,9 @@ using HimPortal.Application.Access.History;
 using HimPortal.Application.Access.Identity;
 using HimPortal.Application.Audit;
 using HimPortal.Application.Common;
-using HimPortal.Application.Patients;
 using HimPortal.Data;
-using HimPortal.Data.Clinical;
 using HimPortal.Data.Identity;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace HimPortal.Application.Portal.Activation;
 
@@ -17,7 +14,8 @@ namespace HimPortal.Application.Portal.Activation;
 /// The letter's code with the answers that prove who holds it. Without <see cref="Email"/> only the answers are checked
 /// (the first step of the page); with it the account is created.
 /// </summary>
-public sealed record ActivateAccountCommand(string Code, DateOnly? BirthDate, string FamilyName, string? Email = null, string? Password = null);
+public sealed record ActivateAccountCommand(string Code, DateOnly? BirthDate, string FamilyName, string? Email = null, string? Password = null)
+    : IActivationAnswers;
 
 /// <param name="AccountCreated">False after the check alone: the answers were right, the account is next.</param>
 public sealed record Activation(bool AccountCreated, Guid? UserId, bool Representative);
@@ -26,10 +24,7 @@ public sealed class ActivateAccountValidator : AbstractValidator<ActivateAccount
 {
     public ActivateAccountValidator()
     {
-        RuleFor(c => c.Code).Must(c => ActivationCodeText.Normalize(c).Length == ActivationCodeText.Length)
-            .WithMessage("Enter the 12-character code from your letter.");
-        RuleFor(c => c.BirthDate).NotNull().WithMessage("Enter your birth date.");
-        RuleFor(c => c.FamilyName).NotEmpty().WithMessage("Enter your family name.").MaximumLength(100);
+        Include(new ActivationAnswersValidator());
         RuleFor(c => c.Email).NotEmpty().WithMessage("Enter your e-mail address.")
             .MaximumLength(256).WithMessage("An e-mail address is at most 256 characters.")
             .EmailAddress().WithMessage("That is not an e-mail address.")
@@ -67,7 +62,7 @@ public sealed class ActivateAccountHandler(
     UserManager<HimUser> users,
     AccountPasswords passwords,
     AccessHistory history,
-    AccessAudit audit,
+    ActivationLetterCheck letters,
     IValidator<ActivateAccountCommand> validator,
     TimeProvider clock) : Handler<ActivateAccountCommand, Result<Activation>>(permissions)
 {
@@ -80,49 +75,25 @@ public sealed class ActivateAccountHandler(
             return Error.Invalid(validation);
         }
 
-        var hash = ActivationCodeText.Hash(command.Code);
         return await db.InTransactionAsync<Result<Activation>>(async token =>
         {
             var now = clock.GetUtcNow();
-            var code = await db.ActivationCodes.FromSql($"SELECT *, xmin FROM portal.activation_codes WHERE code_hash = {hash} FOR UPDATE").SingleOrDefaultAsync(token);
-            if (code is null)
+            var found = await letters.FindAsync(command.Code, ActivationUse.Activate, token);
+            if (!found.IsSuccess)
             {
-                await Audit(AuditOutcome.Denied, null, null, "unknown code", token);
-                return ActivationErrors.NoMatch;
+                return found.Error!;
             }
 
-            var state = code.UsedAt is not null ? "code already used" : code.RevokedAt is not null ? "code replaced by a newer letter"
-                : code.LockedAt is not null ? "code locked" : code.ExpiresAt <= now ? "code expired" : null;
-            if (state is not null)
-            {
-                await Audit(AuditOutcome.Denied, code.Id, code.PatientId, state, token);
-                return ActivationErrors.Unusable;
-            }
-
-            var grant = code.ProxyGrantId is { } grantId ? await db.ProxyGrants.AsNoTracking().SingleOrDefaultAsync(g => g.Id == grantId, token) : null;
-            var holder = grant is null
-                ? await db.Set<Patient>().AsNoTracking().Where(p => p.Id == code.PatientId)
-                    .Select(p => new Holder(p.BirthDate, p.FamilyName, p.Mrn, p.GivenNames)).SingleAsync(token)
-                : new Holder(grant.RepresentativeBirthDate, grant.RepresentativeFamilyName, null, grant.RepresentativeName);
+            var (code, grant, holder) = found.Value!;
             if (code.ProxyGrantId is not null && (grant is null || grant.RevokedAt is not null))
             {
                 await Audit(AuditOutcome.Denied, code.Id, code.PatientId, "representative's grant revoked", token);
                 return ActivationErrors.Unusable;
             }
 
-            if (holder.BirthDate != command.BirthDate || !SameName(holder.FamilyName, command.FamilyName))
+            if (await letters.CheckAnswersAsync(found.Value!, command, ActivationUse.Activate, token) is { } wrong)
             {
-                var settings = await db.PortalSettings.AsNoTracking().SingleAsync(token);
-                code.FailedAttempts++;
-                if (code.FailedAttempts >= settings.ActivationMaxAttempts)
-                {
-                    code.LockedAt = now;
-                }
-
-                await db.SaveChangesAsync(token);
-                await Audit(AuditOutcome.Denied, code.Id, code.PatientId,
-                    $"answers do not match (attempt {code.FailedAttempts} of {settings.ActivationMaxAttempts})" + (code.LockedAt is null ? "" : "; code locked"), token);
-                return code.LockedAt is null ? ActivationErrors.NoMatch : ActivationErrors.Unusable;
+                return wrong;
             }
 
             if (command.Email is null)
@@ -169,27 +140,13 @@ public sealed class ActivateAccountHandler(
             }
 
             await history.UserCreatedAsync(user, [Roles.Patient], token);
-            code.UsedAt = now;
-            code.UserId = user.Id;
-            if (grant is not null)
-            {
-                await db.ProxyGrants.Where(g => g.Id == grant.Id).ExecuteUpdateAsync(set => set.SetProperty(g => g.RepresentativeUserId, user.Id), token);
-            }
-
-            await db.SaveChangesAsync(token);
+            await letters.SpendAsync(found.Value!, user.Id, token);
             await Audit(AuditOutcome.Success, code.Id, code.PatientId,
                 grant is null ? "account created for the patient" : "account created for the personal representative", token, user.Id);
             return Result<Activation>.Success(new Activation(true, user.Id, grant is not null));
         }, ct);
     }
 
-    private static bool SameName(string? recorded, string typed) =>
-        recorded is not null && string.Equals(PatientNames.Fold(recorded.Trim()), PatientNames.Fold(typed.Trim()), StringComparison.Ordinal);
-
-    /// <summary>Who must answer: the patient, or for a representative's letter the representative (from the grant).</summary>
-    private sealed record Holder(DateOnly? BirthDate, string? FamilyName, string? Mrn, string? GivenNames);
-
-    private async Task Audit(string outcome, Guid? codeId, Guid? patientId, string what, CancellationToken ct, Guid? userId = null) =>
-        await audit.RecordAsync(new AuditRecord(AuditAction.Create, outcome, "PortalAccount", (userId ?? codeId)?.ToString("D"), patientId,
-            Purpose: "patient portal activation", Details: "portal.activate; " + what), ct);
+    private Task Audit(string outcome, Guid? codeId, Guid? patientId, string what, CancellationToken ct, Guid? userId = null) =>
+        letters.AuditAsync(ActivationUse.Activate, outcome, codeId, patientId, what, ct, userId);
 }

@@ -12,8 +12,12 @@ public sealed class IndexModel(ListMyPeopleHandler handler, ChooseMyPersonHandle
 
     public Guid? Chosen { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    /// <summary>Back from /People/Add: the person from the letter was added.</summary>
+    public bool Added { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(bool added, CancellationToken ct)
     {
+        Added = added;
         var result = await handler.HandleAsync(new ListMyPeopleQuery(), ct);
         if (!result.IsSuccess)
         {
