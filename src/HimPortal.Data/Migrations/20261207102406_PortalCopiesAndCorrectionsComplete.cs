@@ -6,11 +6,19 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace HimPortal.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class PortalAmendmentRecords : Migration
+    public partial class PortalCopiesAndCorrectionsComplete : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string[]>(
+                name: "hidden_labels",
+                schema: "roi",
+                table: "requests",
+                type: "text[]",
+                nullable: false,
+                defaultValue: new string[0]);
+
             migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "include_with_disclosures_at",
                 schema: "portal",
@@ -36,6 +44,11 @@ namespace HimPortal.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropColumn(
+                name: "hidden_labels",
+                schema: "roi",
+                table: "requests");
+
             migrationBuilder.DropColumn(
                 name: "include_with_disclosures_at",
                 schema: "portal",

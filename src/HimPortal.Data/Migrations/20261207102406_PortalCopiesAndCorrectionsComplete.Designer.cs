@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace HimPortal.Data.Migrations
 {
     [DbContext(typeof(HimDbContext))]
-    [Migration("20261207085949_RepresentativeCopyHiddenLabels")]
-    partial class RepresentativeCopyHiddenLabels
+    [Migration("20261207102406_PortalCopiesAndCorrectionsComplete")]
+    partial class PortalCopiesAndCorrectionsComplete
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -6820,6 +6820,14 @@ namespace HimPortal.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("disclosure_id");
 
+                    b.Property<Guid?>("LetterObjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("letter_object_id");
+
+                    b.Property<DateTimeOffset?>("MailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("mailed_at");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -6915,6 +6923,10 @@ namespace HimPortal.Data.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)")
                         .HasColumnName("extension_reason");
+
+                    b.Property<DateTimeOffset?>("IncludeWithDisclosuresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("include_with_disclosures_at");
 
                     b.Property<string>("ItemDescription")
                         .IsRequired()
