@@ -17,7 +17,16 @@ public sealed class CorrectionsBrowserTests(PortalBrowserFixture fixture) : ICla
         await page.FillAsync("#email", persona.Email);
         await page.FillAsync("#password", persona.Password);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(u => !u.Contains("/Account/Login", StringComparison.Ordinal));
+        try
+        {
+            await page.WaitForURLAsync(u => !u.Contains("/Account/Login", StringComparison.Ordinal));
+        }
+        catch (TimeoutException e)
+        {
+            // Say what the sign-in page answered (once seen in a full run: still on the page after 30 s, cause unknown).
+            var main = await page.Locator("main").InnerTextAsync(new LocatorInnerTextOptions { Timeout = 5000 });
+            throw new TimeoutException($"Still on {page.Url} after signing in as {persona.Role}; the page says: {main}", e);
+        }
     }
 
     [Fact]
